@@ -1,0 +1,3 @@
+"""seam.broker (being built; see ARCHITECTURE.md)."""
+
+__all__: list[str] = []

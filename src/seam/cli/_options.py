@@ -1,0 +1,82 @@
+"""Options shared by several commands, declared once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from seam.model import Report, Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+FORMATS = ("text", "json", "markdown", "github", "junit")
+
+
+def format_option(choices: tuple[str, ...] = FORMATS) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="text",
+        show_default=True,
+        help="Report format.",
+    )
+
+
+def output_option(func: F) -> F:
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write the report to this file instead of standard output.",
+    )(func)
+
+
+def fail_on_option(func: F) -> F:
+    return click.option(
+        "--fail-on",
+        type=click.Choice(["error", "warning", "never"]),
+        default="error",
+        show_default=True,
+        help="Exit 1 when a finding reaches this severity.",
+    )(func)
+
+
+def parse_fail_on(value: str) -> Severity | None:
+    return None if value == "never" else Severity.parse(value)
+
+
+def broker_options(func: F) -> F:
+    """``-b/-k/-u/-p`` with the official Pact CLI's environment variables."""
+    options = [
+        click.option(
+            "--broker-base-url", "-b", envvar="PACT_BROKER_BASE_URL", help="Pact Broker URL."
+        ),
+        click.option(
+            "--broker-token", "-k", envvar="PACT_BROKER_TOKEN", help="Bearer token for the broker."
+        ),
+        click.option(
+            "--broker-username", "-u", envvar="PACT_BROKER_USERNAME", help="Basic auth username."
+        ),
+        click.option(
+            "--broker-password", "-p", envvar="PACT_BROKER_PASSWORD", help="Basic auth password."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def emit(report: Report, fmt: str, output: Path | None = None) -> None:
+    """Render ``report`` and write it to ``output`` or standard output."""
+    from seam.reporters import render
+
+    rendered = render(report, fmt)
+    if output is None:
+        click.echo(rendered, nl=False)
+    else:
+        output.write_text(rendered, encoding="utf-8")

@@ -1,0 +1,3 @@
+"""seam.diff (being built; see ARCHITECTURE.md)."""
+
+__all__: list[str] = []

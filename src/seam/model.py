@@ -1,0 +1,237 @@
+"""Plain data shared by every analysis: findings, reports and rule registries.
+
+``contracts diff``, ``contracts check`` and ``contracts verify`` all produce a
+:class:`Report`; reporters (``seam.reporters``) turn a report into text, JSON,
+Markdown, JUnit XML or GitHub annotations without knowing which command made it.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+__all__ = [
+    "Case",
+    "CaseStatus",
+    "Finding",
+    "Report",
+    "Rule",
+    "RuleRegistry",
+    "Severity",
+]
+
+
+class Severity(enum.IntEnum):
+    """How much a finding matters; ordered so that ``ERROR > WARNING > INFO``."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """Read ``error``/``warning``/``info`` (any case; ``err``/``warn`` too)."""
+        aliases = {"err": "error", "warn": "warning"}
+        name = aliases.get(text.strip().lower(), text.strip().lower())
+        try:
+            return cls[name.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}: expected error, warning or info") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One thing a check noticed.
+
+    Attributes:
+        rule: stable id, e.g. ``response-property-removed`` or ``response.body.incompatible``.
+        severity: how much it matters (after any user override).
+        message: one human sentence.
+        path: the API path template (``/tasks/{id}``) or ``""`` for document-level findings.
+        method: upper-case HTTP method or ``""``.
+        location: a JSON pointer-ish location inside the document or interaction.
+        file: the file the finding is about, if known (for annotations).
+        line: 1-based line in ``file``, if known.
+        consumers: names of consumers this finding affects (diff with pacts).
+        interaction: the pact interaction description, when the finding is about one.
+        details: extra, machine-readable facts (expected/actual values, ...).
+    """
+
+    rule: str
+    severity: Severity
+    message: str
+    path: str = ""
+    method: str = ""
+    location: str = ""
+    file: str | None = None
+    line: int | None = None
+    consumers: tuple[str, ...] = ()
+    interaction: str | None = None
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.path, self.method, -self.severity, self.rule, self.location, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity.label,
+            "message": self.message,
+            "path": self.path,
+            "method": self.method,
+            "location": self.location,
+        }
+        if self.file is not None:
+            out["file"] = self.file
+        if self.line is not None:
+            out["line"] = self.line
+        if self.consumers:
+            out["consumers"] = list(self.consumers)
+        if self.interaction is not None:
+            out["interaction"] = self.interaction
+        if self.details:
+            out["details"] = dict(self.details)
+        return out
+
+
+class CaseStatus(enum.Enum):
+    """Outcome of one unit of work (an interaction verified or checked)."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    PENDING = "pending"  # failed, but pending: reported, never fails the run
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One interaction (or other unit) and its outcome, for per-case reports such as JUnit."""
+
+    name: str
+    status: CaseStatus
+    group: str = ""  # e.g. "web -> tasks-api"
+    duration: float = 0.0
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(slots=True)
+class Report:
+    """What one command found.
+
+    Attributes:
+        command: ``diff``, ``check``, ``verify``, ...
+        findings: every finding, in any order (reporters sort with :meth:`sorted_findings`).
+        cases: per-unit outcomes, when the command has units (verify, check).
+        meta: small, JSON-serialisable facts about the run (inputs, counts).
+    """
+
+    command: str
+    findings: list[Finding] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=Finding.sort_key)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+    def failed(self, fail_on: Severity | None = Severity.ERROR) -> bool:
+        """True when a finding reaches ``fail_on`` or a case failed (``None`` means never)."""
+        if fail_on is None:
+            return False
+        if any(c.status is CaseStatus.FAILED for c in self.cases):
+            return True
+        worst = self.worst()
+        return worst is not None and worst >= fail_on
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A registered check: a stable id, a default severity, a one-line summary."""
+
+    id: str
+    severity: Severity
+    summary: str
+    area: str
+    func: Callable[..., Any]
+
+
+class RuleRegistry:
+    """A table of rules, filled by the ``@registry.rule(...)`` decorator.
+
+    ``contracts diff`` and ``contracts check`` each own one registry; a rule is one
+    small function whose docstring's first line is its summary.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._rules: dict[str, Rule] = {}
+
+    def rule(self, rule_id: str, *, severity: Severity, area: str = "") -> Callable[[F], F]:
+        def register(func: F) -> F:
+            if rule_id in self._rules:
+                raise ValueError(f"rule {rule_id!r} is registered twice in {self.name}")
+            summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
+            if not summary:
+                raise ValueError(f"rule {rule_id!r} needs a one-line docstring")
+            self._rules[rule_id] = Rule(rule_id, severity, summary, area, func)
+            return func
+
+        return register
+
+    def add(self, rule_id: str, *, severity: Severity, summary: str, area: str = "") -> Rule:
+        """Register a rule that has no function of its own (emitted by a shared one)."""
+        if rule_id in self._rules:
+            raise ValueError(f"rule {rule_id!r} is registered twice in {self.name}")
+        rule = Rule(rule_id, severity, summary, area, lambda *a, **k: None)
+        self._rules[rule_id] = rule
+        return rule
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        return self._rules[rule_id]
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._rules
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self._rules.values(), key=lambda r: r.id))
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def ids(self) -> list[str]:
+        return sorted(self._rules)
+
+
+def apply_overrides(
+    findings: Iterable[Finding],
+    severities: Mapping[str, Severity] | None = None,
+    ignored: Callable[[Finding], bool] | None = None,
+) -> list[Finding]:
+    """Re-grade findings by rule id and drop the ignored ones."""
+    from dataclasses import replace
+
+    out = []
+    for f in findings:
+        if ignored is not None and ignored(f):
+            continue
+        if severities and f.rule in severities:
+            f = replace(f, severity=severities[f.rule])
+        out.append(f)
+    return out
+
+
+__all__ += ["apply_overrides"]

@@ -1,0 +1,1 @@
+"""Fixtures shared by the toolkit's own tests."""
