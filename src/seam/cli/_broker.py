@@ -1,4 +1,4 @@
-"""Broker client commands and `contracts broker serve` (being built; see the open issue)."""
+"""Broker client commands: publish, can-i-deploy, deployments (being built; see the open issue)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,10 @@ import click
 from seam.errors import UsageError
 
 
-@click.group("broker")
-def broker() -> None:
-    """Embedded Pact Broker (not built yet)."""
-
-
-@broker.command("serve")
-def serve() -> None:
+@click.command("publish")
+def publish() -> None:
     """Not built yet."""
-    raise UsageError("contracts broker serve is not built yet")
+    raise UsageError("contracts publish is not built yet")
 
 
-COMMANDS = [broker]
+COMMANDS = [publish]
