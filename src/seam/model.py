@@ -38,7 +38,9 @@ class Severity(enum.IntEnum):
         try:
             return cls[name.upper()]
         except KeyError:
-            raise ValueError(f"unknown severity {text!r}: expected error, warning or info") from None
+            raise ValueError(
+                f"unknown severity {text!r}: expected error, warning or info"
+            ) from None
 
     @property
     def label(self) -> str:

@@ -1,3 +1,36 @@
-"""Read, write, merge and normalise Pact files (V1–V4). Being written by the lead; see ARCHITECTURE.md."""
+"""Read, write and normalise Pact files (V1–V4).
 
-__all__: list[str] = []
+Every version is read into one view (:class:`Pact`, :class:`Interaction`) so that
+the analyses never branch on the specification: V2's flat ``$.body.x`` matching
+rules become V3's per-category form, V1/V2 query strings become ``{name: [values]}``,
+V4 bodies (``{"content", "contentType", "encoded"}``) become plain values.
+"""
+
+from seam.pactfile._json_path import parse_json_path
+from seam.pactfile._read import (
+    Body,
+    Interaction,
+    Pact,
+    ProviderState,
+    Request,
+    Response,
+    load_pacts,
+    parse_pact,
+    read_pact,
+)
+from seam.pactfile._write import canonical_json, write_pact
+
+__all__ = [
+    "Body",
+    "Interaction",
+    "Pact",
+    "ProviderState",
+    "Request",
+    "Response",
+    "canonical_json",
+    "load_pacts",
+    "parse_json_path",
+    "parse_pact",
+    "read_pact",
+    "write_pact",
+]

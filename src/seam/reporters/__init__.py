@@ -13,7 +13,7 @@ from collections.abc import Callable
 from seam.model import Report
 from seam.reporters._formats import github, json_report, junit, markdown, text
 
-__all__ = ["REPORTERS", "render", "register"]
+__all__ = ["REPORTERS", "register", "render"]
 
 Reporter = Callable[[Report], str]
 

@@ -90,9 +90,7 @@ def markdown(report: Report) -> str:
         lines += [f"#### `{endpoint}`", "", "| | rule | message | consumers |", "|---|---|---|---|"]
         for f in findings:
             msg = f.message.replace("|", "\\|").replace("\n", " ")
-            lines.append(
-                f"| {_ICON[f.severity]} | `{f.rule}` | {msg} | {', '.join(f.consumers)} |"
-            )
+            lines.append(f"| {_ICON[f.severity]} | `{f.rule}` | {msg} | {', '.join(f.consumers)} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -141,16 +139,15 @@ def junit(report: Report) -> str:
     total = sum(c.duration for c in cases)
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
-        f"<testsuites name={quoteattr('seam ' + report.command)} tests=\"{len(cases)}\" "
+        f'<testsuites name={quoteattr("seam " + report.command)} tests="{len(cases)}" '
         f'failures="{failures}" errors="0" skipped="{skipped}" time="{total:.3f}">',
-        f"  <testsuite name={quoteattr('seam ' + report.command)} tests=\"{len(cases)}\" "
+        f'  <testsuite name={quoteattr("seam " + report.command)} tests="{len(cases)}" '
         f'failures="{failures}" errors="0" skipped="{skipped}" time="{total:.3f}">',
     ]
     for c in cases:
         classname = quoteattr(c.group or report.command)
         lines.append(
-            f"    <testcase classname={classname} name={quoteattr(c.name)} "
-            f'time="{c.duration:.3f}">'
+            f'    <testcase classname={classname} name={quoteattr(c.name)} time="{c.duration:.3f}">'
         )
         body = "\n".join(f"{f.severity.label} {f.rule}: {f.message}" for f in c.findings)
         if c.status is CaseStatus.FAILED:
