@@ -1,3 +1,12 @@
-"""seam.compat (being built; see ARCHITECTURE.md)."""
+"""Pact-vs-OpenAPI compatibility: can the provider's spec satisfy every consumer's pact?
 
-__all__: list[str] = []
+Each interaction is routed to an operation and checked by small registered rules (``RULES``)
+whose ids are PactFlow's comparator codes (``request.path-or-method.unknown``,
+``response.body.incompatible``, ...), so results read the same for teams moving over.
+"""
+
+from seam.compat._api import check_documents, compare
+from seam.compat._context import RULES
+from seam.compat._spec import Spec, build_spec
+
+__all__ = ["RULES", "Spec", "build_spec", "check_documents", "compare"]

@@ -1,0 +1,110 @@
+"""Check every interaction of a pact against one OpenAPI document."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from seam.compat import _request, _response
+from seam.compat._context import RULES, Context
+from seam.compat._interaction import HttpInteraction, OtherInteraction, read_interactions
+from seam.compat._spec import Spec
+from seam.model import Case, CaseStatus, Finding, Severity
+
+Json = Any
+
+RULES.add(
+    "interaction.type.unsupported",
+    severity=Severity.WARNING,
+    summary="A non-HTTP interaction (message) cannot be checked against an OpenAPI document.",
+    area="interaction",
+)
+
+# Order of checks after routing; every other registered rule runs after these.
+_ORDER = [
+    _request.authorization_missing,
+    _request.accept_unknown,
+    _request.accept_incompatible,
+    _request.content_type_unknown,
+    _request.content_type_incompatible,
+    _request.content_type_missing,
+    _request.header_incompatible,
+    _request.header_unknown,
+    _request.query_incompatible,
+    _request.query_unknown,
+    _request.body_unknown,
+    _request.body_unvalidatable,
+    _request.body_incompatible,
+    _response.status_unknown,
+    _response.status_default,
+    _response.content_type_unknown,
+    _response.content_type_incompatible,
+    _response.header_incompatible,
+    _response.header_undefined,
+    _response.header_unknown,
+    _response.body_unknown,
+    _response.body_unvalidatable,
+    _response.body_incompatible,
+]
+
+
+def check_interactions(
+    spec: Spec, pact: Json, *, file: str | None = None, consumer: str | None = None
+) -> Iterator[tuple[str, list[Finding], float]]:
+    """Yield ``(interaction description, findings, seconds)`` for each interaction of ``pact``."""
+    for item in read_interactions(pact):
+        started = time.perf_counter()
+        if isinstance(item, OtherInteraction):
+            finding = Finding(
+                rule="interaction.type.unsupported",
+                severity=RULES["interaction.type.unsupported"].severity,
+                message=f"{item.kind} interactions cannot be checked against an OpenAPI document",
+                location=item.location,
+                file=file,
+                consumers=(consumer,) if consumer else (),
+                interaction=item.description,
+            )
+            yield item.description, [finding], time.perf_counter() - started
+            continue
+        findings = list(_check_one(spec, item, file, consumer))
+        yield item.description, findings, time.perf_counter() - started
+
+
+def _check_one(
+    spec: Spec, ix: HttpInteraction, file: str | None, consumer: str | None
+) -> Iterator[Finding]:
+    routed = spec.route(ix.method, ix.path)
+    if routed is None:
+        yield Finding(
+            rule="request.path-or-method.unknown",
+            severity=RULES["request.path-or-method.unknown"].severity,
+            message=f"{ix.method} {ix.path} matches no path and method in the spec",
+            method=ix.method,
+            location="request.path",
+            file=file,
+            consumers=(consumer,) if consumer else (),
+            interaction=ix.description,
+            details={"request_path": ix.path},
+        )
+        return
+    op, params = routed
+    ctx = Context(spec, op, ix, params, file=file, consumer=consumer)
+    path_findings = list(_request.path_parameters(ctx))
+    if path_findings:
+        yield from path_findings
+        return
+    for rule in _ORDER:
+        yield from rule(ctx)
+
+
+def to_case(name: str, group: str, findings: list[Finding], seconds: float) -> Case:
+    """One interaction's outcome for per-case reports (JUnit)."""
+    failed = any(f.severity >= Severity.ERROR for f in findings)
+    return Case(
+        name=name,
+        status=CaseStatus.FAILED if failed else CaseStatus.PASSED,
+        group=group,
+        duration=seconds,
+        findings=tuple(findings),
+    )

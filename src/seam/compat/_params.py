@@ -1,0 +1,97 @@
+"""Parameter values arrive as text: turn them into the JSON values their schema describes.
+
+Query, header and path values are strings on the wire; ``"42"`` is a valid ``integer``
+parameter. Values are coerced towards the schema's type before validation (as Ajv's
+``coerceTypes`` does for PactFlow), and arrays are split by their style's delimiter
+(OAS 3 §4.8.12.4, Swagger 2.0 ``collectionFormat``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from seam.compat._schemas import deref
+
+Json = Any
+
+_INTEGER = re.compile(r"-?\d+")
+_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+_DELIMITERS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|", "spaceDelimited": " ",
+               "pipeDelimited": "|"}
+_PARAMETER_KEYS = frozenset(
+    {"name", "in", "required", "description", "collectionFormat", "allowEmptyValue", "style",
+     "explode", "allowReserved", "example", "examples", "deprecated", "x-example"}
+)
+
+
+def parameter_schema(param: dict[str, Json]) -> Json:
+    """The schema of a parameter: ``schema`` (OAS 3) or the parameter itself (Swagger 2.0)."""
+    if "schema" in param:
+        return param["schema"]
+    if "content" in param and isinstance(param["content"], dict):
+        for media in param["content"].values():
+            if isinstance(media, dict) and "schema" in media:
+                return media["schema"]
+        return None
+    own = {k: v for k, v in param.items() if k not in _PARAMETER_KEYS}
+    return own or None
+
+
+def _types(doc: Json, schema: Json) -> list[str]:
+    schema = deref(doc, schema)
+    if not isinstance(schema, dict):
+        return []
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return [kind]
+    if isinstance(kind, list):
+        return [k for k in kind if isinstance(k, str)]
+    for key in ("allOf", "oneOf", "anyOf"):
+        for sub in schema.get(key) or []:
+            found = _types(doc, sub)
+            if found:
+                return found
+    return []
+
+
+def delimiter(param: dict[str, Json]) -> str:
+    """The separator between array items for this parameter's style."""
+    style = param.get("collectionFormat") or param.get("style") or ""
+    return _DELIMITERS.get(str(style), ",")
+
+
+def coerce(doc: Json, schema: Json, value: str | list[str], sep: str = ",") -> Json:
+    """``value`` as the JSON value ``schema`` expects, where the text allows it."""
+    kinds = _types(doc, schema)
+    if "array" in kinds:
+        items = deref(doc, schema).get("items") if isinstance(deref(doc, schema), dict) else None
+        parts = value if isinstance(value, list) else (value.split(sep) if value else [])
+        return [coerce(doc, items, p) for p in parts]
+    if isinstance(value, list):
+        if len(value) == 1:
+            value = value[0]
+        else:
+            return [coerce(doc, schema, v) for v in value]
+    return _scalar(value, kinds)
+
+
+def _scalar(text: str, kinds: list[str]) -> Json:
+    for kind in kinds:
+        if kind == "integer" and _INTEGER.fullmatch(text):
+            return int(text)
+        if kind == "number" and _NUMBER.fullmatch(text):
+            return float(text) if any(c in text for c in ".eE") else int(text)
+        if kind == "boolean" and text in ("true", "false"):
+            return text == "true"
+        if kind == "null" and text == "":
+            return None
+        if kind == "object" and text.startswith("{"):
+            try:
+                return json.loads(text)
+            except ValueError:
+                return text
+        if kind == "string":
+            return text
+    return text

@@ -1,0 +1,355 @@
+"""Rules about what the consumer sends: path, security, headers, query and body."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from seam.compat._context import RULES, Context, where
+from seam.compat._media import STANDARD_REQUEST_HEADERS, essence, find_matching_type, is_json
+from seam.compat._params import coerce, delimiter, parameter_schema
+from seam.compat._schemas import Mode, deref
+from seam.model import Finding, Severity
+
+Json = Any
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@RULES.rule("request.path-or-method.unknown", severity=ERROR, area="request")
+def path_parameters(ctx: Context) -> Iterator[Finding]:
+    """The request's path and method match no operation (or a path parameter's schema)."""
+    for index, param in enumerate(ctx.op.parameters):
+        if param.get("in") != "path":
+            continue
+        name = str(param.get("name"))
+        raw = ctx.path_params.get(name)
+        schema = parameter_schema(param)
+        if raw is None or schema is None:
+            continue
+        text = unquote(raw)
+        style = param.get("style")
+        if style == "label" and text.startswith("."):
+            text = text[1:]
+        elif style == "matrix" and text.startswith(f";{name}="):
+            text = text[len(name) + 2 :]
+        value = coerce(ctx.doc, schema, text, "." if style == "label" else ",")
+        key = f"{ctx.op.location}.parameters[{index}]"
+        for problem in ctx.violations(key, schema, value, Mode.PARAMETER):
+            yield ctx.finding(
+                "request.path-or-method.unknown",
+                f"path parameter {name!r} = {text!r} does not fit the spec: {problem.message}",
+                "request.path",
+            )
+
+
+def _security_names(ctx: Context) -> tuple[set[str], set[str]]:
+    headers: set[str] = set()
+    query: set[str] = set()
+    for requirement in ctx.op.security:
+        for name in requirement:
+            scheme = ctx.spec.security_schemes.get(name) or {}
+            kind = str(scheme.get("type", "")).lower()
+            if kind == "apikey":
+                where_ = str(scheme.get("in", "")).lower()
+                (headers if where_ == "header" else query).add(str(scheme.get("name", "")).lower())
+            elif kind in ("http", "basic"):
+                headers.add("authorization")
+    return headers, query
+
+
+def _satisfied(ctx: Context, scheme: dict[str, Json]) -> bool:
+    kind = str(scheme.get("type", "")).lower()
+    headers = ctx.ix.request.headers
+    auth = headers.get("authorization", "").lower()
+    if kind == "apikey":
+        place = str(scheme.get("in", "")).lower()
+        name = str(scheme.get("name", ""))
+        if place == "header":
+            return name.lower() in headers
+        if place == "query":
+            return name in ctx.ix.query
+        return True  # cookies: a pact rarely records them; nothing to check
+    if kind == "basic":
+        return auth.startswith("basic ")
+    if kind == "http":
+        wanted = str(scheme.get("scheme", "")).lower()
+        return auth.startswith(f"{wanted} ") if wanted in ("basic", "bearer") else bool(auth)
+    return True  # oauth2, openIdConnect, mutualTLS: a token's presence can't be judged here
+
+
+@RULES.rule("request.authorization.missing", severity=ERROR, area="request")
+def authorization_missing(ctx: Context) -> Iterator[Finding]:
+    """The operation requires credentials the request does not carry."""
+    if not ctx.valid_request or not ctx.op.security:
+        return
+    missing: list[str] = []
+    for requirement in ctx.op.security:
+        if not requirement:
+            return  # `{}` makes security optional (OAS 3 §4.8.30)
+        for name in requirement:
+            scheme = ctx.spec.security_schemes.get(name)
+            if not isinstance(scheme, dict) or _satisfied(ctx, scheme):
+                return
+            missing.append(name)
+    yield ctx.finding(
+        "request.authorization.missing",
+        f"the request carries no credentials for {', '.join(sorted(set(missing)))}, "
+        "which the operation requires",
+        "request.headers",
+        schemes=sorted(set(missing)),
+    )
+
+
+@RULES.rule("request.accept.unknown", severity=WARNING, area="request")
+def accept_unknown(ctx: Context) -> Iterator[Finding]:
+    """The request has an Accept header but the spec names no response media types."""
+    accept = ctx.ix.request.headers.get("accept", "")
+    if accept and not ctx.op.response_types(ctx.doc, ctx.ix.status):
+        yield ctx.finding(
+            "request.accept.unknown",
+            f"the request accepts {accept!r} but the spec declares no response media type",
+            "request.headers.accept",
+        )
+
+
+@RULES.rule("request.accept.incompatible", severity=ERROR, area="request")
+def accept_incompatible(ctx: Context) -> Iterator[Finding]:
+    """The request's Accept header matches none of the response media types."""
+    accept = ctx.ix.request.headers.get("accept", "")
+    offered = ctx.op.response_types(ctx.doc, ctx.ix.status)
+    if accept and offered and find_matching_type(accept, offered) is None:
+        yield ctx.finding(
+            "request.accept.incompatible",
+            f"the request accepts {accept!r} but the spec produces only {', '.join(offered)}",
+            "request.headers.accept",
+        )
+
+
+@RULES.rule("request.content-type.unknown", severity=WARNING, area="request")
+def content_type_unknown(ctx: Context) -> Iterator[Finding]:
+    """The request has a Content-Type but the spec names no request media types."""
+    sent = essence(ctx.ix.request.content_type)
+    if sent and not ctx.op.consumes:
+        yield ctx.finding(
+            "request.content-type.unknown",
+            f"the request is {sent!r} but the spec declares no request media type",
+            "request.headers.content-type",
+        )
+
+
+@RULES.rule("request.content-type.incompatible", severity=ERROR, area="request")
+def content_type_incompatible(ctx: Context) -> Iterator[Finding]:
+    """The request's Content-Type is none of the media types the operation consumes."""
+    sent = ctx.ix.request.content_type
+    if sent and ctx.op.consumes and find_matching_type(sent, ctx.op.consumes) is None:
+        yield ctx.finding(
+            "request.content-type.incompatible",
+            f"the request is {essence(sent)!r} but the spec consumes only "
+            f"{', '.join(ctx.op.consumes)}",
+            "request.headers.content-type",
+        )
+
+
+@RULES.rule("request.content-type.missing", severity=WARNING, area="request")
+def content_type_missing(ctx: Context) -> Iterator[Finding]:
+    """The request has no Content-Type but the operation consumes declared media types."""
+    if not ctx.ix.request.content_type and ctx.op.consumes:
+        yield ctx.finding(
+            "request.content-type.missing",
+            f"the request has no Content-Type; the spec consumes {', '.join(ctx.op.consumes)}",
+            "request.headers.content-type",
+        )
+
+
+def _parameter_findings(
+    ctx: Context, rule: str, where_: str, values: dict[str, list[str]], case_fold: bool
+) -> Iterator[Finding]:
+    for index, param in enumerate(ctx.op.parameters):
+        if param.get("in") != where_:
+            continue
+        name = str(param.get("name"))
+        lookup = name.lower() if case_fold else name
+        raw = values.get(lookup)
+        if raw is None or raw == [] or raw == [""] and where_ == "header":
+            if param.get("required"):
+                yield ctx.finding(
+                    rule, f"required {where_} parameter {name!r} is missing",
+                    f"request.{where_}.{name}",
+                )
+            continue
+        schema = parameter_schema(param)
+        if schema is None:
+            continue
+        value = coerce(ctx.doc, schema, raw, delimiter(param))
+        key = f"{ctx.op.location}.parameters[{index}]"
+        for problem in ctx.violations(key, schema, value, Mode.PARAMETER):
+            yield ctx.finding(
+                rule,
+                f"{where_} parameter {name!r} does not fit the spec: {problem.message}",
+                f"request.{where_}.{name}{where(problem.instance)}",
+            )
+
+
+@RULES.rule("request.header.incompatible", severity=ERROR, area="request")
+def header_incompatible(ctx: Context) -> Iterator[Finding]:
+    """A request header is missing or does not fit its parameter's schema."""
+    if not ctx.valid_request:
+        return
+    headers = {k: [v] for k, v in ctx.ix.request.headers.items()}
+    yield from _parameter_findings(ctx, "request.header.incompatible", "header", headers, True)
+
+
+@RULES.rule("request.header.unknown", severity=WARNING, area="request")
+def header_unknown(ctx: Context) -> Iterator[Finding]:
+    """The request sends a header the operation does not declare."""
+    if not ctx.valid_request:
+        return
+    declared = {str(p.get("name", "")).lower() for p in ctx.op.parameters_in("header")}
+    declared |= _security_names(ctx)[0]
+    for name in sorted(ctx.ix.request.headers):
+        if name not in declared and name not in STANDARD_REQUEST_HEADERS:
+            yield ctx.finding(
+                "request.header.unknown",
+                f"request header {name!r} is not declared by the operation",
+                f"request.headers.{name}",
+            )
+
+
+def _query_values(ctx: Context) -> dict[str, list[str]]:
+    """Pact query values, with ``a[b]=1`` / ``a.b=1`` folded into object parameters."""
+    values = dict(ctx.ix.query)
+    objects = {str(p.get("name")) for p in ctx.op.parameters_in("query")}
+    for key in list(values):
+        for name in objects:
+            if key != name and (key.startswith(f"{name}[") or key.startswith(f"{name}.")):
+                sub = key[len(name):].strip(".[]").replace("][", ".")
+                values.setdefault(name, []).append(json.dumps({sub: values.pop(key)[0]}))
+                break
+    return values
+
+
+@RULES.rule("request.query.incompatible", severity=ERROR, area="request")
+def query_incompatible(ctx: Context) -> Iterator[Finding]:
+    """A query parameter is missing or does not fit its schema."""
+    if not ctx.valid_request:
+        return
+    values = _query_values(ctx)
+    folded: dict[str, list[str]] = {}
+    for name, raw in values.items():
+        if len(raw) > 1 and all(r.startswith("{") for r in raw):
+            merged: dict[str, Json] = {}
+            for r in raw:
+                merged.update(json.loads(r))
+            folded[name] = [json.dumps(merged)]
+        else:
+            folded[name] = raw
+    yield from _parameter_findings(ctx, "request.query.incompatible", "query", folded, False)
+
+
+@RULES.rule("request.query.unknown", severity=WARNING, area="request")
+def query_unknown(ctx: Context) -> Iterator[Finding]:
+    """The request sends a query parameter the operation does not declare."""
+    if not ctx.valid_request:
+        return
+    declared = {str(p.get("name")) for p in ctx.op.parameters_in("query")}
+    declared |= _security_names(ctx)[1]
+    for name in sorted(_query_values(ctx)):
+        if name not in declared:
+            yield ctx.finding(
+                "request.query.unknown",
+                f"query parameter {name!r} is not declared by the operation",
+                f"request.query.{name}",
+            )
+
+
+def request_content(ctx: Context) -> dict[str, Json] | None:
+    """Media type → schema for the request body, or None when the operation takes no body."""
+    node = ctx.op.node
+    if ctx.spec.version != "2.0":
+        body = deref(ctx.doc, node.get("requestBody")) if node.get("requestBody") else None
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        return {k: (v or {}).get("schema") for k, v in content.items()}
+    types = ctx.op.consumes or ["application/json"]
+    for param in ctx.op.parameters_in("body"):
+        return dict.fromkeys(types, param.get("schema"))
+    form = ctx.op.parameters_in("formData")
+    if form:
+        schema = {
+            "type": "object",
+            "properties": {str(p["name"]): parameter_schema(p) or {} for p in form},
+            "required": [str(p["name"]) for p in form if p.get("required")],
+        }
+        return dict.fromkeys(types, schema)
+    return None
+
+
+def _body_value(ctx: Context, media: str) -> tuple[bool, Json]:
+    """(validatable, value) for the pact's request body under ``media``."""
+    body = ctx.ix.request.body
+    kind = essence(media)
+    if is_json(kind):
+        if isinstance(body, str):
+            try:
+                return True, json.loads(body)
+            except ValueError:
+                return True, body
+        return True, body
+    if kind == "application/x-www-form-urlencoded" and isinstance(body, str):
+        return True, {k: v[0] if len(v) == 1 else v for k, v in parse_qs(body).items()}
+    return False, body
+
+
+@RULES.rule("request.body.unknown", severity=WARNING, area="request")
+def body_unknown(ctx: Context) -> Iterator[Finding]:
+    """The request has a body but the operation declares none."""
+    if ctx.ix.request.has_body and request_content(ctx) is None:
+        yield ctx.finding(
+            "request.body.unknown",
+            "the request has a body but the operation declares no request body",
+            "request.body",
+        )
+
+
+def _body_media(ctx: Context, content: dict[str, Json]) -> str | None:
+    sent = ctx.ix.request.content_type or "application/json"
+    return find_matching_type(sent, list(content))
+
+
+@RULES.rule("request.body.unvalidatable", severity=WARNING, area="request")
+def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
+    """The request body's media type cannot be checked against a schema."""
+    content = request_content(ctx)
+    if not ctx.ix.request.has_body or content is None:
+        return
+    media = _body_media(ctx, content)
+    if media is not None and not _body_value(ctx, media)[0]:
+        yield ctx.finding(
+            "request.body.unvalidatable",
+            f"a {essence(media)!r} request body cannot be checked against a schema",
+            "request.body",
+        )
+
+
+@RULES.rule("request.body.incompatible", severity=ERROR, area="request")
+def body_incompatible(ctx: Context) -> Iterator[Finding]:
+    """The request body does not fit the operation's request schema."""
+    content = request_content(ctx)
+    if not ctx.ix.request.has_body or content is None:
+        return
+    media = _body_media(ctx, content)
+    if media is None or content.get(media) is None:
+        return
+    ok, value = _body_value(ctx, media)
+    if not ok:
+        return
+    key = f"{ctx.op.location}.requestBody.{media}"
+    for problem in ctx.violations(key, content[media], value, Mode.REQUEST):
+        yield ctx.finding(
+            "request.body.incompatible",
+            f"request body{where(problem.instance)} does not fit the spec: {problem.message}",
+            f"request.body{where(problem.instance)}",
+        )

@@ -1,0 +1,338 @@
+"""Turn OpenAPI schemas into JSON Schema validators, the way PactFlow's comparator reads them.
+
+OpenAPI 2.0/3.0 schemas are a dialect of JSON Schema: ``nullable``, boolean
+``exclusiveMinimum``, ``allOf`` meaning "the union of these objects", formats such as
+``int32``. Each schema is rewritten once into plain JSON Schema 2019-09 (3.1 documents are
+JSON Schema 2020-12 already), with only the ``$ref`` targets it reaches copied beside it, and
+compiled with ``jsonschema_rs``. Compiled validators are cached per schema location.
+
+Response schemas are read as the consumer's *upper bound*: objects without
+``additionalProperties`` are closed (a consumer may not expect a field the spec does not
+name) and ``required`` is dropped (a consumer may read a subset), as PactFlow does.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import re
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import unquote
+
+import jsonschema_rs
+
+from seam.errors import RefError
+
+Json = Any
+
+
+class Mode(enum.Enum):
+    """Which side of the exchange a schema is checked for."""
+
+    REQUEST = "request"
+    RESPONSE = "response"
+    PARAMETER = "parameter"
+
+
+# Keywords whose value is one subschema, a list of them, or a name → subschema map.
+_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains",
+        "propertyNames", "additionalItems", "unevaluatedProperties", "unevaluatedItems")
+_MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
+_MAP = ("properties", "patternProperties", "dependentSchemas", "$defs")
+
+_INT32 = (-(2**31), 2**31 - 1)
+_INT64 = (-(2**63), 2**63 - 1)
+_BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+# OpenAPI's own formats (OAS 3.0 §4.4): strings only here, as JSON Schema formats apply to
+# strings; integer ranges are added as minimum/maximum instead.
+FORMATS: dict[str, Callable[[str], bool]] = {
+    "int32": lambda s: bool(re.fullmatch(r"-?\d+", s)) and _INT32[0] <= int(s) <= _INT32[1],
+    "int64": lambda s: bool(re.fullmatch(r"-?\d+", s)) and _INT64[0] <= int(s) <= _INT64[1],
+    "float": _is_number,
+    "double": _is_number,
+    "byte": lambda s: bool(_BASE64.match(s)) and len(s) % 4 == 0,
+    "binary": lambda s: True,
+    "password": lambda s: True,
+}
+
+
+def split_pointer(ref: str) -> list[str]:
+    """``#/components/schemas/A~1B`` → ``["components", "schemas", "A/B"]`` (RFC 6901)."""
+    if not ref.startswith("#"):
+        raise RefError(
+            f"cannot follow $ref {ref!r}: only local references (#/...) are read; "
+            "bundle the document first"
+        )
+    body = unquote(ref[1:])
+    if not body:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in body.lstrip("/").split("/")]
+
+
+def resolve(doc: Json, ref: str) -> Json:
+    """The node ``ref`` points at inside ``doc``."""
+    node = doc
+    for token in split_pointer(ref):
+        if isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        elif isinstance(node, dict) and token in node:
+            node = node[token]
+        else:
+            raise RefError(f"$ref {ref!r} points at nothing in the document")
+    return node
+
+
+def deref(doc: Json, node: Json, limit: int = 50) -> Json:
+    """Follow ``$ref`` chains on a non-schema object (parameter, response, request body)."""
+    seen = 0
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        node = resolve(doc, node["$ref"])
+        seen += 1
+        if seen > limit:
+            raise RefError("a $ref chain loops on itself")
+    return node
+
+
+def _subschemas(node: dict[str, Json]) -> Iterator[Json]:
+    for key in _ONE:
+        value = node.get(key)
+        if isinstance(value, dict):
+            yield value
+    for key in _MANY:
+        value = node.get(key)
+        if isinstance(value, list):
+            yield from (v for v in value if isinstance(v, dict))
+    for key in _MAP:
+        value = node.get(key)
+        if isinstance(value, dict):
+            yield from (v for v in value.values() if isinstance(v, dict))
+    items = node.get("items")
+    if isinstance(items, list):
+        yield from (v for v in items if isinstance(v, dict))
+
+
+def _walk(node: Json, visit: Callable[[dict[str, Json]], None]) -> None:
+    """Call ``visit`` on every schema object below ``node`` (a tree: refs are not followed)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            visit(current)
+            stack.extend(_subschemas(current))
+
+
+def _refs_in(node: Json) -> list[str]:
+    found: list[str] = []
+
+    def collect(n: dict[str, Json]) -> None:
+        ref = n.get("$ref")
+        if isinstance(ref, str):
+            found.append(ref)
+
+    _walk(node, collect)
+    return found
+
+
+class _Dialect:
+    """The per-node rewrites from an OpenAPI dialect to JSON Schema."""
+
+    def __init__(self, version: str, mode: Mode, doc: Json) -> None:
+        self.legacy = not version.startswith("3.1")
+        self.mode = mode
+        self.doc = doc
+
+    def rewrite(self, schema: Json) -> Json:
+        if not isinstance(schema, dict):
+            return schema
+        schema = self._flatten_all_of(schema, depth=0)
+        _walk(schema, self._node)
+        return schema
+
+    # -- allOf: OpenAPI means "the union of these objects" ---------------------------------
+
+    def _flatten_all_of(self, node: dict[str, Json], depth: int) -> dict[str, Json]:
+        if depth > 20:
+            return node
+        parts = node.get("allOf")
+        if isinstance(parts, list) and parts and all(isinstance(p, dict) for p in parts):
+            merged = {k: v for k, v in node.items() if k != "allOf"}
+            for part in parts:
+                part = self._inline(part, depth)
+                if part is None:
+                    return node
+                _merge_into(merged, self._flatten_all_of(part, depth + 1))
+            node = merged
+        for key in ("properties",):
+            props = node.get(key)
+            if isinstance(props, dict):
+                node[key] = {
+                    name: self._flatten_all_of(sub, depth + 1) if isinstance(sub, dict) else sub
+                    for name, sub in props.items()
+                }
+        for key in ("items", "additionalProperties", "not"):
+            sub = node.get(key)
+            if isinstance(sub, dict):
+                node[key] = self._flatten_all_of(sub, depth + 1)
+        for key in ("oneOf", "anyOf"):
+            subs = node.get(key)
+            if isinstance(subs, list):
+                node[key] = [
+                    self._flatten_all_of(s, depth + 1) if isinstance(s, dict) else s for s in subs
+                ]
+        return node
+
+    def _inline(self, part: dict[str, Json], depth: int) -> dict[str, Json] | None:
+        """A copy of an ``allOf`` member with its own ``$ref`` followed (not deeper ones)."""
+        hops = 0
+        while isinstance(part.get("$ref"), str):
+            hops += 1
+            if hops > 20:
+                return None
+            target = resolve(self.doc, part["$ref"])
+            if not isinstance(target, dict):
+                return None
+            rest = {k: v for k, v in part.items() if k != "$ref"}
+            part = {**copy.deepcopy(target), **rest}
+        return part
+
+    # -- one node ---------------------------------------------------------------------------
+
+    def _node(self, node: dict[str, Json]) -> None:
+        if self.legacy:
+            self._legacy(node)
+        self._formats(node)
+        if self.mode is Mode.RESPONSE:
+            self._close_and_relax(node)
+
+    def _legacy(self, node: dict[str, Json]) -> None:
+        if "$ref" in node:
+            # OAS 3.0 §4.7.24: siblings of $ref are ignored.
+            for key in [k for k in node if k != "$ref"]:
+                del node[key]
+            return
+        if node.get("type") == "file":  # Swagger 2.0 uploads
+            del node["type"]
+        for key, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+            flag = node.get(key)
+            if flag is True and bound in node:
+                node[key] = node.pop(bound)
+            elif isinstance(flag, bool):
+                del node[key]
+        if node.get("nullable") is True or node.get("x-nullable") is True:
+            kind = node.get("type")
+            if isinstance(kind, str):
+                node["type"] = [kind, "null"]
+            if isinstance(node.get("enum"), list) and None not in node["enum"]:
+                node["enum"] = [*node["enum"], None]
+
+    def _formats(self, node: dict[str, Json]) -> None:
+        fmt = node.get("format")
+        kinds = node.get("type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if fmt in ("int32", "int64") and ("integer" in kinds or "number" in kinds):
+            low, high = _INT32 if fmt == "int32" else _INT64
+            node.setdefault("minimum", low)
+            node.setdefault("maximum", high)
+
+    def _close_and_relax(self, node: dict[str, Json]) -> None:
+        extra = node.get("additionalProperties")
+        if (
+            node.get("type") == "object"
+            and (extra is None or extra is True)
+            and not any(k in node for k in ("oneOf", "anyOf", "allOf"))
+        ):
+            node["additionalProperties"] = False
+        node.pop("minProperties", None)
+        if "oneOf" not in node:
+            node.pop("required", None)
+
+
+def _merge_into(target: dict[str, Json], part: Mapping[str, Json]) -> None:
+    for key, value in part.items():
+        if key == "properties" and isinstance(value, dict):
+            props = target.setdefault("properties", {})
+            if isinstance(props, dict):
+                for name, sub in value.items():
+                    if name in props and isinstance(props[name], dict) and isinstance(sub, dict):
+                        merged = dict(props[name])
+                        _merge_into(merged, sub)
+                        props[name] = merged
+                    else:
+                        props[name] = sub
+        elif key == "required" and isinstance(value, list):
+            have = target.setdefault("required", [])
+            if isinstance(have, list):
+                have.extend(v for v in value if v not in have)
+        elif key not in target:
+            target[key] = value
+
+
+def _set_at(root: dict[str, Json], tokens: list[str], value: Json) -> None:
+    node = root
+    for token in tokens[:-1]:
+        nxt = node.get(token)
+        if not isinstance(nxt, dict):
+            nxt = {}
+            node[token] = nxt
+        node = nxt
+    if tokens:
+        node[tokens[-1]] = value
+
+
+class SchemaCompiler:
+    """Compiles (and caches) a validator per schema location and mode for one document."""
+
+    def __init__(self, doc: Json, version: str) -> None:
+        self.doc = doc
+        self.version = version
+        self._cache: dict[tuple[str, Mode], Any] = {}
+        self._cls = (
+            jsonschema_rs.Draft202012Validator
+            if version.startswith("3.1")
+            else jsonschema_rs.Draft201909Validator
+        )
+
+    def prepared(self, schema: Json, mode: Mode) -> Json:
+        """``schema`` rewritten to JSON Schema, with every ``$ref`` target it reaches beside it."""
+        dialect = _Dialect(self.version, mode, self.doc)
+        root = dialect.rewrite(copy.deepcopy(schema))
+        if not isinstance(root, dict):
+            return root
+        pending = _refs_in(root)
+        done: set[str] = set()
+        while pending:
+            ref = pending.pop()
+            if ref in done or not ref.startswith("#/"):
+                continue
+            done.add(ref)
+            target = dialect.rewrite(copy.deepcopy(resolve(self.doc, ref)))
+            pending.extend(_refs_in(target))
+            _set_at(root, split_pointer(ref), target)
+        return root
+
+    def validator(self, key: str, schema: Json, mode: Mode) -> Any:
+        """A compiled validator for ``schema`` (cached under ``key`` and ``mode``)."""
+        found = self._cache.get((key, mode))
+        if found is None:
+            prepared = self.prepared(schema, mode)
+            try:
+                found = self._cls(
+                    prepared if isinstance(prepared, dict | bool) else {},
+                    validate_formats=True,
+                    formats=FORMATS,
+                )
+            except (ValueError, jsonschema_rs.ReferencingError) as exc:
+                raise RefError(f"schema at {key} cannot be compiled: {exc}") from None
+            self._cache[(key, mode)] = found
+        return found
