@@ -34,7 +34,7 @@ def read_bounded(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = 
     except FileNotFoundError:
         raise InputError(f"no such {what}", location=str(path)) from None
     except IsADirectoryError:
-        raise InputError(f"expected a {what}, found a directory", location=str(path)) from None
+        raise InputError(f"is a directory; expected {what}", location=str(path)) from None
     except PermissionError:
         raise InputError(f"cannot read {what}: permission denied", location=str(path)) from None
 

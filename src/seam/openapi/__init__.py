@@ -1,3 +1,18 @@
-"""Load OpenAPI/Swagger documents safely, validate, normalise and snapshot them. Being written by the lead."""
+"""OpenAPI documents: load safely, validate, normalise and write canonically.
 
-__all__: list[str] = []
+``load_document`` is the only way Seam reads an OpenAPI/Swagger file: JSON or YAML,
+alias bombs and oversized files refused, relative-file ``$ref``s bundled, remote ones
+refused unless asked for. ``Document.deref`` follows local references.
+"""
+
+from seam.openapi._dump import dump_yaml
+from seam.openapi._load import Document, load_document, parse_document_text
+from seam.openapi._validate import validate_document
+
+__all__ = [
+    "Document",
+    "dump_yaml",
+    "load_document",
+    "parse_document_text",
+    "validate_document",
+]

@@ -1,0 +1,415 @@
+"""Load OpenAPI and Swagger documents safely.
+
+- JSON or YAML (YAML read as close to YAML 1.2 / JSON as PyYAML allows: ``on``/``yes``
+  stay strings, dates stay strings, numeric keys such as status codes become strings).
+- Limits: file size (``SEAM_MAX_DOCUMENT_BYTES``), and YAML alias expansion — a
+  "billion laughs" document is refused before anything walks it.
+- ``$ref``: local pointers are resolved lazily; relative-file references are bundled
+  into the document under ``x-seam-files`` and rewritten to local pointers, so every
+  consumer of a :class:`Document` deals with local ``$ref`` only. Files outside the
+  root document's folder and remote URLs are refused unless ``allow_remote_refs``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import yaml
+import yaml_rs
+
+from seam._files import DEFAULT_MAX_BYTES, read_bounded
+from seam.errors import OpenAPIError, RefError
+
+__all__ = ["Document", "load_document", "parse_document_text"]
+
+BUNDLE_KEY = "x-seam-files"
+# A real 5 MB spec expands to well under a million nodes; an alias bomb to billions.
+MAX_EXPANDED_NODES = 5_000_000
+_ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_EXPANDED_NODES)
+_REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+# Non-local $ref values in raw text: a fast way to skip the bundling walk for most documents.
+_NON_LOCAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#]""")
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
+    """SafeLoader without YAML 1.1's surprising implicit types (yes/no/on/off, dates)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
+
+
+class Document:
+    """A loaded OpenAPI/Swagger document with local ``$ref`` resolution.
+
+    Attributes:
+        data: the root document (bundled: every ``$ref`` in it is local).
+        version: ``"2.0"``, ``"3.0"`` or ``"3.1"``.
+        source: where it came from (a path, or ``"<text>"``).
+    """
+
+    __slots__ = ("_cache", "data", "source", "version")
+
+    def __init__(self, data: dict[str, Any], version: str, source: str) -> None:
+        self.data = data
+        self.version = version
+        self.source = source
+        self._cache: dict[str, Any] = {}
+
+    def resolve(self, ref: str) -> Any:
+        """The value a local ``$ref`` (``#/components/schemas/Task``) points at.
+
+        Raises:
+            RefError: the reference is not local, or points at nothing.
+        """
+        cached = self._cache.get(ref, _MISSING)
+        if cached is not _MISSING:
+            return cached
+        if not ref.startswith("#"):
+            raise RefError(f"$ref {ref!r} is not local to the document", location=self.source)
+        node: Any = self.data
+        for raw in _pointer_tokens(ref):
+            if isinstance(node, dict) and raw in node:
+                node = node[raw]
+            elif isinstance(node, list) and raw.isdigit() and int(raw) < len(node):
+                node = node[int(raw)]
+            else:
+                raise RefError(
+                    f"$ref {ref!r} points at nothing (no {raw!r}); fix the reference or add "
+                    "the missing component",
+                    location=self.source,
+                )
+        self._cache[ref] = node
+        return node
+
+    def deref(self, node: Any) -> Any:
+        """Follow ``$ref`` chains from ``node`` to a value that is not a bare reference.
+
+        A recursive schema (a property referring to its own schema) is fine; a chain
+        of references that loops back on itself (``A → B → A``) is an error.
+
+        Raises:
+            RefError: unresolvable or cyclic reference chain.
+        """
+        seen: list[str] = []
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in seen:
+                chain = " → ".join([*seen, ref])
+                raise RefError(f"cyclic $ref chain {chain}", location=self.source)
+            seen.append(ref)
+            node = self.resolve(ref)
+        return node
+
+    @property
+    def is_swagger(self) -> bool:
+        return self.version == "2.0"
+
+
+_MISSING = object()
+
+
+def _pointer_tokens(ref: str) -> list[str]:
+    fragment = urllib.parse.unquote(ref[1:])
+    if fragment in ("", "/"):
+        return []
+    if not fragment.startswith("/"):
+        raise RefError(f"$ref {ref!r} is not a JSON pointer (expected '#/...')")
+    return [t.replace("~1", "/").replace("~0", "~") for t in fragment[1:].split("/")]
+
+
+def load_document(
+    path: str | Path,
+    *,
+    allow_remote_refs: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Load an OpenAPI 3.x or Swagger 2.0 document from a JSON or YAML file.
+
+    Args:
+        path: the document's file.
+        allow_remote_refs: fetch ``http(s)://`` references and files outside the
+            document's folder (off by default: a document should not make Seam
+            reach out to the network or read arbitrary files).
+        max_bytes: refuse files larger than this.
+
+    Raises:
+        OpenAPIError: not JSON/YAML, not an OpenAPI document, or an alias bomb.
+        RefError: an unresolvable, remote or out-of-tree file ``$ref``.
+        InputError: the file is missing, unreadable or too large.
+    """
+    p = Path(path)
+    raw = read_bounded(p, max_bytes=max_bytes, what="OpenAPI document")
+    data = parse_document_text(raw, source=str(p))
+    version = _version(data, str(p))
+    text = raw.decode("utf-8", errors="replace")
+    if _NON_LOCAL_REF.search(text):
+        _Bundler(p, allow_remote_refs, max_bytes).bundle(data)
+    return Document(data, version, str(p))
+
+
+def parse_document_text(raw: bytes | str, *, source: str = "<text>") -> dict[str, Any]:
+    """Parse JSON or YAML text into a mapping with string keys.
+
+    Raises:
+        OpenAPIError: the text is neither, is not a mapping, or expands too far.
+    """
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    stripped = text.lstrip()
+    data: Any
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise OpenAPIError(
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                location=source,
+            ) from None
+    else:
+        data = _parse_yaml(text, source)
+    if not isinstance(data, dict):
+        raise OpenAPIError(
+            f"expected a mapping at the top level, found {type(data).__name__}", location=source
+        )
+    return data
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    """YAML 1.2 through yaml-rs (10x PyYAML on a 4 MB spec, with alias-replay limits).
+
+    Merge keys (``<<``) are YAML 1.1 only; documents that use them go through PyYAML,
+    with the alias expansion counted before anything walks the result.
+    """
+    if "<<" not in text:
+        try:
+            data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_ALIAS_LIMITS)
+        except yaml_rs.YAMLDecodeError as exc:
+            lines = [
+                ln
+                for ln in str(exc).splitlines()
+                if ln.strip() and not ln.lstrip().startswith(("|", "^"))
+            ]
+            detail = "; ".join(ln.strip() for ln in lines)
+            if "alias" in detail and "limit" in detail:
+                detail += " (an alias bomb?)"
+            raise OpenAPIError(f"invalid YAML: {detail}", location=source) from None
+        return _string_keys(data)
+    try:
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise OpenAPIError(f"invalid YAML{where}: {problem}", location=source) from None
+    _check_expansion(data, source)
+    return _string_keys(data)
+
+
+def _check_expansion(data: Any, source: str) -> None:
+    """Refuse documents whose aliases expand past :data:`MAX_EXPANDED_NODES`."""
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        total = 1
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            return 1
+        sizes[key] = 0  # an alias cycle counts as nothing more
+        for child in children:
+            total += size(child)
+            if total > MAX_EXPANDED_NODES:
+                break
+        sizes[key] = total
+        return total
+
+    if size(data) > MAX_EXPANDED_NODES:
+        raise OpenAPIError(
+            f"YAML aliases expand to more than {MAX_EXPANDED_NODES:,} nodes (an alias bomb?); "
+            "refusing to read it",
+            location=source,
+        )
+
+
+def _string_keys(node: Any) -> Any:
+    """YAML keys such as ``200:`` are ints; OpenAPI means strings (status codes, names)."""
+    memo: dict[int, Any] = {}
+
+    def walk(n: Any) -> Any:
+        if isinstance(n, dict):
+            if id(n) in memo:
+                return memo[id(n)]
+            out: dict[str, Any] = {}
+            memo[id(n)] = out
+            for k, v in n.items():
+                out[_key(k)] = walk(v)
+            return out
+        if isinstance(n, list):
+            if id(n) in memo:
+                return memo[id(n)]
+            lst: list[Any] = []
+            memo[id(n)] = lst
+            lst.extend(walk(v) for v in n)
+            return lst
+        return n
+
+    return walk(node)
+
+
+def _key(k: Any) -> str:
+    if isinstance(k, str):
+        return k
+    if isinstance(k, bool):
+        return "true" if k else "false"
+    if k is None:
+        return "null"
+    return str(k)
+
+
+def _version(data: dict[str, Any], source: str) -> str:
+    if "openapi" in data:
+        text = str(data["openapi"])
+        if text.startswith("3.0"):
+            return "3.0"
+        if text.startswith("3.1"):
+            return "3.1"
+        raise OpenAPIError(
+            f"unsupported OpenAPI version {text!r}; Seam reads Swagger 2.0, OpenAPI 3.0 and 3.1",
+            location=source,
+        )
+    if "swagger" in data:
+        if str(data["swagger"]) == "2.0":
+            return "2.0"
+        raise OpenAPIError(
+            f"unsupported Swagger version {data['swagger']!r}; expected 2.0", location=source
+        )
+    raise OpenAPIError(
+        "not an OpenAPI document: no 'openapi' or 'swagger' field at the top level",
+        location=source,
+    )
+
+
+# Keys whose values are data, not OpenAPI structure: a "$ref" key inside them is just data.
+_LITERAL_KEYS = frozenset({"example", "default", "enum", "const", "value", "externalValue"})
+
+
+def _is_literal(key: str) -> bool:
+    return key in _LITERAL_KEYS or key.startswith("x-")
+
+
+class _Bundler:
+    """Inline relative-file ``$ref`` targets under ``x-seam-files`` and make refs local."""
+
+    def __init__(self, root: Path, allow_remote: bool, max_bytes: int) -> None:
+        self.root = root.resolve()
+        self.base_dir = self.root.parent
+        self.allow_remote = allow_remote
+        self.max_bytes = max_bytes
+        self.files: dict[str, Any] = {}  # bundle key -> document
+
+    def bundle(self, data: dict[str, Any]) -> None:
+        self._rewrite(data, self.root, "#")
+        if self.files:
+            data[BUNDLE_KEY] = self.files
+
+    def _rewrite(self, node: Any, current: Path, prefix: str) -> None:
+        stack = [node]
+        seen: set[int] = set()
+        while stack:
+            n = stack.pop()
+            if id(n) in seen:
+                continue
+            seen.add(id(n))
+            if isinstance(n, dict):
+                ref = n.get("$ref")
+                if isinstance(ref, str):
+                    n["$ref"] = self._local(ref, current, prefix)
+                stack.extend(v for k, v in n.items() if k != "$ref" and not _is_literal(k))
+            elif isinstance(n, list):
+                stack.extend(n)
+
+    def _local(self, ref: str, current: Path, prefix: str) -> str:
+        target, _, fragment = ref.partition("#")
+        if not target:  # local to the file it is written in
+            return prefix + fragment if prefix != "#" else ref
+        if _REMOTE.match(target):
+            if not self.allow_remote:
+                raise RefError(
+                    f"remote $ref {ref!r} is not fetched; pass --allow-remote-refs to fetch it, "
+                    "or bundle the document first",
+                    location=str(current),
+                )
+            key = target
+            if key not in self.files:
+                self.files[key] = {}
+                self.files[key] = self._fetch(target, current)
+                self._rewrite(self.files[key], current, self._prefix(key))
+            return self._prefix(key) + fragment
+        file = (current.parent / urllib.parse.unquote(target)).resolve()
+        if file == self.root:
+            return "#" + fragment
+        if not self.allow_remote and not file.is_relative_to(self.base_dir):
+            raise RefError(
+                f"$ref {ref!r} reaches outside the document's folder; refusing to read it",
+                location=str(current),
+            )
+        key = (
+            file.relative_to(self.base_dir).as_posix()
+            if file.is_relative_to(self.base_dir)
+            else file.as_posix()
+        )
+        if key not in self.files:
+            self.files[key] = {}  # placeholder first: files may refer to each other
+            raw = read_bounded(file, max_bytes=self.max_bytes, what="referenced file")
+            self.files[key] = parse_any(raw, str(file))
+            self._rewrite(self.files[key], file, self._prefix(key))
+        return self._prefix(key) + fragment
+
+    @staticmethod
+    def _prefix(key: str) -> str:
+        escaped = key.replace("~", "~0").replace("/", "~1")
+        return f"#/{BUNDLE_KEY}/{urllib.parse.quote(escaped, safe='~')}"
+
+    def _fetch(self, url: str, current: Path) -> Any:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as resp:  # the user asked for remote refs
+                raw = resp.read(self.max_bytes + 1)
+        except OSError as exc:
+            raise RefError(
+                f"cannot fetch remote $ref {url!r}: {exc}", location=str(current)
+            ) from None
+        return parse_any(raw, url)
+
+
+def parse_any(raw: bytes, source: str) -> Any:
+    """Parse a referenced file: unlike a root document it may be any JSON/YAML value."""
+    text = raw.decode("utf-8", errors="replace")
+    if not text.lstrip().startswith(("{", "[")):
+        return _parse_yaml(text, source)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OpenAPIError(
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", location=source
+        ) from None
