@@ -20,31 +20,18 @@ from pathlib import Path
 from seam.compat import compare
 from seam.errors import SeamError
 from seam.model import Severity
+from seam.openapi import load_document
+from seam.pactfile import read_pact
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "compat"
 
 
-def load_case(case: Path) -> tuple[dict, dict]:
-    from seam.openapi import load_document  # the lead's loader, when present
-
+def run_case(case: Path) -> tuple[set[str], bool, str | None]:
+    """Seam's codes and verdict for one case, read the way `contracts check` reads files."""
     spec_file = next(p for p in case.iterdir() if p.name.startswith("openapi."))
-    pact = json.loads((case / "pact.json").read_text(encoding="utf-8"))
-    return pact, load_document(spec_file).data
-
-
-def load_case_plain(case: Path) -> tuple[dict, dict]:
-    import yaml
-
-    spec_file = next(p for p in case.iterdir() if p.name.startswith("openapi."))
-    pact = json.loads((case / "pact.json").read_text(encoding="utf-8"))
-    return pact, yaml.safe_load(spec_file.read_text(encoding="utf-8"))
-
-
-def run_case(case: Path, loader) -> tuple[set[str], bool, str | None]:
     try:
-        pact, doc = loader(case)
-        findings = compare(pact, doc)
+        findings = compare(read_pact(case / "pact.json"), load_document(spec_file))
     except SeamError as exc:
         return set(), True, f"{type(exc).__name__}: {exc}"
     codes = {f.rule for f in findings if f.rule != "interaction.type.unsupported"}
@@ -56,16 +43,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--show-misses", type=int, default=0)
-    parser.add_argument("--plain", action="store_true", help="load specs with yaml.safe_load")
     args = parser.parse_args()
-    loader = load_case_plain
-    if not args.plain:
-        try:
-            from seam.openapi import load_document  # noqa: F401
-        except ImportError:
-            pass
-        else:
-            loader = load_case
 
     cases = sorted((args.corpus / "cases").iterdir())
     exact = agree = 0
@@ -76,13 +54,14 @@ def main() -> int:
     for case in cases:
         expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
         want = set(expected["codes"])
-        got, compatible, error = run_case(case, loader)
+        got, compatible, error = run_case(case)
         errors += error is not None
         exact += got == want
         agree += compatible == expected["compatible"]
         for code in want | got:
-            per_code[code]["tp" if code in want and code in got else
-                           "fn" if code in want else "fp"] += 1
+            per_code[code][
+                "tp" if code in want and code in got else "fn" if code in want else "fp"
+            ] += 1
         if got != want:
             misses.append((case.name, want, got, error))
     seconds = time.perf_counter() - started
@@ -100,8 +79,10 @@ def main() -> int:
     if args.show_misses:
         print("\n### differing cases\n")
         for name, want, got, error in misses[: args.show_misses]:
-            print(f"- {name}: missing {sorted(want - got)} extra {sorted(got - want)}"
-                  + (f" ({error})" if error else ""))
+            print(
+                f"- {name}: missing {sorted(want - got)} extra {sorted(got - want)}"
+                + (f" ({error})" if error else "")
+            )
     return 0
 
 

@@ -5,8 +5,8 @@ whose ids are PactFlow's comparator codes (``request.path-or-method.unknown``,
 ``response.body.incompatible``, ...), so results read the same for teams moving over.
 """
 
-from seam.compat._api import check_documents, compare
+from seam.compat._api import check, check_files, compare
 from seam.compat._context import RULES
 from seam.compat._spec import Spec, build_spec
 
-__all__ = ["RULES", "Spec", "build_spec", "check_documents", "compare"]
+__all__ = ["RULES", "Spec", "build_spec", "check", "check_files", "compare"]

@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from seam.compat._engine import check_interactions, to_case
 from seam.compat._spec import Spec, build_spec
+from seam.errors import InputError
 from seam.model import Finding, Report
+from seam.openapi import Document, load_document
+from seam.pactfile import Pact, load_pacts, parse_pact
 
 Json = Any
 
 
-def compare(pact: Mapping[str, Json], openapi: Mapping[str, Json] | Spec) -> list[Finding]:
-    """Every finding for one pact document (plain data) against one OpenAPI document.
+def _spec(openapi: Document | Mapping[str, Json] | Spec) -> Spec:
+    if isinstance(openapi, Spec):
+        return openapi
+    if isinstance(openapi, Document):
+        return build_spec(openapi.data)
+    return build_spec(dict(openapi))
+
+
+def compare(
+    pact: Pact | Mapping[str, Json], openapi: Document | Mapping[str, Json] | Spec
+) -> list[Finding]:
+    """Every finding for one pact against one OpenAPI document.
 
     Args:
-        pact: a Pact V1–V4 document as parsed JSON.
-        openapi: an OpenAPI 2.0/3.0/3.1 document as plain data (local ``$ref`` only), or a
-            :class:`Spec` built from one to reuse its compiled schemas.
+        pact: a pact read by :func:`seam.pactfile.read_pact`, or a raw Pact V1–V4 document.
+        openapi: a loaded :class:`~seam.openapi.Document`, the same as plain data (local
+            ``$ref`` only), or a :class:`Spec` built from one to reuse its compiled schemas.
 
     Returns:
         The findings, in interaction order.
@@ -28,43 +42,58 @@ def compare(pact: Mapping[str, Json], openapi: Mapping[str, Json] | Spec) -> lis
         PactError: ``pact`` is not a pact document.
         OpenAPIError: ``openapi`` is not an OpenAPI document or a ``$ref`` cannot be followed.
     """
-    spec = openapi if isinstance(openapi, Spec) else build_spec(dict(openapi))
+    parsed = pact if isinstance(pact, Pact) else parse_pact(pact)
     out: list[Finding] = []
-    for _, findings, _ in check_interactions(spec, pact):
+    for _, findings, _ in check_interactions(_spec(openapi), parsed):
         out.extend(findings)
     return out
 
 
-def check_documents(
-    pacts: Iterable[tuple[str | None, Mapping[str, Json]]],
-    openapi: Mapping[str, Json],
-    *,
-    openapi_file: str | None = None,
-) -> Report:
-    """Check several pacts (``(file name or None, document)``) against one OpenAPI document.
+def check(pacts: Iterable[Pact], openapi: Document | Mapping[str, Json] | Spec) -> Report:
+    """Check several pacts against one OpenAPI document.
 
     Returns:
         A ``check`` report: one case per interaction, every finding, counts in ``meta``.
     """
     started = time.perf_counter()
-    spec = build_spec(dict(openapi))
-    report = Report(command="check", meta={"openapi": openapi_file, "pacts": []})
-    interactions = 0
-    for file, pact in pacts:
-        consumer = _name(pact.get("consumer"))
-        provider = _name(pact.get("provider"))
-        group = f"{consumer or '?'} -> {provider or '?'}"
-        report.meta["pacts"].append(file)
-        for name, findings, seconds in check_interactions(spec, pact, file=file, consumer=consumer):
-            interactions += 1
+    spec = _spec(openapi)
+    source = openapi.source if isinstance(openapi, Document) else None
+    report = Report(command="check", meta={"openapi": source, "pacts": []})
+    for pact in pacts:
+        group = f"{pact.consumer} -> {pact.provider}"
+        report.meta["pacts"].append(pact.source)
+        for name, findings, seconds in check_interactions(spec, pact):
             report.findings.extend(findings)
             report.cases.append(to_case(name, group, findings, seconds))
-    report.meta["interactions"] = interactions
+    report.meta["interactions"] = len(report.cases)
     report.meta["seconds"] = round(time.perf_counter() - started, 4)
     return report
 
 
-def _name(party: Json) -> str | None:
-    if isinstance(party, dict) and isinstance(party.get("name"), str):
-        return str(party["name"])
-    return None
+def check_files(
+    pact_paths: Sequence[str | Path],
+    openapi_path: str | Path,
+    *,
+    provider: str | None = None,
+    allow_remote_refs: bool = False,
+) -> Report:
+    """Read pact files (or folders of them) and an OpenAPI file, then :func:`check` them.
+
+    Args:
+        pact_paths: pact files, or folders whose ``*.json`` files are pacts.
+        openapi_path: the provider's OpenAPI/Swagger document (JSON or YAML).
+        provider: keep only pacts with this provider name.
+        allow_remote_refs: let the document's ``$ref``s reach remote URLs.
+
+    Raises:
+        InputError: no pact was found, or a file cannot be read.
+        PactError: a pact file is not a pact.
+        OpenAPIError: the document cannot be loaded.
+    """
+    document = load_document(openapi_path, allow_remote_refs=allow_remote_refs)
+    pacts = load_pacts(pact_paths, provider=provider)
+    if not pacts:
+        where = ", ".join(str(p) for p in pact_paths) or "(none given)"
+        wanted = f" for provider {provider!r}" if provider else ""
+        raise InputError(f"no pact files{wanted} found in {where}; pass pact files or a folder")
+    return check(pacts, document)

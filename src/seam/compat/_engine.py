@@ -8,9 +8,10 @@ from typing import Any
 
 from seam.compat import _request, _response
 from seam.compat._context import RULES, Context
-from seam.compat._interaction import HttpInteraction, OtherInteraction, read_interactions
+from seam.compat._interaction import HttpInteraction, OtherInteraction, interactions_of
 from seam.compat._spec import Spec
 from seam.model import Case, CaseStatus, Finding, Severity
+from seam.pactfile import Pact
 
 Json = Any
 
@@ -49,18 +50,17 @@ _ORDER = [
 ]
 
 
-def check_interactions(
-    spec: Spec, pact: Json, *, file: str | None = None, consumer: str | None = None
-) -> Iterator[tuple[str, list[Finding], float]]:
+def check_interactions(spec: Spec, pact: Pact) -> Iterator[tuple[str, list[Finding], float]]:
     """Yield ``(interaction description, findings, seconds)`` for each interaction of ``pact``."""
-    for item in read_interactions(pact):
+    file, consumer = pact.source, pact.consumer
+    for item in interactions_of(pact):
         started = time.perf_counter()
         if isinstance(item, OtherInteraction):
             finding = Finding(
                 rule="interaction.type.unsupported",
                 severity=RULES["interaction.type.unsupported"].severity,
                 message=f"{item.kind} interactions cannot be checked against an OpenAPI document",
-                location=item.location,
+                location=f"interactions[{item.index}]",
                 file=file,
                 consumers=(consumer,) if consumer else (),
                 interaction=item.description,

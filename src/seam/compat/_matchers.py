@@ -17,17 +17,43 @@ Token = str | int
 _TOKEN = re.compile(r"\.([^.\[\]]+)|\['((?:[^'\\]|\\.)*)'\]|\[(\d+|\*)\]")
 
 _VALUE_CONSTRAINTS = frozenset(
-    {"Enum", "Constant", "Pattern", "Format", "Minimum", "Maximum", "ExclusiveMinimum",
-     "ExclusiveMaximum", "MinLength", "MaxLength", "MultipleOf", "MinItems", "MaxItems",
-     "UniqueItems"}
+    {
+        "Enum",
+        "Constant",
+        "Pattern",
+        "Format",
+        "Minimum",
+        "Maximum",
+        "ExclusiveMinimum",
+        "ExclusiveMaximum",
+        "MinLength",
+        "MaxLength",
+        "MultipleOf",
+        "MinItems",
+        "MaxItems",
+        "UniqueItems",
+    }
 )
 _TEXT_CONSTRAINTS = frozenset({"Enum", "Constant", "Pattern", "Format", "MinLength", "MaxLength"})
 
 # matcher name → schema complaints it makes irrelevant below it
 _RELAXES: dict[str, frozenset[str]] = {
     **dict.fromkeys(
-        ("type", "min", "max", "minType", "maxType", "notEmpty", "values", "eachKey",
-         "eachValue", "arrayContains", "integer", "decimal", "number"),
+        (
+            "type",
+            "min",
+            "max",
+            "minType",
+            "maxType",
+            "notEmpty",
+            "values",
+            "eachKey",
+            "eachValue",
+            "arrayContains",
+            "integer",
+            "decimal",
+            "number",
+        ),
         _VALUE_CONSTRAINTS,
     ),
     **dict.fromkeys(

@@ -10,22 +10,86 @@ _QUALITY = re.compile(r";\s*q=([01](?:\.\d*)?)")
 # Headers every HTTP stack may add (RFC 9110 and common practice): a consumer sending one
 # the spec does not declare is not a contract problem.
 STANDARD_REQUEST_HEADERS = frozenset(
-    """accept accept-charset accept-datetime accept-encoding accept-language authorization
-    cache-control connection content-length content-md5 content-type cookie date expect
-    forwarded from host if-match if-modified-since if-none-match if-range if-unmodified-since
-    max-forwards origin pragma proxy-authorization range referer te upgrade user-agent via
-    warning""".split()
+    [
+        "accept",
+        "accept-charset",
+        "accept-datetime",
+        "accept-encoding",
+        "accept-language",
+        "authorization",
+        "cache-control",
+        "connection",
+        "content-length",
+        "content-md5",
+        "content-type",
+        "cookie",
+        "date",
+        "expect",
+        "forwarded",
+        "from",
+        "host",
+        "if-match",
+        "if-modified-since",
+        "if-none-match",
+        "if-range",
+        "if-unmodified-since",
+        "max-forwards",
+        "origin",
+        "pragma",
+        "proxy-authorization",
+        "range",
+        "referer",
+        "te",
+        "upgrade",
+        "user-agent",
+        "via",
+        "warning",
+    ]
 )
 
 # Standard response headers a spec rarely declares: expecting one is only a warning.
-STANDARD_RESPONSE_HEADERS = (
-    """access-control-allow-origin accept-patch accept-ranges age allow alt-svc cache-control
-    connection content-disposition content-encoding content-language content-length
-    content-location content-md5 content-range date etag expires last-modified link location
-    p3p pragma proxy-authenticate public-key-pins refresh retry-after server set-cookie status
-    strict-transport-security trailer transfer-encoding tsv upgrade vary via warning
-    www-authenticate x-frame-options""".split()
-)
+STANDARD_RESPONSE_HEADERS = [
+    "access-control-allow-origin",
+    "accept-patch",
+    "accept-ranges",
+    "age",
+    "allow",
+    "alt-svc",
+    "cache-control",
+    "connection",
+    "content-disposition",
+    "content-encoding",
+    "content-language",
+    "content-length",
+    "content-location",
+    "content-md5",
+    "content-range",
+    "date",
+    "etag",
+    "expires",
+    "last-modified",
+    "link",
+    "location",
+    "p3p",
+    "pragma",
+    "proxy-authenticate",
+    "public-key-pins",
+    "refresh",
+    "retry-after",
+    "server",
+    "set-cookie",
+    "status",
+    "strict-transport-security",
+    "trailer",
+    "transfer-encoding",
+    "tsv",
+    "upgrade",
+    "vary",
+    "via",
+    "warning",
+    "www-authenticate",
+    "x-frame-options",
+]
 
 
 def essence(media_type: str) -> str:
@@ -77,9 +141,7 @@ def find_matching_type(wanted: str, available: Sequence[str]) -> str | None:
             available,
             lambda a, o: _type(a) == _type(o) and _subtype(a) == _subtype(o),
         ),
-        _first_bare(
-            bare_accepted, bare_offered, available, lambda a, o: o == f"{_type(a)}/*"
-        ),
+        _first_bare(bare_accepted, bare_offered, available, lambda a, o: o == f"{_type(a)}/*"),
     ):
         if candidate is not None:
             return candidate
@@ -99,10 +161,13 @@ def find_matching_type(wanted: str, available: Sequence[str]) -> str | None:
 
 
 def _first_bare(
-    accepted: list[str], offered: list[str], available: Sequence[str], test: Callable[[str, str], bool]
+    accepted: list[str],
+    offered: list[str],
+    available: Sequence[str],
+    test: Callable[[str, str], bool],
 ) -> str | None:
     for a in accepted:
         for index, o in enumerate(offered):
-            if test(a, o):  # type: ignore[operator]
+            if test(a, o):
                 return available[index]
     return None

@@ -18,11 +18,30 @@ Json = Any
 
 _INTEGER = re.compile(r"-?\d+")
 _NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
-_DELIMITERS = {"csv": ",", "ssv": " ", "tsv": "\t", "pipes": "|", "spaceDelimited": " ",
-               "pipeDelimited": "|"}
+_DELIMITERS = {
+    "csv": ",",
+    "ssv": " ",
+    "tsv": "\t",
+    "pipes": "|",
+    "spaceDelimited": " ",
+    "pipeDelimited": "|",
+}
 _PARAMETER_KEYS = frozenset(
-    {"name", "in", "required", "description", "collectionFormat", "allowEmptyValue", "style",
-     "explode", "allowReserved", "example", "examples", "deprecated", "x-example"}
+    {
+        "name",
+        "in",
+        "required",
+        "description",
+        "collectionFormat",
+        "allowEmptyValue",
+        "style",
+        "explode",
+        "allowReserved",
+        "example",
+        "examples",
+        "deprecated",
+        "x-example",
+    }
 )
 
 
@@ -62,9 +81,64 @@ def delimiter(param: dict[str, Json]) -> str:
     return _DELIMITERS.get(str(style), ",")
 
 
-def coerce(doc: Json, schema: Json, value: str | list[str], sep: str = ",") -> Json:
+def nest(values: dict[str, list[str]], names: set[str]) -> dict[str, Json]:
+    """Fold ``a[b][c]=1`` and ``a.b.c=1`` query keys into an object under parameter ``a``."""
+    out: dict[str, Json] = {}
+    for key, raw in values.items():
+        head = re.match(r"([^.\[]+)((?:\[[^\]]*\]|\.[^.\[]+)+)$", key)
+        if head is None or head.group(1) not in names or key in names:
+            out[key] = raw
+            continue
+        tokens = re.findall(r"\[([^\]]*)\]|\.([^.\[]+)", head.group(2))
+        node = out.setdefault(head.group(1), {})
+        if not isinstance(node, dict):
+            out[key] = raw
+            continue
+        path = [a or b for a, b in tokens]
+        for token in path[:-1]:
+            node = node.setdefault(token, {})
+            if not isinstance(node, dict):
+                break
+        else:
+            node[path[-1]] = raw[0] if len(raw) == 1 else raw
+    return out
+
+
+def _properties(doc: Json, schema: Json) -> dict[str, Json]:
+    schema = deref(doc, schema)
+    if not isinstance(schema, dict):
+        return {}
+    out: dict[str, Json] = {}
+    for sub in schema.get("allOf") or []:
+        out.update(_properties(doc, sub))
+    props = schema.get("properties")
+    if isinstance(props, dict):
+        out.update(props)
+    return out
+
+
+def _object(doc: Json, schema: Json, value: Json, sep: str) -> Json:
+    if isinstance(value, str):
+        parts = value.split(sep) if value else []
+        if all("=" in p for p in parts):
+            value = dict(p.split("=", 1) for p in parts)
+        elif len(parts) % 2 == 0:
+            value = dict(zip(parts[::2], parts[1::2], strict=True))
+        else:
+            return value
+    if not isinstance(value, dict):
+        return value
+    props = _properties(doc, schema)
+    return {k: coerce(doc, props.get(k), v) for k, v in value.items()}
+
+
+def coerce(doc: Json, schema: Json, value: Json, sep: str = ",") -> Json:
     """``value`` as the JSON value ``schema`` expects, where the text allows it."""
     kinds = _types(doc, schema)
+    if isinstance(value, dict) or (
+        "object" in kinds and isinstance(value, str) and not value.startswith("{")
+    ):
+        return _object(doc, schema, value, sep)
     if "array" in kinds:
         items = deref(doc, schema).get("items") if isinstance(deref(doc, schema), dict) else None
         parts = value if isinstance(value, list) else (value.split(sep) if value else [])

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote
 
 from seam.compat._context import RULES, Context, where
 from seam.compat._media import STANDARD_REQUEST_HEADERS, essence, find_matching_type, is_json
-from seam.compat._params import coerce, delimiter, parameter_schema
+from seam.compat._params import coerce, delimiter, nest, parameter_schema
 from seam.compat._schemas import Mode, deref
 from seam.model import Finding, Severity
 
@@ -29,12 +29,7 @@ def path_parameters(ctx: Context) -> Iterator[Finding]:
         if raw is None or schema is None:
             continue
         text = unquote(raw)
-        style = param.get("style")
-        if style == "label" and text.startswith("."):
-            text = text[1:]
-        elif style == "matrix" and text.startswith(f";{name}="):
-            text = text[len(name) + 2 :]
-        value = coerce(ctx.doc, schema, text, "." if style == "label" else ",")
+        value = coerce(ctx.doc, schema, *_path_style(param, name, text))
         key = f"{ctx.op.location}.parameters[{index}]"
         for problem in ctx.violations(key, schema, value, Mode.PARAMETER):
             yield ctx.finding(
@@ -42,6 +37,20 @@ def path_parameters(ctx: Context) -> Iterator[Finding]:
                 f"path parameter {name!r} = {text!r} does not fit the spec: {problem.message}",
                 "request.path",
             )
+
+
+def _path_style(param: dict[str, Json], name: str, text: str) -> tuple[str, str]:
+    """Strip a label/matrix prefix; the separator between items (OAS 3 §4.8.12.4.1)."""
+    style = param.get("style", "simple")
+    explode = param.get("explode") is True
+    if style == "label" and text.startswith("."):
+        return text[1:], "." if explode else ","
+    if style == "matrix" and text.startswith(f";{name}="):
+        text = text[len(name) + 2 :]
+        return (text.replace(f";{name}=", ","), ",") if explode else (text, ",")
+    if style == "matrix" and text.startswith(";"):
+        return text[1:], ";"
+    return text, ","
 
 
 def _security_names(ctx: Context) -> tuple[set[str], set[str]]:
@@ -53,7 +62,10 @@ def _security_names(ctx: Context) -> tuple[set[str], set[str]]:
             kind = str(scheme.get("type", "")).lower()
             if kind == "apikey":
                 where_ = str(scheme.get("in", "")).lower()
-                (headers if where_ == "header" else query).add(str(scheme.get("name", "")).lower())
+                if where_ == "header":
+                    headers.add(str(scheme.get("name", "")).lower())
+                elif where_ == "query":
+                    query.add(str(scheme.get("name", "")))
             elif kind in ("http", "basic"):
                 headers.add("authorization")
     return headers, query
@@ -155,7 +167,7 @@ def content_type_incompatible(ctx: Context) -> Iterator[Finding]:
 @RULES.rule("request.content-type.missing", severity=WARNING, area="request")
 def content_type_missing(ctx: Context) -> Iterator[Finding]:
     """The request has no Content-Type but the operation consumes declared media types."""
-    if not ctx.ix.request.content_type and ctx.op.consumes:
+    if ctx.ix.request.has_body and not ctx.ix.request.content_type and ctx.op.consumes:
         yield ctx.finding(
             "request.content-type.missing",
             f"the request has no Content-Type; the spec consumes {', '.join(ctx.op.consumes)}",
@@ -164,7 +176,7 @@ def content_type_missing(ctx: Context) -> Iterator[Finding]:
 
 
 def _parameter_findings(
-    ctx: Context, rule: str, where_: str, values: dict[str, list[str]], case_fold: bool
+    ctx: Context, rule: str, where_: str, values: dict[str, Json], case_fold: bool
 ) -> Iterator[Finding]:
     for index, param in enumerate(ctx.op.parameters):
         if param.get("in") != where_:
@@ -172,10 +184,11 @@ def _parameter_findings(
         name = str(param.get("name"))
         lookup = name.lower() if case_fold else name
         raw = values.get(lookup)
-        if raw is None or raw == [] or raw == [""] and where_ == "header":
+        if raw is None or raw == [] or (raw == [""] and where_ == "header"):
             if param.get("required"):
                 yield ctx.finding(
-                    rule, f"required {where_} parameter {name!r} is missing",
+                    rule,
+                    f"required {where_} parameter {name!r} is missing",
                     f"request.{where_}.{name}",
                 )
             continue
@@ -217,17 +230,9 @@ def header_unknown(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _query_values(ctx: Context) -> dict[str, list[str]]:
+def _query_values(ctx: Context) -> dict[str, Json]:
     """Pact query values, with ``a[b]=1`` / ``a.b=1`` folded into object parameters."""
-    values = dict(ctx.ix.query)
-    objects = {str(p.get("name")) for p in ctx.op.parameters_in("query")}
-    for key in list(values):
-        for name in objects:
-            if key != name and (key.startswith(f"{name}[") or key.startswith(f"{name}.")):
-                sub = key[len(name):].strip(".[]").replace("][", ".")
-                values.setdefault(name, []).append(json.dumps({sub: values.pop(key)[0]}))
-                break
-    return values
+    return nest(ctx.ix.query, {str(p.get("name")) for p in ctx.op.parameters_in("query")})
 
 
 @RULES.rule("request.query.incompatible", severity=ERROR, area="request")
@@ -235,16 +240,7 @@ def query_incompatible(ctx: Context) -> Iterator[Finding]:
     """A query parameter is missing or does not fit its schema."""
     if not ctx.valid_request:
         return
-    values = _query_values(ctx)
-    folded: dict[str, list[str]] = {}
-    for name, raw in values.items():
-        if len(raw) > 1 and all(r.startswith("{") for r in raw):
-            merged: dict[str, Json] = {}
-            for r in raw:
-                merged.update(json.loads(r))
-            folded[name] = [json.dumps(merged)]
-        else:
-            folded[name] = raw
+    folded = _query_values(ctx)
     yield from _parameter_findings(ctx, "request.query.incompatible", "query", folded, False)
 
 
@@ -287,9 +283,17 @@ def request_content(ctx: Context) -> dict[str, Json] | None:
     return None
 
 
+def _body_required(ctx: Context) -> bool:
+    node = ctx.op.node
+    if ctx.spec.version != "2.0":
+        body = deref(ctx.doc, node.get("requestBody")) if node.get("requestBody") else None
+        return isinstance(body, dict) and body.get("required") is True
+    return any(p.get("required") is True for p in ctx.op.parameters_in("body"))
+
+
 def _body_value(ctx: Context, media: str) -> tuple[bool, Json]:
     """(validatable, value) for the pact's request body under ``media``."""
-    body = ctx.ix.request.body
+    body = ctx.ix.request.body.value if ctx.ix.request.body is not None else None
     kind = essence(media)
     if is_json(kind):
         if isinstance(body, str):
@@ -300,6 +304,10 @@ def _body_value(ctx: Context, media: str) -> tuple[bool, Json]:
         return True, body
     if kind == "application/x-www-form-urlencoded" and isinstance(body, str):
         return True, {k: v[0] if len(v) == 1 else v for k, v in parse_qs(body).items()}
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data") and isinstance(
+        body, dict
+    ):
+        return True, body
     return False, body
 
 
@@ -336,9 +344,17 @@ def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
 
 @RULES.rule("request.body.incompatible", severity=ERROR, area="request")
 def body_incompatible(ctx: Context) -> Iterator[Finding]:
-    """The request body does not fit the operation's request schema."""
+    """The request body is missing or does not fit the operation's request schema."""
     content = request_content(ctx)
-    if not ctx.ix.request.has_body or content is None:
+    if content is None or not ctx.valid_request:
+        return
+    if not ctx.ix.request.has_body:
+        if _body_required(ctx):
+            yield ctx.finding(
+                "request.body.incompatible",
+                "the request has no body but the operation requires one",
+                "request.body",
+            )
         return
     media = _body_media(ctx, content)
     if media is None or content.get(media) is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -93,7 +94,9 @@ def _expected_headers(ctx: Context) -> dict[str, str]:
 def header_incompatible(ctx: Context) -> Iterator[Finding]:
     """An expected response header does not fit its declared schema."""
     declared = _declared_headers(ctx)
-    rules = BodyRules({f"$.{k.lower()}": v for k, v in ctx.ix.response.rules.get("header", {}).items()})
+    rules = BodyRules(
+        {f"$.{k.lower()}": v for k, v in ctx.ix.response.rules.get("header", {}).items()}
+    )
     for name, value in _expected_headers(ctx).items():
         spec = declared.get(name)
         schema = parameter_schema(spec) if isinstance(spec, dict) else None
@@ -200,12 +203,10 @@ def body_incompatible(ctx: Context) -> Iterator[Finding]:
     media = find_matching_type(_wanted_media(ctx), list(content))
     if media is None or not is_json(media) or content.get(media) is None:
         return
-    body = ctx.ix.response.body
+    body = ctx.ix.response.body.value if ctx.ix.response.body is not None else None
     if isinstance(body, str):
-        try:
+        with contextlib.suppress(ValueError):
             body = json.loads(body)
-        except ValueError:
-            pass
     rules = BodyRules(ctx.ix.response.rules.get("body"))
     key = f"{ctx.op.location}.responses.{ctx.ix.status}.{media}"
     for problem in ctx.violations(key, content[media], body, Mode.RESPONSE, rules):

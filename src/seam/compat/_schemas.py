@@ -36,8 +36,19 @@ class Mode(enum.Enum):
 
 
 # Keywords whose value is one subschema, a list of them, or a name → subschema map.
-_ONE = ("items", "additionalProperties", "not", "if", "then", "else", "contains",
-        "propertyNames", "additionalItems", "unevaluatedProperties", "unevaluatedItems")
+_ONE = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "additionalItems",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+)
 _MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "dependentSchemas", "$defs")
 

@@ -94,9 +94,9 @@ class Spec:
         best: tuple[Operation, dict[str, str]] | None = None
         wanted = method.lower()
         for prefix in self.prefixes:
-            if not path.startswith(prefix) or (prefix and not path[len(prefix):].startswith("/")):
+            if not path.startswith(prefix) or (prefix and not path[len(prefix) :].startswith("/")):
                 continue
-            rest = path[len(prefix):]
+            rest = path[len(prefix) :]
             for op in self.operations:
                 if op.method != wanted:
                     continue
@@ -134,7 +134,7 @@ def _pattern(template: str, case_insensitive: bool) -> tuple[re.Pattern[str], li
     literal = 0
     position = 0
     for found in _TEMPLATE.finditer(template):
-        chunk = template[position:found.start()]
+        chunk = template[position : found.start()]
         out.append(re.escape(chunk))
         literal += len(chunk)
         name = found.group(1).strip()
@@ -200,8 +200,9 @@ def build_spec(doc: Json) -> Spec:
         for method in METHODS:
             node = item.get(method)
             if isinstance(node, dict):
-                spec.operations.append(_operation(doc, version, str(template), method, item, node,
-                                                  insensitive))
+                spec.operations.append(
+                    _operation(doc, version, str(template), method, item, node, insensitive)
+                )
     return spec
 
 
@@ -228,9 +229,6 @@ def _operation(
     if version == "2.0":
         consumes = list(node.get("consumes") or doc.get("consumes") or [])
         produces = list(node.get("produces") or doc.get("produces") or [])
-        has_body = any(p.get("in") in ("body", "formData") for p in merged.values())
-        if not has_body:
-            consumes = []
     else:
         body = deref(doc, node.get("requestBody")) if node.get("requestBody") else None
         content = body.get("content") if isinstance(body, dict) else None
