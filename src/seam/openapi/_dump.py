@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -18,9 +19,23 @@ class _Dumper(_Base):  # type: ignore[misc]
         return True
 
 
+# Plain scalars that YAML 1.2's core schema reads as something other than a string.
+# PyYAML writes by YAML 1.1 rules, under which "0E0" or "0o7" are strings; our reader
+# (yaml-rs) follows 1.2, so such strings must be quoted to read back the same.
+_YAML12_NON_STRING = re.compile(
+    r"""^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE
+    |[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+
+    |[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
+    re.VERBOSE,
+)
+
+
 def _str_representer(dumper: Any, value: str) -> Any:
     # Multi-line strings as literal blocks keep snapshots readable in a pull request.
-    style = "|" if "\n" in value else None
+    style: str | None = "|" if "\n" in value else None
+    if style is None and _YAML12_NON_STRING.match(value):
+        style = "'"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
