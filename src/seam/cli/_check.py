@@ -1,16 +1,97 @@
-"""`contracts check` (being built; see the open issue)."""
+"""`contracts check`: every consumer pact against the provider's OpenAPI, no provider running."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
+from seam.cli._options import emit, fail_on_option, format_option, output_option, parse_fail_on
 from seam.errors import UsageError
 
 
+def _default_openapi(contracts: Path, pacts: list[Path], provider: str | None) -> Path:
+    """``contracts/openapi/<provider>.yaml``, the provider named by option or by the pacts."""
+    if provider is None:
+        from seam.pactfile import load_pacts
+
+        providers = {p.provider for p in load_pacts(pacts)}
+        if len(providers) != 1:
+            found = ", ".join(sorted(providers)) or "none"
+            raise UsageError(
+                f"cannot tell which provider's OpenAPI to use (pacts name: {found}); "
+                "pass --openapi FILE or --provider NAME"
+            )
+        provider = providers.pop()
+    for suffix in (".yaml", ".yml", ".json"):
+        candidate = contracts / "openapi" / f"{provider}{suffix}"
+        if candidate.exists():
+            return candidate
+    raise UsageError(
+        f"no OpenAPI document for provider {provider!r} at {contracts / 'openapi'}/{provider}.yaml;"
+        " pass --openapi FILE (or run `contracts snapshot` first)"
+    )
+
+
+def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
+    folder = contracts / "pacts"
+    pattern = f"*-{provider}.json" if provider else "*.json"
+    found = sorted(folder.glob(pattern))
+    if not found:
+        raise UsageError(f"no pact files match {folder / pattern}; pass PACT_FILES explicitly")
+    return found
+
+
 @click.command("check")
-def check() -> None:
-    """Not built yet."""
-    raise UsageError("contracts check is not built yet")
+@click.argument("pact_files", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--openapi",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The provider's OpenAPI/Swagger document [default: contracts/openapi/<provider>.yaml].",
+)
+@click.option("--provider", help="Check only pacts with this provider (and find its document).")
+@click.option(
+    "--contracts",
+    "contracts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("contracts"),
+    show_default=True,
+    help="The contracts folder holding pacts/ and openapi/.",
+)
+@click.option(
+    "--allow-remote-refs", is_flag=True, help="Let the document's $refs fetch remote URLs."
+)
+@format_option()
+@output_option
+@fail_on_option
+def check(
+    pact_files: tuple[Path, ...],
+    openapi: Path | None,
+    provider: str | None,
+    contracts_dir: Path,
+    allow_remote_refs: bool,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+) -> None:
+    """Check every consumer pact against the provider's OpenAPI document.
+
+    PACT_FILES are pact files or folders of them [default:
+    contracts/pacts/*-<provider>.json]. Each interaction must match an operation
+    whose parameters, security, media types, status and schemas can serve it;
+    finding codes are PactFlow's (request.path-or-method.unknown,
+    response.body.incompatible, ...).
+
+    Exit 0 when compatible, 1 when a finding reaches --fail-on, 2 for bad input.
+    """
+    from seam.compat import check_files
+
+    pacts = list(pact_files) or _default_pacts(contracts_dir, provider)
+    document = openapi or _default_openapi(contracts_dir, pacts, provider)
+    report = check_files(pacts, document, provider=provider, allow_remote_refs=allow_remote_refs)
+    emit(report, fmt, output)
+    if report.failed(parse_fail_on(fail_on)):
+        click.get_current_context().exit(1)
 
 
 COMMANDS = [check]

@@ -80,6 +80,7 @@ def _check_one(
             rule="request.path-or-method.unknown",
             severity=RULES["request.path-or-method.unknown"].severity,
             message=f"{ix.method} {ix.path} matches no path and method in the spec",
+            path=ix.path,
             method=ix.method,
             location="request.path",
             file=file,
