@@ -44,6 +44,8 @@ def text(report: Report) -> str:
         for f in findings:
             where = f" [{f.location}]" if f.location else ""
             lines.append(f"  {f.severity.label:<7} {f.rule}{where}: {f.message}")
+            if f.interaction:
+                lines.append(f"          interaction: {f.interaction!r}")
             if f.consumers:
                 lines.append(f"          consumers: {', '.join(f.consumers)}")
     if lines:
