@@ -157,7 +157,7 @@ class Report:
         return worst is not None and worst >= fail_on
 
 
-F = TypeVar("F", bound=Callable[..., Any])
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +182,8 @@ class RuleRegistry:
         self.name = name
         self._rules: dict[str, Rule] = {}
 
-    def rule(self, rule_id: str, *, severity: Severity, area: str = "") -> Callable[[F], F]:
-        def register(func: F) -> F:
+    def rule(self, rule_id: str, *, severity: Severity, area: str = "") -> Callable[[_F], _F]:
+        def register(func: _F) -> _F:
             if rule_id in self._rules:
                 raise ValueError(f"rule {rule_id!r} is registered twice in {self.name}")
             summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""

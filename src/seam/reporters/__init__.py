@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from seam.model import Report
-from seam.reporters._formats import github, json_report, junit, markdown, text
+from seam.reporters import _formats
 
 __all__ = ["REPORTERS", "register", "render"]
 
 Reporter = Callable[[Report], str]
 
 REPORTERS: dict[str, Reporter] = {
-    "text": text,
-    "json": json_report,
-    "markdown": markdown,
-    "github": github,
-    "junit": junit,
+    "text": _formats.text,
+    "json": _formats.json_report,
+    "markdown": _formats.markdown,
+    "github": _formats.github,
+    "junit": _formats.junit,
 }
 
 
