@@ -36,9 +36,31 @@ def _summary_line(report: Report) -> str:
     return f"{report.command}: " + ", ".join(parts)
 
 
+_MARK = {
+    CaseStatus.PASSED: "ok     ",
+    CaseStatus.FAILED: "FAILED ",
+    CaseStatus.PENDING: "pending",
+    CaseStatus.SKIPPED: "skipped",
+}
+
+
+def _case_lines(report: Report) -> list[str]:
+    """One line per case under its group (``meta.show_cases``: verify lists every interaction)."""
+    lines: list[str] = []
+    group = None
+    for case in report.cases:
+        if case.group != group:
+            group = case.group
+            lines.append(group or report.command)
+        lines.append(f"  {_MARK[case.status]} {case.name}")
+    if lines:
+        lines.append("")
+    return lines
+
+
 def text(report: Report) -> str:
     """Findings grouped by endpoint, one line each, then a summary line."""
-    lines: list[str] = []
+    lines: list[str] = _case_lines(report) if report.meta.get("show_cases") else []
     for endpoint, findings in _grouped(report).items():
         lines.append(endpoint)
         for f in findings:
