@@ -1,16 +1,209 @@
-"""`contracts verify` (being built; see the open issue)."""
+"""`contracts verify`: replay pacts against a running provider, with provider states."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
 import click
 
+from seam.cli._options import broker_options, emit, format_option, output_option
 from seam.errors import UsageError
 
 
+def _env_pairs(values: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--env {item!r}: expected KEY=VALUE")
+        out[key] = value
+    return out
+
+
+def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for raw in values:
+        try:
+            selector = json.loads(raw)
+        except ValueError:
+            raise UsageError(
+                f"--consumer-version-selector {raw!r} is not JSON; "
+                "expected e.g. '{\"mainBranch\": true}'"
+            ) from None
+        if not isinstance(selector, dict):
+            raise UsageError(f"--consumer-version-selector {raw!r}: expected a JSON object")
+        out.append(selector)
+    if main_branch:
+        out.append({"mainBranch": True})
+    if deployed:
+        out.append({"deployedOrReleased": True})
+    return out
+
+
 @click.command("verify")
-def verify() -> None:
-    """Not built yet."""
-    raise UsageError("contracts verify is not built yet")
+@click.argument("pacts", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--provider", help="The provider's name; only its pacts are replayed.")
+@click.option(
+    "--base-url",
+    help="Where the provider answers, e.g. http://127.0.0.1:8000 "
+    "(with --start, {port} picks a free port).",
+)
+@click.option(
+    "--start",
+    metavar="CMD",
+    help="Shell command that starts the provider; stopped afterwards. "
+    "{port} and {worker} are filled in per worker.",
+)
+@click.option(
+    "--ready-timeout",
+    type=float,
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a started provider to answer.",
+)
+@click.option(
+    "--states", "states_spec", metavar="MODULE:OBJ", help="Provider-state handlers to serve."
+)
+@click.option("--state-url", help="A state-change URL (standard protocol) instead of --states.")
+@click.option(
+    "--env",
+    "env_items",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Environment for the provider and the state handlers ({worker} is filled in).",
+)
+@broker_options
+@click.option(
+    "--consumer-version-selector",
+    "selector_json",
+    multiple=True,
+    metavar="JSON",
+    help="A consumer version selector, e.g. '{\"mainBranch\": true}' (repeatable).",
+)
+@click.option("--main-branch", is_flag=True, help="Select the consumers' main branch pacts.")
+@click.option(
+    "--deployed-or-released", is_flag=True, help="Select deployed or released consumer pacts."
+)
+@click.option("--include-pending", is_flag=True, help="Include pending pacts (never fail).")
+@click.option("--include-wip-since", metavar="DATE", help="Include WIP pacts since YYYY-MM-DD.")
+@click.option("--publish", is_flag=True, help="Publish the verification results to the broker.")
+@click.option("--provider-app-version", help="The provider version the results are for.")
+@click.option("--branch", help="The provider's branch (published, and used for pending).")
+@click.option("--tag", "tags", multiple=True, help="A provider version tag (repeatable).")
+@click.option("--build-url", help="The CI build that ran the verification.")
+@click.option("--conformance", is_flag=True, help="Also run schemathesis against the OpenAPI.")
+@click.option("--openapi", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--max-examples", type=int, default=20, show_default=True)
+@click.option("--seed", type=int, default=None)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Verifier processes.",
+)
+@click.option(
+    "--request-timeout", type=float, default=5.0, show_default=True, help="Seconds per request."
+)
+@format_option(("text", "json", "github", "markdown", "junit"))
+@output_option
+@click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--quiet", "-q", is_flag=True, help="No progress lines on standard error.")
+def verify(
+    pacts: tuple[Path, ...],
+    provider: str | None,
+    base_url: str | None,
+    start: str | None,
+    ready_timeout: float,
+    states_spec: str | None,
+    state_url: str | None,
+    env_items: tuple[str, ...],
+    broker_base_url: str | None,
+    broker_token: str | None,
+    broker_username: str | None,
+    broker_password: str | None,
+    selector_json: tuple[str, ...],
+    main_branch: bool,
+    deployed_or_released: bool,
+    include_pending: bool,
+    include_wip_since: str | None,
+    publish: bool,
+    provider_app_version: str | None,
+    branch: str | None,
+    tags: tuple[str, ...],
+    build_url: str | None,
+    conformance: bool,
+    openapi: Path | None,
+    max_examples: int,
+    seed: int | None,
+    workers: int,
+    request_timeout: float,
+    fmt: str,
+    output: Path | None,
+    junit_file: Path | None,
+    quiet: bool,
+) -> None:
+    """Replay every pact interaction against the provider and report each one.
+
+    PACTS are pact files or folders of them [default: contracts/pacts]. Provider
+    states come from --states (Python handlers, see seam.verify.ProviderStates) or
+    a --state-url. With --broker-base-url the broker's pacts for verification are
+    fetched too (selectors, pending, WIP), and --publish posts the results.
+
+    Exit 0 when every interaction passed (pending ones never fail), 1 on a failure,
+    2 for bad input or options, 3 when the provider or broker cannot be reached.
+    """
+    from seam.verify import BrokerSource, ConformanceOptions, PublishOptions
+    from seam.verify import verify as run_verify
+
+    broker = None
+    if broker_base_url:
+        broker = BrokerSource(
+            url=broker_base_url,
+            token=broker_token,
+            username=broker_username,
+            password=broker_password,
+            selectors=_selectors(selector_json, main_branch, deployed_or_released),
+            include_pending=include_pending,
+            include_wip_since=include_wip_since,
+            provider_branch=branch,
+            provider_tags=list(tags),
+        )
+    elif selector_json or main_branch or deployed_or_released or include_pending:
+        raise UsageError("consumer version selectors need --broker-base-url")
+    publish_options = None
+    if publish:
+        if not provider_app_version:
+            raise UsageError("--publish needs --provider-app-version")
+        publish_options = PublishOptions(
+            provider_version=provider_app_version,
+            branch=branch,
+            tags=list(tags),
+            build_url=build_url,
+        )
+    report = run_verify(
+        list(pacts),
+        provider=provider,
+        base_url=base_url,
+        start=start,
+        ready_timeout=ready_timeout,
+        states=states_spec,
+        state_url=state_url,
+        broker=broker,
+        publish=publish_options,
+        env=_env_pairs(env_items),
+        workers=workers,
+        conformance=ConformanceOptions(openapi, max_examples, seed) if conformance else None,
+        request_timeout=request_timeout,
+        progress=None if quiet else lambda line: click.echo(line, err=True),
+    )
+    emit(report, fmt, output)
+    if junit_file is not None:
+        emit(report, "junit", junit_file)
+    if report.failed():
+        click.get_current_context().exit(1)
 
 
 COMMANDS = [verify]

@@ -1,3 +1,23 @@
-"""seam.verify (being built; see ARCHITECTURE.md)."""
+"""Replay pacts against a running provider: ``contracts verify`` as a library.
 
-__all__: list[str] = []
+``verify(...)`` returns a :class:`seam.model.Report` with one case per interaction;
+``ProviderStates`` is the registry of provider-state handlers that seed the
+provider's data before each interaction (see README, section "contracts verify").
+"""
+
+from seam.verify._replay import BrokerSource, PublishOptions
+from seam.verify._results import RULES
+from seam.verify._run import ConformanceOptions, verify
+from seam.verify._states import ProviderStates, StateError, StateServer, load_states
+
+__all__ = [
+    "RULES",
+    "BrokerSource",
+    "ConformanceOptions",
+    "ProviderStates",
+    "PublishOptions",
+    "StateError",
+    "StateServer",
+    "load_states",
+    "verify",
+]

@@ -1,0 +1,162 @@
+"""The provider under verification: start it (``--start``), wait for it, stop it.
+
+A started provider runs in its own process group so that stopping it also stops
+what its command spawned (a shell, uvicorn's workers); it is stopped on success,
+on failure and on Ctrl-C alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shlex
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from seam.errors import ProviderUnreachable, UsageError
+
+__all__ = ["ProviderProcess", "free_port", "wait_until_reachable"]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _address(base_url: str) -> tuple[str, int]:
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"--base-url {base_url!r}: expected an http(s) URL such as http://127.0.0.1:8000"
+        )
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise UsageError(f"--base-url {base_url!r}: the port is not a number") from None
+    return parts.hostname, port
+
+
+def _answers(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def wait_until_reachable(base_url: str, timeout: float = 0.0) -> None:
+    """Return once something accepts connections at ``base_url``.
+
+    Raises:
+        ProviderUnreachable: nothing answered within ``timeout`` seconds.
+    """
+    host, port = _address(base_url)
+    deadline = time.monotonic() + timeout
+    while not _answers(host, port):
+        if time.monotonic() >= deadline:
+            raise ProviderUnreachable(
+                f"nothing answers at {base_url}; start the provider or pass --start CMD"
+            )
+        time.sleep(0.05)
+
+
+class ProviderProcess:
+    """A provider started from a shell command, stopped with its whole process group."""
+
+    def __init__(
+        self,
+        command: str,
+        base_url: str,
+        *,
+        env: Mapping[str, str] | None = None,
+        ready_timeout: float = 30.0,
+        log_dir: Path | None = None,
+    ) -> None:
+        self.command = command
+        self.base_url = base_url
+        self.env = dict(env or {})
+        self.ready_timeout = ready_timeout
+        self._log_dir = log_dir
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.log_path: Path | None = None
+
+    def start(self) -> ProviderProcess:
+        """Start the command and wait until ``base_url`` accepts connections.
+
+        Raises:
+            ProviderUnreachable: the command exited, or did not answer in time
+                (the message ends with the last lines of its log).
+        """
+        host, port = _address(self.base_url)
+        if _answers(host, port):
+            raise UsageError(
+                f"something already listens at {self.base_url}; "
+                f"stop it, or put {{port}} in --start and --base-url to use a free port"
+            )
+        fd, name = tempfile.mkstemp(prefix="seam-provider-", suffix=".log", dir=self._log_dir)
+        self.log_path = Path(name)
+        with os.fdopen(fd, "wb") as log:
+            self._proc = subprocess.Popen(
+                self.command,
+                shell=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env={**os.environ, **self.env},
+                start_new_session=True,  # its own process group, stopped as a whole
+            )
+        deadline = time.monotonic() + self.ready_timeout
+        while not _answers(host, port):
+            code = self._proc.poll()
+            if code is not None:
+                self._fail(f"the provider command exited with code {code} before answering")
+            if time.monotonic() >= deadline:
+                self._fail(
+                    f"the provider did not answer at {self.base_url} within {self.ready_timeout:g}s"
+                )
+            time.sleep(0.05)
+        return self
+
+    def _fail(self, why: str) -> None:
+        tail = self.log_tail()
+        self.stop()
+        detail = f"; its log ends: {tail}" if tail else ""
+        raise ProviderUnreachable(f"{why} ({shlex.quote(self.command)}){detail}")
+
+    def log_tail(self, lines: int = 5) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        text = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+        return " | ".join(line.strip() for line in text[-lines:])
+
+    def stop(self) -> None:
+        """Stop the process group: SIGTERM, then SIGKILL after 5 seconds."""
+        proc = self._proc
+        if proc is None:
+            return
+        self._proc = None
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=5)
+        if self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
+
+    def __enter__(self) -> ProviderProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

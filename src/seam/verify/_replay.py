@@ -1,0 +1,234 @@
+"""One verifier run: pact-python's ``Verifier`` (the Rust verifier) over some pact sources.
+
+A run is described by a :class:`Shard`, plain JSON-able data, so the same function
+runs in this process (``--workers 1``) or in a worker process (``python -m
+seam.verify._worker``). It never raises for a verification failure: pact-python's
+bare ``RuntimeError`` is swallowed and the verifier's own JSON results are returned.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from seam.errors import UsageError
+
+if TYPE_CHECKING:
+    from seam.verify._states import ProviderStates
+
+__all__ = ["BrokerSource", "PublishOptions", "Shard", "ShardResult", "run_shard"]
+
+# camelCase keys of a consumer version selector (Pact Broker API) → pact-python keywords.
+_SELECTOR_KEYS = {
+    "consumer": "consumer",
+    "tag": "tag",
+    "fallbackTag": "fallback_tag",
+    "latest": "latest",
+    "deployedOrReleased": "deployed_or_released",
+    "deployed": "deployed",
+    "released": "released",
+    "environment": "environment",
+    "mainBranch": "main_branch",
+    "branch": "branch",
+    "matchingBranch": "matching_branch",
+    "fallbackBranch": "fallback_branch",
+}
+
+
+@dataclass(slots=True)
+class BrokerSource:
+    """Where and how to fetch pacts from a Pact Broker (``pacts for verification``)."""
+
+    url: str
+    token: str | None = None
+    username: str | None = None
+    password: str | None = None
+    selectors: list[dict[str, Any]] = field(default_factory=list)
+    include_pending: bool = False
+    include_wip_since: str | None = None
+    provider_branch: str | None = None
+    provider_tags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PublishOptions:
+    """Verification results to publish back to the broker."""
+
+    provider_version: str
+    branch: str | None = None
+    tags: list[str] = field(default_factory=list)
+    build_url: str | None = None
+
+
+@dataclass(slots=True)
+class Shard:
+    """Everything one verifier run needs; JSON-able so a worker process can receive it."""
+
+    provider: str
+    base_url: str
+    files: list[str] = field(default_factory=list)
+    broker: BrokerSource | None = None
+    publish: PublishOptions | None = None
+    states: str | None = None  # "module:obj" of a ProviderStates
+    state_url: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    request_timeout_ms: int = 5000
+    worker: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Shard:
+        data = dict(doc)
+        if data.get("broker"):
+            data["broker"] = BrokerSource(**data["broker"])
+        if data.get("publish"):
+            data["publish"] = PublishOptions(**data["publish"])
+        return cls(**data)
+
+
+@dataclass(slots=True)
+class ShardResult:
+    """What the verifier reported, plus the state handlers' own errors."""
+
+    worker: int
+    results: dict[str, Any]
+    output: str
+    state_errors: list[dict[str, Any]] = field(default_factory=list)
+    logs: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> ShardResult:
+        return cls(**doc)
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Send what the Rust verifier prints to file descriptor 1 elsewhere.
+
+    pact_ffi prints its whole report on standard output as well as returning it;
+    Seam renders its own report there (and a worker's stdout is its result channel).
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "wb") as sink:
+        os.dup2(sink.fileno(), 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+@contextmanager
+def _environment(env: Mapping[str, str]) -> Iterator[None]:
+    # Handlers read their settings (DATABASE_URL, ...) from the environment when they run;
+    # put the worker's values there for the run and restore the old ones afterwards.
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def selector_keywords(selector: Mapping[str, Any]) -> dict[str, Any]:
+    """Translate a Pact Broker consumer version selector into pact-python keywords.
+
+    Raises:
+        UsageError: a key the Pact Broker API does not define.
+    """
+    out: dict[str, Any] = {}
+    for key, value in selector.items():
+        if key not in _SELECTOR_KEYS:
+            known = ", ".join(sorted(_SELECTOR_KEYS))
+            raise UsageError(f"consumer version selector key {key!r} is unknown (known: {known})")
+        out[_SELECTOR_KEYS[key]] = value
+    return out
+
+
+def _add_broker(verifier: Any, broker: BrokerSource) -> None:
+    auth: dict[str, Any] = (
+        {"token": broker.token}
+        if broker.token
+        else {"username": broker.username, "password": broker.password}
+    )
+    builder = verifier.broker_source(broker.url, selector=True, use_env=False, **auth)
+    for selector in broker.selectors:
+        builder.consumer_version(**selector_keywords(selector))
+    if broker.include_pending:
+        builder.include_pending()
+    if broker.include_wip_since:
+        builder.include_wip_since(broker.include_wip_since)
+    if broker.provider_branch:
+        builder.provider_branch(broker.provider_branch)
+    if broker.provider_tags:
+        builder.provider_tags(*broker.provider_tags)
+    builder.build()
+
+
+def run_shard(shard: Shard, states: ProviderStates | None = None) -> ShardResult:
+    """Run the Rust verifier over ``shard`` and collect everything it knows.
+
+    Args:
+        shard: what to verify and where.
+        states: handlers to serve (in this process only); otherwise ``shard.states``
+            is imported, or ``shard.state_url`` is called.
+
+    Raises:
+        UsageError: ``--states`` cannot be loaded.
+    """
+    from pact import Verifier
+
+    from seam.verify._states import StateServer, load_states
+
+    with ExitStack() as stack:
+        # Opt out of pact_ffi's anonymous usage tracking unless the user chose otherwise.
+        tracking = {"PACT_DO_NOT_TRACK": os.environ.get("PACT_DO_NOT_TRACK", "true")}
+        stack.enter_context(_environment({**tracking, **shard.env}))
+        verifier = Verifier(shard.provider, host="127.0.0.1")
+        verifier.add_transport(url=shard.base_url)
+        verifier.set_request_timeout(shard.request_timeout_ms)
+        for path in shard.files:
+            verifier.add_source(path)
+        if shard.broker is not None:
+            _add_broker(verifier, shard.broker)
+        if shard.publish is not None:
+            verifier.set_publish_options(
+                version=shard.publish.provider_version,
+                url=shard.publish.build_url,
+                branch=shard.publish.branch,
+                tags=shard.publish.tags,
+            )
+        server = None
+        if states is None and shard.states:
+            states = load_states(shard.states)
+        if states is not None:
+            server = stack.enter_context(StateServer(states))
+            verifier.state_handler(server.url, teardown=True, body=True)
+        elif shard.state_url:
+            verifier.state_handler(shard.state_url, teardown=True, body=True)
+        # pact-python raises a bare RuntimeError for any failure; the details are in
+        # the verifier's JSON results and output, read below.
+        with suppress(RuntimeError), _quiet_stdout():
+            verifier.verify()
+        errors = [asdict(call) for call in server.errors] if server else []
+        return ShardResult(
+            worker=shard.worker,
+            results=verifier.results,
+            output=str(verifier.output(strip_ansi=True)),
+            state_errors=errors,
+            logs=str(verifier.logs),
+        )

@@ -1,0 +1,237 @@
+"""Turn the Rust verifier's JSON results into Seam cases and findings.
+
+The verifier's ``interactionResults`` give one entry per interaction (result,
+pending, mismatches); its mismatch messages are kept in ``details`` while the
+finding's message says expected and actual in that order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from seam.model import Case, CaseStatus, Finding, RuleRegistry, Severity
+from seam.pactfile import Interaction, Pact
+
+__all__ = ["RULES", "build_cases", "parse_duration"]
+
+RULES = RuleRegistry("verify")
+RULES.add(
+    "response-status-mismatch",
+    severity=Severity.ERROR,
+    summary="The provider answered with another status than the consumer expects.",
+    area="response",
+)
+RULES.add(
+    "response-header-mismatch",
+    severity=Severity.ERROR,
+    summary="A response header is missing or does not match.",
+    area="response",
+)
+RULES.add(
+    "response-body-mismatch",
+    severity=Severity.ERROR,
+    summary="A value in the response body is missing or does not match.",
+    area="response",
+)
+RULES.add(
+    "response-body-type-mismatch",
+    severity=Severity.ERROR,
+    summary="The response body has another content type than expected.",
+    area="response",
+)
+RULES.add(
+    "message-metadata-mismatch",
+    severity=Severity.ERROR,
+    summary="Message metadata does not match.",
+    area="message",
+)
+RULES.add(
+    "provider-state-failed",
+    severity=Severity.ERROR,
+    summary="A provider state could not be set up or torn down.",
+    area="states",
+)
+RULES.add(
+    "verification-error",
+    severity=Severity.ERROR,
+    summary="The interaction could not be replayed (request failed, pact unusable).",
+    area="verify",
+)
+RULES.add(
+    "interaction-not-replayed",
+    severity=Severity.INFO,
+    summary="The interaction is of a kind contracts verify does not replay.",
+    area="verify",
+)
+RULES.add(
+    "publish-failed",
+    severity=Severity.ERROR,
+    summary="Verification results could not be published to the broker.",
+    area="broker",
+)
+
+_RULE_BY_TYPE = {
+    "StatusMismatch": "response-status-mismatch",
+    "HeaderMismatch": "response-header-mismatch",
+    "BodyMismatch": "response-body-mismatch",
+    "BodyTypeMismatch": "response-body-type-mismatch",
+    "MetadataMismatch": "message-metadata-mismatch",
+}
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|us|µs|ns|m|s|h)")
+_UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+
+
+def parse_duration(text: str) -> float:
+    """Seconds from the verifier's duration strings (``120ms``, ``2m 7s 23ms``, ``1.5s``)."""
+    return sum(float(n) * _UNIT[u] for n, u in _DURATION_PART.findall(text or ""))
+
+
+def _group(consumer: str, provider: str) -> str:
+    return f"{consumer} -> {provider}"
+
+
+def _key(
+    consumer: str, description: str, states: Iterable[str]
+) -> tuple[str, str, tuple[str, ...]]:
+    return (consumer, description, tuple(states))
+
+
+def _mismatch_finding(
+    item: Mapping[str, Any], base: dict[str, Any], *, severity: Severity
+) -> Finding:
+    kind = str(item.get("type", ""))
+    rule = _RULE_BY_TYPE.get(kind, "verification-error")
+    expected = item.get("expected")
+    actual = item.get("actual")
+    explanation = str(item.get("mismatch") or "").strip()
+    if kind == "HeaderMismatch":
+        location = f"header {item.get('key', '')}".strip()
+    elif kind == "StatusMismatch":
+        location = "status"
+    else:
+        location = str(item.get("path") or "$")
+    if kind == "StatusMismatch":
+        message = f"expected status {expected}, got {actual}"
+    elif expected is not None and actual not in (None, ""):
+        message = f"expected {expected}, got {actual}"
+        # The verifier's own sentence names actual and expected the other way round for
+        # equality ("Expected 'open' to be equal to 'closed'"); keep it only when it adds
+        # something (a type or a matcher), and always in details.
+        if explanation and "to be equal to" not in explanation:
+            message += f" — {explanation}"
+    else:
+        message = explanation or f"{kind or 'mismatch'} at {location}"
+    details = {k: v for k, v in {"expected": expected, "actual": actual}.items() if v is not None}
+    if explanation:
+        details["verifier"] = explanation
+    return Finding(
+        rule=rule, severity=severity, message=message, location=location, details=details, **base
+    )
+
+
+def _state_errors_for(states: Sequence[str], errors: Sequence[Mapping[str, Any]]) -> list[str]:
+    wanted = set(states)
+    seen: list[str] = []
+    for err in errors:
+        message = str(err.get("error") or "")
+        if err.get("state") in wanted and message not in seen:
+            seen.append(message)
+    return seen
+
+
+def _findings_for(
+    result: Mapping[str, Any],
+    base: dict[str, Any],
+    severity: Severity,
+    state_errors: Sequence[Mapping[str, Any]],
+) -> list[Finding]:
+    mismatch = result.get("mismatch") or {}
+    if mismatch.get("type") == "mismatches":
+        return [
+            _mismatch_finding(m, base, severity=severity) for m in mismatch.get("mismatches", [])
+        ]
+    message = str(mismatch.get("message") or "the verifier reported an error")
+    if "state change" in message:
+        handler_errors = _state_errors_for(result.get("providerStates") or [], state_errors)
+        if handler_errors:
+            return [
+                Finding(rule="provider-state-failed", severity=severity, message=m, **base)
+                for m in handler_errors
+            ]
+        return [Finding(rule="provider-state-failed", severity=severity, message=message, **base)]
+    return [Finding(rule="verification-error", severity=severity, message=message, **base)]
+
+
+def build_cases(
+    pacts: Sequence[Pact],
+    results: Sequence[Mapping[str, Any]],
+    state_errors: Sequence[Mapping[str, Any]],
+    *,
+    provider: str,
+) -> tuple[list[Case], list[Finding]]:
+    """Cases in pact order (then any the verifier reported that no local pact has).
+
+    Args:
+        pacts: the local pacts that were replayed (may be empty for broker sources).
+        results: the verifier's ``interactionResults`` entries, from every shard.
+        state_errors: the state handlers' failures (``StateCall`` dicts).
+        provider: the provider's name, for case groups.
+
+    Returns:
+        The cases and every finding, each finding also attached to its case.
+    """
+    by_key: dict[tuple[str, str, tuple[str, ...]], Interaction] = {}
+    files: dict[tuple[str, str, tuple[str, ...]], str | None] = {}
+    order: list[tuple[str, str, tuple[str, ...]]] = []
+    for pact in pacts:
+        for interaction in pact.interactions:
+            key = _key(pact.consumer, interaction.description, interaction.state_names)
+            by_key[key] = interaction
+            files[key] = pact.source
+            order.append(key)
+
+    cases: dict[tuple[str, str, tuple[str, ...]], Case] = {}
+    findings: list[Finding] = []
+    for result in results:
+        consumer = str(result.get("consumer") or "")
+        description = str(result.get("description") or "")
+        states = [str(s) for s in result.get("providerStates") or []]
+        key = _key(consumer, description, states)
+        found = by_key.get(key)
+        pending = bool(result.get("pending"))
+        failed = str(result.get("result")) != "Ok" and result.get("mismatch") is not None
+        severity = Severity.WARNING if pending else Severity.ERROR
+        base: dict[str, Any] = {
+            "path": found.request.path if found and found.request else "",
+            "method": found.request.method if found and found.request else "",
+            "file": files.get(key),
+            "consumers": (consumer,),
+            "interaction": _case_name(description, states),
+        }
+        case_findings = _findings_for(result, base, severity, state_errors) if failed else []
+        status = (
+            CaseStatus.PASSED
+            if not failed
+            else (CaseStatus.PENDING if pending else CaseStatus.FAILED)
+        )
+        cases[key] = Case(
+            name=_case_name(description, states),
+            status=status,
+            group=_group(consumer, provider),
+            duration=parse_duration(str(result.get("duration") or "")),
+            findings=tuple(case_findings),
+        )
+        findings.extend(case_findings)
+
+    ordered = [cases.pop(k) for k in order if k in cases]
+    ordered.extend(cases.values())
+    return ordered, findings
+
+
+def _case_name(description: str, states: Sequence[str]) -> str:
+    if states:
+        return f"{description} (given {' and '.join(states)})"
+    return description

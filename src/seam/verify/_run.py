@@ -1,0 +1,401 @@
+"""``verify()``: replay pacts against a running provider and report every interaction.
+
+The order of work: read the local pacts (bad files fail before anything starts),
+start the provider(s) or check the one at ``base_url``, split the interactions
+across ``workers`` verifier runs, run them, and turn what the verifier knows —
+results, mismatches, the state handlers' own errors — into one :class:`Report`.
+
+Parallel runs and provider state: every worker sets up states before each of its
+interactions, so two workers sharing one provider and one database would undo each
+other's states. With ``{port}`` in the start command each worker gets its own
+provider on its own port, and ``{worker}`` in ``env`` values gives each its own
+database (``DATABASE_URL=sqlite:///tasks-{worker}.db``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from seam.errors import BrokerUnreachable, InputError, SeamError, UsageError
+from seam.model import Case, CaseStatus, Finding, Report, Severity
+from seam.pactfile import Interaction, Pact, load_pacts, write_pact
+from seam.verify._provider import ProviderProcess, free_port, wait_until_reachable
+from seam.verify._replay import BrokerSource, PublishOptions, Shard, ShardResult, run_shard
+from seam.verify._results import build_cases
+from seam.verify._states import ProviderStates
+
+__all__ = ["ConformanceOptions", "verify"]
+
+DEFAULT_PACTS = Path("contracts/pacts")
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class ConformanceOptions:
+    """``--conformance``: schemathesis against the provider's own OpenAPI document."""
+
+    openapi: Path | None = None
+    max_examples: int = 20
+    seed: int | None = None
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def _expand(template: str, *, worker: int, port: int | None) -> str:
+    out = template.replace("{worker}", str(worker))
+    if port is not None:
+        out = out.replace("{port}", str(port))
+    return out
+
+
+def _check_options(
+    *,
+    base_url: str | None,
+    start: str | None,
+    states: str | ProviderStates | None,
+    state_url: str | None,
+    broker: BrokerSource | None,
+    publish: PublishOptions | None,
+    workers: int,
+) -> None:
+    if not base_url:
+        raise UsageError("--base-url is required: where the provider answers (with --start too)")
+    if states is not None and state_url:
+        raise UsageError("--states and --state-url cannot be used together: pick one")
+    if workers < 1:
+        raise UsageError(f"--workers {workers}: expected 1 or more")
+    if publish is not None and broker is None:
+        raise UsageError("--publish needs --broker-base-url: results are published to a broker")
+    if "{port}" in base_url and not (start and "{port}" in start):
+        raise UsageError("{port} in --base-url needs {port} in --start too (Seam picks the port)")
+    if start and "{port}" in start and "{port}" not in base_url:
+        raise UsageError(
+            "{port} in --start needs {port} in --base-url too, e.g. http://127.0.0.1:{port}"
+        )
+    if workers > 1 and isinstance(states, ProviderStates):
+        raise UsageError(
+            "--workers > 1 needs the states as 'module:object' so worker processes can import them"
+        )
+
+
+def _load_local(
+    sources: Sequence[str | Path], provider: str | None, use_default: bool
+) -> list[Pact]:
+    paths = [Path(s) for s in sources] or ([DEFAULT_PACTS] if use_default else [])
+    for path in paths:
+        if not path.exists():
+            raise InputError(
+                f"{path}: no such file or folder; expected pact files or a folder of them"
+            )
+    return load_pacts(paths, provider=provider) if paths else []
+
+
+def _provider_name(pacts: Sequence[Pact], provider: str | None) -> str:
+    if provider:
+        return provider
+    names = sorted({p.provider for p in pacts})
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise UsageError("--provider is required (no local pacts name one)")
+    raise UsageError(f"the pacts name several providers ({', '.join(names)}): pass --provider")
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def _write_shards(
+    pacts: Sequence[Pact], replayable: Sequence[tuple[Pact, Interaction]], workers: int, root: Path
+) -> list[list[str]]:
+    """Split the interactions round-robin into ``workers`` folders of pact files."""
+    buckets: list[dict[int, list[Interaction]]] = [{} for _ in range(workers)]
+    for i, (pact, interaction) in enumerate(replayable):
+        buckets[i % workers].setdefault(id(pact), []).append(interaction)
+    by_id = {id(p): p for p in pacts}
+    out: list[list[str]] = []
+    for w, bucket in enumerate(buckets):
+        files: list[str] = []
+        for n, (pact_id, interactions) in enumerate(bucket.items()):
+            pact = by_id[pact_id]
+            doc = {k: v for k, v in pact.raw.items() if k not in ("interactions", "messages")}
+            doc["interactions"] = [dict(x.raw) for x in interactions]
+            name = _UNSAFE.sub("_", f"{n:03d}-{pact.consumer}-{pact.provider}.json")
+            path = root / f"worker-{w}" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_pact(path, doc)
+            files.append(str(path))
+        out.append(files)
+    return out
+
+
+def _check_broker(broker: BrokerSource) -> None:
+    parts = urlsplit(broker.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--broker-base-url {broker.url!r}: expected an http(s) URL")
+    try:
+        wait_until_reachable(broker.url)
+    except SeamError:
+        raise BrokerUnreachable(
+            f"the Pact Broker at {broker.url} does not answer; check --broker-base-url"
+        ) from None
+
+
+def _run_workers(shards: Sequence[Shard]) -> list[ShardResult]:
+    """Run each shard in its own ``python -m seam.verify._worker`` process, all at once."""
+    # Worker processes import the user's states module: give them this process's path.
+    path = os.pathsep.join(p for p in sys.path if p and Path(p).is_dir())
+    procs = []
+    try:
+        for shard in shards:
+            env = {**os.environ, **shard.env, "PYTHONPATH": path}
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "seam.verify._worker"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                env=env,
+            )
+            assert proc.stdin is not None
+            proc.stdin.write(json.dumps(shard.to_dict()).encode())
+            proc.stdin.close()
+            procs.append(proc)
+        results = []
+        for shard, proc in zip(shards, procs, strict=True):
+            assert proc.stdout is not None and proc.stderr is not None
+            out = proc.stdout.read()
+            err = proc.stderr.read()
+            proc.wait()
+            results.append(_worker_result(shard, out, err, proc.returncode))
+        return results
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+
+def _worker_result(shard: Shard, out: bytes, err: bytes, code: int) -> ShardResult:
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        tail = err.decode(errors="replace").strip().splitlines()[-3:]
+        raise SeamError(
+            f"verifier worker {shard.worker} exited with code {code}: {' | '.join(tail)}"
+        ) from None
+    if "error" in doc:
+        error = SeamError(str(doc["error"]))
+        error.exit_code = int(doc.get("exit_code", 2))
+        raise error
+    return ShardResult.from_dict(doc)
+
+
+def _skipped_cases(skipped: Sequence[tuple[Pact, Interaction]], provider: str) -> list[Case]:
+    cases = []
+    for pact, interaction in skipped:
+        finding = Finding(
+            rule="interaction-not-replayed",
+            severity=Severity.INFO,
+            message=f"{interaction.kind} interactions are not replayed by contracts verify",
+            file=pact.source,
+            consumers=(pact.consumer,),
+            interaction=interaction.description,
+        )
+        cases.append(
+            Case(
+                name=interaction.description,
+                status=CaseStatus.SKIPPED,
+                group=f"{pact.consumer} -> {provider}",
+                findings=(finding,),
+            )
+        )
+    return cases
+
+
+def _orphan_errors(result: ShardResult) -> list[Finding]:
+    """Errors the verifier reported outside any interaction (a pact it could not load)."""
+    if result.results.get("interactionResults"):
+        return []
+    out = []
+    for error in result.results.get("errors") or []:
+        mismatch = error.get("mismatch") or {}
+        message = str(mismatch.get("message") or error.get("interaction") or "verification failed")
+        out.append(Finding(rule="verification-error", severity=Severity.ERROR, message=message))
+    return out
+
+
+def _publish_failures(results: Sequence[ShardResult]) -> list[Finding]:
+    # pact_ffi only logs a failed publication; find it in the verifier's logs and output.
+    out = []
+    for result in results:
+        for line in (result.logs + "\n" + result.output).splitlines():
+            if "Publishing of verification results failed" in line or "Failed to publish" in line:
+                out.append(
+                    Finding(rule="publish-failed", severity=Severity.ERROR, message=line.strip())
+                )
+    return out
+
+
+def verify(
+    sources: Sequence[str | Path] = (),
+    *,
+    provider: str | None = None,
+    base_url: str | None = None,
+    start: str | None = None,
+    ready_timeout: float = 30.0,
+    states: str | ProviderStates | None = None,
+    state_url: str | None = None,
+    broker: BrokerSource | None = None,
+    publish: PublishOptions | None = None,
+    env: Mapping[str, str] | None = None,
+    workers: int = 1,
+    conformance: ConformanceOptions | None = None,
+    request_timeout: float = 5.0,
+    progress: Progress | None = None,
+) -> Report:
+    """Replay every pact interaction against the provider and report each one.
+
+    Args:
+        sources: pact files or folders; default ``contracts/pacts`` unless a broker
+            is given.
+        provider: the provider's name; only its pacts are replayed (default: the
+            one provider the local pacts name).
+        base_url: where the provider answers; may contain ``{port}`` with ``start``.
+        start: a shell command that starts the provider; it is stopped afterwards.
+            With ``{port}`` in it, each worker gets its own provider on a free port.
+        ready_timeout: seconds to wait for a started provider to answer.
+        states: a :class:`ProviderStates` or its ``"module:object"`` name.
+        state_url: a state-change URL speaking the standard protocol instead.
+        broker: fetch pacts from a Pact Broker as well.
+        publish: publish the verification results to ``broker``.
+        env: environment for the provider command and the state handlers;
+            ``{worker}`` in a value becomes the worker's number.
+        workers: how many verifier processes share the interactions.
+        conformance: also run schemathesis against the provider's OpenAPI.
+        request_timeout: seconds the verifier waits for each response.
+        progress: called with a line of text at each step (the CLI prints them).
+
+    Returns:
+        A report with one case per interaction and a finding per mismatch.
+
+    Raises:
+        UsageError: options that cannot work together.
+        InputError: a missing or malformed pact file, or no pacts to verify.
+        ProviderUnreachable: the provider did not start or does not answer.
+        BrokerUnreachable: the broker does not answer.
+    """
+    say = progress or _noop
+    _check_options(
+        base_url=base_url,
+        start=start,
+        states=states,
+        state_url=state_url,
+        broker=broker,
+        publish=publish,
+        workers=workers,
+    )
+    assert base_url is not None
+    pacts = _load_local(sources, provider, use_default=broker is None)
+    name = _provider_name(pacts, provider)
+    replayable = [(p, i) for p in pacts for i in p.interactions if i.kind == "http"]
+    skipped = [(p, i) for p in pacts for i in p.interactions if i.kind != "http"]
+    if not replayable and broker is None:
+        where = ", ".join(str(s) for s in sources) or str(DEFAULT_PACTS)
+        raise InputError(
+            f"no HTTP interactions for provider {name!r} in {where}; nothing to verify"
+        )
+    if conformance is not None:
+        raise UsageError("--conformance is not built yet")
+    if broker is not None:
+        _check_broker(broker)
+
+    n_workers = max(1, min(workers, len(replayable) or 1))
+    per_worker_provider = bool(start and "{port}" in start)
+    states_name = states if isinstance(states, str) else None
+    states_obj = states if isinstance(states, ProviderStates) else None
+    started = time.monotonic()
+
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="seam-verify-")))
+        shard_files = _write_shards(pacts, replayable, n_workers, tmp)
+        shards: list[Shard] = []
+        for w in range(n_workers):
+            port = free_port() if per_worker_provider else None
+            url = _expand(base_url, worker=w, port=port)
+            worker_env = {k: _expand(v, worker=w, port=port) for k, v in (env or {}).items()}
+            if start and (per_worker_provider or w == 0):
+                command = _expand(start, worker=w, port=port)
+                say(f"starting the provider: {command}")
+                stack.enter_context(
+                    ProviderProcess(command, url, env=worker_env, ready_timeout=ready_timeout)
+                )
+            shards.append(
+                Shard(
+                    provider=name,
+                    base_url=url,
+                    files=shard_files[w],
+                    broker=broker if w == 0 else None,
+                    publish=publish if w == 0 else None,
+                    states=states_name,
+                    state_url=state_url,
+                    env=worker_env,
+                    request_timeout_ms=int(request_timeout * 1000),
+                    worker=w,
+                )
+            )
+        for shard in shards:
+            if shard.base_url != shards[0].base_url or shard is shards[0]:
+                wait_until_reachable(shard.base_url)
+        total = len(replayable)
+        say(
+            f"verifying {total} interaction(s) of {len(pacts)} pact(s) against "
+            + ", ".join(dict.fromkeys(s.base_url for s in shards))
+            + (" and the broker's pacts" if broker else "")
+            + f" with {n_workers} worker(s)"
+        )
+        if (
+            n_workers > 1
+            and not per_worker_provider
+            and any(i.provider_states for _, i in replayable)
+        ):
+            say("note: workers share one provider, so their provider states may interfere")
+        results = [run_shard(shards[0], states_obj)] if n_workers == 1 else _run_workers(shards)
+
+    cases, findings = build_cases(
+        pacts,
+        [r for res in results for r in res.results.get("interactionResults") or []],
+        [e for res in results for e in res.state_errors],
+        provider=name,
+    )
+    for res in results:
+        findings.extend(_orphan_errors(res))
+    if publish is not None:
+        findings.extend(_publish_failures(results))
+    cases.extend(_skipped_cases(skipped, name))
+    return Report(
+        command="verify",
+        findings=findings,
+        cases=cases,
+        meta={
+            "provider": name,
+            "base_url": base_url,
+            "pacts": [p.source for p in pacts],
+            "broker": broker.url if broker else None,
+            "workers": n_workers,
+            "interactions": len(cases),
+            "seconds": round(time.monotonic() - started, 3),
+            "show_cases": True,
+        },
+    )
