@@ -1,3 +1,32 @@
-"""seam.diff (being built; see ARCHITECTURE.md)."""
+"""``contracts diff``: breaking changes between two versions of the contracts.
 
-__all__: list[str] = []
+A structural diff first (``_structure``, ``_schemas_diff``: what changed, no opinions),
+then rules (one small registered function per kind of change, one module per area:
+``_paths``, ``_parameters``, ``_request_bodies``, ``_responses``, ``_schemas``,
+``_security``), then, with consumer pacts at hand, who each change breaks
+(``_consumers``). Pure analysis: no network, no pact_ffi.
+"""
+
+from seam.diff._api import (
+    IgnoreEntry,
+    diff,
+    diff_documents,
+    load_ignore_file,
+    pacts_from,
+    parse_severities,
+)
+from seam.diff._git import checkout_tree
+from seam.diff._pacts import diff_pacts
+from seam.diff._registry import REGISTRY
+
+__all__ = [
+    "REGISTRY",
+    "IgnoreEntry",
+    "checkout_tree",
+    "diff",
+    "diff_documents",
+    "diff_pacts",
+    "load_ignore_file",
+    "pacts_from",
+    "parse_severities",
+]

@@ -1,0 +1,143 @@
+"""The diff rule table: one registry, filled by the rule modules (one per area).
+
+Two kinds of rule:
+
+- ``@operation_rule(id, severity, area)``: a function of an :class:`OperationDiff`
+  (paths, parameters, request bodies, responses, security) yielding :class:`Hit`.
+- ``@schema_rule(kind)``: a function of a :class:`SchemaDiff` node and the context it
+  is reached from (request/response, body/parameter/header, root or nested). It
+  yields hits whose ``rule`` is either a full id or a *kind*; a kind becomes the id
+  ``<object>-<kind>`` for the context (``request-body-min-increased`` at the root of a
+  request body, ``request-property-min-increased`` below it), with the severity of
+  :data:`~seam.diff._catalogue.FAMILIES`. Every concrete id is in :data:`REGISTRY`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from seam.diff._catalogue import FAMILIES
+from seam.model import RuleRegistry, Severity
+
+if TYPE_CHECKING:
+    from seam.diff._schemas_diff import SchemaDiff
+    from seam.diff._structure import OperationDiff
+
+__all__ = [
+    "OPERATION_RULES",
+    "REGISTRY",
+    "SCHEMA_RULES",
+    "Context",
+    "Hit",
+    "family_id",
+    "operation_rule",
+    "schema_rule",
+]
+
+REGISTRY = RuleRegistry("diff")
+_LEVEL = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One thing a rule noticed, before it is tied to endpoints and consumers.
+
+    Attributes:
+        rule: a registered rule id, or (schema rules) a kind from ``FAMILIES``.
+        message: one sentence, without the endpoint (the report adds that).
+        location: the JSON pointer in the revision (or base, for removals).
+        details: machine-readable facts (old and new values, the property, ...).
+        field: for schema hits, the property path below the node (``["status"]``),
+            used to tell which consumers read or send it.
+        side: ``revision`` or ``base``: which file ``location`` points into.
+    """
+
+    rule: str
+    message: str
+    location: str = ""
+    details: Mapping[str, Any] = field(default_factory=dict)
+    field: tuple[str, ...] = ()
+    side: str = "revision"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where a schema is used: ``request``/``response``; ``body``/``parameter``/``header``."""
+
+    direction: str
+    object: str
+    root: bool
+    header: bool = False  # a parameter that is a header (ids say request-header-property)
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """Candidate id prefixes, most specific first."""
+        d = self.direction
+        if self.object == "body":
+            return (f"{d}-body", f"{d}-property") if self.root else (f"{d}-property",)
+        if self.object == "parameter":
+            if self.root:
+                return ("request-parameter",)
+            first = ("request-header-property",) if self.header else ()
+            return (*first, "request-parameter-property", "request-property")
+        return ("response-header",) if self.root else ()
+
+    def nested(self) -> Context:
+        return Context(self.direction, self.object, False, self.header) if self.root else self
+
+
+def family_id(kind: str, ctx: Context) -> str | None:
+    """The concrete rule id for a kind of change in a context, if there is one."""
+    levels = FAMILIES.get(kind)
+    if levels is None:
+        return None
+    for prefix in ctx.prefixes:
+        if prefix in levels:
+            return f"{prefix}-{kind}"
+    return None
+
+
+OperationRule = Callable[["OperationDiff"], Iterable[Hit]]
+SchemaRule = Callable[["SchemaDiff", Context], Iterable[Hit]]
+OPERATION_RULES: list[tuple[str, OperationRule]] = []
+SCHEMA_RULES: list[SchemaRule] = []
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operation_rule(rule_id: str, severity: Severity, area: str) -> Callable[[F], F]:
+    """Register a rule about one operation (its docstring's first line is the summary)."""
+
+    def register(func: F) -> F:
+        REGISTRY.rule(rule_id, severity=severity, area=area)(func)
+        OPERATION_RULES.append((rule_id, func))
+        return func
+
+    return register
+
+
+def schema_rule(*ids: tuple[str, Severity], kinds: tuple[str, ...] = ()) -> Callable[[F], F]:
+    """Register a rule about one schema node: its full ids and the kinds it can yield."""
+
+    def register(func: F) -> F:
+        summary = (func.__doc__ or "").strip().splitlines()[0]
+        for rule_id, severity in ids:
+            REGISTRY.add(rule_id, severity=severity, summary=summary, area="schemas")
+        for kind in kinds:
+            for prefix, level in FAMILIES[kind].items():
+                REGISTRY.add(
+                    f"{prefix}-{kind}",
+                    severity=_LEVEL[level],
+                    summary=f"{prefix.replace('-', ' ')}: {summary}",
+                    area="schemas",
+                )
+        SCHEMA_RULES.append(func)
+        return func
+
+    return register
+
+
+def severity_of(rule_id: str) -> Severity:
+    return REGISTRY[rule_id].severity

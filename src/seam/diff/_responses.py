@@ -1,0 +1,160 @@
+"""Rules about responses: statuses, media types and headers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from seam.diff._registry import Hit, operation_rule
+from seam.diff._structure import OperationDiff, ResponseDiff
+from seam.model import Severity
+
+__all__: list[str] = []
+
+
+def _success(status: str) -> bool:
+    return status.startswith("2") or status.upper() == "2XX"
+
+
+def _one_each(od: OperationDiff, success: bool) -> tuple[ResponseDiff, ResponseDiff] | None:
+    """The single removed and single added status of a kind: a changed status."""
+    removed = [r for r in od.responses if r.revision is None and _success(r.status) == success]
+    added = [r for r in od.responses if r.base is None and _success(r.status) == success]
+    if len(removed) == 1 and len(added) == 1 and removed[0].status != "default":
+        return removed[0], added[0]
+    return None
+
+
+@operation_rule("response-success-status-changed", Severity.ERROR, "responses")
+def success_status_changed(od: OperationDiff) -> Iterator[Hit]:
+    """The success status changed (201 → 200): clients checking the status break."""
+    if od.both and (pair := _one_each(od, True)):
+        old, new = pair
+        yield Hit("response-success-status-changed", f"success status changed {old.status} → {new.status}", new.location, {"base": old.status, "revision": new.status, "status": old.status})
+
+
+@operation_rule("response-success-status-removed", Severity.ERROR, "responses")
+def success_status_removed(od: OperationDiff) -> Iterator[Hit]:
+    """A success status is no longer returned."""
+    if not od.both or _one_each(od, True):
+        return
+    for rd in od.responses:
+        if rd.revision is None and _success(rd.status):
+            yield Hit("response-success-status-removed", f"success response {rd.status} removed", od.either.pointer + "/responses", {"status": rd.status}, side="base")
+
+
+@operation_rule("response-success-status-added", Severity.INFO, "responses")
+def success_status_added(od: OperationDiff) -> Iterator[Hit]:
+    """A success status was added."""
+    if not od.both or _one_each(od, True):
+        return
+    for rd in od.responses:
+        if rd.base is None and _success(rd.status):
+            yield Hit("response-success-status-added", f"success response {rd.status} added", rd.location, {"status": rd.status})
+
+
+@operation_rule("response-non-success-status-changed", Severity.WARNING, "responses")
+def non_success_status_changed(od: OperationDiff) -> Iterator[Hit]:
+    """An error status changed (404 → 400): clients handling the old one misread the new."""
+    if od.both and (pair := _one_each(od, False)):
+        old, new = pair
+        yield Hit("response-non-success-status-changed", f"non-success status changed {old.status} → {new.status}", new.location, {"base": old.status, "revision": new.status, "status": old.status})
+
+
+@operation_rule("response-non-success-status-removed", Severity.INFO, "responses")
+def non_success_status_removed(od: OperationDiff) -> Iterator[Hit]:
+    """A non-success status is no longer documented."""
+    if not od.both or _one_each(od, False):
+        return
+    for rd in od.responses:
+        if rd.revision is None and not _success(rd.status):
+            yield Hit("response-non-success-status-removed", f"non-success response {rd.status} removed", od.either.pointer + "/responses", {"status": rd.status}, side="base")
+
+
+@operation_rule("response-non-success-status-added", Severity.INFO, "responses")
+def non_success_status_added(od: OperationDiff) -> Iterator[Hit]:
+    """A non-success status was added."""
+    if not od.both or _one_each(od, False):
+        return
+    for rd in od.responses:
+        if rd.base is None and not _success(rd.status):
+            yield Hit("response-non-success-status-added", f"non-success response {rd.status} added", rd.location, {"status": rd.status})
+
+
+def _generalises(old: str, new: str) -> bool:
+    # application/problem+json → application/json, application/vnd.x+json → application/json
+    return "+" in old and old.split("/")[0] == new.split("/")[0] and old.rsplit("+", 1)[1] == new.split("/")[-1]
+
+
+@operation_rule("response-media-type-removed", Severity.ERROR, "responses")
+def response_media_type_removed(od: OperationDiff) -> Iterator[Hit]:
+    """A response media type is no longer produced."""
+    for rd in od.responses:
+        added = [m.media for m in rd.media if m.base is None]
+        for md in rd.media:
+            if md.revision is None and not any(_generalises(md.media, a) for a in added):
+                yield Hit("response-media-type-removed", f"response {rd.status} media type {md.media} removed", md.location, {"status": rd.status, "media_type": md.media}, side="base")
+
+
+@operation_rule("response-media-type-name-generalized", Severity.ERROR, "responses")
+def response_media_type_generalized(od: OperationDiff) -> Iterator[Hit]:
+    """A response media type became more general (application/problem+json → application/json)."""
+    for rd in od.responses:
+        added = [m.media for m in rd.media if m.base is None]
+        for md in rd.media:
+            for new in added:
+                if md.revision is None and _generalises(md.media, new):
+                    yield Hit("response-media-type-name-generalized", f"response {rd.status} media type {md.media} became {new}", rd.location, {"status": rd.status, "media_type": md.media})
+
+
+@operation_rule("response-media-type-added", Severity.INFO, "responses")
+def response_media_type_added(od: OperationDiff) -> Iterator[Hit]:
+    """A response media type was added."""
+    for rd in od.responses:
+        for md in rd.media:
+            if md.base is None:
+                yield Hit("response-media-type-added", f"response {rd.status} media type {md.media} added", md.location, {"status": rd.status, "media_type": md.media})
+
+
+@operation_rule("response-body-media-type-schema-removed", Severity.WARNING, "responses")
+def response_schema_removed(od: OperationDiff) -> Iterator[Hit]:
+    """A response media type no longer documents its schema."""
+    for rd in od.responses:
+        for md in rd.media:
+            if md.base is not None and md.revision is not None and "schema" in md.base and "schema" not in md.revision:
+                yield Hit("response-body-media-type-schema-removed", f"response {rd.status} {md.media} schema removed", md.location, {"status": rd.status})
+
+
+@operation_rule("required-response-header-removed", Severity.ERROR, "responses")
+def required_header_removed(od: OperationDiff) -> Iterator[Hit]:
+    """A required response header is no longer sent."""
+    for rd in od.responses:
+        for hd in rd.headers:
+            if hd.revision is None and hd.base is not None and hd.base.get("required") is True:
+                yield Hit("required-response-header-removed", f"response {rd.status} header {hd.name} removed", hd.location, {"status": rd.status, "header": hd.name}, side="base")
+
+
+@operation_rule("optional-response-header-removed", Severity.WARNING, "responses")
+def optional_header_removed(od: OperationDiff) -> Iterator[Hit]:
+    """An optional response header is no longer sent."""
+    for rd in od.responses:
+        for hd in rd.headers:
+            if hd.revision is None and hd.base is not None and hd.base.get("required") is not True:
+                yield Hit("optional-response-header-removed", f"response {rd.status} header {hd.name} removed", hd.location, {"status": rd.status, "header": hd.name}, side="base")
+
+
+@operation_rule("response-header-became-optional", Severity.ERROR, "responses")
+def header_became_optional(od: OperationDiff) -> Iterator[Hit]:
+    """A required response header became optional."""
+    for rd in od.responses:
+        for hd in rd.headers:
+            if hd.base is not None and hd.revision is not None and hd.base.get("required") is True and hd.revision.get("required") is not True:
+                yield Hit("response-header-became-optional", f"response {rd.status} header {hd.name} became optional", hd.location, {"status": rd.status, "header": hd.name})
+
+
+@operation_rule("response-header-added", Severity.INFO, "responses")
+def header_added(od: OperationDiff) -> Iterator[Hit]:
+    """A response header was added."""
+    for rd in od.responses:
+        for hd in rd.headers:
+            if hd.base is None:
+                yield Hit("response-header-added", f"response {rd.status} header {hd.name} added", hd.location, {"status": rd.status, "header": hd.name})
