@@ -23,7 +23,7 @@ from seam.broker._environments import (
 )
 from seam.broker._matrix import CanIDeployResult, MatrixRow, Selector, can_i_deploy, render_text
 from seam.broker._publish import PactFile, PublishResult, collect_pact_files, publish
-from seam.broker._versions import VersionInfo, describe_version
+from seam.broker._versions import VersionInfo, describe_version, publish_verification
 
 __all__ = [
     "BrokerClient",
@@ -41,6 +41,7 @@ __all__ = [
     "describe_version",
     "links",
     "publish",
+    "publish_verification",
     "record_deployment",
     "record_release",
     "record_undeployment",
