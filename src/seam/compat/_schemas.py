@@ -115,22 +115,24 @@ def deref(doc: Json, node: Json, limit: int = 50) -> Json:
     return node
 
 
+_ONE_SET = frozenset(_ONE)
+_MANY_SET = frozenset(_MANY)
+_MAP_SET = frozenset(_MAP)
+
+
 def _subschemas(node: dict[str, Json]) -> Iterator[Json]:
-    for key in _ONE:
-        value = node.get(key)
-        if isinstance(value, dict):
-            yield value
-    for key in _MANY:
-        value = node.get(key)
-        if isinstance(value, list):
-            yield from (v for v in value if isinstance(v, dict))
-    for key in _MAP:
-        value = node.get(key)
-        if isinstance(value, dict):
+    # One pass over the node's own keys: schema objects have few, keyword tables many.
+    for key, value in node.items():
+        if key in _ONE_SET:
+            if isinstance(value, dict):
+                yield value
+            elif key == "items" and isinstance(value, list):
+                yield from (v for v in value if isinstance(v, dict))
+        elif key in _MANY_SET:
+            if isinstance(value, list):
+                yield from (v for v in value if isinstance(v, dict))
+        elif key in _MAP_SET and isinstance(value, dict):
             yield from (v for v in value.values() if isinstance(v, dict))
-    items = node.get("items")
-    if isinstance(items, list):
-        yield from (v for v in items if isinstance(v, dict))
 
 
 def _walk(node: Json, visit: Callable[[dict[str, Json]], None]) -> None:
@@ -308,6 +310,7 @@ class SchemaCompiler:
         self.doc = doc
         self.version = version
         self._cache: dict[tuple[str, Mode], Any] = {}
+        self._targets: dict[tuple[str, Mode], tuple[Json, list[str]]] = {}
         self._cls = (
             jsonschema_rs.Draft202012Validator
             if version.startswith("3.1")
@@ -315,22 +318,41 @@ class SchemaCompiler:
         )
 
     def prepared(self, schema: Json, mode: Mode) -> Json:
-        """``schema`` rewritten to JSON Schema, with every ``$ref`` target it reaches beside it."""
+        """``schema`` rewritten to JSON Schema, with every ``$ref`` target it reaches beside it.
+
+        Targets are placed at their own JSON pointer inside the new root, so the references
+        resolve unchanged; each target is rewritten once per mode and shared between roots.
+        """
         dialect = _Dialect(self.version, mode, self.doc)
         root = dialect.rewrite(copy.deepcopy(schema))
         if not isinstance(root, dict):
             return root
         pending = _refs_in(root)
-        done: set[str] = set()
+        reached: set[str] = set()
         while pending:
             ref = pending.pop()
-            if ref in done or not ref.startswith("#/"):
+            if ref in reached or not ref.startswith("#/"):
                 continue
-            done.add(ref)
-            target = dialect.rewrite(copy.deepcopy(resolve(self.doc, ref)))
-            pending.extend(_refs_in(target))
-            _set_at(root, split_pointer(ref), target)
+            reached.add(ref)
+            pending.extend(self._target(dialect, ref)[1])
+        placed: set[tuple[str, ...]] = set()
+        for ref in sorted(reached, key=len):
+            tokens = tuple(split_pointer(ref))
+            # A pointer into a target already placed is served by that (rewritten) target.
+            if any(tokens[:i] in placed for i in range(1, len(tokens))):
+                continue
+            _set_at(root, list(tokens), self._target(dialect, ref)[0])
+            placed.add(tokens)
         return root
+
+    def _target(self, dialect: _Dialect, ref: str) -> tuple[Json, list[str]]:
+        key = (ref, dialect.mode)
+        found = self._targets.get(key)
+        if found is None:
+            target = dialect.rewrite(copy.deepcopy(resolve(self.doc, ref)))
+            found = (target, _refs_in(target))
+            self._targets[key] = found
+        return found
 
     def validator(self, key: str, schema: Json, mode: Mode) -> Any:
         """A compiled validator for ``schema`` (cached under ``key`` and ``mode``)."""

@@ -27,9 +27,39 @@ class Operation:
     consumes: list[str]
     produces: list[str] | None  # Swagger 2.0 only; None: look at each response's content
     security: list[dict[str, Json]]
-    pattern: re.Pattern[str]
-    names: list[str]
-    literal: int  # characters outside templates: more is more specific
+    case_insensitive: bool = False
+    _pattern: re.Pattern[str] | None = None
+    _names: list[str] = field(default_factory=list)
+
+    @property
+    def slashes(self) -> int:
+        return self.template.count("/")
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """Raw path parameters when ``path`` (base path removed) fits this template."""
+        if not self._literals_fit(path):
+            return None
+        if self._pattern is None:
+            self._pattern, self._names = _pattern(self.template, self.case_insensitive)
+        found = self._pattern.fullmatch(path)
+        if found is None:
+            return None
+        return {name: found.group(i + 1) for i, name in enumerate(self._names)}
+
+    def _literals_fit(self, path: str) -> bool:
+        # A cheap test before any regex: segments without a template must be equal.
+        if self.case_insensitive:
+            return True
+        for want, have in zip(self.template.split("/"), path.split("/"), strict=False):
+            if "{" not in want and want != have:
+                return False
+        return True
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        """Fewer templated segments first, then more literal characters (static wins)."""
+        params = _TEMPLATE.findall(self.template)
+        return (-len(params), len(_TEMPLATE.sub("", self.template)))
 
     @property
     def location(self) -> str:
@@ -79,6 +109,7 @@ class Spec:
     security_schemes: dict[str, Json] = field(default_factory=dict)
     case_insensitive: bool = False
     compiler: SchemaCompiler | None = None
+    _index: dict[tuple[str, int], list[Operation]] = field(default_factory=dict)
 
     @property
     def schemas(self) -> SchemaCompiler:
@@ -97,22 +128,20 @@ class Spec:
             if not path.startswith(prefix) or (prefix and not path[len(prefix) :].startswith("/")):
                 continue
             rest = path[len(prefix) :]
-            for op in self.operations:
-                if op.method != wanted:
-                    continue
-                found = op.pattern.fullmatch(rest)
-                if found is None:
-                    continue
-                if best is None or _specificity(op) > _specificity(best[0]):
-                    params = {name: found.group(i + 1) for i, name in enumerate(op.names)}
+            # Parameters never span a "/", so only templates with as many segments can match.
+            for op in self._index.get((wanted, rest.count("/")), ()):
+                params = op.match(rest)
+                if params is not None and (best is None or op.specificity > best[0].specificity):
                     best = (op, params)
             if best is not None:
                 return best
         return None
 
-
-def _specificity(op: Operation) -> tuple[int, int]:
-    return (-len(op.names), op.literal)
+    def index(self) -> None:
+        """Group operations by method and segment count for routing."""
+        self._index = {}
+        for op in self.operations:
+            self._index.setdefault((op.method, op.slashes), []).append(op)
 
 
 def _version(doc: dict[str, Json]) -> str:
@@ -128,24 +157,18 @@ def _version(doc: dict[str, Json]) -> str:
     )
 
 
-def _pattern(template: str, case_insensitive: bool) -> tuple[re.Pattern[str], list[str], int]:
+def _pattern(template: str, case_insensitive: bool) -> tuple[re.Pattern[str], list[str]]:
     names: list[str] = []
     out: list[str] = []
-    literal = 0
     position = 0
     for found in _TEMPLATE.finditer(template):
-        chunk = template[position : found.start()]
-        out.append(re.escape(chunk))
-        literal += len(chunk)
-        name = found.group(1).strip()
-        names.append(name.lstrip(".;").rstrip("*"))
+        out.append(re.escape(template[position : found.start()]))
+        names.append(found.group(1).strip().lstrip(".;").rstrip("*"))
         out.append("([^/]+)")
         position = found.end()
-    tail = template[position:]
-    out.append(re.escape(tail))
-    literal += len(tail)
+    out.append(re.escape(template[position:]))
     flags = re.IGNORECASE if case_insensitive else 0
-    return re.compile("".join(out), flags), names, literal
+    return re.compile("".join(out), flags), names
 
 
 def _prefixes(doc: dict[str, Json], version: str) -> list[str]:
@@ -203,6 +226,7 @@ def build_spec(doc: Json) -> Spec:
                 spec.operations.append(
                     _operation(doc, version, str(template), method, item, node, insensitive)
                 )
+    spec.index()
     return spec
 
 
@@ -223,7 +247,6 @@ def _operation(
     security = node.get("security")
     if security is None:
         security = doc.get("security") or []
-    pattern, names, literal = _pattern(template, insensitive)
     consumes: list[str]
     produces: list[str] | None
     if version == "2.0":
@@ -242,9 +265,7 @@ def _operation(
         consumes=consumes,
         produces=produces,
         security=[s for s in security if isinstance(s, dict)],
-        pattern=pattern,
-        names=names,
-        literal=literal,
+        case_insensitive=insensitive,
     )
 
 
