@@ -61,8 +61,9 @@ def _finding(diff: DocumentDiff, rule: str, hit: Hit, op: OperationDiff | None, 
         rule=rule,
         severity=REGISTRY[rule].severity,
         message=message,
-        path=op.path if op else "",
-        method=op.method if op else "",
+        # Webhooks come and go as a whole document-level entry, as in oasdiff.
+        path=op.path if op and not rule.startswith("webhook-") else "",
+        method=op.method if op and not rule.startswith("webhook-") else "",
         location=hit.location,
         file=spec.file,
         details=dict(hit.details),
@@ -91,12 +92,14 @@ def _roots(diff: DocumentDiff) -> list[Root]:
         for md in od.body:
             if changed(md.schema):
                 assert md.schema is not None
-                roots.append(Root(od, Context("request", "body", True), md.schema))
+                ctx = Context("request", "body", True, xml="xml" in md.media)
+                roots.append(Root(od, ctx, md.schema))
         for rd in od.responses:
             for md in rd.media:
                 if changed(md.schema):
                     assert md.schema is not None
-                    roots.append(Root(od, Context("response", "body", True), md.schema, rd.status))
+                    ctx = Context("response", "body", True, xml="xml" in md.media)
+                    roots.append(Root(od, ctx, md.schema, rd.status))
             for hd in rd.headers:
                 if changed(hd.schema):
                     assert hd.schema is not None
@@ -235,8 +238,8 @@ def _schema_changes(diff: DocumentDiff) -> Iterable[Change]:
     return changes
 
 
-def _ctx_key(ctx: Context) -> tuple[str, str, bool, bool]:
-    return (ctx.direction, ctx.object, ctx.root, ctx.header)
+def _ctx_key(ctx: Context) -> tuple[str, str, bool, bool, bool]:
+    return (ctx.direction, ctx.object, ctx.root, ctx.header, ctx.xml)
 
 
 def _subject(location: str) -> str:

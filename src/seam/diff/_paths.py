@@ -11,6 +11,10 @@ from seam.model import Severity
 __all__: list[str] = []
 
 
+def _webhook(od: OperationDiff) -> str:
+    return od.either.path.removeprefix("webhook:")
+
+
 def _deprecated(od: OperationDiff) -> bool:
     return od.base is not None and od.base.node.get("deprecated") is True
 
@@ -54,14 +58,14 @@ def operation_added(od: OperationDiff) -> Iterator[Hit]:
 def webhook_removed(od: OperationDiff) -> Iterator[Hit]:
     """A webhook was removed."""
     if od.revision is None and od.either.webhook:
-        yield Hit("webhook-removed", "webhook removed", od.either.pointer, side="base")
+        yield Hit("webhook-removed", f"webhook `{_webhook(od)}` removed", od.either.pointer, side="base")
 
 
 @operation_rule("webhook-added", Severity.INFO, "paths")
 def webhook_added(od: OperationDiff) -> Iterator[Hit]:
     """A webhook was added."""
     if od.base is None and od.either.webhook:
-        yield Hit("webhook-added", "webhook added", od.either.pointer)
+        yield Hit("webhook-added", f"webhook `{_webhook(od)}` added", od.either.pointer)
 
 
 @operation_rule("endpoint-deprecated", Severity.INFO, "paths")

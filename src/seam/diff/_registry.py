@@ -70,6 +70,7 @@ class Context:
     object: str
     root: bool
     header: bool = False  # a parameter that is a header (ids say request-header-property)
+    xml: bool = False  # an XML body: objects and strings serialise alike
 
     @property
     def prefixes(self) -> tuple[str, ...]:
@@ -81,11 +82,12 @@ class Context:
             if self.root:
                 return ("request-parameter",)
             first = ("request-header-property",) if self.header else ()
-            return (*first, "request-parameter-property", "request-property")
+            # Array items of a parameter are its values: last, the parameter's own ids.
+            return (*first, "request-parameter-property", "request-property", "request-parameter")
         return ("response-header",) if self.root else ()
 
     def nested(self) -> Context:
-        return Context(self.direction, self.object, False, self.header) if self.root else self
+        return Context(self.direction, self.object, False, self.header, self.xml) if self.root else self
 
 
 def family_id(kind: str, ctx: Context) -> str | None:

@@ -80,30 +80,63 @@ def non_success_status_added(od: OperationDiff) -> Iterator[Hit]:
             yield Hit("response-non-success-status-added", f"non-success response {rd.status} added", rd.location, {"status": rd.status})
 
 
-def _generalises(old: str, new: str) -> bool:
-    # application/problem+json → application/json, application/vnd.x+json → application/json
-    return "+" in old and old.split("/")[0] == new.split("/")[0] and old.rsplit("+", 1)[1] == new.split("/")[-1]
+def _essence(media: str) -> str:
+    return media.split(";")[0].strip().lower()
+
+
+def _json_like(media: str) -> bool:
+    return _essence(media).endswith(("/json", "+json"))
+
+
+def _renamed_media(rd: ResponseDiff) -> tuple[str, str, str] | None:
+    """One JSON media type replaced by another: ``(kind, old, new)``; kind per oasdiff."""
+    removed = [m.media for m in rd.media if m.revision is None]
+    added = [m.media for m in rd.media if m.base is None]
+    if len(removed) != 1 or len(added) != 1 or not (_json_like(removed[0]) and _json_like(added[0])):
+        return None
+    old, new = removed[0], added[0]
+    if "+" in _essence(old) and "+" not in _essence(new):
+        return "generalized", old, new  # application/problem+json → application/json
+    if "+" in _essence(new) or ";" in new:
+        return "specialized", old, new
+    return "changed", old, new
 
 
 @operation_rule("response-media-type-removed", Severity.ERROR, "responses")
 def response_media_type_removed(od: OperationDiff) -> Iterator[Hit]:
     """A response media type is no longer produced."""
     for rd in od.responses:
-        added = [m.media for m in rd.media if m.base is None]
+        if _renamed_media(rd):
+            continue
         for md in rd.media:
-            if md.revision is None and not any(_generalises(md.media, a) for a in added):
+            if md.revision is None:
                 yield Hit("response-media-type-removed", f"response {rd.status} media type {md.media} removed", md.location, {"status": rd.status, "media_type": md.media}, side="base")
+
+
+def _media_renamed(od: OperationDiff, kind: str) -> Iterator[Hit]:
+    for rd in od.responses:
+        renamed = _renamed_media(rd)
+        if renamed and renamed[0] == kind:
+            _, old, new = renamed
+            yield Hit(f"response-media-type-name-{kind}", f"response {rd.status} media type {old} became {new}", rd.location, {"status": rd.status, "media_type": old, "new_media_type": new})
 
 
 @operation_rule("response-media-type-name-generalized", Severity.ERROR, "responses")
 def response_media_type_generalized(od: OperationDiff) -> Iterator[Hit]:
     """A response media type became more general (application/problem+json → application/json)."""
-    for rd in od.responses:
-        added = [m.media for m in rd.media if m.base is None]
-        for md in rd.media:
-            for new in added:
-                if md.revision is None and _generalises(md.media, new):
-                    yield Hit("response-media-type-name-generalized", f"response {rd.status} media type {md.media} became {new}", rd.location, {"status": rd.status, "media_type": md.media})
+    yield from _media_renamed(od, "generalized")
+
+
+@operation_rule("response-media-type-name-specialized", Severity.INFO, "responses")
+def response_media_type_specialized(od: OperationDiff) -> Iterator[Hit]:
+    """A response media type became more specific (application/json → application/problem+json)."""
+    yield from _media_renamed(od, "specialized")
+
+
+@operation_rule("response-media-type-name-changed", Severity.INFO, "responses")
+def response_media_type_renamed(od: OperationDiff) -> Iterator[Hit]:
+    """A JSON response media type was replaced by another JSON media type."""
+    yield from _media_renamed(od, "changed")
 
 
 @operation_rule("response-media-type-added", Severity.INFO, "responses")
@@ -111,7 +144,7 @@ def response_media_type_added(od: OperationDiff) -> Iterator[Hit]:
     """A response media type was added."""
     for rd in od.responses:
         for md in rd.media:
-            if md.base is None:
+            if md.base is None and not _renamed_media(rd):
                 yield Hit("response-media-type-added", f"response {rd.status} media type {md.media} added", md.location, {"status": rd.status, "media_type": md.media})
 
 

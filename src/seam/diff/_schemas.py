@@ -186,7 +186,16 @@ def default_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
 @schema_rule(kinds=("pattern-added", "pattern-changed", "pattern-removed"))
 def pattern_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     """The pattern was added, changed or removed."""
-    yield from _presence(node, "pattern", "pattern", "pattern")
+    change = _kw(node, "pattern")
+    if change is None:
+        return
+    # An empty pattern matches everything: it is no pattern at all.
+    b, r = (ABSENT if v == "" else v for v in change)
+    if b != r:
+        yield from _presence(
+            SchemaDiff(node.location, node.base_location, node.base, node.revision, {"pattern": (b, r)}),
+            "pattern", "pattern", "pattern",
+        )
 
 
 def _subschema(node: SchemaDiff, keyword: str, kind: str) -> Iterator[Hit]:
@@ -324,6 +333,11 @@ def dependent_required_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
 _WIDER = {("integer", "number")}
 
 
+def _covers(wide: frozenset[str], narrow: frozenset[str]) -> bool:
+    """Every value of the ``narrow`` types is one of the ``wide`` types (integers are numbers)."""
+    return all(t in wide or (t == "integer" and "number" in wide) for t in narrow)
+
+
 def _type_text(t: tuple[frozenset[str], Any]) -> str:
     types, fmt = t
     text = "/".join(sorted(types)) or "any"
@@ -333,9 +347,9 @@ def _type_text(t: tuple[frozenset[str], Any]) -> str:
 def _type_kind(b: tuple[frozenset[str], Any], r: tuple[frozenset[str], Any]) -> str:
     (bt, bf), (rt, rf) = b, r
     if len(bt) > 1 or len(rt) > 1:
-        if rt > bt:
+        if _covers(rt, bt) and not _covers(bt, rt):
             return "list-of-types-widened"
-        if rt < bt:
+        if _covers(bt, rt) and not _covers(rt, bt):
             return "list-of-types-narrowed"
         return "type-changed"
     if bt == rt:  # the format alone changed
@@ -356,8 +370,22 @@ def _type_kind(b: tuple[frozenset[str], Any], r: tuple[frozenset[str], Any]) -> 
     return "type-changed"
 
 
+_SCALARS = frozenset({"string", "integer", "number", "boolean"})
+
+
+def _scalar_to_string_array(node: SchemaDiff, b: Any, r: Any) -> bool:
+    items = node.revision.get("items")
+    return (
+        r[0] == {"array"}
+        and b[0] <= {"string", "integer", "number", "boolean"}
+        and isinstance(items, Mapping)
+        and dict(items) == {"type": "string"}
+    )
+
+
 @schema_rule(
     kinds=(
+        "type-compatible",
         "type-changed",
         "type-generalized",
         "type-specialized",
@@ -372,6 +400,16 @@ def type_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
         return
     b, r = change
     kind = _type_kind(b, r)
+    if ctx.xml and {*b[0], *r[0]} == {"object", "string"} and len(b[0]) == len(r[0]) == 1:
+        kind = "type-compatible"  # in XML an element with text reads either way
+    elif ctx.object == "parameter" and ctx.root and _scalar_to_string_array(node, b, r):
+        kind = "type-generalized"  # one query value is a one-item array of strings
+    elif ctx.object == "parameter" and kind == "type-changed" and _SCALARS >= {*b[0], *r[0]}:
+        # Parameters travel as text: any scalar is a string, so string → number narrows.
+        if b[0] == {"string"}:
+            kind = "type-specialized"
+        elif r[0] == {"string"}:
+            kind = "type-generalized"
     # Where no id tells a narrowing or widening apart, it is a plain type change.
     if family_id(kind, ctx) is None and kind in ("type-generalized", "type-specialized"):
         narrows = (ctx.direction == "request") == (kind == "type-specialized")

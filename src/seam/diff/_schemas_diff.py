@@ -16,7 +16,7 @@ from typing import Any
 
 from seam.diff._spec import Spec, pointer_join
 
-__all__ = ["ABSENT", "SchemaDiff", "SchemaDiffer", "shape", "type_info"]
+__all__ = ["ABSENT", "SchemaDiff", "SchemaDiffer", "shape", "type_info", "type_only"]
 
 
 class _Absent:
@@ -63,9 +63,26 @@ def type_info(schema: Mapping[str, Any]) -> tuple[frozenset[str], Any, bool]:
     """``(types without null, format, nullable)``; no ``type`` means any type."""
     raw = schema.get("type")
     types = set(raw) if isinstance(raw, list) else {raw} if isinstance(raw, str) else set()
+    # `oneOf: [{type: string}, {type: integer}]` is a list of types written longhand.
+    for key in ("oneOf", "anyOf"):
+        alternatives = schema.get(key)
+        if type_only(alternatives):
+            types.update(a["type"] for a in alternatives)
     nullable = "null" in types or schema.get("nullable") is True or schema.get("x-nullable") is True
     types.discard("null")
     return frozenset(types), schema.get("format"), nullable
+
+
+def type_only(alternatives: Any) -> bool:
+    """A ``oneOf``/``anyOf`` list whose entries say nothing but ``type: X``."""
+    return isinstance(alternatives, list) and all(
+        isinstance(a, Mapping) and set(a) == {"type"} and isinstance(a["type"], str)
+        for a in alternatives
+    )
+
+
+def _is_ref(raw: Any) -> bool:
+    return isinstance(raw, Mapping) and "$ref" in raw
 
 
 def shape(raw: Any) -> str:
@@ -280,6 +297,8 @@ class SchemaDiffer:
 
     def _composition(self, node: SchemaDiff, key: str) -> None:
         bl, rl = node.base.get(key, ABSENT), node.revision.get(key, ABSENT)
+        if (bl is ABSENT or type_only(bl)) and (rl is ABSENT or type_only(rl)) and key != "allOf":
+            return  # a list of types: judged as a type change
         if not isinstance(bl, list) or not isinstance(rl, list):
             if bl != rl:
                 node.keywords[key] = (bl, rl)
@@ -296,10 +315,46 @@ class SchemaDiffer:
                 continue
             del unmatched[match]
             self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
+        if added and unmatched:
+            added = self._match_content(node, key, bl, unmatched, added)
         if added:
             node.subschemas_added[key] = added
         if unmatched:
             node.subschemas_removed[key] = [(i, bl[i]) for i in sorted(unmatched)]
+
+    def _match_content(
+        self,
+        node: SchemaDiff,
+        key: str,
+        bl: list[Any],
+        unmatched: dict[int, str],
+        added: list[tuple[int, Any]],
+    ) -> list[tuple[int, Any]]:
+        """Pair a ``$ref`` with an inline schema of the same content (a refactor, no change)."""
+        # Only a reference against an inline schema: two differently named components
+        # that happen to be alike are still a change of documented type.
+        left = {i: self._content(self.base, bl[i]) for i in unmatched}
+        still: list[tuple[int, Any]] = []
+        for j, rv in added:
+            text = self._content(self.revision, rv)
+            match = next(
+                (i for i, t in left.items() if t == text and (_is_ref(bl[i]) != _is_ref(rv))),
+                None,
+            )
+            if match is None:
+                still.append((j, rv))
+                continue
+            del left[match]
+            del unmatched[match]
+            self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
+        return still
+
+    @staticmethod
+    def _content(spec: Spec, raw: Any) -> str:
+        target, _ = spec.deref(raw, "")
+        if isinstance(target, Mapping):
+            target = {k: v for k, v in target.items() if k not in _ANNOTATIONS}
+        return json.dumps(target, sort_keys=True, default=str)
 
     # -- pruning --------------------------------------------------------------------
 

@@ -44,9 +44,14 @@ class Parameter:
     schema: Any
     pointer: str
 
+    position: int = -1  # path parameters: their place in the path template
+
     @property
     def key(self) -> tuple[str, str]:
-        # Header names are case-insensitive (RFC 9110 5.1).
+        # Header names are case-insensitive (RFC 9110 5.1); a path parameter is its
+        # place in the template, so `/a/{id}` → `/a/{key}` renames, not replaces, it.
+        if self.location == "path" and self.position >= 0:
+            return (self.location, f"#{self.position}")
         name = self.name.lower() if self.location == "header" else self.name
         return (self.location, name)
 
@@ -121,7 +126,7 @@ class Spec:
         item, at = self.deref(item, at)
         if not isinstance(item, Mapping):
             return
-        shared = self._parameters(item.get("parameters"), at + "/parameters")
+        shared = self._parameters(item.get("parameters"), at + "/parameters", path)
         for method in METHODS:
             node = item.get(method)
             if not isinstance(node, Mapping):
@@ -129,15 +134,18 @@ class Spec:
             op_at = f"{at}/{method}"
             op = Operation(path, method, node, op_at, webhook=webhook)
             op.parameters = dict(shared)
-            op.parameters.update(self._parameters(node.get("parameters"), op_at + "/parameters"))
+            op.parameters.update(
+                self._parameters(node.get("parameters"), op_at + "/parameters", path)
+            )
             self._body(op)
             self._responses(op)
             security = node.get("security", self.data.get("security"))
             op.security = list(security) if isinstance(security, list) else None
             ops[(method, endpoint_key(path))] = op
 
-    def _parameters(self, raw: Any, at: str) -> dict[tuple[str, str], Parameter]:
+    def _parameters(self, raw: Any, at: str, path: str) -> dict[tuple[str, str], Parameter]:
         out: dict[tuple[str, str], Parameter] = {}
+        names = [m[1:-1] for m in _PARAM.findall(path)]
         if not isinstance(raw, list):
             return out
         for i, entry in enumerate(raw):
@@ -159,6 +167,8 @@ class Spec:
                 schema = {k: v for k, v in node.items() if k not in _PARAM_ONLY}
                 schema_at = where
             param = Parameter(node["name"], location, node, schema, where)
+            if location == "path" and node["name"] in names:
+                param.position = names.index(node["name"])
             out[param.key] = param
         return out
 
