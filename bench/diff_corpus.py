@@ -71,7 +71,9 @@ def score(corpus: Path, details: bool) -> int:
             else:
                 missed[e["id"]] += 1
                 if details:
-                    print(f"missed {case.name}: {e['id']} {e['method']} {e['path']}", file=sys.stderr)
+                    print(
+                        f"missed {case.name}: {e['id']} {e['method']} {e['path']}", file=sys.stderr
+                    )
         if not breaking:
             quiet_cases += 1
             errs = [f for f in report.findings if f.severity is Severity.ERROR]
@@ -81,7 +83,9 @@ def score(corpus: Path, details: bool) -> int:
     print("| measure | value |")
     print("|---|---|")
     print(f"| cases | {len(cases)} |")
-    print(f"| oasdiff ERR+WARN findings | {total} (ERR {by_level['ERR']}, WARN {by_level['WARN']}) |")
+    print(
+        f"| oasdiff ERR+WARN findings | {total} (ERR {by_level['ERR']}, WARN {by_level['WARN']}) |"
+    )
     print(f"| matched by Seam | {matched} (ERR {hit_level['ERR']}, WARN {hit_level['WARN']}) |")
     print(f"| **recall** | **{matched / max(total, 1):.1%}** |")
     print(f"| cases where oasdiff finds nothing breaking | {quiet_cases} |")

@@ -1,16 +1,131 @@
-"""`contracts diff` (being built; see the open issue)."""
+"""``contracts diff``: breaking changes between two versions of the contracts."""
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import click
 
-from seam.errors import UsageError
+from seam.cli._options import emit, fail_on_option, format_option, output_option, parse_fail_on
+from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
 @click.command("diff")
-def diff() -> None:
-    """Not built yet."""
-    raise UsageError("contracts diff is not built yet")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--base",
+    "base_ref",
+    metavar="REF",
+    help="PR mode: compare PATH at this git ref with the working tree.",
+)
+@format_option()
+@output_option
+@fail_on_option
+@click.option(
+    "--ignore",
+    "ignore_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Findings to leave out, one a line: `RULE_ID METHOD /path reason` or `RULE_ID * reason`.",
+)
+@click.option(
+    "--severity",
+    "severity",
+    multiple=True,
+    metavar="RULE_ID=LEVEL",
+    help="Change a rule's severity (error, warning, info); repeatable.",
+)
+@click.option(
+    "--pacts",
+    "pacts_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Consumer pacts to judge provider changes against "
+    "[default: contracts/pacts; PATH/pacts for two trees].",
+)
+@click.option(
+    "--allow-remote-refs", is_flag=True, help="Fetch remote $refs (never done by default)."
+)
+@click.option(
+    "--list-rules", is_flag=True, help="Print every rule id, severity and summary, then exit."
+)
+def diff(
+    paths: tuple[Path, ...],
+    base_ref: str | None,
+    fmt: str,
+    output: Path | None,
+    fail_on: str,
+    ignore_file: Path | None,
+    severity: tuple[str, ...],
+    pacts_dir: Path | None,
+    allow_remote_refs: bool,
+    list_rules: bool,
+) -> None:
+    """Report breaking changes between BASE and REVISION.
+
+    \b
+      contracts diff BASE REVISION      two OpenAPI documents, two pacts, or two contracts/ trees
+      contracts diff --base REF [PATH]  PATH (default contracts/) at git REF vs the working tree
+
+    With consumer pacts (--pacts), a breaking change a consumer uses is an error naming
+    it; one no known consumer uses is a warning. Exit 0 clean, 1 a finding reached
+    --fail-on, 2 unreadable input or bad usage.
+    """
+    from seam import diff as api
+
+    if list_rules:
+        for rule in api.REGISTRY:
+            click.echo(f"{rule.id}\t{rule.severity.label}\t{rule.area}\t{rule.summary}")
+        return
+    severities = api.parse_severities(severity)
+    ignore = api.load_ignore_file(ignore_file) if ignore_file else []
+    with tempfile.TemporaryDirectory(prefix="seam-diff-") as scratch:
+        base, revision, label = _inputs(paths, base_ref, Path(scratch))
+        pacts = api.pacts_from(_pact_sources(pacts_dir, revision))
+        report = api.diff(
+            base,
+            revision,
+            pacts=pacts,
+            severities=severities,
+            ignore=ignore,
+            allow_remote_refs=allow_remote_refs,
+            base_label=label,
+        )
+    emit(report, fmt, output)
+    raise SystemExit(EXIT_FAILED if report.failed(parse_fail_on(fail_on)) else EXIT_OK)
+
+
+def _inputs(
+    paths: tuple[Path, ...], base_ref: str | None, scratch: Path
+) -> tuple[Path, Path, str | None]:
+    from seam.diff import checkout_tree
+
+    if base_ref is None:
+        if len(paths) != 2:
+            raise UsageError(
+                "expected BASE and REVISION (or --base REF [PATH]); see `contracts diff --help`"
+            )
+        for p in paths:
+            if not p.exists():
+                raise UsageError(f"{p} does not exist")
+        return paths[0], paths[1], None
+    if len(paths) > 1:
+        raise UsageError("with --base REF give at most one PATH (default: contracts)")
+    revision = paths[0] if paths else Path("contracts")
+    if not revision.exists():
+        raise UsageError(f"{revision} does not exist in the working tree")
+    base = checkout_tree(base_ref, revision, scratch)
+    return base, revision, f"{base_ref}:{revision.as_posix()}"
+
+
+def _pact_sources(pacts_dir: Path | None, revision: Path) -> list[Path]:
+    if pacts_dir is not None:
+        if not pacts_dir.exists():
+            raise UsageError(f"--pacts {pacts_dir} does not exist")
+        return [pacts_dir]
+    if revision.is_dir():
+        return [revision / "pacts"]
+    return [Path("contracts") / "pacts"]
 
 
 COMMANDS = [diff]

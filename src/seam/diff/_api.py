@@ -92,7 +92,9 @@ def load_ignore_file(path: Path) -> list[IgnoreEntry]:
             continue
         where = f"{path}:{number}"
         if parts[0] not in REGISTRY:
-            raise InputError(f"unknown rule id {parts[0]!r}; see `contracts diff --list-rules`", location=where)
+            raise InputError(
+                f"unknown rule id {parts[0]!r}; see `contracts diff --list-rules`", location=where
+            )
         if len(parts) >= 2 and parts[1] == "*":
             method, api_path, reason = "", "", parts[2:]
         elif len(parts) >= 3:
@@ -101,7 +103,8 @@ def load_ignore_file(path: Path) -> list[IgnoreEntry]:
             reason = []
         if not reason:
             raise InputError(
-                "expected `RULE_ID METHOD /path reason` or `RULE_ID * reason` (a reason is required)",
+                "expected `RULE_ID METHOD /path reason` or `RULE_ID * reason` "
+                "(a reason is required)",
                 location=where,
             )
         entries.append(IgnoreEntry(parts[0], method, api_path, " ".join(reason)))
@@ -118,7 +121,9 @@ def parse_severities(values: Sequence[str]) -> dict[str, Severity]:
     for value in values:
         rule, sep, level = value.partition("=")
         if not sep or rule not in REGISTRY:
-            raise UsageError(f"--severity {value!r}: expected RULE_ID=error|warning|info with a known rule id")
+            raise UsageError(
+                f"--severity {value!r}: expected RULE_ID=error|warning|info with a known rule id"
+            )
         try:
             out[rule] = Severity.parse(level)
         except ValueError as exc:
@@ -174,7 +179,12 @@ def _is_pact(path: Path) -> bool:
     if path.suffix != ".json":
         return False
     head = read_bounded(path, what="contract file")[:4096].decode("utf-8", errors="replace")
-    return '"consumer"' in head and ('"interactions"' in head or '"messages"' in head) and '"openapi"' not in head and '"swagger"' not in head
+    return (
+        '"consumer"' in head
+        and ('"interactions"' in head or '"messages"' in head)
+        and '"openapi"' not in head
+        and '"swagger"' not in head
+    )
 
 
 def _read_pact(path: Path) -> Pact:
@@ -193,13 +203,17 @@ def _diff_files(
         return diff_pacts(_read_pact(base), _read_pact(revision), name)
     b = load_document(base, allow_remote_refs=allow_remote)
     r = load_document(revision, allow_remote_refs=allow_remote)
-    return diff_documents(b, r, pacts=_pacts_for(r, revision, pacts), base_file=str(base), revision_file=name)
+    return diff_documents(
+        b, r, pacts=_pacts_for(r, revision, pacts), base_file=str(base), revision_file=name
+    )
 
 
 def _pacts_for(doc: Document, path: Path, pacts: Sequence[Pact]) -> Sequence[Pact]:
     """The pacts about this document's provider (all of them when none names it)."""
     names = {path.stem}
-    title = doc.data.get("info", {}).get("title") if isinstance(doc.data.get("info"), dict) else None
+    title = (
+        doc.data.get("info", {}).get("title") if isinstance(doc.data.get("info"), dict) else None
+    )
     if isinstance(title, str):
         names.add(title)
     mine = [p for p in pacts if p.provider in names or f"{p.consumer}-{p.provider}" == path.stem]
@@ -210,23 +224,38 @@ def _contract_files(root: Path) -> dict[str, Path]:
     return {
         p.relative_to(root).as_posix(): p
         for p in sorted(root.rglob("*"))
-        if p.is_file() and p.suffix in _SPEC_SUFFIXES and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        if p.is_file()
+        and p.suffix in _SPEC_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
     }
 
 
 @REGISTRY.rule("contract-file-removed", severity=Severity.WARNING, area="files")
 def _file_removed(name: str) -> Finding:
     """A contract file (pact or OpenAPI document) was removed."""
-    return Finding("contract-file-removed", REGISTRY["contract-file-removed"].severity, f"{name} removed", location=name)
+    return Finding(
+        "contract-file-removed",
+        REGISTRY["contract-file-removed"].severity,
+        f"{name} removed",
+        location=name,
+    )
 
 
 @REGISTRY.rule("contract-file-added", severity=Severity.INFO, area="files")
 def _file_added(name: str) -> Finding:
     """A contract file (pact or OpenAPI document) was added."""
-    return Finding("contract-file-added", REGISTRY["contract-file-added"].severity, f"{name} added", location=name, file=name)
+    return Finding(
+        "contract-file-added",
+        REGISTRY["contract-file-added"].severity,
+        f"{name} added",
+        location=name,
+        file=name,
+    )
 
 
-def _diff_trees(base: Path, revision: Path, pacts: Sequence[Pact], allow_remote: bool) -> list[Finding]:
+def _diff_trees(
+    base: Path, revision: Path, pacts: Sequence[Pact], allow_remote: bool
+) -> list[Finding]:
     bfiles, rfiles = _contract_files(base), _contract_files(revision)
     findings: list[Finding] = []
     for name in sorted(set(bfiles) | set(rfiles)):
@@ -237,7 +266,11 @@ def _diff_trees(base: Path, revision: Path, pacts: Sequence[Pact], allow_remote:
         elif _referenced_only(rfiles[name], rfiles):
             continue
         else:
-            findings.extend(_diff_files(bfiles[name], rfiles[name], pacts, allow_remote, (revision / name).as_posix()))
+            findings.extend(
+                _diff_files(
+                    bfiles[name], rfiles[name], pacts, allow_remote, (revision / name).as_posix()
+                )
+            )
     return findings
 
 
@@ -255,4 +288,3 @@ def pacts_from(paths: Sequence[Path]) -> list[Pact]:
 
     existing = [p for p in paths if p.exists()]
     return load_pacts(existing) if existing else []
-

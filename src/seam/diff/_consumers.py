@@ -28,7 +28,9 @@ _PARAM = re.compile(r"\\\{[^}/]*\\\}")
 
 def judge_with_consumers(changes: Sequence[Change], pacts: Sequence[Pact]) -> list[Finding]:
     """Re-grade breaking findings by whether a known consumer uses what changed."""
-    calls = [(p.consumer, i) for p in pacts for i in p.interactions if i.kind == "http" and i.request]
+    calls = [
+        (p.consumer, i) for p in pacts for i in p.interactions if i.kind == "http" and i.request
+    ]
     out = []
     for change in changes:
         f = change.finding
@@ -37,7 +39,11 @@ def judge_with_consumers(changes: Sequence[Change], pacts: Sequence[Pact]) -> li
             continue
         users = sorted(_users(change, calls), key=lambda u: (u[0], u[1].description))
         if not users:
-            out.append(replace(f, severity=Severity.WARNING, details={**f.details, "consumers": "none known"}))
+            out.append(
+                replace(
+                    f, severity=Severity.WARNING, details={**f.details, "consumers": "none known"}
+                )
+            )
             continue
         consumer, interaction, what = users[0]
         names = tuple(sorted({u[0] for u in users}))
@@ -48,7 +54,10 @@ def judge_with_consumers(changes: Sequence[Change], pacts: Sequence[Pact]) -> li
                 message=f"{f.message} — breaks {consumer}: '{interaction.description}' {what}",
                 consumers=names,
                 interaction=interaction.description,
-                details={**f.details, "broken_interactions": [f"{u[0]}: {u[1].description}" for u in users]},
+                details={
+                    **f.details,
+                    "broken_interactions": [f"{u[0]}: {u[1].description}" for u in users],
+                },
             )
         )
     return out
@@ -58,7 +67,9 @@ def _template(path: str) -> re.Pattern[str]:
     return re.compile("^" + _PARAM.sub("[^/]+", re.escape(path)) + "/?$")
 
 
-def _calls(op: OperationDiff, calls: list[tuple[str, Interaction]]) -> Iterator[tuple[str, Interaction]]:
+def _calls(
+    op: OperationDiff, calls: list[tuple[str, Interaction]]
+) -> Iterator[tuple[str, Interaction]]:
     pattern = _template(op.either.path)
     for consumer, interaction in calls:
         request = interaction.request
@@ -67,7 +78,9 @@ def _calls(op: OperationDiff, calls: list[tuple[str, Interaction]]) -> Iterator[
             yield consumer, interaction
 
 
-def _users(change: Change, calls: list[tuple[str, Interaction]]) -> Iterator[tuple[str, Interaction, str]]:
+def _users(
+    change: Change, calls: list[tuple[str, Interaction]]
+) -> Iterator[tuple[str, Interaction, str]]:
     f = change.finding
     if change.roots:
         for root in change.roots:
@@ -127,7 +140,11 @@ def _schema_use(change: Change, root: Root, interaction: Interaction) -> str:
     paths = _field_paths(root.node, change.node)
     if root.parameter is not None:
         where, name = root.parameter
-        return f"sends the {where} parameter `{name}`" if _sends_parameter(interaction, where, name) else ""
+        return (
+            f"sends the {where} parameter `{name}`"
+            if _sends_parameter(interaction, where, name)
+            else ""
+        )
     if root.ctx.direction == "response":
         if not _status_matches(root.status, interaction) or interaction.response is None:
             return ""
@@ -141,7 +158,9 @@ def _schema_use(change: Change, root: Root, interaction: Interaction) -> str:
         return ""
     request = interaction.request
     body = request.body.value if request and request.body else None
-    newly_required = change.finding.rule.startswith("new-required") or "became-required" in change.finding.rule
+    newly_required = (
+        change.finding.rule.startswith("new-required") or "became-required" in change.finding.rule
+    )
     for path in paths:
         full = (*path, *change.hit.field)
         if newly_required:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from seam.diff import _paths, _parameters, _request_bodies, _responses, _schemas, _security
+from seam.diff import _parameters, _paths, _request_bodies, _responses, _schemas, _security
 from seam.diff._registry import OPERATION_RULES, REGISTRY, SCHEMA_RULES, Context, Hit, family_id
 from seam.diff._schemas_diff import SchemaDiff
 from seam.diff._structure import DocumentDiff, OperationDiff
@@ -55,7 +55,9 @@ def judge(diff: DocumentDiff) -> list[Change]:
     return changes
 
 
-def _finding(diff: DocumentDiff, rule: str, hit: Hit, op: OperationDiff | None, message: str) -> Finding:
+def _finding(
+    diff: DocumentDiff, rule: str, hit: Hit, op: OperationDiff | None, message: str
+) -> Finding:
     spec = diff.base if hit.side == "base" else diff.revision
     return Finding(
         rule=rule,
@@ -103,7 +105,9 @@ def _roots(diff: DocumentDiff) -> list[Root]:
             for hd in rd.headers:
                 if changed(hd.schema):
                     assert hd.schema is not None
-                    roots.append(Root(od, Context("response", "header", True), hd.schema, rd.status))
+                    roots.append(
+                        Root(od, Context("response", "header", True), hd.schema, rd.status)
+                    )
     return roots
 
 
@@ -225,17 +229,35 @@ def _schema_changes(diff: DocumentDiff) -> Iterable[Change]:
         hit_roots = [roots[i] for i in _bits(mask)]
         ops = sorted({id(r.op): r.op for r in hit_roots}.values(), key=lambda o: (o.path, o.method))
         subject = _subject(hit.location)
+        params = {r.parameter for r in hit_roots}
+        if len(params) == 1 and None not in params and not hit.location.startswith("#/components"):
+            subject = _parameter_subject(hit_roots[0], subject)
         message = f"{subject}: {hit.message}" if subject else hit.message
         finding = _finding(diff, rule_id, hit, ops[0], message)
         if len(ops) > 1:
             endpoints = [f"{o.method} {o.path}" for o in ops]
             finding = replace(
                 finding,
-                message=f"{message} (and {len(ops) - 1} more endpoint{'s' if len(ops) > 2 else ''})",
+                message=f"{message} (and {_more(len(ops) - 1)})",
                 details={**finding.details, "endpoints": endpoints},
             )
         changes.append(Change(finding, ops, hit_roots, node, hit))
     return changes
+
+
+def _more(n: int) -> str:
+    return f"{n} more endpoint{'s' if n > 1 else ''}"
+
+
+def _parameter_subject(root: Root, subject: str) -> str:
+    """``query parameter `limit```, then the path inside its schema if any."""
+    assert root.parameter is not None
+    op = root.op.revision or root.op.base
+    assert op is not None
+    param = op.parameters.get(root.parameter)
+    name = param.name if param else root.parameter[1]
+    head = f"{root.parameter[0]} parameter `{name}`"
+    return f"{head} {subject}" if subject else head
 
 
 def _ctx_key(ctx: Context) -> tuple[str, str, bool, bool, bool]:
@@ -251,6 +273,33 @@ def _subject(location: str) -> str:
         tokens = tokens[len(tokens) - tokens[::-1].index("schema") :]
     else:
         return ""
+    keywords = {
+        "type",
+        "enum",
+        "minimum",
+        "maximum",
+        "format",
+        "pattern",
+        "nullable",
+        "required",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "const",
+        "default",
+        "discriminator",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "x-extensible-enum",
+        "dependentRequired",
+        "patternProperties",
+        "dependentSchemas",
+        "contentEncoding",
+        "contentMediaType",
+    }
+    while tokens and tokens[-1] in keywords:
+        tokens.pop()
     out: list[str] = []
     skip = False
     for i, t in enumerate(tokens):
@@ -265,10 +314,7 @@ def _subject(location: str) -> str:
         elif t in ("oneOf", "anyOf", "allOf", "prefixItems") and i + 1 < len(tokens):
             out.append(f"{t}[{tokens[i + 1]}]")
             skip = True
-        elif i == 0 or t not in (
-            "type", "enum", "minimum", "maximum", "format", "pattern", "nullable", "required",
-            "minLength", "maxLength", "minItems", "maxItems", "const", "default", "discriminator",
-        ):
+        else:
             out.append(t)
     text = ".".join(out).replace(".[]", "[]")
     return text

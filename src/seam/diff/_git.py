@@ -34,7 +34,11 @@ def checkout_tree(ref: str, path: Path, into: Path) -> Path:
         InputError: not a git repository, an unknown ref, or ``path`` absent at ``ref``.
     """
     here = path.resolve() if path.exists() else (Path.cwd() / path).resolve()
-    top = Path(_git(["rev-parse", "--show-toplevel"], here if here.is_dir() else here.parent).decode().strip())
+    top = Path(
+        _git(["rev-parse", "--show-toplevel"], here if here.is_dir() else here.parent)
+        .decode()
+        .strip()
+    )
     rel = here.relative_to(top).as_posix() if here != top else "."
     names = _git(["ls-tree", "-r", "--name-only", "-z", ref, "--", rel], top).decode().split("\0")
     names = [n for n in names if n]

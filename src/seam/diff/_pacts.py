@@ -51,9 +51,14 @@ def request_changed(base: Interaction | None, revision: Interaction | None) -> I
 @REGISTRY.rule("pact-response-status-changed", severity=_I, area="pacts")
 def status_changed(base: Interaction | None, revision: Interaction | None) -> Iterator[str]:
     """The consumer now expects another status."""
-    if base and revision and base.response and revision.response:
-        if base.response.status != revision.response.status:
-            yield f"expects status {revision.response.status} instead of {base.response.status}"
+    if (
+        base
+        and revision
+        and base.response
+        and revision.response
+        and base.response.status != revision.response.status
+    ):
+        yield f"expects status {revision.response.status} instead of {base.response.status}"
 
 
 @REGISTRY.rule("pact-response-field-expected", severity=_I, area="pacts")

@@ -32,21 +32,41 @@ def _moved(od: OperationDiff, pd: ParameterDiff) -> bool:
 def required_parameter_added(od: OperationDiff) -> Iterator[Hit]:
     """A new required parameter: every request without it is refused."""
     for pd in od.parameters:
-        if pd.base is None and pd.revision is not None and pd.key[0] != "path" and pd.revision.node.get("required") is True and not _moved(od, pd):
-            yield Hit("new-required-request-parameter", f"new required {_label(pd)}", pd.revision.pointer, _details(pd))
+        if (
+            pd.base is None
+            and pd.revision is not None
+            and pd.key[0] != "path"
+            and pd.revision.node.get("required") is True
+            and not _moved(od, pd)
+        ):
+            yield Hit(
+                "new-required-request-parameter",
+                f"new required {_label(pd)}",
+                pd.revision.pointer,
+                _details(pd),
+            )
 
 
 @operation_rule("new-request-path-parameter", Severity.ERROR, "parameters")
 def path_parameter_added(od: OperationDiff) -> Iterator[Hit]:
     """A new path parameter (the path itself changed shape)."""
     for pd in od.parameters:
-        if pd.base is None and pd.revision is not None and pd.key[0] == "path" and not _renamed_path_parameter(od, pd):
-            yield Hit("new-request-path-parameter", f"new {_label(pd)}", pd.revision.pointer, _details(pd))
+        if (
+            pd.base is None
+            and pd.revision is not None
+            and pd.key[0] == "path"
+            and not _renamed_path_parameter(od, pd)
+        ):
+            yield Hit(
+                "new-request-path-parameter", f"new {_label(pd)}", pd.revision.pointer, _details(pd)
+            )
 
 
 def _renamed_path_parameter(od: OperationDiff, pd: ParameterDiff) -> bool:
     # `/a/{id}` → `/a/{key}` is one endpoint: its path parameter was only renamed.
-    gone = [p for p in od.parameters if p.key[0] == "path" and (p.base is None) != (pd.base is None)]
+    gone = [
+        p for p in od.parameters if p.key[0] == "path" and (p.base is None) != (pd.base is None)
+    ]
     return bool(gone)
 
 
@@ -54,8 +74,19 @@ def _renamed_path_parameter(od: OperationDiff, pd: ParameterDiff) -> bool:
 def optional_parameter_added(od: OperationDiff) -> Iterator[Hit]:
     """A new optional parameter."""
     for pd in od.parameters:
-        if pd.base is None and pd.revision is not None and pd.key[0] != "path" and pd.revision.node.get("required") is not True and not _moved(od, pd):
-            yield Hit("new-optional-request-parameter", f"new optional {_label(pd)}", pd.revision.pointer, _details(pd))
+        if (
+            pd.base is None
+            and pd.revision is not None
+            and pd.key[0] != "path"
+            and pd.revision.node.get("required") is not True
+            and not _moved(od, pd)
+        ):
+            yield Hit(
+                "new-optional-request-parameter",
+                f"new optional {_label(pd)}",
+                pd.revision.pointer,
+                _details(pd),
+            )
 
 
 @operation_rule("request-parameter-removed", Severity.WARNING, "parameters")
@@ -65,7 +96,13 @@ def parameter_removed(od: OperationDiff) -> Iterator[Hit]:
         if pd.revision is None and pd.base is not None and not _moved(od, pd):
             if pd.key[0] == "path" and _renamed_path_parameter(od, pd):
                 continue
-            yield Hit("request-parameter-removed", f"{_label(pd)} removed", pd.base.pointer, _details(pd), side="base")
+            yield Hit(
+                "request-parameter-removed",
+                f"{_label(pd)} removed",
+                pd.base.pointer,
+                _details(pd),
+                side="base",
+            )
 
 
 @operation_rule("request-parameter-location-changed", Severity.ERROR, "parameters")
@@ -73,7 +110,13 @@ def parameter_moved(od: OperationDiff) -> Iterator[Hit]:
     """A parameter moved (query → header, ...): clients send it where it is no longer read."""
     for pd in od.parameters:
         if pd.base is None and pd.revision is not None and _moved(od, pd):
-            old = next(p for p in od.parameters if p.key[1].lower() == pd.key[1].lower() and p.base is not None and p.revision is None)
+            old = next(
+                p
+                for p in od.parameters
+                if p.key[1].lower() == pd.key[1].lower()
+                and p.base is not None
+                and p.revision is None
+            )
             yield Hit(
                 "request-parameter-location-changed",
                 f"parameter `{pd.revision.name}` moved from {old.key[0]} to {pd.key[0]}",
@@ -86,16 +129,36 @@ def parameter_moved(od: OperationDiff) -> Iterator[Hit]:
 def parameter_became_required(od: OperationDiff) -> Iterator[Hit]:
     """An optional parameter became required."""
     for pd in od.parameters:
-        if pd.base and pd.revision and pd.base.node.get("required") is not True and pd.revision.node.get("required") is True:
-            yield Hit("request-parameter-became-required", f"{_label(pd)} became required", pd.revision.pointer, _details(pd))
+        if (
+            pd.base
+            and pd.revision
+            and pd.base.node.get("required") is not True
+            and pd.revision.node.get("required") is True
+        ):
+            yield Hit(
+                "request-parameter-became-required",
+                f"{_label(pd)} became required",
+                pd.revision.pointer,
+                _details(pd),
+            )
 
 
 @operation_rule("request-parameter-became-optional", Severity.INFO, "parameters")
 def parameter_became_optional(od: OperationDiff) -> Iterator[Hit]:
     """A required parameter became optional."""
     for pd in od.parameters:
-        if pd.base and pd.revision and pd.base.node.get("required") is True and pd.revision.node.get("required") is not True:
-            yield Hit("request-parameter-became-optional", f"{_label(pd)} became optional", pd.revision.pointer, _details(pd))
+        if (
+            pd.base
+            and pd.revision
+            and pd.base.node.get("required") is True
+            and pd.revision.node.get("required") is not True
+        ):
+            yield Hit(
+                "request-parameter-became-optional",
+                f"{_label(pd)} became optional",
+                pd.revision.pointer,
+                _details(pd),
+            )
 
 
 _STYLE_DEFAULT = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
@@ -116,8 +179,10 @@ def parameter_style_changed(od: OperationDiff) -> Iterator[Hit]:
         if (bstyle, bexp, bfmt) != (rstyle, rexp, rfmt):
             yield Hit(
                 "request-parameter-style-changed",
-                f"{_label(pd)} serialisation changed from {bstyle}/explode={bexp} to {rstyle}/explode={rexp}"
-                if (bstyle, bexp) != (rstyle, rexp) else f"{_label(pd)} collectionFormat changed from {bfmt} to {rfmt}",
+                f"{_label(pd)} serialisation changed from "
+                f"{bstyle}/explode={bexp} to {rstyle}/explode={rexp}"
+                if (bstyle, bexp) != (rstyle, rexp)
+                else f"{_label(pd)} collectionFormat changed from {bfmt} to {rfmt}",
                 pd.revision.pointer,
                 _details(pd),
             )

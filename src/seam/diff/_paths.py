@@ -23,28 +23,47 @@ def _deprecated(od: OperationDiff) -> bool:
 def path_removed(od: OperationDiff) -> Iterator[Hit]:
     """A path was removed without being deprecated first."""
     if od.revision is None and od.path_removed and not od.either.webhook and not _deprecated(od):
-        yield Hit("api-path-removed-without-deprecation", "path removed", od.either.pointer, side="base")
+        yield Hit(
+            "api-path-removed-without-deprecation", "path removed", od.either.pointer, side="base"
+        )
 
 
 @operation_rule("api-path-removed-with-deprecation", Severity.INFO, "paths")
 def deprecated_path_removed(od: OperationDiff) -> Iterator[Hit]:
     """A deprecated path was removed."""
     if od.revision is None and od.path_removed and not od.either.webhook and _deprecated(od):
-        yield Hit("api-path-removed-with-deprecation", "deprecated path removed", od.either.pointer, side="base")
+        yield Hit(
+            "api-path-removed-with-deprecation",
+            "deprecated path removed",
+            od.either.pointer,
+            side="base",
+        )
 
 
 @operation_rule("api-removed-without-deprecation", Severity.ERROR, "paths")
 def operation_removed(od: OperationDiff) -> Iterator[Hit]:
     """An operation was removed (its path remains) without being deprecated first."""
-    if od.revision is None and not od.path_removed and not od.either.webhook and not _deprecated(od):
-        yield Hit("api-removed-without-deprecation", "operation removed", od.either.pointer, side="base")
+    if (
+        od.revision is None
+        and not od.path_removed
+        and not od.either.webhook
+        and not _deprecated(od)
+    ):
+        yield Hit(
+            "api-removed-without-deprecation", "operation removed", od.either.pointer, side="base"
+        )
 
 
 @operation_rule("api-removed-with-deprecation", Severity.INFO, "paths")
 def deprecated_operation_removed(od: OperationDiff) -> Iterator[Hit]:
     """A deprecated operation was removed."""
     if od.revision is None and not od.path_removed and not od.either.webhook and _deprecated(od):
-        yield Hit("api-removed-with-deprecation", "deprecated operation removed", od.either.pointer, side="base")
+        yield Hit(
+            "api-removed-with-deprecation",
+            "deprecated operation removed",
+            od.either.pointer,
+            side="base",
+        )
 
 
 @operation_rule("endpoint-added", Severity.INFO, "paths")
@@ -58,7 +77,9 @@ def operation_added(od: OperationDiff) -> Iterator[Hit]:
 def webhook_removed(od: OperationDiff) -> Iterator[Hit]:
     """A webhook was removed."""
     if od.revision is None and od.either.webhook:
-        yield Hit("webhook-removed", f"webhook `{_webhook(od)}` removed", od.either.pointer, side="base")
+        yield Hit(
+            "webhook-removed", f"webhook `{_webhook(od)}` removed", od.either.pointer, side="base"
+        )
 
 
 @operation_rule("webhook-added", Severity.INFO, "paths")
@@ -71,14 +92,24 @@ def webhook_added(od: OperationDiff) -> Iterator[Hit]:
 @operation_rule("endpoint-deprecated", Severity.INFO, "paths")
 def operation_deprecated(od: OperationDiff) -> Iterator[Hit]:
     """An operation was deprecated."""
-    if od.both and od.revision is not None and od.revision.node.get("deprecated") is True and not _deprecated(od):
+    if (
+        od.both
+        and od.revision is not None
+        and od.revision.node.get("deprecated") is True
+        and not _deprecated(od)
+    ):
         yield Hit("endpoint-deprecated", "endpoint deprecated", od.revision.pointer + "/deprecated")
 
 
 @operation_rule("endpoint-reactivated", Severity.INFO, "paths")
 def operation_reactivated(od: OperationDiff) -> Iterator[Hit]:
     """A deprecated operation is no longer deprecated."""
-    if od.both and od.revision is not None and od.revision.node.get("deprecated") is not True and _deprecated(od):
+    if (
+        od.both
+        and od.revision is not None
+        and od.revision.node.get("deprecated") is not True
+        and _deprecated(od)
+    ):
         yield Hit("endpoint-reactivated", "endpoint no longer deprecated", od.revision.pointer)
 
 
@@ -89,7 +120,11 @@ def operation_id_changed(od: OperationDiff) -> Iterator[Hit]:
         return
     before, after = od.base.node.get("operationId"), od.revision.node.get("operationId")
     if before is not None and before != after:
-        yield Hit("api-operation-id-removed", f"operationId {before!r} removed (now {after!r})", od.revision.pointer)
+        yield Hit(
+            "api-operation-id-removed",
+            f"operationId {before!r} removed (now {after!r})",
+            od.revision.pointer,
+        )
 
 
 @operation_rule("api-tag-removed", Severity.INFO, "paths")

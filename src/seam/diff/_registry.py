@@ -87,7 +87,11 @@ class Context:
         return ("response-header",) if self.root else ()
 
     def nested(self) -> Context:
-        return Context(self.direction, self.object, False, self.header, self.xml) if self.root else self
+        return (
+            Context(self.direction, self.object, False, self.header, self.xml)
+            if self.root
+            else self
+        )
 
 
 def family_id(kind: str, ctx: Context) -> str | None:

@@ -22,14 +22,18 @@ def _required(od: OperationDiff, side: str) -> bool | None:
 def required_body_added(od: OperationDiff) -> Iterator[Hit]:
     """A required request body was added where there was none."""
     if od.both and _required(od, "base") is None and _required(od, "revision") is True:
-        yield Hit("request-body-added-required", "required request body added", od.either.body_pointer)
+        yield Hit(
+            "request-body-added-required", "required request body added", od.either.body_pointer
+        )
 
 
 @operation_rule("request-body-added-optional", Severity.INFO, "request-bodies")
 def optional_body_added(od: OperationDiff) -> Iterator[Hit]:
     """An optional request body was added where there was none."""
     if od.both and _required(od, "base") is None and _required(od, "revision") is False:
-        yield Hit("request-body-added-optional", "optional request body added", od.either.body_pointer)
+        yield Hit(
+            "request-body-added-optional", "optional request body added", od.either.body_pointer
+        )
 
 
 @operation_rule("request-body-removed", Severity.ERROR, "request-bodies")
@@ -44,14 +48,18 @@ def body_removed(od: OperationDiff) -> Iterator[Hit]:
 def body_became_required(od: OperationDiff) -> Iterator[Hit]:
     """An optional request body became required."""
     if _required(od, "base") is False and _required(od, "revision") is True:
-        yield Hit("request-body-became-required", "request body became required", od.either.body_pointer)
+        yield Hit(
+            "request-body-became-required", "request body became required", od.either.body_pointer
+        )
 
 
 @operation_rule("request-body-became-optional", Severity.INFO, "request-bodies")
 def body_became_optional(od: OperationDiff) -> Iterator[Hit]:
     """A required request body became optional."""
     if _required(od, "base") is True and _required(od, "revision") is False:
-        yield Hit("request-body-became-optional", "request body became optional", od.either.body_pointer)
+        yield Hit(
+            "request-body-became-optional", "request body became optional", od.either.body_pointer
+        )
 
 
 def _both_bodies(od: OperationDiff) -> bool:
@@ -64,7 +72,13 @@ def body_media_type_removed(od: OperationDiff) -> Iterator[Hit]:
     if _both_bodies(od):
         for md in od.body:
             if md.revision is None:
-                yield Hit("request-body-media-type-removed", f"request media type {md.media} removed", md.location, {"media_type": md.media}, side="base")
+                yield Hit(
+                    "request-body-media-type-removed",
+                    f"request media type {md.media} removed",
+                    md.location,
+                    {"media_type": md.media},
+                    side="base",
+                )
 
 
 @operation_rule("request-body-media-type-added", Severity.INFO, "request-bodies")
@@ -73,12 +87,26 @@ def body_media_type_added(od: OperationDiff) -> Iterator[Hit]:
     if _both_bodies(od):
         for md in od.body:
             if md.base is None:
-                yield Hit("request-body-media-type-added", f"request media type {md.media} added", md.location, {"media_type": md.media})
+                yield Hit(
+                    "request-body-media-type-added",
+                    f"request media type {md.media} added",
+                    md.location,
+                    {"media_type": md.media},
+                )
 
 
 @operation_rule("request-body-media-type-schema-added", Severity.ERROR, "request-bodies")
 def body_schema_added(od: OperationDiff) -> Iterator[Hit]:
     """A schema now constrains a request media type that had none."""
     for md in od.body:
-        if md.base is not None and md.revision is not None and "schema" not in md.base and "schema" in md.revision:
-            yield Hit("request-body-media-type-schema-added", f"schema added to request media type {md.media}", md.location)
+        if (
+            md.base is not None
+            and md.revision is not None
+            and "schema" not in md.base
+            and "schema" in md.revision
+        ):
+            yield Hit(
+                "request-body-media-type-schema-added",
+                f"schema added to request media type {md.media}",
+                md.location,
+            )

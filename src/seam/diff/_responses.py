@@ -19,7 +19,11 @@ def _one_each(od: OperationDiff, success: bool) -> tuple[ResponseDiff, ResponseD
     """The single removed and single added status of a kind: a changed status."""
     removed = [r for r in od.responses if r.revision is None and _success(r.status) == success]
     added = [r for r in od.responses if r.base is None and _success(r.status) == success]
-    if len(removed) == 1 and len(added) == 1 and removed[0].status != "default":
+    if (
+        len(removed) == 1
+        and len(added) == 1
+        and "default" not in (removed[0].status, added[0].status)
+    ):
         return removed[0], added[0]
     return None
 
@@ -29,7 +33,12 @@ def success_status_changed(od: OperationDiff) -> Iterator[Hit]:
     """The success status changed (201 → 200): clients checking the status break."""
     if od.both and (pair := _one_each(od, True)):
         old, new = pair
-        yield Hit("response-success-status-changed", f"success status changed {old.status} → {new.status}", new.location, {"base": old.status, "revision": new.status, "status": old.status})
+        yield Hit(
+            "response-success-status-changed",
+            f"success status changed {old.status} → {new.status}",
+            new.location,
+            {"base": old.status, "revision": new.status, "status": old.status},
+        )
 
 
 @operation_rule("response-success-status-removed", Severity.ERROR, "responses")
@@ -39,7 +48,13 @@ def success_status_removed(od: OperationDiff) -> Iterator[Hit]:
         return
     for rd in od.responses:
         if rd.revision is None and _success(rd.status):
-            yield Hit("response-success-status-removed", f"success response {rd.status} removed", od.either.pointer + "/responses", {"status": rd.status}, side="base")
+            yield Hit(
+                "response-success-status-removed",
+                f"success response {rd.status} removed",
+                od.either.pointer + "/responses",
+                {"status": rd.status},
+                side="base",
+            )
 
 
 @operation_rule("response-success-status-added", Severity.INFO, "responses")
@@ -49,7 +64,12 @@ def success_status_added(od: OperationDiff) -> Iterator[Hit]:
         return
     for rd in od.responses:
         if rd.base is None and _success(rd.status):
-            yield Hit("response-success-status-added", f"success response {rd.status} added", rd.location, {"status": rd.status})
+            yield Hit(
+                "response-success-status-added",
+                f"success response {rd.status} added",
+                rd.location,
+                {"status": rd.status},
+            )
 
 
 @operation_rule("response-non-success-status-changed", Severity.WARNING, "responses")
@@ -57,7 +77,12 @@ def non_success_status_changed(od: OperationDiff) -> Iterator[Hit]:
     """An error status changed (404 → 400): clients handling the old one misread the new."""
     if od.both and (pair := _one_each(od, False)):
         old, new = pair
-        yield Hit("response-non-success-status-changed", f"non-success status changed {old.status} → {new.status}", new.location, {"base": old.status, "revision": new.status, "status": old.status})
+        yield Hit(
+            "response-non-success-status-changed",
+            f"non-success status changed {old.status} → {new.status}",
+            new.location,
+            {"base": old.status, "revision": new.status, "status": old.status},
+        )
 
 
 @operation_rule("response-non-success-status-removed", Severity.INFO, "responses")
@@ -67,7 +92,13 @@ def non_success_status_removed(od: OperationDiff) -> Iterator[Hit]:
         return
     for rd in od.responses:
         if rd.revision is None and not _success(rd.status):
-            yield Hit("response-non-success-status-removed", f"non-success response {rd.status} removed", od.either.pointer + "/responses", {"status": rd.status}, side="base")
+            yield Hit(
+                "response-non-success-status-removed",
+                f"non-success response {rd.status} removed",
+                od.either.pointer + "/responses",
+                {"status": rd.status},
+                side="base",
+            )
 
 
 @operation_rule("response-non-success-status-added", Severity.INFO, "responses")
@@ -77,7 +108,12 @@ def non_success_status_added(od: OperationDiff) -> Iterator[Hit]:
         return
     for rd in od.responses:
         if rd.base is None and not _success(rd.status):
-            yield Hit("response-non-success-status-added", f"non-success response {rd.status} added", rd.location, {"status": rd.status})
+            yield Hit(
+                "response-non-success-status-added",
+                f"non-success response {rd.status} added",
+                rd.location,
+                {"status": rd.status},
+            )
 
 
 def _essence(media: str) -> str:
@@ -92,7 +128,11 @@ def _renamed_media(rd: ResponseDiff) -> tuple[str, str, str] | None:
     """One JSON media type replaced by another: ``(kind, old, new)``; kind per oasdiff."""
     removed = [m.media for m in rd.media if m.revision is None]
     added = [m.media for m in rd.media if m.base is None]
-    if len(removed) != 1 or len(added) != 1 or not (_json_like(removed[0]) and _json_like(added[0])):
+    if (
+        len(removed) != 1
+        or len(added) != 1
+        or not (_json_like(removed[0]) and _json_like(added[0]))
+    ):
         return None
     old, new = removed[0], added[0]
     if "+" in _essence(old) and "+" not in _essence(new):
@@ -110,7 +150,13 @@ def response_media_type_removed(od: OperationDiff) -> Iterator[Hit]:
             continue
         for md in rd.media:
             if md.revision is None:
-                yield Hit("response-media-type-removed", f"response {rd.status} media type {md.media} removed", md.location, {"status": rd.status, "media_type": md.media}, side="base")
+                yield Hit(
+                    "response-media-type-removed",
+                    f"response {rd.status} media type {md.media} removed",
+                    md.location,
+                    {"status": rd.status, "media_type": md.media},
+                    side="base",
+                )
 
 
 def _media_renamed(od: OperationDiff, kind: str) -> Iterator[Hit]:
@@ -118,7 +164,12 @@ def _media_renamed(od: OperationDiff, kind: str) -> Iterator[Hit]:
         renamed = _renamed_media(rd)
         if renamed and renamed[0] == kind:
             _, old, new = renamed
-            yield Hit(f"response-media-type-name-{kind}", f"response {rd.status} media type {old} became {new}", rd.location, {"status": rd.status, "media_type": old, "new_media_type": new})
+            yield Hit(
+                f"response-media-type-name-{kind}",
+                f"response {rd.status} media type {old} became {new}",
+                rd.location,
+                {"status": rd.status, "media_type": old, "new_media_type": new},
+            )
 
 
 @operation_rule("response-media-type-name-generalized", Severity.ERROR, "responses")
@@ -145,7 +196,12 @@ def response_media_type_added(od: OperationDiff) -> Iterator[Hit]:
     for rd in od.responses:
         for md in rd.media:
             if md.base is None and not _renamed_media(rd):
-                yield Hit("response-media-type-added", f"response {rd.status} media type {md.media} added", md.location, {"status": rd.status, "media_type": md.media})
+                yield Hit(
+                    "response-media-type-added",
+                    f"response {rd.status} media type {md.media} added",
+                    md.location,
+                    {"status": rd.status, "media_type": md.media},
+                )
 
 
 @operation_rule("response-body-media-type-schema-removed", Severity.WARNING, "responses")
@@ -153,8 +209,18 @@ def response_schema_removed(od: OperationDiff) -> Iterator[Hit]:
     """A response media type no longer documents its schema."""
     for rd in od.responses:
         for md in rd.media:
-            if md.base is not None and md.revision is not None and "schema" in md.base and "schema" not in md.revision:
-                yield Hit("response-body-media-type-schema-removed", f"response {rd.status} {md.media} schema removed", md.location, {"status": rd.status})
+            if (
+                md.base is not None
+                and md.revision is not None
+                and "schema" in md.base
+                and "schema" not in md.revision
+            ):
+                yield Hit(
+                    "response-body-media-type-schema-removed",
+                    f"response {rd.status} {md.media} schema removed",
+                    md.location,
+                    {"status": rd.status},
+                )
 
 
 @operation_rule("required-response-header-removed", Severity.ERROR, "responses")
@@ -163,7 +229,13 @@ def required_header_removed(od: OperationDiff) -> Iterator[Hit]:
     for rd in od.responses:
         for hd in rd.headers:
             if hd.revision is None and hd.base is not None and hd.base.get("required") is True:
-                yield Hit("required-response-header-removed", f"response {rd.status} header {hd.name} removed", hd.location, {"status": rd.status, "header": hd.name}, side="base")
+                yield Hit(
+                    "required-response-header-removed",
+                    f"response {rd.status} header {hd.name} removed",
+                    hd.location,
+                    {"status": rd.status, "header": hd.name},
+                    side="base",
+                )
 
 
 @operation_rule("optional-response-header-removed", Severity.WARNING, "responses")
@@ -172,7 +244,13 @@ def optional_header_removed(od: OperationDiff) -> Iterator[Hit]:
     for rd in od.responses:
         for hd in rd.headers:
             if hd.revision is None and hd.base is not None and hd.base.get("required") is not True:
-                yield Hit("optional-response-header-removed", f"response {rd.status} header {hd.name} removed", hd.location, {"status": rd.status, "header": hd.name}, side="base")
+                yield Hit(
+                    "optional-response-header-removed",
+                    f"response {rd.status} header {hd.name} removed",
+                    hd.location,
+                    {"status": rd.status, "header": hd.name},
+                    side="base",
+                )
 
 
 @operation_rule("response-header-became-optional", Severity.ERROR, "responses")
@@ -180,8 +258,18 @@ def header_became_optional(od: OperationDiff) -> Iterator[Hit]:
     """A required response header became optional."""
     for rd in od.responses:
         for hd in rd.headers:
-            if hd.base is not None and hd.revision is not None and hd.base.get("required") is True and hd.revision.get("required") is not True:
-                yield Hit("response-header-became-optional", f"response {rd.status} header {hd.name} became optional", hd.location, {"status": rd.status, "header": hd.name})
+            if (
+                hd.base is not None
+                and hd.revision is not None
+                and hd.base.get("required") is True
+                and hd.revision.get("required") is not True
+            ):
+                yield Hit(
+                    "response-header-became-optional",
+                    f"response {rd.status} header {hd.name} became optional",
+                    hd.location,
+                    {"status": rd.status, "header": hd.name},
+                )
 
 
 @operation_rule("response-header-added", Severity.INFO, "responses")
@@ -190,4 +278,9 @@ def header_added(od: OperationDiff) -> Iterator[Hit]:
     for rd in od.responses:
         for hd in rd.headers:
             if hd.base is None:
-                yield Hit("response-header-added", f"response {rd.status} header {hd.name} added", hd.location, {"status": rd.status, "header": hd.name})
+                yield Hit(
+                    "response-header-added",
+                    f"response {rd.status} header {hd.name} added",
+                    hd.location,
+                    {"status": rd.status, "header": hd.name},
+                )

@@ -18,7 +18,7 @@ from seam.model import Severity
 
 __all__: list[str] = []
 
-E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 def _show(value: Any) -> str:
@@ -140,7 +140,9 @@ def enum_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
             yield _hit("enum-value-added", node, "enum", f"enum value {_show(v)} added", value=v)
     for v in b:
         if _show(v) not in rset:
-            yield _hit("enum-value-removed", node, "enum", f"enum value {_show(v)} removed", value=v)
+            yield _hit(
+                "enum-value-removed", node, "enum", f"enum value {_show(v)} removed", value=v
+            )
 
 
 @schema_rule(kinds=("x-extensible-enum-value-removed",))
@@ -153,8 +155,11 @@ def extensible_enum_value_removed(node: SchemaDiff, ctx: Context) -> Iterator[Hi
     for v in change[0]:
         if v not in after:
             yield _hit(
-                "x-extensible-enum-value-removed", node, "x-extensible-enum",
-                f"x-extensible-enum value {_show(v)} removed", value=v,
+                "x-extensible-enum-value-removed",
+                node,
+                "x-extensible-enum",
+                f"x-extensible-enum value {_show(v)} removed",
+                value=v,
             )
 
 
@@ -168,7 +173,14 @@ def _presence(node: SchemaDiff, keyword: str, kind: str, label: str) -> Iterator
     elif r is ABSENT and b is not ABSENT:
         yield _hit(f"{kind}-removed", node, keyword, f"{label} {_show(b)} was removed", value=b)
     elif b is not ABSENT and r is not ABSENT:
-        yield _hit(f"{kind}-changed", node, keyword, f"{label} changed from {_show(b)} to {_show(r)}", base=b, revision=r)
+        yield _hit(
+            f"{kind}-changed",
+            node,
+            keyword,
+            f"{label} changed from {_show(b)} to {_show(r)}",
+            base=b,
+            revision=r,
+        )
 
 
 @schema_rule(kinds=("const-added", "const-changed", "const-removed"))
@@ -193,8 +205,12 @@ def pattern_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     b, r = (ABSENT if v == "" else v for v in change)
     if b != r:
         yield from _presence(
-            SchemaDiff(node.location, node.base_location, node.base, node.revision, {"pattern": (b, r)}),
-            "pattern", "pattern", "pattern",
+            SchemaDiff(
+                node.location, node.base_location, node.base, node.revision, {"pattern": (b, r)}
+            ),
+            "pattern",
+            "pattern",
+            "pattern",
         )
 
 
@@ -269,7 +285,12 @@ def content_encoding_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     change = _kw(node, "contentEncoding")
     if change is not None:
         b, r = change
-        yield _hit("content-encoding-changed", node, "contentEncoding", f"contentEncoding changed from {_show(b)} to {_show(r)}")
+        yield _hit(
+            "content-encoding-changed",
+            node,
+            "contentEncoding",
+            f"contentEncoding changed from {_show(b)} to {_show(r)}",
+        )
 
 
 @schema_rule(kinds=("content-media-type-changed",))
@@ -278,7 +299,12 @@ def content_media_type_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     change = _kw(node, "contentMediaType")
     if change is not None:
         b, r = change
-        yield _hit("content-media-type-changed", node, "contentMediaType", f"contentMediaType changed from {_show(b)} to {_show(r)}")
+        yield _hit(
+            "content-media-type-changed",
+            node,
+            "contentMediaType",
+            f"contentMediaType changed from {_show(b)} to {_show(r)}",
+        )
 
 
 def _keys(node: SchemaDiff, keyword: str, kind: str, what: str) -> Iterator[Hit]:
@@ -325,7 +351,13 @@ def dependent_required_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
             kind, text = "changed", f"changed from {_show(b[key])} to {_show(r[key])}"
         else:
             continue
-        yield _hit(f"dependent-required-{kind}", node, "dependentRequired", f"dependentRequired {key!r} {text}", key=key)
+        yield _hit(
+            f"dependent-required-{kind}",
+            node,
+            "dependentRequired",
+            f"dependentRequired {key!r} {text}",
+            key=key,
+        )
 
 
 # -- types and nullability --------------------------------------------------------------
@@ -404,7 +436,7 @@ def type_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
         kind = "type-compatible"  # in XML an element with text reads either way
     elif ctx.object == "parameter" and ctx.root and _scalar_to_string_array(node, b, r):
         kind = "type-generalized"  # one query value is a one-item array of strings
-    elif ctx.object == "parameter" and kind == "type-changed" and _SCALARS >= {*b[0], *r[0]}:
+    elif ctx.object == "parameter" and kind == "type-changed" and {*b[0], *r[0]} <= _SCALARS:
         # Parameters travel as text: any scalar is a string, so string → number narrows.
         if b[0] == {"string"}:
             kind = "type-specialized"
@@ -430,7 +462,9 @@ def nullable_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
 
 # -- composition -------------------------------------------------------------------------
 
-_ANNOTATION_ONLY = frozenset({"title", "description", "example", "examples", "deprecated", "$comment"})
+_ANNOTATION_ONLY = frozenset(
+    {"title", "description", "example", "examples", "deprecated", "$comment"}
+)
 
 
 def _label(index: int, raw: Any) -> str:
@@ -447,13 +481,25 @@ def _composition(node: SchemaDiff, ctx: Context, keyword: str, kind: str) -> Ite
             sub = f"{kind}-added-annotation-only"
         else:
             sub = f"{kind}-added"
-        yield _hit(sub, node, keyword, f"{_label(index, raw)} added to {keyword}", subschema=_label(index, raw))
+        yield _hit(
+            sub,
+            node,
+            keyword,
+            f"{_label(index, raw)} added to {keyword}",
+            subschema=_label(index, raw),
+        )
     for index, raw in node.subschemas_removed.get(keyword, ()):
         if keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY:
             sub = f"{kind}-removed-annotation-only"
         else:
             sub = f"{kind}-removed"
-        yield _hit(sub, node, keyword, f"{_label(index, raw)} removed from {keyword}", subschema=_label(index, raw))
+        yield _hit(
+            sub,
+            node,
+            keyword,
+            f"{_label(index, raw)} removed from {keyword}",
+            subschema=_label(index, raw),
+        )
     change = _kw(node, keyword)
     if change is None:
         return
@@ -463,14 +509,30 @@ def _composition(node: SchemaDiff, ctx: Context, keyword: str, kind: str) -> Ite
             yield _hit("wrapped-in-one-of", node, keyword, "restructured into a oneOf")
             return
         for index, raw in enumerate(r):
-            annotation = keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY
+            annotation = (
+                keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY
+            )
             sub = f"{kind}-added-annotation-only" if annotation else f"{kind}-added"
-            yield _hit(sub, node, keyword, f"{_label(index, raw)} added to {keyword}", subschema=_label(index, raw))
+            yield _hit(
+                sub,
+                node,
+                keyword,
+                f"{_label(index, raw)} added to {keyword}",
+                subschema=_label(index, raw),
+            )
     elif isinstance(b, list) and not isinstance(r, list):
         for index, raw in enumerate(b):
-            annotation = keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY
+            annotation = (
+                keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY
+            )
             sub = f"{kind}-removed-annotation-only" if annotation else f"{kind}-removed"
-            yield _hit(sub, node, keyword, f"{_label(index, raw)} removed from {keyword}", subschema=_label(index, raw))
+            yield _hit(
+                sub,
+                node,
+                keyword,
+                f"{_label(index, raw)} removed from {keyword}",
+                subschema=_label(index, raw),
+            )
 
 
 def _was_wrapped(node: SchemaDiff, alternatives: list[Any]) -> bool:
@@ -529,19 +591,37 @@ def discriminator_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
         return
     if b.get("propertyName") != r.get("propertyName"):
         yield _hit(
-            "discriminator-property-name-changed", node, "discriminator",
-            f"discriminator property changed from {_show(b.get('propertyName'))} to {_show(r.get('propertyName'))}",
+            "discriminator-property-name-changed",
+            node,
+            "discriminator",
+            f"discriminator property changed from {_show(b.get('propertyName'))} "
+            f"to {_show(r.get('propertyName'))}",
         )
     bm = b.get("mapping") if isinstance(b.get("mapping"), Mapping) else {}
     rm = r.get("mapping") if isinstance(r.get("mapping"), Mapping) else {}
     assert isinstance(bm, Mapping) and isinstance(rm, Mapping)
     for key in sorted(set(bm) | set(rm)):
         if key not in bm:
-            yield _hit("discriminator-mapping-added", node, "discriminator", f"discriminator mapping {key!r} added")
+            yield _hit(
+                "discriminator-mapping-added",
+                node,
+                "discriminator",
+                f"discriminator mapping {key!r} added",
+            )
         elif key not in rm:
-            yield _hit("discriminator-mapping-deleted", node, "discriminator", f"discriminator mapping {key!r} deleted")
+            yield _hit(
+                "discriminator-mapping-deleted",
+                node,
+                "discriminator",
+                f"discriminator mapping {key!r} deleted",
+            )
         elif bm[key] != rm[key]:
-            yield _hit("discriminator-mapping-changed", node, "discriminator", f"discriminator mapping {key!r} changed")
+            yield _hit(
+                "discriminator-mapping-changed",
+                node,
+                "discriminator",
+                f"discriminator mapping {key!r} changed",
+            )
 
 
 # -- properties ------------------------------------------------------------------------
@@ -565,9 +645,9 @@ def _flag(schema: Mapping[str, Any], key: str) -> bool:
     ("new-required-request-property", E),
     ("new-required-request-property-with-default", E),
     ("new-required-request-header-property", E),
-    ("new-optional-request-property", I),
-    ("response-required-property-added", I),
-    ("response-optional-property-added", I),
+    ("new-optional-request-property", INFO),
+    ("response-required-property-added", INFO),
+    ("response-optional-property-added", INFO),
 )
 def property_added(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     """A property was added; a new required request property breaks every sender."""
@@ -584,9 +664,19 @@ def property_added(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
                 rule = "new-required-request-property-with-default"
             else:
                 rule = "new-required-request-property"
-            yield _prop_hit(rule, node, name, f"request property `{name}` added ({'required' if name in required else 'optional'})")
+            yield _prop_hit(
+                rule,
+                node,
+                name,
+                f"request property `{name}` added "
+                f"({'required' if name in required else 'optional'})",
+            )
         elif not _flag(schema, "writeOnly"):
-            rule = "response-required-property-added" if name in required else "response-optional-property-added"
+            rule = (
+                "response-required-property-added"
+                if name in required
+                else "response-optional-property-added"
+            )
             yield _prop_hit(rule, node, name, f"response property `{name}` added")
 
 
@@ -601,9 +691,15 @@ def property_removed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     for name, schema in sorted(node.removed.items()):
         if ctx.direction == "request":
             if not _flag(schema, "readOnly"):
-                yield _prop_hit("request-property-removed", node, name, f"request property `{name}` removed")
+                yield _prop_hit(
+                    "request-property-removed", node, name, f"request property `{name}` removed"
+                )
         elif not _flag(schema, "writeOnly"):
-            rule = "response-required-property-removed" if name in required else "response-optional-property-removed"
+            rule = (
+                "response-required-property-removed"
+                if name in required
+                else "response-optional-property-removed"
+            )
             yield _prop_hit(rule, node, name, f"response property `{name}` removed")
 
 
@@ -624,12 +720,12 @@ def property_renamed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     ("request-property-became-required", E),
     ("request-property-became-required-with-default", E),
     ("request-header-property-became-required", E),
-    ("request-property-became-optional", I),
+    ("request-property-became-optional", INFO),
     ("response-property-became-optional", E),
-    ("response-property-became-required", I),
+    ("response-property-became-required", INFO),
 )
 def property_requiredness_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
-    """A property became required or optional: required in requests, optional in responses breaks."""
+    """A property became required (breaks request senders) or optional (breaks response readers)."""
     before, after = node.base_required, node.revision_required
     if before == after:
         return
@@ -643,8 +739,10 @@ def property_requiredness_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hi
         if name in after:
             if ctx.direction == "request":
                 rule = (
-                    "request-header-property-became-required" if ctx.header
-                    else "request-property-became-required-with-default" if "default" in schema
+                    "request-header-property-became-required"
+                    if ctx.header
+                    else "request-property-became-required-with-default"
+                    if "default" in schema
                     else "request-property-became-required"
                 )
             else:

@@ -54,9 +54,7 @@ _ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "externalDocs", "xml", "$comment", "$id"}
 )
 _DERIVED = frozenset({"type", "format", "nullable", "x-nullable"})
-_HANDLED = frozenset(
-    {"properties", "required", "prefixItems", *_SINGLE, *_MAPS, *_COMPOSITIONS}
-)
+_HANDLED = frozenset({"properties", "required", "prefixItems", *_SINGLE, *_MAPS, *_COMPOSITIONS})
 
 
 def type_info(schema: Mapping[str, Any]) -> tuple[frozenset[str], Any, bool]:
@@ -66,8 +64,8 @@ def type_info(schema: Mapping[str, Any]) -> tuple[frozenset[str], Any, bool]:
     # `oneOf: [{type: string}, {type: integer}]` is a list of types written longhand.
     for key in ("oneOf", "anyOf"):
         alternatives = schema.get(key)
-        if type_only(alternatives):
-            types.update(a["type"] for a in alternatives)
+        if isinstance(alternatives, list) and type_only(alternatives):
+            types.update(str(a["type"]) for a in alternatives)
     nullable = "null" in types or schema.get("nullable") is True or schema.get("x-nullable") is True
     types.discard("null")
     return frozenset(types), schema.get("format"), nullable
@@ -81,6 +79,12 @@ def type_only(alternatives: Any) -> bool:
     )
 
 
+def _title(raw: Any) -> str:
+    if isinstance(raw, Mapping) and "$ref" not in raw and isinstance(raw.get("title"), str):
+        return str(raw["title"])
+    return ""
+
+
 def _is_ref(raw: Any) -> bool:
     return isinstance(raw, Mapping) and "$ref" in raw
 
@@ -88,7 +92,7 @@ def _is_ref(raw: Any) -> bool:
 def shape(raw: Any) -> str:
     """A canonical text of a schema as written (references by name), for matching."""
     if isinstance(raw, Mapping) and isinstance(raw.get("$ref"), str):
-        return "$ref:" + raw["$ref"].rsplit("/", 1)[-1]
+        return "$ref:" + str(raw["$ref"]).rsplit("/", 1)[-1]
     return json.dumps(raw, sort_keys=True, default=str)
 
 
@@ -317,6 +321,8 @@ class SchemaDiffer:
             self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
         if added and unmatched:
             added = self._match_content(node, key, bl, unmatched, added)
+        if added and unmatched:
+            added = self._match_title(node, key, bl, unmatched, added)
         if added:
             node.subschemas_added[key] = added
         if unmatched:
@@ -345,6 +351,26 @@ class SchemaDiffer:
                 still.append((j, rv))
                 continue
             del left[match]
+            del unmatched[match]
+            self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
+        return still
+
+    def _match_title(
+        self,
+        node: SchemaDiff,
+        key: str,
+        bl: list[Any],
+        unmatched: dict[int, str],
+        added: list[tuple[int, Any]],
+    ) -> list[tuple[int, Any]]:
+        """Pair inline alternatives that carry the same title: one alternative, changed."""
+        titles = {_title(bl[i]): i for i in unmatched if _title(bl[i])}
+        still: list[tuple[int, Any]] = []
+        for j, rv in added:
+            match = titles.pop(_title(rv), None) if _title(rv) else None
+            if match is None:
+                still.append((j, rv))
+                continue
             del unmatched[match]
             self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
         return still

@@ -39,7 +39,12 @@ def security_added(od: OperationDiff) -> Iterator[Hit]:
         return
     before = _requirements(od.base.security)
     for name in sorted(set(_requirements(od.revision.security)) - set(before)):
-        yield Hit("api-security-added", f"security scheme `{name}` now required", od.revision.pointer, {"scheme": name})
+        yield Hit(
+            "api-security-added",
+            f"security scheme `{name}` now required",
+            od.revision.pointer,
+            {"scheme": name},
+        )
 
 
 @operation_rule("api-security-removed", Severity.INFO, "security")
@@ -49,7 +54,12 @@ def security_removed(od: OperationDiff) -> Iterator[Hit]:
         return
     after = _requirements(od.revision.security)
     for name in sorted(set(_requirements(od.base.security)) - set(after)):
-        yield Hit("api-security-removed", f"security scheme `{name}` no longer required", od.revision.pointer, {"scheme": name})
+        yield Hit(
+            "api-security-removed",
+            f"security scheme `{name}` no longer required",
+            od.revision.pointer,
+            {"scheme": name},
+        )
 
 
 @operation_rule("api-security-scope-added", Severity.WARNING, "security")
@@ -60,7 +70,12 @@ def scope_added(od: OperationDiff) -> Iterator[Hit]:
     before = _requirements(od.base.security)
     for name, scopes in sorted(_requirements(od.revision.security).items()):
         for scope in sorted(scopes - before.get(name, scopes)):
-            yield Hit("api-security-scope-added", f"scope `{scope}` now required for `{name}`", od.revision.pointer, {"scheme": name, "scope": scope})
+            yield Hit(
+                "api-security-scope-added",
+                f"scope `{scope}` now required for `{name}`",
+                od.revision.pointer,
+                {"scheme": name, "scope": scope},
+            )
 
 
 @operation_rule("api-security-scope-removed", Severity.INFO, "security")
@@ -71,4 +86,9 @@ def scope_removed(od: OperationDiff) -> Iterator[Hit]:
     after = _requirements(od.revision.security)
     for name, scopes in sorted(_requirements(od.base.security).items()):
         for scope in sorted(scopes - after.get(name, scopes)):
-            yield Hit("api-security-scope-removed", f"scope `{scope}` no longer required for `{name}`", od.revision.pointer, {"scheme": name, "scope": scope})
+            yield Hit(
+                "api-security-scope-removed",
+                f"scope `{scope}` no longer required for `{name}`",
+                od.revision.pointer,
+                {"scheme": name, "scope": scope},
+            )

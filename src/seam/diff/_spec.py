@@ -43,6 +43,7 @@ class Parameter:
     node: Mapping[str, Any]
     schema: Any
     pointer: str
+    schema_pointer: str = ""
 
     position: int = -1  # path parameters: their place in the path template
 
@@ -159,14 +160,15 @@ class Spec:
             schema_at = where + "/schema"
             if schema is None and isinstance(node.get("content"), Mapping):
                 for media, entry_ in sorted(node["content"].items()):
-                    schema, schema_at = _mapping(entry_).get("schema"), pointer_join(
-                        where, "content", media, "schema"
+                    schema, schema_at = (
+                        _mapping(entry_).get("schema"),
+                        pointer_join(where, "content", media, "schema"),
                     )
                     break
             if schema is None and self.swagger:
                 schema = {k: v for k, v in node.items() if k not in _PARAM_ONLY}
                 schema_at = where
-            param = Parameter(node["name"], location, node, schema, where)
+            param = Parameter(node["name"], location, node, schema, where, schema_at)
             if location == "path" and node["name"] in names:
                 param.position = names.index(node["name"])
             out[param.key] = param
@@ -184,7 +186,7 @@ class Spec:
         consumes = op.node.get("consumes", self.data.get("consumes")) or ["application/json"]
         form: dict[str, Any] = {}
         required: list[str] = []
-        for i, entry in enumerate(params):
+        for i, entry in enumerate(params or []):
             node, where = self.deref(entry, f"{op.pointer}/parameters/{i}")
             if not isinstance(node, Mapping):
                 continue
@@ -198,8 +200,13 @@ class Spec:
                     required.append(node["name"])
         if form and op.body is None:
             schema = {"type": "object", "properties": form, "required": required}
-            media = [m for m in consumes if "form" in str(m)] or ["application/x-www-form-urlencoded"]
-            op.body = {"required": bool(required), "content": {str(m): {"schema": schema} for m in media}}
+            media = [m for m in consumes if "form" in str(m)] or [
+                "application/x-www-form-urlencoded"
+            ]
+            op.body = {
+                "required": bool(required),
+                "content": {str(m): {"schema": schema} for m in media},
+            }
             op.body_pointer = op.pointer + "/parameters"
 
     def _responses(self, op: Operation) -> None:
@@ -209,7 +216,11 @@ class Spec:
             if not isinstance(node, Mapping):
                 continue
             if self.swagger:
-                content = {str(m): {"schema": node["schema"]} for m in produces} if "schema" in node else {}
+                content = (
+                    {str(m): {"schema": node["schema"]} for m in produces}
+                    if "schema" in node
+                    else {}
+                )
                 node = {"headers": node.get("headers", {}), "content": content}
             op.responses[str(status)] = node
             op.response_pointers[str(status)] = where

@@ -125,7 +125,7 @@ def _pair_operation(od: OperationDiff, b: Operation, r: Operation, differ: Schem
         bp, rp = b.parameters.get(key), r.parameters.get(key)
         pd = ParameterDiff(key, bp, rp)
         if bp is not None and rp is not None and bp.schema is not None and rp.schema is not None:
-            pd.schema = differ.pair(bp.schema, bp.pointer + "/schema", rp.schema, rp.pointer + "/schema")
+            pd.schema = differ.pair(bp.schema, bp.schema_pointer, rp.schema, rp.schema_pointer)
         od.parameters.append(pd)
     od.body = _pair_content(
         _content(b.body), b.body_pointer, _content(r.body), r.body_pointer, differ
@@ -154,7 +154,11 @@ def _pair_content(
     out = []
     for media in sorted(set(bc) | set(rc)):
         be, re_ = bc.get(media), rc.get(media)
-        md = MediaDiff(media, be if isinstance(be, Mapping) else None, re_ if isinstance(re_, Mapping) else None)
+        md = MediaDiff(
+            media,
+            be if isinstance(be, Mapping) else None,
+            re_ if isinstance(re_, Mapping) else None,
+        )
         md.location = pointer_join(r_at, "content", media)
         if md.base is not None and md.revision is not None:
             bs, rs = md.base.get("schema"), md.revision.get("schema")
@@ -184,8 +188,10 @@ def _pair_headers(
         if isinstance(bv, Mapping) and isinstance(rv, Mapping):
             # 3.x headers carry a schema; 2.0 headers are schema-like themselves.
             hd.schema = differ.pair(
-                bv.get("schema", bv), pointer_join(b_at, "headers", hd.name, "schema"),
-                rv.get("schema", rv), hd.location + "/schema",
+                bv.get("schema", bv),
+                pointer_join(b_at, "headers", hd.name, "schema"),
+                rv.get("schema", rv),
+                hd.location + "/schema",
             )
         out.append(hd)
     return out
