@@ -105,7 +105,7 @@ def test_recursive_schemas_compile() -> None:
 
 
 def test_one_of_with_discriminator(tasks_api: dict[str, Any], codes: Codes) -> None:
-    """A oneOf response accepts a body matching exactly one branch and rejects others."""
+    """The discriminator's tag picks the one branch a body is checked against."""
     schemas = tasks_api["components"]["schemas"]
     schemas["Cat"] = {
         "type": "object",
@@ -118,12 +118,36 @@ def test_one_of_with_discriminator(tasks_api: dict[str, Any], codes: Codes) -> N
     content = tasks_api["paths"]["/tasks/{id}"]["get"]["responses"]["200"]["content"]
     content["application/json"]["schema"] = {
         "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
-        "discriminator": {"propertyName": "kind"},
+        "discriminator": {
+            "propertyName": "kind",
+            "mapping": {"cat": "#/components/schemas/Cat", "dog": "#/components/schemas/Dog"},
+        },
     }
     good = interaction(headers=AUTH, response_body={"kind": "dog", "barks": True})
     bad = interaction(headers=AUTH, response_body={"kind": "dog", "purrs": True})
     assert "response.body.incompatible" not in codes(good, tasks_api)
     assert "response.body.incompatible" in codes(bad, tasks_api)
+
+
+def test_discriminator_picks_one_of_two_fitting_branches(
+    tasks_api: dict[str, Any], codes: Codes
+) -> None:
+    """A body that fits both oneOf branches is fine when its tag names one (no ambiguity)."""
+    schemas = tasks_api["components"]["schemas"]
+    for name in ("Cat", "Dog"):
+        schemas[name] = {
+            "type": "object",
+            "properties": {"petType": {"type": "string"}, "name": {"type": "string"}},
+        }
+    content = tasks_api["paths"]["/tasks/{id}"]["get"]["responses"]["200"]["content"]
+    content["application/json"]["schema"] = {
+        "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+        "discriminator": {"propertyName": "petType"},
+    }
+    item = interaction(headers=AUTH, response_body={"petType": "Cat", "name": "tom"})
+    unknown = interaction(headers=AUTH, response_body={"petType": "Cow", "name": "daisy"})
+    assert "response.body.incompatible" not in codes(item, tasks_api)
+    assert "response.body.incompatible" in codes(unknown, tasks_api)
 
 
 def test_openapi_3_1_type_arrays(tasks_api: dict[str, Any], codes: Codes) -> None:

@@ -118,7 +118,7 @@ def authorization_missing(ctx: Context) -> Iterator[Finding]:
 def accept_unknown(ctx: Context) -> Iterator[Finding]:
     """The request has an Accept header but the spec names no response media types."""
     accept = ctx.ix.request.headers.get("accept", "")
-    if accept and not ctx.op.response_types(ctx.doc, ctx.ix.status):
+    if accept and not ctx.op.response_types(ctx.doc, None):
         yield ctx.finding(
             "request.accept.unknown",
             f"the request accepts {accept!r} but the spec declares no response media type",

@@ -224,9 +224,61 @@ class _Dialect:
     def _node(self, node: dict[str, Json]) -> None:
         if self.legacy:
             self._legacy(node)
+        # `nullable` is a 3.0 keyword, but 3.1 documents carry it over often enough that
+        # PactFlow honours it everywhere; so do we.
+        self._nullable(node)
         self._formats(node)
+        if isinstance(node.get("discriminator"), dict):
+            self._discriminate(node)
         if self.mode is Mode.RESPONSE:
             self._close_and_relax(node)
+
+    def _nullable(self, node: dict[str, Json]) -> None:
+        if node.get("nullable") is True or node.get("x-nullable") is True:
+            kind = node.get("type")
+            if isinstance(kind, str):
+                node["type"] = [kind, "null"]
+            if isinstance(node.get("enum"), list) and None not in node["enum"]:
+                node["enum"] = [*node["enum"], None]
+
+    def _discriminate(self, node: dict[str, Json]) -> None:
+        """Pick the ``oneOf``/``anyOf`` branch by the tag's value (OAS 3 §4.8.25).
+
+        Without this, a body that fits two branches fails ``oneOf``; with it, only the
+        branch its tag names is checked, and an unknown tag is an error.
+        """
+        tag = node["discriminator"].get("propertyName")
+        branches = node.get("oneOf") or node.get("anyOf")
+        if not isinstance(tag, str) or not isinstance(branches, list):
+            return
+        targets: dict[str, str] = {}
+        for value, target in (node["discriminator"].get("mapping") or {}).items():
+            if isinstance(target, str):
+                ref = target if "#" in target else f"#/components/schemas/{target}"
+                targets[str(value)] = ref
+        for branch in branches:
+            ref = branch.get("$ref") if isinstance(branch, dict) else None
+            if isinstance(ref, str) and ref not in targets.values():
+                targets[ref.rsplit("/", 1)[-1]] = ref
+        if not targets or any(not isinstance(b, dict) or "$ref" not in b for b in branches):
+            return
+        node.pop("oneOf", None)
+        node.pop("anyOf", None)
+        node["required"] = sorted({*node.get("required", []), tag})
+        node["x-seam-keep-required"] = True
+        node.setdefault("properties", {})
+        node["properties"] = {**node["properties"], tag: {"enum": sorted(targets)}}
+        node["allOf"] = [
+            {
+                "if": {
+                    "properties": {tag: {"const": value}},
+                    "required": [tag],
+                    "x-seam-keep-required": True,
+                },
+                "then": {"$ref": ref},
+            }
+            for value, ref in sorted(targets.items())
+        ]
 
     def _legacy(self, node: dict[str, Json]) -> None:
         if "$ref" in node:
@@ -242,12 +294,6 @@ class _Dialect:
                 node[key] = node.pop(bound)
             elif isinstance(flag, bool):
                 del node[key]
-        if node.get("nullable") is True or node.get("x-nullable") is True:
-            kind = node.get("type")
-            if isinstance(kind, str):
-                node["type"] = [kind, "null"]
-            if isinstance(node.get("enum"), list) and None not in node["enum"]:
-                node["enum"] = [*node["enum"], None]
 
     def _formats(self, node: dict[str, Json]) -> None:
         fmt = node.get("format")
@@ -262,32 +308,28 @@ class _Dialect:
         extra = node.get("additionalProperties")
         if (
             node.get("type") == "object"
+            and "$ref" not in node
+            and "discriminator" not in node
             and (extra is None or extra is True)
             and not any(k in node for k in ("oneOf", "anyOf", "allOf"))
         ):
             node["additionalProperties"] = False
         node.pop("minProperties", None)
-        if "oneOf" not in node:
+        if "oneOf" not in node and not node.pop("x-seam-keep-required", False):
             node.pop("required", None)
 
 
 def _merge_into(target: dict[str, Json], part: Mapping[str, Json]) -> None:
+    """Deep-merge ``part`` into ``target``: maps recursively, ``required`` united, last wins."""
     for key, value in part.items():
-        if key == "properties" and isinstance(value, dict):
-            props = target.setdefault("properties", {})
-            if isinstance(props, dict):
-                for name, sub in value.items():
-                    if name in props and isinstance(props[name], dict) and isinstance(sub, dict):
-                        merged = dict(props[name])
-                        _merge_into(merged, sub)
-                        props[name] = merged
-                    else:
-                        props[name] = sub
-        elif key == "required" and isinstance(value, list):
-            have = target.setdefault("required", [])
-            if isinstance(have, list):
-                have.extend(v for v in value if v not in have)
-        elif key not in target:
+        have = target.get(key)
+        if key == "required" and isinstance(value, list) and isinstance(have, list):
+            target[key] = [*have, *(v for v in value if v not in have)]
+        elif isinstance(value, dict) and isinstance(have, dict):
+            merged = dict(have)
+            _merge_into(merged, value)
+            target[key] = merged
+        else:
             target[key] = value
 
 
