@@ -184,7 +184,7 @@ class _Dialect:
                 part = self._inline(part, depth)
                 if part is None:
                     return node
-                _merge_into(merged, self._flatten_all_of(part, depth + 1))
+                _merge_into(merged, self._flatten_all_of(part, depth + 1), self._expand)
             node = merged
         for key in ("properties",):
             props = node.get(key)
@@ -204,6 +204,10 @@ class _Dialect:
                     self._flatten_all_of(s, depth + 1) if isinstance(s, dict) else s for s in subs
                 ]
         return node
+
+    def _expand(self, node: dict[str, Json]) -> dict[str, Json]:
+        """``node`` with its own ``$ref`` followed, for merging; unchanged if it loops."""
+        return self._inline(node, 0) or node
 
     def _inline(self, part: dict[str, Json], depth: int) -> dict[str, Json] | None:
         """A copy of an ``allOf`` member with its own ``$ref`` followed (not deeper ones)."""
@@ -257,9 +261,9 @@ class _Dialect:
                 ref = target if "#" in target else f"#/components/schemas/{target}"
                 targets[str(value)] = ref
         for branch in branches:
-            ref = branch.get("$ref") if isinstance(branch, dict) else None
-            if isinstance(ref, str) and ref not in targets.values():
-                targets[ref.rsplit("/", 1)[-1]] = ref
+            link = branch.get("$ref") if isinstance(branch, dict) else None
+            if isinstance(link, str) and link not in targets.values():
+                targets[link.rsplit("/", 1)[-1]] = link
         if not targets or any(not isinstance(b, dict) or "$ref" not in b for b in branches):
             return
         node.pop("oneOf", None)
@@ -319,15 +323,22 @@ class _Dialect:
             node.pop("required", None)
 
 
-def _merge_into(target: dict[str, Json], part: Mapping[str, Json]) -> None:
+def _merge_into(
+    target: dict[str, Json],
+    part: Mapping[str, Json],
+    expand: Callable[[dict[str, Json]], dict[str, Json]] | None = None,
+) -> None:
     """Deep-merge ``part`` into ``target``: maps recursively, ``required`` united, last wins."""
     for key, value in part.items():
         have = target.get(key)
         if key == "required" and isinstance(value, list) and isinstance(have, list):
             target[key] = [*have, *(v for v in value if v not in have)]
         elif isinstance(value, dict) and isinstance(have, dict):
+            if expand is not None and ("$ref" in have or "$ref" in value):
+                # {$ref} merged with siblings would lose them (OAS 3.0 ignores $ref siblings).
+                have, value = expand(have), expand(value)
             merged = dict(have)
-            _merge_into(merged, value)
+            _merge_into(merged, value, expand)
             target[key] = merged
         else:
             target[key] = value
