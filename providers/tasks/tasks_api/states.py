@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from seam.verify import ProviderStates
-
 from tasks_api import db
 
 __all__ = ["states"]

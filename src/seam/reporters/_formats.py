@@ -60,7 +60,8 @@ def _case_lines(report: Report) -> list[str]:
 
 def text(report: Report) -> str:
     """Findings grouped by endpoint, one line each, then a summary line."""
-    lines: list[str] = _case_lines(report) if report.meta.get("show_cases") else []
+    cases = _case_lines(report) if report.meta.get("show_cases") else []
+    lines: list[str] = []
     for endpoint, findings in _grouped(report).items():
         lines.append(endpoint)
         for f in findings:
@@ -72,6 +73,7 @@ def text(report: Report) -> str:
                 lines.append(f"          consumers: {', '.join(f.consumers)}")
     if lines:
         lines.append("")
+    lines = cases + lines
     lines.append(_summary_line(report))
     return "\n".join(lines) + "\n"
 

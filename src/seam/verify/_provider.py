@@ -138,20 +138,19 @@ class ProviderProcess:
         return " | ".join(line.strip() for line in text[-lines:])
 
     def stop(self) -> None:
-        """Stop the process group: SIGTERM, then SIGKILL after 5 seconds."""
+        """Stop the whole process group: SIGTERM, then SIGKILL after 5 seconds.
+
+        Waiting for the shell alone is not enough: its children (the server) may still
+        be shutting down, so wait until no process of the group is left.
+        """
         proc = self._proc
         if proc is None:
             return
         self._proc = None
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=5)
+        _signal_group(proc.pid, signal.SIGTERM)
+        if not _group_gone(proc, timeout=5.0):
+            _signal_group(proc.pid, signal.SIGKILL)
+            _group_gone(proc, timeout=5.0)
         if self.log_path is not None:
             self.log_path.unlink(missing_ok=True)
 
@@ -160,3 +159,41 @@ class ProviderProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _signal_group(pgid: int, sig: signal.Signals) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def _group_gone(proc: subprocess.Popen[bytes], timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        proc.poll()  # reap the leader so it does not linger as a zombie
+        if not _group_alive(proc.pid):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a process of group ``pgid`` still runs (zombies, already dead, do not count)."""
+    proc_root = Path("/proc")
+    if not proc_root.is_dir():
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for entry in proc_root.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # Fields after the parenthesised command: state, ppid, pgrp, ...
+        fields = stat.rsplit(")", 1)[-1].split()
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False

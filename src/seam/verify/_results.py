@@ -115,6 +115,9 @@ def _mismatch_finding(
         location = str(item.get("path") or "$")
     if kind == "StatusMismatch":
         message = f"expected status {expected}, got {actual}"
+    elif explanation.startswith("Actual map is missing"):
+        # A removed or renamed field: the key list says it better than two key arrays.
+        message = explanation.replace("Actual map is", "the response is", 1)
     elif expected is not None and actual not in (None, ""):
         message = f"expected {expected}, got {actual}"
         # The verifier's own sentence names actual and expected the other way round for

@@ -168,23 +168,21 @@ def _run_workers(shards: Sequence[Shard]) -> list[ShardResult]:
                 stderr=subprocess.PIPE,
                 env=env,
             )
+            procs.append(proc)
             assert proc.stdin is not None
             proc.stdin.write(json.dumps(shard.to_dict()).encode())
             proc.stdin.close()
-            procs.append(proc)
+            proc.stdin = None  # sent; communicate() below only reads
         results = []
         for shard, proc in zip(shards, procs, strict=True):
-            assert proc.stdout is not None and proc.stderr is not None
-            out = proc.stdout.read()
-            err = proc.stderr.read()
-            proc.wait()
+            out, err = proc.communicate()
             results.append(_worker_result(shard, out, err, proc.returncode))
         return results
     finally:
         for proc in procs:
             if proc.poll() is None:
                 proc.kill()
-                proc.wait()
+                proc.communicate()
 
 
 def _worker_result(shard: Shard, out: bytes, err: bytes, code: int) -> ShardResult:
@@ -391,6 +389,7 @@ def verify(
         meta={
             "provider": name,
             "base_url": base_url,
+            "base_urls": [s.base_url for s in shards],
             "pacts": [p.source for p in pacts],
             "broker": broker.url if broker else None,
             "workers": n_workers,

@@ -1,0 +1,113 @@
+"""`contracts verify`: exit codes, report formats and option errors, against the real provider."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from seam.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+PACTS = ROOT / "tests" / "verify" / "pacts"
+MUTANT_APP = ROOT / "tests" / "verify" / "mutant_app.py"
+
+
+def _args(tmp_path: Path, mutation: str = "none") -> list[str]:
+    app = f"{shlex.quote(sys.executable)} {shlex.quote(str(MUTANT_APP))}"
+    command = f'{app} {mutation} {{port}} "$DATABASE_URL"'
+    return [
+        "verify",
+        str(PACTS),
+        "--start",
+        command,
+        "--base-url",
+        "http://127.0.0.1:{port}",
+        "--states",
+        "tasks_api.states:states",
+        "--env",
+        f"DATABASE_URL=sqlite:///{tmp_path}/tasks-{{worker}}.db",
+        "--env",
+        f"PYTHONPATH={ROOT / 'providers' / 'tasks'}",
+        "--quiet",
+    ]
+
+
+def test_passing_provider_exits_0_and_lists_every_interaction(tmp_path: Path) -> None:
+    """Against the real provider the text report lists each interaction as ok and exits 0."""
+    result = CliRunner().invoke(main, _args(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("  ok ") == 7
+    assert "verify: 7 passed" in result.output
+
+
+def test_failing_provider_exits_1_with_json_report(tmp_path: Path) -> None:
+    """A mutant provider exits 1; the JSON report has the failed case and its mismatch."""
+    result = CliRunner().invoke(main, [*_args(tmp_path, "created-200"), "--format", "json"])
+    assert result.exit_code == 1, result.output
+    doc = json.loads(result.output)
+    failed = [c for c in doc["cases"] if c["status"] == "failed"]
+    assert [c["name"] for c in failed] == ["a request to create a task (given no tasks)"]
+    assert failed[0]["findings"][0]["rule"] == "response-status-mismatch"
+    details = failed[0]["findings"][0]["details"]
+    assert (details["expected"], details["actual"]) == (201, 200)
+
+
+def test_junit_file_is_written_alongside(tmp_path: Path) -> None:
+    """--junit FILE writes JUnit XML with one testcase per interaction and the failure."""
+    junit = tmp_path / "verify.xml"
+    result = CliRunner().invoke(main, [*_args(tmp_path, "not-found-400"), "--junit", str(junit)])
+    assert result.exit_code == 1
+    xml = junit.read_text(encoding="utf-8")
+    assert xml.count("<testcase ") == 7
+    assert 'failures="1"' in xml
+
+
+def test_unreachable_provider_exits_3(tmp_path: Path) -> None:
+    """Nothing at --base-url exits 3 with one line naming the URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = CliRunner().invoke(
+        main, ["verify", str(PACTS), "--base-url", f"http://127.0.0.1:{port}", "-q"]
+    )
+    assert result.exit_code == 3
+    assert f"127.0.0.1:{port}" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_pact_file_exits_2(tmp_path: Path) -> None:
+    """An unreadable pact file exits 2 with one line and no traceback."""
+    bad = tmp_path / "web-tasks-api.json"
+    bad.write_text("[1, 2", encoding="utf-8")
+    result = CliRunner().invoke(main, ["verify", str(bad), "--base-url", "http://127.0.0.1:1"])
+    assert result.exit_code == 2
+    assert "not valid JSON" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        pytest.param(["--env", "NOEQUALS"], "expected KEY=VALUE", id="env"),
+        pytest.param(["--publish"], "--publish needs --provider-app-version", id="publish"),
+        pytest.param(["--main-branch"], "need --broker-base-url", id="selector-without-broker"),
+        pytest.param(
+            ["-b", "http://127.0.0.1:1", "--consumer-version-selector", "{oops"],
+            "is not JSON",
+            id="selector-json",
+        ),
+    ],
+)
+def test_option_errors_exit_2(extra: list[str], message: str) -> None:
+    """Options that cannot work exit 2 with a line saying what to do."""
+    result = CliRunner().invoke(
+        main, ["verify", str(PACTS), "--base-url", "http://127.0.0.1:1", *extra]
+    )
+    assert result.exit_code == 2
+    assert message in result.output

@@ -1,0 +1,56 @@
+"""Fixtures for verification tests: the real Tasks provider (or a mutant of it) as a process."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seam.model import Report
+from seam.verify import verify
+
+ROOT = Path(__file__).resolve().parents[2]
+PROVIDER_DIR = ROOT / "providers" / "tasks"
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass
+class TasksProvider:
+    """How to run the Tasks app (optionally mutated) under ``contracts verify``."""
+
+    env: dict[str, str]
+    pacts: Path = HERE / "pacts"
+    states: str = "tasks_api.states:states"
+    base_url: str = "http://127.0.0.1:{port}"
+
+    def command(self, mutation: str = "none") -> str:
+        """A shell command serving the app with ``mutation`` applied on ``{port}``."""
+        python = shlex.quote(sys.executable)
+        app = shlex.quote(str(HERE / "mutant_app.py"))
+        return f'{python} {app} {mutation} {{port}} "$DATABASE_URL"'
+
+    def verify(self, mutation: str = "none", pacts: Path | None = None, **kwargs: Any) -> Report:
+        """Run ``seam.verify.verify`` against a freshly started provider."""
+        options: dict[str, Any] = {
+            "base_url": self.base_url,
+            "start": self.command(mutation),
+            "env": self.env,
+            "states": self.states,
+        }
+        options.update(kwargs)
+        return verify([pacts or self.pacts], **options)
+
+
+@pytest.fixture
+def tasks(tmp_path: Path) -> TasksProvider:
+    """The Tasks provider with its own SQLite database per worker under ``tmp_path``."""
+    return TasksProvider(
+        env={
+            "DATABASE_URL": f"sqlite:///{tmp_path}/tasks-{{worker}}.db",
+            "PYTHONPATH": str(PROVIDER_DIR),
+        }
+    )

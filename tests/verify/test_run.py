@@ -1,0 +1,186 @@
+"""verify(): the real Tasks provider passes; every mutant of it fails, naming what broke."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seam.errors import InputError, PactError, ProviderUnreachable, UsageError
+from seam.model import CaseStatus, Report
+from seam.verify import ProviderStates, verify
+
+PACTS = Path(__file__).resolve().parent / "pacts"
+BASE_URL = "http://127.0.0.1:{port}"
+
+
+def _statuses(report: Report) -> dict[str, CaseStatus]:
+    return {case.name: case.status for case in report.cases}
+
+
+def test_real_provider_passes_with_states_seeding_its_database(
+    tasks: Any,
+) -> None:
+    """Every interaction passes against the real provider, its states written to SQLite."""
+    report = tasks.verify()
+    assert set(_statuses(report).values()) == {CaseStatus.PASSED}
+    assert len(report.cases) == 7
+    assert not report.failed()
+
+
+@pytest.mark.parametrize(
+    ("mutation", "interaction", "rule", "needle"),
+    [
+        pytest.param(
+            "renamed-field",
+            "a request for a task (given task 42 exists)",
+            "response-body-mismatch",
+            "missing the following keys: status",
+            id="renamed-field",
+        ),
+        pytest.param(
+            "created-200",
+            "a request to create a task (given no tasks)",
+            "response-status-mismatch",
+            "expected status 201, got 200",
+            id="201-to-200",
+        ),
+        pytest.param(
+            "missing-field",
+            "a request to create a task (given no tasks)",
+            "response-body-mismatch",
+            "missing the following keys: title",
+            id="missing-field",
+        ),
+        pytest.param(
+            "changed-type",
+            "a request for a task (given task 42 exists)",
+            "response-body-mismatch",
+            'got "42"',
+            id="changed-type",
+        ),
+        pytest.param(
+            "not-found-400",
+            "a request for a missing task (given task 99 does not exist)",
+            "response-status-mismatch",
+            "expected status 404, got 400",
+            id="404-to-400",
+        ),
+        pytest.param(
+            "delete-without-token",
+            "a request to delete a task without a token (given task 1 exists)",
+            "response-status-mismatch",
+            "expected status 401, got 204",
+            id="write-without-token",
+        ),
+    ],
+)
+def test_mutant_provider_fails_naming_interaction_and_mismatch(
+    tasks: Any, mutation: str, interaction: str, rule: str, needle: str
+) -> None:
+    """A provider with one deliberate bug fails verification at the interaction it breaks."""
+    report = tasks.verify(mutation)
+    assert report.failed()
+    assert _statuses(report)[interaction] is CaseStatus.FAILED
+    messages = [
+        f.message for f in report.findings if f.interaction == interaction and f.rule == rule
+    ]
+    assert any(needle in m for m in messages), messages
+
+
+def test_state_values_reach_provider_state_generators(tasks: Any, tmp_path: Path) -> None:
+    """The id a handler returns replaces the pact's /tasks/1 (only task 42 is in the database)."""
+    report = tasks.verify()
+    case = next(c for c in report.cases if c.name.startswith("a request for a task "))
+    assert case.status is CaseStatus.PASSED
+
+
+def test_raising_handler_fails_its_interaction_with_the_error(tasks: Any, tmp_path: Path) -> None:
+    """A handler that raises fails the interaction and the report shows the handler's error."""
+    states = ProviderStates()
+    states.given("no tasks")(lambda: None)
+
+    @states.given("task {id} exists")
+    def broken(id: int, **_: Any) -> None:
+        raise RuntimeError(f"cannot seed task {id}")
+
+    pact = _single_interaction_pact(tmp_path, "a request to delete a task without a token")
+    report = tasks.verify(pacts=pact, states=states)
+    (case,) = report.cases
+    assert case.status is CaseStatus.FAILED
+    assert [f.rule for f in case.findings] == ["provider-state-failed"]
+    assert "RuntimeError: cannot seed task 1" in case.findings[0].message
+
+
+def test_unknown_state_fails_its_interaction(tasks: Any, tmp_path: Path) -> None:
+    """A state no handler knows fails that interaction, naming the state."""
+    states = ProviderStates()
+    pact = _single_interaction_pact(tmp_path, "a request for a missing task")
+    report = tasks.verify(pacts=pact, states=states)
+    (case,) = report.cases
+    assert case.status is CaseStatus.FAILED
+    assert "no handler for provider state 'task 99 does not exist'" in case.findings[0].message
+
+
+def test_two_workers_report_the_same_outcomes_as_one(tasks: Any) -> None:
+    """Sharding across two verifier processes (a provider each) loses and changes nothing."""
+    one = tasks.verify("created-200")
+    two = tasks.verify("created-200", workers=2)
+    assert two.meta["workers"] == 2
+    assert _statuses(two) == _statuses(one)
+
+
+def test_unreachable_base_url_is_provider_unreachable(tmp_path: Path) -> None:
+    """Nothing listening at --base-url raises ProviderUnreachable (exit 3), before replaying."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(ProviderUnreachable, match="nothing answers"):
+        verify([PACTS], base_url=f"http://127.0.0.1:{port}")
+
+
+def test_start_command_that_exits_reports_its_log(tmp_path: Path) -> None:
+    """A --start command that dies before answering is ProviderUnreachable with its last output."""
+    with pytest.raises(ProviderUnreachable, match=r"exited with code 3.*no database here"):
+        verify([PACTS], base_url=BASE_URL, start="echo no database here; exit 3 # {port}")
+
+
+def test_started_provider_is_stopped_afterwards(tasks: Any) -> None:
+    """After verify returns, nothing answers any more where --start served the provider."""
+    report = tasks.verify(base_url="http://127.0.0.1:{port}")
+    assert report.cases
+    url = report.meta["base_urls"][0]
+    port = int(url.rsplit(":", 1)[1])
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_malformed_pact_is_a_pact_error(tmp_path: Path) -> None:
+    """A pact file that is not JSON fails before any provider starts."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    with pytest.raises(PactError):
+        verify([bad], base_url="http://127.0.0.1:1", start="exit 1")
+
+
+def test_missing_pact_folder_is_input_error(tmp_path: Path) -> None:
+    """A pact path that does not exist is bad input, named in the message."""
+    with pytest.raises(InputError, match="no such file"):
+        verify([tmp_path / "nope"], base_url="http://127.0.0.1:1")
+
+
+def test_states_and_state_url_together_are_a_usage_error() -> None:
+    """--states and --state-url are alternatives."""
+    with pytest.raises(UsageError, match="cannot be used together"):
+        verify([PACTS], base_url="http://127.0.0.1:1", states="m:o", state_url="http://x/")
+
+
+def _single_interaction_pact(tmp_path: Path, description: str) -> Path:
+    doc = json.loads((PACTS / "web-tasks-api.json").read_text(encoding="utf-8"))
+    doc["interactions"] = [i for i in doc["interactions"] if i["description"] == description]
+    out = tmp_path / "one.json"
+    out.write_text(json.dumps(doc), encoding="utf-8")
+    return out
