@@ -64,9 +64,10 @@ def path_parameter_added(od: OperationDiff) -> Iterator[Hit]:
 
 def _renamed_path_parameter(od: OperationDiff, pd: ParameterDiff) -> bool:
     # `/a/{id}` → `/a/{key}` is one endpoint: its path parameter was only renamed.
-    gone = [
-        p for p in od.parameters if p.key[0] == "path" and (p.base is None) != (pd.base is None)
-    ]
+    if pd.base is None:
+        gone = [p for p in od.parameters if p.key[0] == "path" and p.revision is None]
+    else:
+        gone = [p for p in od.parameters if p.key[0] == "path" and p.base is None]
     return bool(gone)
 
 
