@@ -157,77 +157,324 @@ PATH = "paths./items/{id}"
 # rule id -> (prepare base, change that fires, near miss that must not fire)
 CASES: dict[str, tuple[Mutation | None, Mutation, Mutation]] = {
     # paths
-    "api-path-removed-without-deprecation": (None, _del(lambda d: d["paths"], "/other"), _set("paths./other.get.deprecated", True)),
-    "api-path-removed-with-deprecation": (_set("paths./other.get.deprecated", True), _del(lambda d: d["paths"], "/other"), docs_only),
-    "api-removed-without-deprecation": (None, _del(lambda d: d["paths"]["/items/{id}"], "get"), _del(lambda d: d["paths"], "/other")),
-    "api-removed-with-deprecation": (_set(f"{PATH}.get.deprecated", True), _del(lambda d: d["paths"]["/items/{id}"], "get"), docs_only),
-    "endpoint-added": (None, _set(f"{PATH}.delete", {"responses": {"204": {"description": "x"}}}), docs_only),
+    "api-path-removed-without-deprecation": (
+        None,
+        _del(lambda d: d["paths"], "/other"),
+        _set("paths./other.get.deprecated", True),
+    ),
+    "api-path-removed-with-deprecation": (
+        _set("paths./other.get.deprecated", True),
+        _del(lambda d: d["paths"], "/other"),
+        docs_only,
+    ),
+    "api-removed-without-deprecation": (
+        None,
+        _del(lambda d: d["paths"]["/items/{id}"], "get"),
+        _del(lambda d: d["paths"], "/other"),
+    ),
+    "api-removed-with-deprecation": (
+        _set(f"{PATH}.get.deprecated", True),
+        _del(lambda d: d["paths"]["/items/{id}"], "get"),
+        docs_only,
+    ),
+    "endpoint-added": (
+        None,
+        _set(f"{PATH}.delete", {"responses": {"204": {"description": "x"}}}),
+        docs_only,
+    ),
     "endpoint-deprecated": (None, _set(f"{PATH}.get.deprecated", True), docs_only),
-    "endpoint-reactivated": (_set(f"{PATH}.get.deprecated", True), _set(f"{PATH}.get.deprecated", False), docs_only),
+    "endpoint-reactivated": (
+        _set(f"{PATH}.get.deprecated", True),
+        _set(f"{PATH}.get.deprecated", False),
+        docs_only,
+    ),
     "api-operation-id-removed": (None, _set(f"{PATH}.post.operationId", "makeItem"), docs_only),
-    "api-tag-removed": (None, _set(f"{PATH}.post.tags", []), _set(f"{PATH}.post.tags", ["items", "more"])),
-    "webhook-added": (None, _set("webhooks.itemDeleted", {"post": {"responses": {"200": {"description": "ok"}}}}), docs_only),
+    "api-tag-removed": (
+        None,
+        _set(f"{PATH}.post.tags", []),
+        _set(f"{PATH}.post.tags", ["items", "more"]),
+    ),
+    "webhook-added": (
+        None,
+        _set("webhooks.itemDeleted", {"post": {"responses": {"200": {"description": "ok"}}}}),
+        docs_only,
+    ),
     "webhook-removed": (None, _set("webhooks", {}), docs_only),
     # parameters
-    "new-required-request-parameter": (None, _add_param({"name": "q", "in": "query", "required": True, "schema": S}), _add_param({"name": "q", "in": "query", "schema": S})),
-    "new-optional-request-parameter": (None, _add_param({"name": "q", "in": "query", "schema": S}), _add_param({"name": "q", "in": "query", "required": True, "schema": S})),
-    "new-request-path-parameter": (None, _add_param({"name": "v", "in": "path", "required": True, "schema": S}), _add_param({"name": "v", "in": "query", "schema": S})),
-    "request-parameter-removed": (None, _del(lambda d: post(d)["parameters"], 0), _set(f"{PATH}.post.parameters.0.required", True)),
-    "request-parameter-location-changed": (None, _set(f"{PATH}.post.parameters.0.in", "header"), _set(f"{PATH}.post.parameters.0.name", "offset")),
-    "request-parameter-became-required": (None, _set(f"{PATH}.post.parameters.0.required", True), _set(f"{PATH}.post.parameters.1.required", False)),
-    "request-parameter-became-optional": (None, _set(f"{PATH}.post.parameters.1.required", False), _set(f"{PATH}.post.parameters.0.required", True)),
-    "request-parameter-style-changed": (None, _set(f"{PATH}.post.parameters.0.style", "spaceDelimited"), _set(f"{PATH}.post.parameters.0.style", "form")),
+    "new-required-request-parameter": (
+        None,
+        _add_param({"name": "q", "in": "query", "required": True, "schema": S}),
+        _add_param({"name": "q", "in": "query", "schema": S}),
+    ),
+    "new-optional-request-parameter": (
+        None,
+        _add_param({"name": "q", "in": "query", "schema": S}),
+        _add_param({"name": "q", "in": "query", "required": True, "schema": S}),
+    ),
+    "new-request-path-parameter": (
+        None,
+        _add_param({"name": "v", "in": "path", "required": True, "schema": S}),
+        _add_param({"name": "v", "in": "query", "schema": S}),
+    ),
+    "request-parameter-removed": (
+        None,
+        _del(lambda d: post(d)["parameters"], 0),
+        _set(f"{PATH}.post.parameters.0.required", True),
+    ),
+    "request-parameter-location-changed": (
+        None,
+        _set(f"{PATH}.post.parameters.0.in", "header"),
+        _set(f"{PATH}.post.parameters.0.name", "offset"),
+    ),
+    "request-parameter-became-required": (
+        None,
+        _set(f"{PATH}.post.parameters.0.required", True),
+        _set(f"{PATH}.post.parameters.1.required", False),
+    ),
+    "request-parameter-became-optional": (
+        None,
+        _set(f"{PATH}.post.parameters.1.required", False),
+        _set(f"{PATH}.post.parameters.0.required", True),
+    ),
+    "request-parameter-style-changed": (
+        None,
+        _set(f"{PATH}.post.parameters.0.style", "spaceDelimited"),
+        _set(f"{PATH}.post.parameters.0.style", "form"),
+    ),
     # request bodies
-    "request-body-added-required": (None, _set(f"{PATH}.put.requestBody", {"required": True, "content": {"text/plain": {"schema": S}}}), _set(f"{PATH}.put.requestBody", {"content": {"text/plain": {"schema": S}}})),
-    "request-body-added-optional": (None, _set(f"{PATH}.put.requestBody", {"content": {"text/plain": {"schema": S}}}), _set(f"{PATH}.put.requestBody", {"required": True, "content": {"text/plain": {"schema": S}}})),
-    "request-body-removed": (None, _del(post, "requestBody"), _set(f"{PATH}.post.requestBody.required", True)),
-    "request-body-became-required": (None, _set(f"{PATH}.post.requestBody.required", True), docs_only),
-    "request-body-became-optional": (_set(f"{PATH}.post.requestBody.required", True), _set(f"{PATH}.post.requestBody.required", False), docs_only),
-    "request-body-media-type-added": (None, _set(f"{PATH}.post.requestBody.content.text/plain", {"schema": S}), docs_only),
-    "request-body-media-type-removed": (_set(f"{PATH}.post.requestBody.content.text/plain", {"schema": S}), _del(lambda d: post(d)["requestBody"]["content"], "text/plain"), docs_only),
-    "request-body-media-type-schema-added": (_set(f"{PATH}.post.requestBody.content.text/plain", {}), _set(f"{PATH}.post.requestBody.content.text/plain", {"schema": S}), docs_only),
+    "request-body-added-required": (
+        None,
+        _set(
+            f"{PATH}.put.requestBody", {"required": True, "content": {"text/plain": {"schema": S}}}
+        ),
+        _set(f"{PATH}.put.requestBody", {"content": {"text/plain": {"schema": S}}}),
+    ),
+    "request-body-added-optional": (
+        None,
+        _set(f"{PATH}.put.requestBody", {"content": {"text/plain": {"schema": S}}}),
+        _set(
+            f"{PATH}.put.requestBody", {"required": True, "content": {"text/plain": {"schema": S}}}
+        ),
+    ),
+    "request-body-removed": (
+        None,
+        _del(post, "requestBody"),
+        _set(f"{PATH}.post.requestBody.required", True),
+    ),
+    "request-body-became-required": (
+        None,
+        _set(f"{PATH}.post.requestBody.required", True),
+        docs_only,
+    ),
+    "request-body-became-optional": (
+        _set(f"{PATH}.post.requestBody.required", True),
+        _set(f"{PATH}.post.requestBody.required", False),
+        docs_only,
+    ),
+    "request-body-media-type-added": (
+        None,
+        _set(f"{PATH}.post.requestBody.content.text/plain", {"schema": S}),
+        docs_only,
+    ),
+    "request-body-media-type-removed": (
+        _set(f"{PATH}.post.requestBody.content.text/plain", {"schema": S}),
+        _del(lambda d: post(d)["requestBody"]["content"], "text/plain"),
+        docs_only,
+    ),
+    "request-body-media-type-schema-added": (
+        _set(f"{PATH}.post.requestBody.content.text/plain", {}),
+        _set(f"{PATH}.post.requestBody.content.text/plain", {"schema": S}),
+        docs_only,
+    ),
     # request properties
-    "new-required-request-property": (None, _do(_props(body, size=S), _required(body, "name", "size")), _props(body, size=S)),
-    "new-required-request-property-with-default": (None, _do(_props(body, size={**S, "default": "m"}), _required(body, "name", "size")), _props(body, size={**S, "default": "m"})),
-    "new-optional-request-property": (None, _props(body, size={"type": "integer"}), _do(_props(body, size={"readOnly": True, **S}), _required(body, "name", "size"))),
-    "request-property-removed": (None, _del(lambda d: body(d)["properties"], "colour"), _set(f"{PATH}.post.requestBody.content.application/json.schema.properties.colour.description", "x")),
+    "new-required-request-property": (
+        None,
+        _do(_props(body, size=S), _required(body, "name", "size")),
+        _props(body, size=S),
+    ),
+    "new-required-request-property-with-default": (
+        None,
+        _do(_props(body, size={**S, "default": "m"}), _required(body, "name", "size")),
+        _props(body, size={**S, "default": "m"}),
+    ),
+    "new-optional-request-property": (
+        None,
+        _props(body, size={"type": "integer"}),
+        _do(_props(body, size={"readOnly": True, **S}), _required(body, "name", "size")),
+    ),
+    "request-property-removed": (
+        None,
+        _del(lambda d: body(d)["properties"], "colour"),
+        _set(
+            f"{PATH}.post.requestBody.content.application/json.schema.properties.colour.description",
+            "x",
+        ),
+    ),
     "request-property-renamed": (None, _rename(body, "colour", "color"), docs_only),
-    "request-property-became-required": (None, _required(body, "name", "colour"), _required(body, "name")),
-    "request-property-became-required-with-default": (_set(f"{PATH}.post.requestBody.content.application/json.schema.properties.colour.default", "red"), _required(body, "name", "colour"), docs_only),
+    "request-property-became-required": (
+        None,
+        _required(body, "name", "colour"),
+        _required(body, "name"),
+    ),
+    "request-property-became-required-with-default": (
+        _set(
+            f"{PATH}.post.requestBody.content.application/json.schema.properties.colour.default",
+            "red",
+        ),
+        _required(body, "name", "colour"),
+        docs_only,
+    ),
     "request-property-became-optional": (None, _required(body), _required(body, "name")),
-    "new-required-request-header-property": (header_param_object, _do(_props(lambda d: post(d)["parameters"][1]["schema"], b=S), _required(lambda d: post(d)["parameters"][1]["schema"], "b")), _props(lambda d: post(d)["parameters"][1]["schema"], b=S)),
-    "request-header-property-became-required": (header_param_object, _required(lambda d: post(d)["parameters"][1]["schema"], "a"), docs_only),
+    "new-required-request-header-property": (
+        header_param_object,
+        _do(
+            _props(lambda d: post(d)["parameters"][1]["schema"], b=S),
+            _required(lambda d: post(d)["parameters"][1]["schema"], "b"),
+        ),
+        _props(lambda d: post(d)["parameters"][1]["schema"], b=S),
+    ),
+    "request-header-property-became-required": (
+        header_param_object,
+        _required(lambda d: post(d)["parameters"][1]["schema"], "a"),
+        docs_only,
+    ),
     # response properties
-    "response-required-property-added": (None, _do(_props(rbody, size=S), _required(rbody, "id", "status", "size")), _props(rbody, size=S)),
-    "response-optional-property-added": (None, _props(rbody, size=S), _do(_props(rbody, size=S), _required(rbody, "id", "status", "size"))),
-    "response-required-property-removed": (None, _del(lambda d: rbody(d)["properties"], "status"), _del(lambda d: rbody(d)["properties"], "note")),
-    "response-optional-property-removed": (None, _del(lambda d: rbody(d)["properties"], "note"), _del(lambda d: rbody(d)["properties"], "status")),
-    "response-property-renamed": (None, _rename(rbody, "status", "state"), _do(_rename(rbody, "status", "state"), _set(f"{PATH}.post.responses.200.content.application/json.schema.properties.state", {"type": "integer"}))),
-    "response-property-became-optional": (None, _required(rbody, "id"), _required(rbody, "id", "status", "note")),
-    "response-property-became-required": (None, _required(rbody, "id", "status", "note"), _required(rbody, "id")),
+    "response-required-property-added": (
+        None,
+        _do(_props(rbody, size=S), _required(rbody, "id", "status", "size")),
+        _props(rbody, size=S),
+    ),
+    "response-optional-property-added": (
+        None,
+        _props(rbody, size=S),
+        _do(_props(rbody, size=S), _required(rbody, "id", "status", "size")),
+    ),
+    "response-required-property-removed": (
+        None,
+        _del(lambda d: rbody(d)["properties"], "status"),
+        _del(lambda d: rbody(d)["properties"], "note"),
+    ),
+    "response-optional-property-removed": (
+        None,
+        _del(lambda d: rbody(d)["properties"], "note"),
+        _del(lambda d: rbody(d)["properties"], "status"),
+    ),
+    "response-property-renamed": (
+        None,
+        _rename(rbody, "status", "state"),
+        _do(
+            _rename(rbody, "status", "state"),
+            _set(
+                f"{PATH}.post.responses.200.content.application/json.schema.properties.state",
+                {"type": "integer"},
+            ),
+        ),
+    ),
+    "response-property-became-optional": (
+        None,
+        _required(rbody, "id"),
+        _required(rbody, "id", "status", "note"),
+    ),
+    "response-property-became-required": (
+        None,
+        _required(rbody, "id", "status", "note"),
+        _required(rbody, "id"),
+    ),
     # statuses and media types
-    "response-success-status-removed": (_set(f"{PATH}.post.responses.201", {"description": "c"}), _del(lambda d: post(d)["responses"], "201"), docs_only),
-    "response-success-status-added": (None, _set(f"{PATH}.post.responses.201", {"description": "c"}), _set(f"{PATH}.post.responses.400", {"description": "c"})),
+    "response-success-status-removed": (
+        _set(f"{PATH}.post.responses.201", {"description": "c"}),
+        _del(lambda d: post(d)["responses"], "201"),
+        docs_only,
+    ),
+    "response-success-status-added": (
+        None,
+        _set(f"{PATH}.post.responses.201", {"description": "c"}),
+        _set(f"{PATH}.post.responses.400", {"description": "c"}),
+    ),
     "response-success-status-changed": (None, _status("200", "201"), _status("404", "400")),
     "response-non-success-status-changed": (None, _status("404", "400"), _status("200", "201")),
-    "response-non-success-status-removed": (None, _del(lambda d: post(d)["responses"], "404"), _del(lambda d: d["paths"]["/items/{id}"]["put"]["responses"], "204")),
-    "response-non-success-status-added": (None, _set(f"{PATH}.post.responses.409", {"description": "c"}), _set(f"{PATH}.post.responses.201", {"description": "c"})),
-    "response-media-type-removed": (_set(f"{PATH}.post.responses.200.content.text/csv", {"schema": S}), _del(lambda d: resp(d)["content"], "text/csv"), docs_only),
-    "response-media-type-added": (None, _set(f"{PATH}.post.responses.200.content.text/csv", {"schema": S}), _media("application/json", "application/problem+json")),
-    "response-media-type-name-generalized": (_media("application/json", "application/problem+json"), _media("application/problem+json", "application/json"), docs_only),
-    "response-media-type-name-specialized": (None, _media("application/json", "application/problem+json"), _media("application/json", "text/json")),
-    "response-media-type-name-changed": (None, _media("application/json", "text/json"), _media("application/json", "application/problem+json")),
-    "response-body-media-type-schema-removed": (None, _set(f"{PATH}.post.responses.200.content.application/json", {}), docs_only),
+    "response-non-success-status-removed": (
+        None,
+        _del(lambda d: post(d)["responses"], "404"),
+        _del(lambda d: d["paths"]["/items/{id}"]["put"]["responses"], "204"),
+    ),
+    "response-non-success-status-added": (
+        None,
+        _set(f"{PATH}.post.responses.409", {"description": "c"}),
+        _set(f"{PATH}.post.responses.201", {"description": "c"}),
+    ),
+    "response-media-type-removed": (
+        _set(f"{PATH}.post.responses.200.content.text/csv", {"schema": S}),
+        _del(lambda d: resp(d)["content"], "text/csv"),
+        docs_only,
+    ),
+    "response-media-type-added": (
+        None,
+        _set(f"{PATH}.post.responses.200.content.text/csv", {"schema": S}),
+        _media("application/json", "application/problem+json"),
+    ),
+    "response-media-type-name-generalized": (
+        _media("application/json", "application/problem+json"),
+        _media("application/problem+json", "application/json"),
+        docs_only,
+    ),
+    "response-media-type-name-specialized": (
+        None,
+        _media("application/json", "application/problem+json"),
+        _media("application/json", "text/json"),
+    ),
+    "response-media-type-name-changed": (
+        None,
+        _media("application/json", "text/json"),
+        _media("application/json", "application/problem+json"),
+    ),
+    "response-body-media-type-schema-removed": (
+        None,
+        _set(f"{PATH}.post.responses.200.content.application/json", {}),
+        docs_only,
+    ),
     # response headers
-    "required-response-header-removed": (None, _del(lambda d: resp(d)["headers"], "X-Rate"), _del(lambda d: resp(d)["headers"], "X-Opt")),
-    "optional-response-header-removed": (None, _del(lambda d: resp(d)["headers"], "X-Opt"), _del(lambda d: resp(d)["headers"], "X-Rate")),
-    "response-header-became-optional": (None, _set(f"{PATH}.post.responses.200.headers.X-Rate.required", False), _set(f"{PATH}.post.responses.200.headers.X-Opt.required", True)),
-    "response-header-added": (None, _set(f"{PATH}.post.responses.200.headers.X-New", {"schema": S}), docs_only),
+    "required-response-header-removed": (
+        None,
+        _del(lambda d: resp(d)["headers"], "X-Rate"),
+        _del(lambda d: resp(d)["headers"], "X-Opt"),
+    ),
+    "optional-response-header-removed": (
+        None,
+        _del(lambda d: resp(d)["headers"], "X-Opt"),
+        _del(lambda d: resp(d)["headers"], "X-Rate"),
+    ),
+    "response-header-became-optional": (
+        None,
+        _set(f"{PATH}.post.responses.200.headers.X-Rate.required", False),
+        _set(f"{PATH}.post.responses.200.headers.X-Opt.required", True),
+    ),
+    "response-header-added": (
+        None,
+        _set(f"{PATH}.post.responses.200.headers.X-New", {"schema": S}),
+        docs_only,
+    ),
     # security
-    "api-security-added": (None, _set(f"{PATH}.post.security", [{"key": ["read"], "other": []}]), _set(f"{PATH}.post.security", [{"key": ["read"]}, {}])),
-    "api-security-removed": (None, _set(f"{PATH}.post.security", []), _set(f"{PATH}.post.security", [{"key": []}])),
-    "api-security-scope-added": (None, _set(f"{PATH}.post.security", [{"key": ["read", "write"]}]), _set(f"{PATH}.post.security", [{"key": []}])),
-    "api-security-scope-removed": (None, _set(f"{PATH}.post.security", [{"key": []}]), _set(f"{PATH}.post.security", [{"key": ["read", "write"]}])),
+    "api-security-added": (
+        None,
+        _set(f"{PATH}.post.security", [{"key": ["read"], "other": []}]),
+        _set(f"{PATH}.post.security", [{"key": ["read"]}, {}]),
+    ),
+    "api-security-removed": (
+        None,
+        _set(f"{PATH}.post.security", []),
+        _set(f"{PATH}.post.security", [{"key": []}]),
+    ),
+    "api-security-scope-added": (
+        None,
+        _set(f"{PATH}.post.security", [{"key": ["read", "write"]}]),
+        _set(f"{PATH}.post.security", [{"key": []}]),
+    ),
+    "api-security-scope-removed": (
+        None,
+        _set(f"{PATH}.post.security", [{"key": []}]),
+        _set(f"{PATH}.post.security", [{"key": ["read", "write"]}]),
+    ),
 }
 
 # Rules tested in their own modules (files of a contracts tree, pact changes).

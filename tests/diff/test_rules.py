@@ -36,12 +36,27 @@ SCHEMA_PAIRS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "max-length-decreased": ({**S, "maxLength": 9}, {**S, "maxLength": 3}),
     "max-length-set": (S, {**S, "maxLength": 3}),
     "max-length-unset": ({**S, "maxLength": 3}, S),
-    "min-items-increased": ({"type": "array", "items": S, "minItems": 1}, {"type": "array", "items": S, "minItems": 2}),
-    "min-items-decreased": ({"type": "array", "items": S, "minItems": 2}, {"type": "array", "items": S, "minItems": 1}),
+    "min-items-increased": (
+        {"type": "array", "items": S, "minItems": 1},
+        {"type": "array", "items": S, "minItems": 2},
+    ),
+    "min-items-decreased": (
+        {"type": "array", "items": S, "minItems": 2},
+        {"type": "array", "items": S, "minItems": 1},
+    ),
     "min-items-set": ({"type": "array", "items": S}, {"type": "array", "items": S, "minItems": 1}),
-    "min-items-unset": ({"type": "array", "items": S, "minItems": 1}, {"type": "array", "items": S}),
-    "max-items-increased": ({"type": "array", "items": S, "maxItems": 2}, {"type": "array", "items": S, "maxItems": 5}),
-    "max-items-decreased": ({"type": "array", "items": S, "maxItems": 5}, {"type": "array", "items": S, "maxItems": 2}),
+    "min-items-unset": (
+        {"type": "array", "items": S, "minItems": 1},
+        {"type": "array", "items": S},
+    ),
+    "max-items-increased": (
+        {"type": "array", "items": S, "maxItems": 2},
+        {"type": "array", "items": S, "maxItems": 5},
+    ),
+    "max-items-decreased": (
+        {"type": "array", "items": S, "maxItems": 5},
+        {"type": "array", "items": S, "maxItems": 2},
+    ),
     "min-contains-increased": ({"minContains": 1}, {"minContains": 2}),
     "min-contains-decreased": ({"minContains": 2}, {"minContains": 1}),
     "max-contains-increased": ({"maxContains": 1}, {"maxContains": 2}),
@@ -49,7 +64,10 @@ SCHEMA_PAIRS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "enum-value-added": ({**S, "enum": ["a"]}, {**S, "enum": ["a", "b"]}),
     "enum-value-removed": ({**S, "enum": ["a", "b"]}, {**S, "enum": ["a"]}),
     "became-enum": (S, {**S, "enum": ["a"]}),
-    "x-extensible-enum-value-removed": ({**S, "x-extensible-enum": ["a", "b"]}, {**S, "x-extensible-enum": ["a"]}),
+    "x-extensible-enum-value-removed": (
+        {**S, "x-extensible-enum": ["a", "b"]},
+        {**S, "x-extensible-enum": ["a"]},
+    ),
     "const-added": (S, {**S, "const": "a"}),
     "const-changed": ({**S, "const": "a"}, {**S, "const": "b"}),
     "const-removed": ({**S, "const": "a"}, S),
@@ -77,14 +95,23 @@ SCHEMA_PAIRS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "prefix-items-removed": ({"type": "array", "prefixItems": [S]}, {"type": "array"}),
     "content-schema-added": (S, {**S, "contentSchema": OBJ}),
     "content-schema-removed": ({**S, "contentSchema": OBJ}, S),
-    "content-encoding-changed": ({**S, "contentEncoding": "base64"}, {**S, "contentEncoding": "base32"}),
-    "content-media-type-changed": ({**S, "contentMediaType": "a/b"}, {**S, "contentMediaType": "a/c"}),
+    "content-encoding-changed": (
+        {**S, "contentEncoding": "base64"},
+        {**S, "contentEncoding": "base32"},
+    ),
+    "content-media-type-changed": (
+        {**S, "contentMediaType": "a/b"},
+        {**S, "contentMediaType": "a/c"},
+    ),
     "pattern-property-added": (OBJ, {**OBJ, "patternProperties": {"^x-": S}}),
     "pattern-property-removed": ({**OBJ, "patternProperties": {"^x-": S}}, OBJ),
     "dependent-schema-added": (OBJ, {**OBJ, "dependentSchemas": {"id": OBJ}}),
     "dependent-schema-removed": ({**OBJ, "dependentSchemas": {"id": OBJ}}, OBJ),
     "dependent-required-added": (OBJ, {**OBJ, "dependentRequired": {"id": ["a"]}}),
-    "dependent-required-changed": ({**OBJ, "dependentRequired": {"id": ["a"]}}, {**OBJ, "dependentRequired": {"id": ["b"]}}),
+    "dependent-required-changed": (
+        {**OBJ, "dependentRequired": {"id": ["a"]}},
+        {**OBJ, "dependentRequired": {"id": ["b"]}},
+    ),
     "dependent-required-removed": ({**OBJ, "dependentRequired": {"id": ["a"]}}, OBJ),
     "type-changed": (S, OBJ),
     "type-generalized": ({"type": "integer"}, {"type": "number"}),
@@ -105,10 +132,22 @@ SCHEMA_PAIRS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "all-of-removed-annotation-only": ({"allOf": [OBJ, {"title": "x"}]}, {"allOf": [OBJ]}),
     "discriminator-added": (OBJ, {**OBJ, "discriminator": {"propertyName": "id"}}),
     "discriminator-removed": ({**OBJ, "discriminator": {"propertyName": "id"}}, OBJ),
-    "discriminator-property-name-changed": ({**OBJ, "discriminator": {"propertyName": "id"}}, {**OBJ, "discriminator": {"propertyName": "kind"}}),
-    "discriminator-mapping-added": ({**OBJ, "discriminator": {"propertyName": "id", "mapping": {}}}, {**OBJ, "discriminator": {"propertyName": "id", "mapping": {"a": "#/x"}}}),
-    "discriminator-mapping-deleted": ({**OBJ, "discriminator": {"propertyName": "id", "mapping": {"a": "#/x"}}}, {**OBJ, "discriminator": {"propertyName": "id", "mapping": {}}}),
-    "discriminator-mapping-changed": ({**OBJ, "discriminator": {"propertyName": "id", "mapping": {"a": "#/x"}}}, {**OBJ, "discriminator": {"propertyName": "id", "mapping": {"a": "#/y"}}}),
+    "discriminator-property-name-changed": (
+        {**OBJ, "discriminator": {"propertyName": "id"}},
+        {**OBJ, "discriminator": {"propertyName": "kind"}},
+    ),
+    "discriminator-mapping-added": (
+        {**OBJ, "discriminator": {"propertyName": "id", "mapping": {}}},
+        {**OBJ, "discriminator": {"propertyName": "id", "mapping": {"a": "#/x"}}},
+    ),
+    "discriminator-mapping-deleted": (
+        {**OBJ, "discriminator": {"propertyName": "id", "mapping": {"a": "#/x"}}},
+        {**OBJ, "discriminator": {"propertyName": "id", "mapping": {}}},
+    ),
+    "discriminator-mapping-changed": (
+        {**OBJ, "discriminator": {"propertyName": "id", "mapping": {"a": "#/x"}}},
+        {**OBJ, "discriminator": {"propertyName": "id", "mapping": {"a": "#/y"}}},
+    ),
 }
 
 # Family ids that no schema in an OpenAPI document can reach (kept for the id map).
@@ -136,7 +175,11 @@ def document(schema: dict[str, Any], prefix: str, xml: bool = False) -> dict[str
         op["responses"]["200"]["content"] = {media: {"schema": wrap}}
     elif prefix == "response-header":
         op["responses"]["200"]["headers"] = {"X-H": {"schema": schema}}
-    return {"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/r": {"post": op}}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/r": {"post": op}},
+    }
 
 
 def family_cases() -> list[Any]:
@@ -185,4 +228,3 @@ def test_rule_ids_are_kebab_case_with_a_summary() -> None:
     for rule in REGISTRY:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.id), rule.id
         assert rule.summary and "\n" not in rule.summary, rule.id
-
