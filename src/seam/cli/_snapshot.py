@@ -1,16 +1,161 @@
-"""`contracts snapshot` (being built; see the open issue)."""
+"""``contracts snapshot``: bring a provider's own OpenAPI document into the contracts folder."""
 
 from __future__ import annotations
 
+import difflib
+from pathlib import Path
+from typing import Any
+
 import click
 
-from seam.errors import UsageError
+from seam.errors import CheckFailed, UsageError
+
+__all__ = ["COMMANDS", "snapshot"]
+
+# Enough of a stale snapshot's diff to see what changed, short enough for a CI log.
+_DIFF_LINES = 60
+
+
+def _headers(values: tuple[str, ...]) -> dict[str, str]:
+    headers = {}
+    for value in values:
+        name, sep, content = value.partition(":")
+        if not sep or not name.strip():
+            raise UsageError(f"--header expects 'Name: value', not {value!r}")
+        headers[name.strip()] = content.strip()
+    return headers
 
 
 @click.command("snapshot")
-def snapshot() -> None:
-    """Not built yet."""
-    raise UsageError("contracts snapshot is not built yet")
+@click.option(
+    "--url",
+    metavar="URL",
+    help="Fetch the document from a running provider (FastAPI: http://HOST:PORT/openapi.json).",
+)
+@click.option(
+    "--app",
+    "app_ref",
+    metavar="MODULE:ATTR",
+    help="Import a Python app and ask it: a FastAPI app, a mapping, or a callable returning one.",
+)
+@click.option(
+    "--file",
+    "file_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Read the document from a JSON or YAML file.",
+)
+@click.option("--provider", required=True, help="The provider's name, as pacts name it.")
+@click.option(
+    "--contracts",
+    "contracts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("contracts"),
+    show_default=True,
+    help="The contracts folder; the snapshot goes to <contracts>/openapi/<provider>.yaml.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 if the committed snapshot differs from the provider's document.",
+)
+@click.option(
+    "--header",
+    "-H",
+    "header_values",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="Extra request header for --url (repeatable), e.g. an Authorization header.",
+)
+@click.option(
+    "--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for --url."
+)
+def snapshot(
+    url: str | None,
+    app_ref: str | None,
+    file_path: Path | None,
+    provider: str,
+    contracts_dir: Path,
+    check: bool,
+    header_values: tuple[str, ...],
+    timeout: float,
+) -> None:
+    """Write a provider's OpenAPI document to <contracts>/openapi/<provider>.yaml.
+
+    The document is validated (openapi-spec-validator; an invalid one is refused with the
+    first error and its location) and normalised so that the file is byte-stable: sorted
+    keys, no loopback server URLs, no generated timestamps. An unchanged document leaves
+    the file untouched.
+
+    Exit codes: 0 written or up to date, 1 --check found the snapshot stale,
+    2 bad options or an invalid document, 3 the provider could not be reached.
+    """
+    from seam.openapi import snapshot_document, snapshot_path, write_snapshot
+
+    target = snapshot_path(contracts_dir, provider)  # refuses a bad name before any work
+    document, source = _load(url, app_ref, file_path, header_values, timeout)
+    text = snapshot_document(document, source=source)
+    if check:
+        _check(target, text, provider)
+        return
+    result = write_snapshot(contracts_dir, provider, text)
+    if result.changed:
+        click.echo(f"wrote {result.path} ({result.operations} operations, from {source})")
+    else:
+        click.echo(f"{result.path} is up to date ({result.operations} operations)")
+
+
+def _load(
+    url: str | None,
+    app_ref: str | None,
+    file_path: Path | None,
+    header_values: tuple[str, ...],
+    timeout: float,
+) -> tuple[dict[str, Any], str]:
+    from seam.cli import _sources
+
+    given = [
+        name
+        for name, value in (("--url", url), ("--app", app_ref), ("--file", file_path))
+        if value is not None
+    ]
+    if len(given) != 1:
+        found = " and ".join(given) if given else "none"
+        raise UsageError(f"give exactly one of --url, --app or --file (found {found})")
+    if header_values and url is None:
+        raise UsageError("--header only applies to --url")
+    if url is not None:
+        return _sources.fetch_document(url, timeout=timeout, headers=_headers(header_values)), url
+    if app_ref is not None:
+        return _sources.app_document(app_ref), app_ref
+    assert file_path is not None
+    return _sources.file_document(file_path), str(file_path)
+
+
+def _check(target: Path, text: str, provider: str) -> None:
+    try:
+        current = target.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CheckFailed(
+            f"{target} does not exist: run contracts snapshot --provider {provider} to create it"
+        ) from None
+    if current == text:
+        click.echo(f"{target} is up to date")
+        return
+    diff = list(
+        difflib.unified_diff(
+            current.splitlines(),
+            text.splitlines(),
+            f"{target} (committed)",
+            "provider",
+            lineterm="",
+        )
+    )
+    click.echo("\n".join(diff[:_DIFF_LINES]))
+    if len(diff) > _DIFF_LINES:
+        click.echo(f"... {len(diff) - _DIFF_LINES} more diff lines")
+    raise CheckFailed(
+        f"{target} is stale: run contracts snapshot --provider {provider} and commit the result"
+    )
 
 
 COMMANDS = [snapshot]

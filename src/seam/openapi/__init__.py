@@ -7,12 +7,24 @@ refused unless asked for. ``Document.deref`` follows local references.
 
 from seam.openapi._dump import dump_yaml
 from seam.openapi._load import Document, load_document, parse_document_text
+from seam.openapi._snapshot import (
+    Snapshot,
+    normalise_document,
+    snapshot_document,
+    snapshot_path,
+    write_snapshot,
+)
 from seam.openapi._validate import validate_document
 
 __all__ = [
     "Document",
+    "Snapshot",
     "dump_yaml",
     "load_document",
+    "normalise_document",
     "parse_document_text",
+    "snapshot_document",
+    "snapshot_path",
     "validate_document",
+    "write_snapshot",
 ]
