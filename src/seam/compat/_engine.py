@@ -22,8 +22,8 @@ RULES.add(
     area="interaction",
 )
 
-# Order of checks after routing; every other registered rule runs after these.
-_ORDER = [
+# Order of checks after routing (and the path parameters).
+_REQUEST = [
     _request.authorization_missing,
     _request.accept_unknown,
     _request.accept_incompatible,
@@ -37,7 +37,8 @@ _ORDER = [
     _request.body_unknown,
     _request.body_unvalidatable,
     _request.body_incompatible,
-    _response.status_unknown,
+]
+_RESPONSE = [
     _response.status_default,
     _response.content_type_unknown,
     _response.content_type_incompatible,
@@ -95,7 +96,14 @@ def _check_one(
     if path_findings:
         yield from path_findings
         return
-    for rule in _ORDER:
+    for rule in _REQUEST:
+        yield from rule(ctx)
+    status = list(_response.status_unknown(ctx))
+    if status:
+        # Nothing is declared for this status: its headers and body cannot be judged.
+        yield from status
+        return
+    for rule in _RESPONSE:
         yield from rule(ctx)
 
 

@@ -50,6 +50,7 @@ def parameter_schema(param: dict[str, Json]) -> Json:
     if "schema" in param:
         return param["schema"]
     if "content" in param and isinstance(param["content"], dict):
+        # A value serialised as a media type (OAS 3 §4.8.12.2) is checked by the caller.
         for media in param["content"].values():
             if isinstance(media, dict) and "schema" in media:
                 return media["schema"]

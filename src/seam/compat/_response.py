@@ -44,8 +44,6 @@ def status_default(ctx: Context) -> Iterator[Finding]:
 
 
 def _content_type(ctx: Context) -> str:
-    if ctx.ix.status == 204:
-        return ""  # 204 has no content (RFC 9110 15.3.5): its Content-Type means nothing
     return ctx.ix.response.content_type
 
 
@@ -85,8 +83,6 @@ def _declared_headers(ctx: Context) -> dict[str, Json]:
 def _expected_headers(ctx: Context) -> dict[str, str]:
     headers = dict(ctx.ix.response.headers)
     headers.pop("content-type", None)
-    if ctx.ix.status == 204:
-        headers.pop("content-length", None)
     return headers
 
 
@@ -159,12 +155,13 @@ def response_content(ctx: Context) -> dict[str, Json] | None:
     return out if any(v is not None for v in out.values()) else None
 
 
-def _wanted_media(ctx: Context) -> str:
-    sent = _content_type(ctx)
-    if sent:
-        return sent
-    accept = ctx.ix.request.headers.get("accept", "")
-    return accept or "application/json"
+def _media(ctx: Context, content: dict[str, Json]) -> str | None:
+    """The declared media type the expected body is read as."""
+    wanted = _content_type(ctx) or ctx.ix.request.headers.get("accept", "")
+    if wanted:
+        return find_matching_type(wanted, list(content))
+    # No header says: JSON if the spec offers it, else the one type it declares first.
+    return find_matching_type("application/json", list(content)) or next(iter(content), None)
 
 
 @RULES.rule("response.body.unknown", severity=ERROR, area="response")
@@ -185,7 +182,7 @@ def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
     content = response_content(ctx)
     if not ctx.ix.response.has_body or content is None:
         return
-    media = find_matching_type(_wanted_media(ctx), list(content))
+    media = _media(ctx, content)
     if media is not None and not is_json(media):
         yield ctx.finding(
             "response.body.unvalidatable",
@@ -200,7 +197,7 @@ def body_incompatible(ctx: Context) -> Iterator[Finding]:
     content = response_content(ctx)
     if not ctx.ix.response.has_body or content is None:
         return
-    media = find_matching_type(_wanted_media(ctx), list(content))
+    media = _media(ctx, content)
     if media is None or not is_json(media) or content.get(media) is None:
         return
     body = ctx.ix.response.body.value if ctx.ix.response.body is not None else None

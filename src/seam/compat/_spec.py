@@ -51,6 +51,8 @@ class Operation:
         if self.case_insensitive:
             return True
         for want, have in zip(self.template.split("/"), path.split("/"), strict=False):
+            if "*" in want:
+                return True
             if "{" not in want and want != have:
                 return False
         return True
@@ -129,7 +131,8 @@ class Spec:
                 continue
             rest = path[len(prefix) :]
             # Parameters never span a "/", so only templates with as many segments can match.
-            for op in self._index.get((wanted, rest.count("/")), ()):
+            candidates = self._index.get((wanted, rest.count("/")), [])
+            for op in [*candidates, *self._index.get((wanted, -1), [])]:
                 params = op.match(rest)
                 if params is not None and (best is None or op.specificity > best[0].specificity):
                     best = (op, params)
@@ -141,7 +144,8 @@ class Spec:
         """Group operations by method and segment count for routing."""
         self._index = {}
         for op in self.operations:
-            self._index.setdefault((op.method, op.slashes), []).append(op)
+            slashes = -1 if "*" in op.template else op.slashes  # wildcards: any depth
+            self._index.setdefault((op.method, slashes), []).append(op)
 
 
 def _version(doc: dict[str, Json]) -> str:
@@ -167,8 +171,10 @@ def _pattern(template: str, case_insensitive: bool) -> tuple[re.Pattern[str], li
         out.append("([^/]+)")
         position = found.end()
     out.append(re.escape(template[position:]))
+    # `*` segments (a routing extension some documents use) match the rest of the path.
+    pattern = re.sub(r"(\\\*)+", ".*", "".join(out))
     flags = re.IGNORECASE if case_insensitive else 0
-    return re.compile("".join(out), flags), names
+    return re.compile(pattern, flags), names
 
 
 def _prefixes(doc: dict[str, Json], version: str) -> list[str]:
