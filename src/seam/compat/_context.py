@@ -72,6 +72,13 @@ class Context:
             instance = list(error.instance_path)
             if rules and rules.relaxes(instance, kind):
                 continue
+            if kind in ("AdditionalProperties", "UnevaluatedProperties"):
+                # One violation per unexpected field, located at the field itself.
+                for name in error.kind.as_dict().get("unexpected") or []:
+                    yield Violation(
+                        f"field {name!r} is not in the spec's schema", [*instance, name], kind
+                    )
+                continue
             yield Violation(error.message, instance, kind)
 
 

@@ -207,8 +207,17 @@ def body_incompatible(ctx: Context) -> Iterator[Finding]:
     rules = BodyRules(ctx.ix.response.rules.get("body"))
     key = f"{ctx.op.location}.responses.{ctx.ix.status}.{media}"
     for problem in ctx.violations(key, content[media], body, Mode.RESPONSE, rules):
+        if problem.kind in ("AdditionalProperties", "UnevaluatedProperties"):
+            *parent, name = problem.instance
+            message = (
+                f"the consumer expects field {name!r} in the response body{where(parent)}, "
+                "but the spec never sends it"
+            )
+        else:
+            message = (
+                f"response body{where(problem.instance)} cannot come from the spec: "
+                f"{problem.message}"
+            )
         yield ctx.finding(
-            "response.body.incompatible",
-            f"response body{where(problem.instance)} cannot come from the spec: {problem.message}",
-            f"response.body{where(problem.instance)}",
+            "response.body.incompatible", message, f"response.body{where(problem.instance)}"
         )
