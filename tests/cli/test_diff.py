@@ -1,0 +1,152 @@
+"""`contracts diff` on the command line: exit codes, formats, PR mode."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from seam.cli import main
+
+
+def api(status: dict[str, Any]) -> dict[str, Any]:
+    task = {
+        "type": "object",
+        "properties": {"id": {"type": "integer"}, "status": status},
+        "required": ["id", "status"],
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "tasks-api", "version": "1"},
+        "paths": {
+            "/tasks/{id}": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": task}},
+                        }
+                    }
+                }
+            }
+        },
+    }
+
+
+SAME = {"type": "string"}
+WIDER = {"type": "string", "nullable": True}
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A base document, a breaking revision and a harmless revision."""
+    paths = []
+    for name, status in (
+        ("base", SAME),
+        ("breaking", WIDER),
+        ("harmless", {**SAME, "description": "docs"}),
+    ):
+        p = tmp_path / f"{name}.json"
+        p.write_text(json.dumps(api(status)))
+        paths.append(p)
+    return paths[0], paths[1], paths[2]
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, ["diff", *args])
+
+
+def test_help_lists_the_options() -> None:
+    """--help shows usage and the shared options."""
+    result = run("--help")
+    assert result.exit_code == 0
+    for option in ("--base", "--fail-on", "--ignore", "--severity", "--pacts", "--format"):
+        assert option in result.output
+
+
+def test_breaking_change_exits_1(pair: tuple[Path, Path, Path]) -> None:
+    """A breaking change exits 1 and names the rule."""
+    result = run(str(pair[0]), str(pair[1]))
+    assert result.exit_code == 1
+    assert "response-property-became-nullable" in result.output
+
+
+def test_harmless_change_exits_0(pair: tuple[Path, Path, Path]) -> None:
+    """A documentation-only change exits 0."""
+    result = run(str(pair[0]), str(pair[2]))
+    assert result.exit_code == 0
+    assert "0 error(s)" in result.output
+
+
+def test_fail_on_never_exits_0(pair: tuple[Path, Path, Path]) -> None:
+    """--fail-on never reports but exits 0."""
+    assert run(str(pair[0]), str(pair[1]), "--fail-on", "never").exit_code == 0
+
+
+def test_severity_override_changes_exit_code(pair: tuple[Path, Path, Path]) -> None:
+    """Downgrading the only error to a warning exits 0 at the default --fail-on."""
+    result = run(
+        str(pair[0]), str(pair[1]), "--severity", "response-property-became-nullable=warning"
+    )
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "github", "junit"])
+def test_formats_are_stable(pair: tuple[Path, Path, Path], fmt: str) -> None:
+    """Every format renders, and the same input gives the same bytes."""
+    first = run(str(pair[0]), str(pair[1]), "--format", fmt)
+    second = run(str(pair[0]), str(pair[1]), "--format", fmt)
+    assert first.exit_code == 1
+    assert first.output == second.output
+    assert "became-nullable" in first.output
+
+
+def test_unreadable_input_exits_2_with_one_line(
+    pair: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """Invalid YAML exits 2 with one line and no traceback."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("openapi: [unclosed\n")
+    result = run(str(pair[0]), str(bad))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert "invalid YAML" in result.output
+
+
+def test_missing_argument_exits_2() -> None:
+    """One path without --base is a usage error."""
+    result = run("only-one.yaml")
+    assert result.exit_code == 2
+    assert "expected BASE and REVISION" in result.output
+
+
+def test_list_rules() -> None:
+    """--list-rules prints every rule with its severity."""
+    result = run("--list-rules")
+    assert result.exit_code == 0
+    assert "response-property-renamed\terror" in result.output
+
+
+def test_base_ref_compares_with_the_committed_contracts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--base HEAD compares contracts/ as committed with the working tree."""
+    (tmp_path / "contracts" / "openapi").mkdir(parents=True)
+    spec = tmp_path / "contracts" / "openapi" / "tasks-api.json"
+    spec.write_text(json.dumps(api(SAME)))
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    spec.write_text(json.dumps(api(WIDER)))
+    monkeypatch.chdir(tmp_path)
+    result = run("--base", "HEAD", "--format", "json")
+    assert result.exit_code == 1
+    doc = json.loads(result.output)
+    assert doc["meta"]["base"] == "HEAD:contracts"
+    assert [f["rule"] for f in doc["findings"]] == ["response-property-became-nullable"]

@@ -1,0 +1,163 @@
+"""Who a provider change breaks: breaking changes matched against consumer pacts."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from seam.model import Report, Severity
+from seam.pactfile import Pact, read_pact
+
+TASK = {
+    "type": "object",
+    "properties": {"id": {"type": "integer"}, "status": {"type": "string"}},
+    "required": ["id", "status"],
+}
+
+
+def tasks_api(task: dict[str, Any], parameters: list[Any] | None = None) -> dict[str, Any]:
+    op = {
+        "parameters": [
+            {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+        ]
+        + (parameters or []),
+        "responses": {
+            "200": {
+                "description": "ok",
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}},
+            },
+            "404": {"description": "missing"},
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "tasks-api", "version": "1"},
+        "paths": {"/tasks/{id}": {"get": op}},
+        "components": {"schemas": {"Task": task}},
+    }
+
+
+@pytest.fixture
+def pact_file(tmp_path: Path) -> Callable[[str, str, dict[str, Any]], Pact]:
+    """Write a one-interaction V3 pact for ``consumer`` and read it back."""
+
+    def _make(consumer: str, description: str, body: dict[str, Any], status: int = 200) -> Pact:
+        doc = {
+            "consumer": {"name": consumer},
+            "provider": {"name": "tasks-api"},
+            "interactions": [
+                {
+                    "description": description,
+                    "request": {"method": "GET", "path": "/tasks/1"},
+                    "response": {
+                        "status": status,
+                        "headers": {"Content-Type": "application/json"},
+                        "body": body,
+                    },
+                }
+            ],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        }
+        path = tmp_path / f"{consumer}-tasks-api.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        return read_pact(path)
+
+    return _make
+
+
+def renamed() -> tuple[dict[str, Any], dict[str, Any]]:
+    task = copy.deepcopy(TASK)
+    task["properties"]["state"] = task["properties"].pop("status")
+    task["required"] = ["id", "state"]
+    return tasks_api(TASK), tasks_api(task)
+
+
+def test_rename_read_by_a_consumer_is_an_error_naming_it(
+    run_diff: Callable[..., Report], pact_file: Any
+) -> None:
+    """A renamed response field a consumer reads is an error naming consumer and interaction."""
+    web = pact_file("web", "a request for task 1", {"id": 1, "status": "open"})
+    (finding,) = [
+        f
+        for f in run_diff(*renamed(), pacts=[web]).findings
+        if f.rule == "response-property-renamed"
+    ]
+    assert finding.severity is Severity.ERROR
+    assert finding.consumers == ("web",)
+    assert "breaks web: 'a request for task 1' reads `status`" in finding.message
+    assert "`status` → `state`" in finding.message
+
+
+def test_change_no_consumer_uses_is_a_warning(
+    run_diff: Callable[..., Report], pact_file: Any
+) -> None:
+    """A breaking change to a field no consumer reads is only a warning."""
+    notifier = pact_file("notifier", "a task id", {"id": 1})
+    (finding,) = [
+        f
+        for f in run_diff(*renamed(), pacts=[notifier]).findings
+        if f.rule == "response-property-renamed"
+    ]
+    assert finding.severity is Severity.WARNING
+    assert finding.consumers == ()
+
+
+def test_only_consumers_that_read_the_field_are_named(
+    run_diff: Callable[..., Report], pact_file: Any
+) -> None:
+    """Of two consumers, only the one reading the field is named."""
+    web = pact_file("web", "a request for task 1", {"id": 1, "status": "open"})
+    notifier = pact_file("notifier", "a task id", {"id": 1})
+    (finding,) = [
+        f
+        for f in run_diff(*renamed(), pacts=[web, notifier]).findings
+        if f.rule == "response-property-renamed"
+    ]
+    assert finding.consumers == ("web",)
+
+
+def test_without_pacts_severity_is_the_rule_default(run_diff: Callable[..., Report]) -> None:
+    """With no pacts at hand, findings keep their rule's severity."""
+    (finding,) = [f for f in run_diff(*renamed()).findings if f.rule == "response-property-renamed"]
+    assert finding.severity is Severity.ERROR
+    assert finding.consumers == ()
+
+
+def test_status_removed_breaks_consumers_expecting_it(
+    run_diff: Callable[..., Report], pact_file: Any
+) -> None:
+    """A removed status breaks the consumer whose interaction expects it."""
+    missing = pact_file("web", "a missing task", {}, status=404)
+    base = tasks_api(TASK)
+    revision = copy.deepcopy(base)
+    del revision["paths"]["/tasks/{id}"]["get"]["responses"]["404"]
+    revision["paths"]["/tasks/{id}"]["get"]["responses"]["400"] = {"description": "bad"}
+    (finding,) = [
+        f
+        for f in run_diff(base, revision, pacts=[missing]).findings
+        if f.severity >= Severity.WARNING
+    ]
+    assert finding.rule == "response-non-success-status-changed"
+    assert finding.severity is Severity.ERROR
+    assert "expects status 404" in finding.message
+
+
+def test_new_required_parameter_breaks_consumers_not_sending_it(
+    run_diff: Callable[..., Report], pact_file: Any
+) -> None:
+    """A new required query parameter breaks a consumer that does not send it."""
+    web = pact_file("web", "a request for task 1", {"id": 1})
+    query = [{"name": "fields", "in": "query", "required": True, "schema": {"type": "string"}}]
+    (finding,) = [
+        f
+        for f in run_diff(tasks_api(TASK), tasks_api(TASK, query), pacts=[web]).findings
+        if f.severity >= Severity.WARNING
+    ]
+    assert finding.rule == "new-required-request-parameter"
+    assert finding.consumers == ("web",)
+    assert "does not send the query parameter `fields`" in finding.message
