@@ -59,7 +59,7 @@ def base_document() -> Doc:
     }
     get = {"responses": {"200": {"description": "ok"}}}
     put = {"responses": {"204": {"description": "done"}}}
-    return {
+    doc = {
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
         "paths": {
@@ -74,6 +74,7 @@ def base_document() -> Doc:
         "webhooks": {"itemCreated": {"post": copy.deepcopy(get)}},
         "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "k"}}},
     }
+    return copy.deepcopy(doc)  # no sharing: mutations must not leak into S or other tests
 
 
 def post(d: Doc) -> Doc:
