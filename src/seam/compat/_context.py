@@ -67,6 +67,8 @@ class Context:
     ) -> Iterator[Violation]:
         """Schema complaints about ``value``, minus those a Pact matcher makes irrelevant."""
         validator = self.spec.schemas.validator(key, schema, mode)
+        if validator.is_valid(value):  # the common case; collecting errors costs more
+            return
         for error in validator.iter_errors(value):
             kind = type(error.kind).__name__
             instance = list(error.instance_path)

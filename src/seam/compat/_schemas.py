@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import enum
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -364,6 +365,7 @@ class SchemaCompiler:
         self.version = version
         self._cache: dict[tuple[str, Mode], Any] = {}
         self._targets: dict[tuple[str, Mode], tuple[Json, list[str]]] = {}
+        self._by_text: dict[tuple[str, Mode], Any] = {}
         self._cls = (
             jsonschema_rs.Draft202012Validator
             if version.startswith("3.1")
@@ -410,6 +412,12 @@ class SchemaCompiler:
     def validator(self, key: str, schema: Json, mode: Mode) -> Any:
         """A compiled validator for ``schema`` (cached under ``key`` and ``mode``)."""
         found = self._cache.get((key, mode))
+        if found is not None:
+            return found
+        # The same schema text compiles to the same validator: parameters such as
+        # `{type: string}` and responses that are one `$ref` repeat across operations.
+        text = json.dumps(schema, sort_keys=True, default=str)
+        found = self._by_text.get((text, mode))
         if found is None:
             prepared = self.prepared(schema, mode)
             try:
@@ -420,5 +428,6 @@ class SchemaCompiler:
                 )
             except (ValueError, jsonschema_rs.ReferencingError) as exc:
                 raise RefError(f"schema at {key} cannot be compiled: {exc}") from None
-            self._cache[(key, mode)] = found
+            self._by_text[(text, mode)] = found
+        self._cache[(key, mode)] = found
         return found
