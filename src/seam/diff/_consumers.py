@@ -45,11 +45,14 @@ def judge_with_consumers(changes: Sequence[Change], pacts: Sequence[Pact]) -> li
                 )
             )
             continue
-        consumer, interaction, what = users[0]
+        consumer, interaction, what, op = users[0]
         names = tuple(sorted({u[0] for u in users}))
         out.append(
             replace(
                 f,
+                # Filed under the endpoint the broken interaction calls.
+                path=op.path,
+                method=op.method,
                 severity=Severity.ERROR,
                 message=f"{f.message} — breaks {consumer}: '{interaction.description}' {what}",
                 consumers=names,
@@ -80,20 +83,20 @@ def _calls(
 
 def _users(
     change: Change, calls: list[tuple[str, Interaction]]
-) -> Iterator[tuple[str, Interaction, str]]:
+) -> Iterator[tuple[str, Interaction, str, OperationDiff]]:
     f = change.finding
     if change.roots:
         for root in change.roots:
             for consumer, interaction in _calls(root.op, calls):
                 what = _schema_use(change, root, interaction)
                 if what:
-                    yield consumer, interaction, what
+                    yield consumer, interaction, what, root.op
         return
     for op in change.ops:
         for consumer, interaction in _calls(op, calls):
             what = _operation_use(f, interaction)
             if what:
-                yield consumer, interaction, what
+                yield consumer, interaction, what, op
 
 
 def _status_matches(status: str, interaction: Interaction) -> bool:

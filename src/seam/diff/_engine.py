@@ -228,7 +228,12 @@ def _schema_changes(diff: DocumentDiff) -> Iterable[Change]:
     for (rule_id, _, _), (mask, hit, node) in grouped.items():
         hit_roots = [roots[i] for i in _bits(mask)]
         ops = sorted({id(r.op): r.op for r in hit_roots}.values(), key=lambda o: (o.path, o.method))
-        subject = _subject(hit.location)
+        # A property finding is about its parent object: `Task: property `status` removed`.
+        prop = hit.details.get("renamed_to", hit.details.get("property"))
+        where = hit.location
+        if isinstance(prop, str) and where.endswith(f"/properties/{prop}"):
+            where = where[: -len(f"/properties/{prop}")]
+        subject = _subject(where)
         params = {r.parameter for r in hit_roots}
         if len(params) == 1 and None not in params and not hit.location.startswith("#/components"):
             subject = _parameter_subject(hit_roots[0], subject)
