@@ -44,7 +44,30 @@ else
 fi
 
 step "5. diff the contracts against the committed version"
-todo "issue 5, contracts diff"
+# A provider change under review: Task.status is renamed to state in its snapshot.
+NEXT="$WORK/contracts-next"
+cp -r contracts "$NEXT"
+python - "$NEXT/openapi/tasks-api.yaml" <<'PY'
+import sys, yaml
+path = sys.argv[1]
+doc = yaml.safe_load(open(path, encoding="utf-8"))
+task = doc["components"]["schemas"]["Task"]
+task["properties"]["state"] = task["properties"].pop("status")
+task["required"] = sorted("state" if n == "status" else n for n in task["required"])
+open(path, "w", encoding="utf-8").write(yaml.safe_dump(doc, sort_keys=False))
+PY
+# The consumers' pacts say who reads what: the committed ones and step 4's mobile pact.
+mkdir -p "$WORK/diff-pacts"
+cp contracts/pacts/*.json "$WORK/diff-pacts/" 2>/dev/null || true
+cp "$WORK/mobile-tasks-api.json" "$WORK/diff-pacts/"
+echo "   the provider renames Task.status to state; which consumer does that break?"
+if contracts diff contracts "$NEXT" --pacts "$WORK/diff-pacts"; then
+  echo "   unexpected: the rename passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: a consumer reads \`status\`)"
+fi
+echo "   PR mode: contracts/ as committed at HEAD against the working tree (report only):"
+contracts diff --base HEAD contracts --fail-on never
 
 step "6. publish to the embedded broker and ask can-i-deploy"
 todo "issue 6, contracts broker / publish / can-i-deploy"

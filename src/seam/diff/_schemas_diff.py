@@ -323,6 +323,8 @@ class SchemaDiffer:
             added = self._match_content(node, key, bl, unmatched, added)
         if added and unmatched:
             added = self._match_title(node, key, bl, unmatched, added)
+        if added and unmatched:
+            added = self._match_type(node, key, bl, unmatched, added)
         if added:
             node.subschemas_added[key] = added
         if unmatched:
@@ -373,6 +375,42 @@ class SchemaDiffer:
                 continue
             del unmatched[match]
             self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
+        return still
+
+    def _match_type(
+        self,
+        node: SchemaDiff,
+        key: str,
+        bl: list[Any],
+        unmatched: dict[int, str],
+        added: list[tuple[int, Any]],
+    ) -> list[tuple[int, Any]]:
+        """Pair the one inline alternative of a type on each side: the same one, changed."""
+
+        def kind(raw: Any) -> str:
+            if not isinstance(raw, Mapping) or "$ref" in raw:
+                return ""
+            return ",".join(sorted(type_info(raw)[0]))
+
+        olds: dict[str, list[int]] = {}
+        for i in unmatched:
+            olds.setdefault(kind(bl[i]), []).append(i)
+        news: dict[str, list[int]] = {}
+        for j, rv in added:
+            news.setdefault(kind(rv), []).append(j)
+        pairs = {
+            news[k][0]: olds[k][0]
+            for k in news
+            if k and len(news[k]) == 1 and len(olds.get(k, ())) == 1
+        }
+        still: list[tuple[int, Any]] = []
+        for j, rv in added:
+            if j not in pairs:
+                still.append((j, rv))
+                continue
+            i = pairs[j]
+            del unmatched[i]
+            self._child(node, f"{key}/{j}", (key, str(j)), bl[i], rv)
         return still
 
     @staticmethod
