@@ -19,8 +19,11 @@ class Status(StrEnum):
     done = "done"
 
 
-Title = Annotated[str, Field(min_length=1, max_length=200)]
-Assignee = Annotated[str, Field(min_length=1, max_length=100)]
+# No NUL characters: PostgreSQL text cannot hold them, and the contract is the same whichever
+# database the service runs on.
+_NO_NUL = r"^[^\x00]*$"
+Title = Annotated[str, Field(min_length=1, max_length=200, pattern=_NO_NUL)]
+Assignee = Annotated[str, Field(min_length=1, max_length=100, pattern=_NO_NUL)]
 
 
 class TaskCreate(BaseModel):

@@ -42,6 +42,7 @@ def test_create_stores_the_assignee(client: httpx.Client, database_url: str) -> 
         pytest.param({"title": 7}, id="title-not-a-string"),
         pytest.param({"title": "x", "assignee": ""}, id="empty-assignee"),
         pytest.param({"title": "\ud800"}, id="lone-surrogate"),
+        pytest.param({"title": "a\x00b"}, id="nul-character"),
     ],
 )
 def test_create_refuses_invalid_bodies_with_422(client: httpx.Client, body: dict[str, Any]) -> None:

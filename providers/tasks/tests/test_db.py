@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -33,12 +31,12 @@ def test_schema_version_of_an_empty_database_is_zero(database_url: str) -> None:
     assert db.schema_version(database_url) == 0
 
 
-def test_migrate_records_each_version_with_its_name(database_url: str, tmp_path: Path) -> None:
+def test_migrate_records_each_version_with_its_name(database_url: str) -> None:
     """The schema_version table lists every applied migration by number and name."""
     db.migrate(database_url)
-    with sqlite3.connect(tmp_path / "tasks.db") as raw:
-        rows = raw.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall()
-    assert rows == [(m.version, m.name) for m in db.migrations()]
+    with db.connect(database_url) as conn:
+        rows = conn.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall()
+    assert [tuple(row) for row in rows] == [(m.version, m.name) for m in db.migrations()]
 
 
 def test_concurrent_migrations_apply_each_version_exactly_once(database_url: str) -> None:
@@ -216,8 +214,8 @@ def test_unusable_urls_raise_one_clear_error(url: str, message: str) -> None:
         db.migrate(url)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("psycopg") is not None, reason="psycopg installed")
-def test_postgresql_without_psycopg_says_what_to_install() -> None:
+def test_postgresql_without_psycopg_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     """A PostgreSQL URL without psycopg installed names the package to install."""
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # makes `import psycopg` fail
     with pytest.raises(db.DatabaseError, match=r"pip install 'psycopg\[binary\]"):
         db.connect("postgresql://localhost/tasks")
