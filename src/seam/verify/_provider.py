@@ -95,6 +95,14 @@ class ProviderProcess:
             ProviderUnreachable: the command exited, or did not answer in time
                 (the message ends with the last lines of its log).
         """
+        return self.launch().wait_ready()
+
+    def launch(self) -> ProviderProcess:
+        """Start the command without waiting (several providers then start side by side).
+
+        Raises:
+            UsageError: something already listens at ``base_url``.
+        """
         host, port = _address(self.base_url)
         if _answers(host, port):
             raise UsageError(
@@ -113,6 +121,12 @@ class ProviderProcess:
                 env={**os.environ, **self.env},
                 start_new_session=True,  # its own process group, stopped as a whole
             )
+        return self
+
+    def wait_ready(self) -> ProviderProcess:
+        """Wait until ``base_url`` accepts connections (see :meth:`start`)."""
+        assert self._proc is not None, "launch() first"
+        host, port = _address(self.base_url)
         deadline = time.monotonic() + self.ready_timeout
         while not _answers(host, port):
             code = self._proc.poll()

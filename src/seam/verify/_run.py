@@ -50,6 +50,19 @@ class ConformanceOptions:
     seed: int | None = None
 
 
+class _Launched:
+    """Context manager: launch a provider on entry (no waiting), stop it on exit."""
+
+    def __init__(self, process: ProviderProcess) -> None:
+        self.process = process
+
+    def __enter__(self) -> ProviderProcess:
+        return self.process.launch()
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.stop()
+
+
 def _noop(_: str) -> None:
     return None
 
@@ -153,8 +166,20 @@ def _check_broker(broker: BrokerSource) -> None:
         ) from None
 
 
-def _run_workers(shards: Sequence[Shard]) -> list[ShardResult]:
-    """Run each shard in its own ``python -m seam.verify._worker`` process, all at once."""
+def _run_all(shards: Sequence[Shard], states: ProviderStates | None) -> list[ShardResult]:
+    """Run the first shard in this process and the others in worker processes, all at once."""
+    if len(shards) == 1:
+        return [run_shard(shards[0], states)]
+    return _run_workers(shards[1:], first=lambda: run_shard(shards[0], states))
+
+
+def _run_workers(
+    shards: Sequence[Shard], first: Callable[[], ShardResult] | None = None
+) -> list[ShardResult]:
+    """Run each shard in its own ``python -m seam.verify._worker`` process, all at once.
+
+    ``first``, when given, runs here while the workers run, and its result comes first.
+    """
     # Worker processes import the user's states module: give them this process's path.
     path = os.pathsep.join(p for p in sys.path if p and Path(p).is_dir())
     procs = []
@@ -173,7 +198,7 @@ def _run_workers(shards: Sequence[Shard]) -> list[ShardResult]:
             proc.stdin.write(json.dumps(shard.to_dict()).encode())
             proc.stdin.close()
             proc.stdin = None  # sent; communicate() below only reads
-        results = []
+        results = [first()] if first is not None else []
         for shard, proc in zip(shards, procs, strict=True):
             out, err = proc.communicate()
             results.append(_worker_result(shard, out, err, proc.returncode))
@@ -329,6 +354,7 @@ def verify(
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="seam-verify-")))
         shard_files = _write_shards(pacts, replayable, n_workers, tmp)
         shards: list[Shard] = []
+        started_providers: list[ProviderProcess] = []
         for w in range(n_workers):
             port = free_port() if per_worker_provider else None
             url = _expand(base_url, worker=w, port=port)
@@ -336,8 +362,14 @@ def verify(
             if start and (per_worker_provider or w == 0):
                 command = _expand(start, worker=w, port=port)
                 say(f"starting the provider: {command}")
-                stack.enter_context(
-                    ProviderProcess(command, url, env=worker_env, ready_timeout=ready_timeout)
+                started_providers.append(
+                    stack.enter_context(
+                        _Launched(
+                            ProviderProcess(
+                                command, url, env=worker_env, ready_timeout=ready_timeout
+                            )
+                        )
+                    )
                 )
             shards.append(
                 Shard(
@@ -353,9 +385,10 @@ def verify(
                     worker=w,
                 )
             )
-        for shard in shards:
-            if shard.base_url != shards[0].base_url or shard is shards[0]:
-                wait_until_reachable(shard.base_url)
+        for process in started_providers:
+            process.wait_ready()
+        if not started_providers:
+            wait_until_reachable(base_url)
         total = len(replayable)
         say(
             f"verifying {total} interaction(s) of {len(pacts)} pact(s) against "
@@ -369,7 +402,7 @@ def verify(
             and any(i.provider_states for _, i in replayable)
         ):
             say("note: workers share one provider, so their provider states may interfere")
-        results = [run_shard(shards[0], states_obj)] if n_workers == 1 else _run_workers(shards)
+        results = _run_all(shards, states_obj)
 
     cases, findings = build_cases(
         pacts,
