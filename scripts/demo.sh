@@ -12,7 +12,11 @@ step "1. consumer tests (pytest + seam plugin) write contracts/"
 todo "issue 3, the seam pytest plugin"
 
 step "2. snapshot the provider's own OpenAPI into contracts/openapi/"
-todo "issue 2, contracts snapshot"
+# Straight from the provider's code, no server needed (--url http://HOST:PORT/openapi.json
+# asks a running one). Validated, normalised, and rewritten only if it really changed.
+PYTHONPATH=providers/tasks contracts snapshot --app tasks_api.app:app --provider tasks-api
+echo "   again with --check, as a provider's CI would: exit 1 if the committed file is stale"
+PYTHONPATH=providers/tasks contracts snapshot --app tasks_api.app:app --provider tasks-api --check
 
 step "3. start the provider and verify every pact against it"
 todo "issue 4, contracts verify"
