@@ -150,3 +150,18 @@ def test_base_ref_compares_with_the_committed_contracts(
     doc = json.loads(result.output)
     assert doc["meta"]["base"] == "HEAD:contracts"
     assert [f["rule"] for f in doc["findings"]] == ["response-property-became-nullable"]
+
+
+def test_github_annotations_carry_file_and_line(tmp_path: Path) -> None:
+    """--format github annotates the file and line of each change (the base for removals)."""
+    base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"
+    text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n"
+    base.write_text(text + "  /b:\n    get:\n      responses:\n        '200': {description: ok}\n")
+    revision.write_text(
+        text + "  /c:\n    get:\n      responses:\n        '200': {description: ok}\n"
+    )
+    result = run(str(base), str(revision), "--format", "github")
+    assert (
+        f"::error file={base},line=9,title=api-path-removed-without-deprecation::" in result.output
+    )
+    assert f"::notice file={revision},line=9,title=endpoint-added::" in result.output

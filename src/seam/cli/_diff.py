@@ -90,6 +90,7 @@ def diff(
             ignore=ignore,
             allow_remote_refs=allow_remote_refs,
             base_label=label,
+            lines=fmt == "github",
         )
     emit(report, fmt, output)
     raise SystemExit(EXIT_FAILED if report.failed(parse_fail_on(fail_on)) else EXIT_OK)

@@ -16,6 +16,7 @@ from typing import Any
 from seam._files import read_bounded
 from seam.diff._consumers import judge_with_consumers
 from seam.diff._engine import Change, judge
+from seam.diff._lines import with_lines
 from seam.diff._pacts import diff_pacts
 from seam.diff._registry import REGISTRY
 from seam.diff._spec import Spec
@@ -140,6 +141,7 @@ def diff(
     ignore: Sequence[IgnoreEntry] = (),
     allow_remote_refs: bool = False,
     base_label: str | None = None,
+    lines: bool = False,
 ) -> Report:
     """Compare two OpenAPI documents, two pact files or two ``contracts/`` trees.
 
@@ -151,6 +153,7 @@ def diff(
         ignore: findings to leave out, by rule and endpoint.
         allow_remote_refs: fetch remote ``$ref``s (never by default).
         base_label: how to name ``base`` in the report (e.g. ``main:contracts``).
+        lines: fill in each finding's line in its file (for annotations).
 
     Raises:
         InputError: unreadable input (OpenAPIError, PactError, RefError included).
@@ -164,6 +167,8 @@ def diff(
         findings = _diff_files(base, revision, pacts, allow_remote_refs, str(revision))
     ignored: Callable[[Finding], bool] = lambda f: any(e.matches(f) for e in ignore)  # noqa: E731
     findings = apply_overrides(findings, severities, ignored)
+    if lines:
+        findings = with_lines(findings)
     meta: dict[str, Any] = {
         "base": base_label or str(base),
         "revision": str(revision),
