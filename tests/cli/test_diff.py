@@ -155,7 +155,10 @@ def test_base_ref_compares_with_the_committed_contracts(
 def test_github_annotations_carry_file_and_line(tmp_path: Path) -> None:
     """--format github annotates the file and line of each change (the base for removals)."""
     base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"
-    text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200': {description: ok}\n"
+    text = (
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n"
+        "  /a:\n    get:\n      responses:\n        '200': {description: ok}\n"
+    )
     base.write_text(text + "  /b:\n    get:\n      responses:\n        '200': {description: ok}\n")
     revision.write_text(
         text + "  /c:\n    get:\n      responses:\n        '200': {description: ok}\n"
