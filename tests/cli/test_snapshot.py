@@ -155,6 +155,36 @@ def test_non_http_url_is_a_usage_error(contracts: Path) -> None:
     assert "http:// or https://" in _one_error_line(result)
 
 
+@pytest.mark.parametrize("url", ["http://", "http://256.1.1.1/openapi.json", "http://[::1"])
+def test_malformed_url_is_a_usage_error(url: str) -> None:
+    """A URL that cannot be parsed, or has no host, exits 2 instead of looking unreachable."""
+    result = _snapshot("--url", url, "--provider", "p")
+    assert result.exit_code == 2
+    assert "--url" in _one_error_line(result)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(("--url", "http://127.0.0.1:1/x", "-H", "no colon"), "Name: value", id="form"),
+        pytest.param(("--app", APP, "-H", "A: b"), "only applies to --url", id="with-app"),
+    ],
+)
+def test_bad_header_options_are_usage_errors(args: tuple[str, ...], message: str) -> None:
+    """--header must look like 'Name: value' and goes only with --url."""
+    result = _snapshot(*args, "--provider", "p")
+    assert result.exit_code == 2
+    assert message in _one_error_line(result)
+
+
+def test_module_that_exits_on_import_is_one_line_exit_2(module_dir: Path) -> None:
+    """A module that calls sys.exit while importing cannot end the command: exit 2, one line."""
+    name = _module(module_dir, "import sys\nsys.exit(5)\n")
+    result = _snapshot("--app", f"{name}:app", "--provider", "p")
+    assert result.exit_code == 2
+    assert "SystemExit" in _one_error_line(result)
+
+
 def test_unknown_module_is_one_line_exit_2(contracts: Path) -> None:
     """--app naming a module that does not exist exits 2 with one line."""
     result = _snapshot("--app", "no_such_module_xyz:app", "--provider", "p")

@@ -40,6 +40,14 @@ def fetch_document(
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"--url must be an http:// or https:// URL, not {url!r}")
     try:
+        host = httpx.URL(url).host
+    except httpx.InvalidURL as exc:
+        raise UsageError(f"--url {url!r} is not a valid URL: {exc}") from None
+    if not host:
+        raise UsageError(
+            f"--url {url!r} has no host: expected e.g. http://127.0.0.1:8000/openapi.json"
+        )
+    try:
         with (
             httpx.Client(timeout=timeout, follow_redirects=True) as client,
             client.stream("GET", url, headers=_accept(headers)) as response,
@@ -143,7 +151,7 @@ def _import(module_name: str) -> Any:
         raise UsageError(
             f"importing {module_name!r} failed: {type(exc).__name__}: {_first_line(exc)}"
         ) from None
-    except Exception as exc:  # the user's module may raise anything while importing
+    except (Exception, SystemExit) as exc:  # the user's module may do anything while importing
         raise UsageError(
             f"importing {module_name!r} failed: {type(exc).__name__}: {_first_line(exc)}"
         ) from None
