@@ -1,6 +1,10 @@
-"""`contracts broker serve`: the embedded Pact Broker (being built; see the open issue)."""
+"""`contracts broker serve`: the embedded Pact Broker over SQLite."""
 
 from __future__ import annotations
+
+import ipaddress
+import socket
+from pathlib import Path
 
 import click
 
@@ -9,13 +13,115 @@ from seam.errors import UsageError
 
 @click.group("broker")
 def broker() -> None:
-    """Embedded Pact Broker (not built yet)."""
+    """Embedded Pact Broker: the Pact Broker HTTP API over one SQLite file."""
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise UsageError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; pick another --port "
+            "(0 lets the system choose)"
+        ) from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 @broker.command("serve")
-def serve() -> None:
-    """Not built yet."""
-    raise UsageError("contracts broker serve is not built yet")
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite database file (created and migrated when needed).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=9292,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on; 0 picks a free one (the URL is printed).",
+)
+@click.option("--token", envvar="SEAM_BROKER_TOKEN", help="Bearer token every request needs.")
+@click.option(
+    "--read-token", envvar="SEAM_BROKER_READ_TOKEN", help="Bearer token that may only read."
+)
+@click.option(
+    "--write-token", envvar="SEAM_BROKER_WRITE_TOKEN", help="Bearer token that may read and write."
+)
+@click.option(
+    "--base-url",
+    default=None,
+    help="Public base URL for links (default: the address each request was sent to).",
+)
+@click.option(
+    "--max-body-bytes",
+    default=10 * 1024 * 1024,
+    show_default=True,
+    type=click.IntRange(1024),
+    help="Refuse request bodies larger than this (413).",
+)
+def serve(
+    db: Path,
+    host: str,
+    port: int,
+    token: str | None,
+    read_token: str | None,
+    write_token: str | None,
+    base_url: str | None,
+    max_body_bytes: int,
+) -> None:
+    """Serve the Pact Broker API (publish, pacts, matrix, can-i-deploy, environments).
+
+    Official clients (the `pact broker` CLI, pact-python's Verifier) and `contracts
+    publish` / `can-i-deploy` talk to it as to a Pact Broker. Stop it with Ctrl-C.
+
+    Exit codes: 0 stopped cleanly, 2 bad options, unusable --db or port in use.
+    """
+    import uvicorn
+
+    from seam.server import create_app
+
+    if db.parent and not db.parent.exists():
+        raise UsageError(f"the directory of --db {db} does not exist; create it first")
+    app = create_app(
+        db,
+        token=token,
+        read_token=read_token,
+        write_token=write_token,
+        base_url=base_url,
+        max_body_bytes=max_body_bytes,
+    )
+    if not _is_loopback(host) and not (token or write_token):
+        click.echo(
+            f"warning: listening on {host} without --token: anyone who can reach it can write",
+            err=True,
+        )
+    sock = _bind(host, port)
+    bound_port = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Seam broker listening on http://{shown}:{bound_port} (database {db})")
+    click.echo("Press Ctrl-C to stop.", err=True)
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
 
 
 COMMANDS = [broker]

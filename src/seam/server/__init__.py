@@ -1,3 +1,44 @@
-"""seam.server (being built; see ARCHITECTURE.md)."""
+"""seam.server: an embedded, Pact-Broker-compatible broker over SQLite.
 
-__all__: list[str] = []
+Layers: ``_routes`` (HTTP → call) → ``_service`` / ``_matrix`` / ``_verifiable`` (domain)
+→ ``_storage`` (sqlite3, WAL, numbered migrations). ``create_app`` returns the ASGI app;
+``contracts broker serve`` runs it with uvicorn.
+
+Seeding the database (for provider states, fixtures and tests) goes through the service,
+never through SQL::
+
+    app = create_app(tmp_path / "broker.db")
+    service: BrokerService = app.state.service
+    service.save_pacticipant("Condor", {"repositoryUrl": "git@example.org:condor"})
+    service.save_version("Condor", "1.2.3", {"branch": "main", "tags": ["prod"]})
+    service.put_pact("Pricing Service", "Condor", "1.3.0", pact_document)
+    service.record_verification("Pricing Service", "Condor", sha_or_None,
+                                {"success": True, "providerApplicationVersion": "4.5.6"})
+    env, _ = service.save_environment({"name": "test", "production": False}, uuid=None)
+    service.record_deployment("Foo", "1.0.0", env["uuid"], {"applicationInstance": "blue"})
+    service.record_release("Foo", "1.0.0", env["uuid"])
+    service.add_tag("Condor", "1.3.0", "prod")
+    service.add_branch_version("Foo", "main", "1.0.0")
+    service.save_webhook(body, uuid="696c5f93-…")
+
+``put_pact`` returns the publication row, whose ``sha`` identifies the pact content for
+``record_verification``. Every call is one transaction; all are thread-safe.
+A fresh, empty broker per test is one ``create_app(tmp_path / "x.db")`` call.
+"""
+
+from seam.server._app import DEFAULT_MAX_BODY_BYTES, create_app
+from seam.server._errors import Conflict, Invalid, NotFound, ServiceError
+from seam.server._service import BrokerService, pact_sha
+from seam.server._storage import Storage
+
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "BrokerService",
+    "Conflict",
+    "Invalid",
+    "NotFound",
+    "ServiceError",
+    "Storage",
+    "create_app",
+    "pact_sha",
+]

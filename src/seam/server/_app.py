@@ -1,0 +1,239 @@
+"""The ASGI application: routing on the raw path, auth, body limit, error mapping."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from seam.errors import UsageError
+from seam.server._errors import ServiceError
+from seam.server._hal import Urls
+from seam.server._routes import ROUTES, Call, Handler, Reply
+from seam.server._service import BrokerService, check_name
+from seam.server._storage import Storage
+
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
+
+log = logging.getLogger("seam.server")
+
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+_HAL = "application/hal+json;charset=utf-8"
+_PARAM = re.compile(r"^\{(\w+)\}$")
+
+
+class _Denied(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class _Router:
+    """Matches the raw (still percent-encoded) path segment by segment.
+
+    Matching before decoding keeps ``%2F`` inside one segment, so a name containing ``/``
+    reaches the name check and is refused instead of being routed somewhere else.
+    """
+
+    def __init__(self, routes: list[tuple[str, dict[str, Handler]]]) -> None:
+        self._routes = [
+            ([seg for seg in path.split("/") if seg], methods) for path, methods in routes
+        ]
+
+    def match(self, raw_path: str) -> tuple[dict[str, Handler], dict[str, str]] | None:
+        segments = [seg for seg in raw_path.split("/") if seg]
+        for pattern, methods in self._routes:
+            if len(pattern) != len(segments):
+                continue
+            params: dict[str, str] = {}
+            for expected, actual in zip(pattern, segments, strict=True):
+                name = _PARAM.match(expected)
+                if name:
+                    params[name.group(1)] = unquote(actual)
+                elif expected != actual:
+                    break
+            else:
+                return methods, params
+        return None
+
+
+def _check_tokens(token: str | None, read_token: str | None, write_token: str | None) -> None:
+    if token and (read_token or write_token):
+        raise UsageError("give either --token or --read-token/--write-token, not both")
+    if bool(read_token) != bool(write_token):
+        raise UsageError("--read-token and --write-token go together; give both")
+    if read_token and read_token == write_token:
+        raise UsageError("--read-token and --write-token must differ")
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _same(given: str | None, expected: str | None) -> bool:
+    return (
+        given is not None
+        and expected is not None
+        and hmac.compare_digest(given.encode(), expected.encode())
+    )
+
+
+def _authorise(request: Request, token: str | None, read: str | None, write: str | None) -> None:
+    if not (token or read or write):
+        return
+    given = _bearer(request)
+    writing = request.method not in _READ_METHODS
+    if token:
+        if not _same(given, token):
+            raise _Denied(401, "a valid bearer token is required (Authorization: Bearer <token>)")
+        return
+    if _same(given, write):
+        return
+    if _same(given, read):
+        if writing:
+            raise _Denied(403, "the read token cannot change the broker; use the write token")
+        return
+    raise _Denied(401, "a valid bearer token is required (Authorization: Bearer <token>)")
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise _Denied(413, f"request body is larger than the limit of {limit} bytes")
+    chunks = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _Denied(413, f"request body is larger than the limit of {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _json_response(
+    status: int, doc: Any, accept: str, headers: dict[str, str] | None = None
+) -> Response:
+    # Official clients ask for application/hal+json; a client that asks only for JSON gets it.
+    media = (
+        "application/json" if "application/json" in accept and "hal+json" not in accept else _HAL
+    )
+    body = b"" if doc is None else json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    response = Response(body, status_code=status, headers=headers or {})
+    if doc is not None:
+        response.headers["content-type"] = media
+    return response
+
+
+def _error(status: int, errors: Any, accept: str) -> Response:
+    return _json_response(status, {"errors": errors}, accept)
+
+
+def create_app(
+    db_path: str | Path,
+    *,
+    token: str | None = None,
+    read_token: str | None = None,
+    write_token: str | None = None,
+    base_url: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    allow_contract_modification: bool = False,
+) -> Starlette:
+    """Return the embedded broker as an ASGI app over the SQLite database ``db_path``.
+
+    Args:
+        db_path: The SQLite file (created and migrated when needed).
+        token: One bearer token every request must carry.
+        read_token: With ``write_token``: reads need either token, writes the write token.
+        write_token: The token that may change the broker.
+        base_url: The public base URL for hrefs (default: the request's own).
+        max_body_bytes: Larger request bodies are refused with 413.
+        allow_contract_modification: Accept different pact content for an existing version.
+
+    Returns:
+        A Starlette app; ``app.state.service`` is its :class:`BrokerService`.
+
+    Raises:
+        UsageError: The token options contradict each other.
+        InputError: The database cannot be opened.
+    """
+    _check_tokens(token, read_token, write_token)
+    storage = Storage(db_path)
+    service = BrokerService(storage, allow_contract_modification=allow_contract_modification)
+    router = _Router(ROUTES)
+
+    async def endpoint(request: Request) -> Response:
+        accept = request.headers.get("accept", "")
+        try:
+            _authorise(request, token, read_token, write_token)
+            raw = request.scope.get("raw_path") or request.scope["path"].encode()
+            raw_path = raw.decode("latin-1").split("?", 1)[0]
+            found = router.match(raw_path)
+            if found is None:
+                return _error(404, [f"no resource at {request.url.path}"], accept)
+            methods, params = found
+            method = "GET" if request.method == "HEAD" else request.method
+            handler = methods.get(method)
+            if handler is None:
+                allowed = ", ".join(sorted(methods))
+                response = _error(
+                    405, [f"{request.method} is not allowed here; use {allowed}"], accept
+                )
+                response.headers["allow"] = allowed
+                return response
+            for key, value in params.items():
+                if key != "meta":
+                    check_name(key, value)
+            body = await _read_body(request, max_body_bytes)
+            query = parse_qsl(request.url.query, keep_blank_values=True)
+            urls = Urls(base_url or str(request.base_url))
+            call = Call(service, urls, params, query, body, accept, method)
+            reply: Reply = await run_in_threadpool(handler, call)
+        except _Denied as exc:
+            return _error(exc.status, [exc.message], accept)
+        except ServiceError as exc:
+            return _error(exc.status, exc.errors, accept)
+        except Exception:
+            # Never a stack trace in a response: log it with a reference the user can quote.
+            reference = uuid.uuid4().hex[:12]
+            log.exception(
+                "internal error (reference %s) on %s %s",
+                reference,
+                request.method,
+                request.url.path,
+            )
+            return _error(
+                500, [f"internal error; the broker log has details (reference {reference})"], accept
+            )
+        if reply.html is not None:
+            return HTMLResponse(reply.html, status_code=reply.status)
+        response = _json_response(reply.status, reply.doc, accept, reply.headers)
+        if request.method == "HEAD":
+            response.body = b""
+        return response
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        storage.close()
+
+    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)], lifespan=lifespan)
+    app.state.service = service
+    return app

@@ -1,0 +1,654 @@
+"""Route table and handlers: HTTP request → service call → HAL document.
+
+Handlers are plain synchronous functions (they run in a worker thread, because SQLite
+calls block); each takes a :class:`Call` and returns a :class:`Reply`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from seam.server._errors import Invalid, NotFound
+from seam.server._hal import Urls
+from seam.server._html import render_index
+from seam.server._matrix import compute_matrix, parse_matrix_query
+from seam.server._service import BrokerService
+from seam.server._verifiable import pacts_for_verification
+
+__all__ = ["ROUTES", "Call", "Reply"]
+
+
+@dataclass
+class Call:
+    """What a handler gets: the service, URL builder, path parameters, query and body."""
+
+    service: BrokerService
+    urls: Urls
+    params: dict[str, str]
+    query: list[tuple[str, str]]
+    body: bytes
+    accept: str
+    method: str
+
+    def json(self) -> Any:
+        """Return the request body parsed as JSON (an empty body is ``{}``)."""
+        if not self.body.strip():
+            return {}
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            raise Invalid(
+                "the request body is not valid JSON", errors={"body": ["is not valid JSON"]}
+            ) from None
+
+    def arg(self, name: str) -> str | None:
+        """Return the first value of a query parameter."""
+        for key, value in self.query:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass
+class Reply:
+    """A handler's answer: status, a JSON document (or None) and extra headers."""
+
+    status: int = 200
+    doc: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    html: str | None = None
+
+
+Handler = Callable[[Call], Reply]
+
+
+# ---------------------------------------------------------------------------- index
+def index(call: Call) -> Reply:
+    if "text/html" in call.accept:
+        return Reply(html=render_index(call.service.integrations(), call.urls))
+    return Reply(doc=call.urls.index())
+
+
+# ---------------------------------------------------------------------------- pacticipants
+def list_pacticipants(call: Call) -> Reply:
+    rows = call.service.list_pacticipants()
+    u = call.urls
+    return Reply(
+        doc={
+            "_links": {
+                "self": {"href": u("pacticipants")},
+                "pacticipants": [
+                    {"href": u.pacticipant(r["name"]), "title": r["name"]} for r in rows
+                ],
+            },
+            "pacticipants": [u.pacticipant_doc(r) for r in rows],
+        }
+    )
+
+
+def create_pacticipant(call: Call) -> Reply:
+    body = call.json()
+    if not isinstance(body, dict):
+        raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+    row, _ = call.service.save_pacticipant(body.get("name"), body, must_be_new=True)  # type: ignore[arg-type]
+    return Reply(
+        201, call.urls.pacticipant_doc(row), {"Location": call.urls.pacticipant(row["name"])}
+    )
+
+
+def get_pacticipant(call: Call) -> Reply:
+    return Reply(doc=call.urls.pacticipant_doc(call.service.get_pacticipant(call.params["p"])))
+
+
+def save_pacticipant(call: Call) -> Reply:
+    body = call.json()
+    if not isinstance(body, dict):
+        raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+    row, created = call.service.save_pacticipant(call.params["p"], body)
+    return Reply(201 if created else 200, call.urls.pacticipant_doc(row))
+
+
+def delete_pacticipant(call: Call) -> Reply:
+    call.service.delete_pacticipant(call.params["p"])
+    return Reply(204)
+
+
+# ---------------------------------------------------------------------------- versions
+def list_versions(call: Call) -> Reply:
+    pacticipant, rows = call.service.list_versions(call.params["p"])
+    u = call.urls
+    return Reply(
+        doc={
+            "_embedded": {"versions": [u.version_doc(r) for r in rows]},
+            "_links": {
+                "self": {"href": u("pacticipants", pacticipant["name"], "versions")},
+                "pb:pacticipant": {"href": u.pacticipant(pacticipant["name"])},
+            },
+        }
+    )
+
+
+def get_version(call: Call) -> Reply:
+    return Reply(
+        doc=call.urls.version_doc(call.service.get_version(call.params["p"], call.params["v"]))
+    )
+
+
+def save_version(call: Call) -> Reply:
+    body = call.json()
+    if not isinstance(body, dict):
+        raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+    row, created = call.service.save_version(call.params["p"], call.params["v"], body)
+    return Reply(201 if created else 200, call.urls.version_doc(row))
+
+
+def delete_version(call: Call) -> Reply:
+    call.service.delete_version(call.params["p"], call.params["v"])
+    return Reply(204)
+
+
+def latest_version(call: Call) -> Reply:
+    row = call.service.latest_version(
+        call.params["p"], tag=call.params.get("tag"), branch=call.params.get("b")
+    )
+    return Reply(doc=call.urls.version_doc(row))
+
+
+# ---------------------------------------------------------------------------- tags, branches
+def put_tag(call: Call) -> Reply:
+    p, v, t = call.params["p"], call.params["v"], call.params["t"]
+    created = call.service.add_tag(p, v, t)
+    row = call.service.get_tag(p, v, t)
+    return Reply(201 if created else 200, call.urls.tag_doc(p, v, t, row["created_at"]))
+
+
+def get_tag(call: Call) -> Reply:
+    p, v, t = call.params["p"], call.params["v"], call.params["t"]
+    row = call.service.get_tag(p, v, t)
+    return Reply(doc=call.urls.tag_doc(p, v, t, row["created_at"]))
+
+
+def delete_tag(call: Call) -> Reply:
+    call.service.delete_tag(call.params["p"], call.params["v"], call.params["t"])
+    return Reply(204)
+
+
+def list_branches(call: Call) -> Reply:
+    pacticipant, rows = call.service.list_branches(call.params["p"])
+    u = call.urls
+    name = pacticipant["name"]
+    return Reply(
+        doc={
+            "_embedded": {
+                "branches": [
+                    {
+                        "name": r["name"],
+                        "createdAt": r["created_at"],
+                        "_links": {
+                            "self": {"href": u("pacticipants", name, "branches", r["name"])}
+                        },
+                    }
+                    for r in rows
+                ]
+            },
+            "_links": {"self": {"href": u("pacticipants", name, "branches")}},
+        }
+    )
+
+
+def get_branch(call: Call) -> Reply:
+    row = call.service.get_branch(call.params["p"], call.params["b"])
+    u = call.urls
+    p = call.params["p"]
+    return Reply(
+        doc={
+            "name": row["name"],
+            "createdAt": row["created_at"],
+            "_links": {
+                "self": {"href": u("pacticipants", p, "branches", row["name"])},
+                "pb:latest-version": {
+                    "href": u("pacticipants", p, "branches", row["name"], "latest-version")
+                },
+                "pb:pacticipant": {"href": u.pacticipant(p), "name": p},
+            },
+        }
+    )
+
+
+def delete_branch(call: Call) -> Reply:
+    call.service.delete_branch(call.params["p"], call.params["b"])
+    return Reply(204)
+
+
+def put_branch_version(call: Call) -> Reply:
+    row = call.service.add_branch_version(call.params["p"], call.params["b"], call.params["v"])
+    return Reply(200, call.urls.version_doc(row))
+
+
+def get_branch_version(call: Call) -> Reply:
+    row = call.service.get_version(call.params["p"], call.params["v"])
+    if call.params["b"] not in [b["name"] for b in row["branches"]]:
+        raise NotFound(f"version {call.params['v']!r} is not on branch {call.params['b']!r}")
+    return Reply(doc=call.urls.version_doc(row))
+
+
+# ---------------------------------------------------------------------------- pacts
+def _pact_reply(
+    call: Call, row: dict[str, Any], status: int = 200, metadata: str | None = None
+) -> Reply:
+    return Reply(
+        status,
+        call.urls.pact_doc(row, metadata=metadata),
+        {"X-Pact-Consumer-Version": row["consumer_version"]},
+    )
+
+
+def publish_contracts(call: Call) -> Reply:
+    result = call.service.publish_contracts(call.json())
+    return Reply(200, call.urls.publish_doc(result))
+
+
+def put_pact(call: Call) -> Reply:
+    p = call.params
+    row, created = call.service.put_pact(
+        p["prov"], p["c"], p["v"], call.json(), merge=call.method == "PATCH"
+    )
+    return _pact_reply(call, row, 201 if created else 200)
+
+
+def get_pact(call: Call) -> Reply:
+    p = call.params
+    row = call.service.get_pact(
+        p["prov"], p["c"], number=p.get("v"), tag=p.get("tag"), branch=p.get("b"), sha=p.get("sha")
+    )
+    return _pact_reply(call, row, metadata=p.get("meta"))
+
+
+def latest_pacts(call: Call) -> Reply:
+    return Reply(doc=call.urls.latest_pacts_doc(call.service.latest_pacts()))
+
+
+def provider_pacts(call: Call) -> Reply:
+    provider = call.params["prov"]
+    tag = call.params.get("tag")
+    rows = call.service.latest_pacts(provider, tag)
+    u = call.urls
+    self_href = u("pacts", "provider", provider, "latest", *([tag] if tag else []))
+    return Reply(
+        doc={
+            "_links": {
+                "self": {"href": self_href},
+                "provider": {"href": u.pacticipant(provider), "title": provider},
+                "pb:provider": {"href": u.pacticipant(provider), "title": provider},
+                "pb:pacts": [u.pact_link(r) for r in rows],
+                "pacts": [u.pact_link(r) for r in rows],
+            },
+        }
+    )
+
+
+def for_verification(call: Call) -> Reply:
+    provider = call.params["prov"]
+    if call.method == "GET":
+        body: Any = {}
+        selectors = call.arg("consumer_version_selectors")
+        if selectors:
+            body["consumerVersionSelectors"] = json.loads(selectors)
+        if call.arg("provider_version_branch"):
+            body["providerVersionBranch"] = call.arg("provider_version_branch")
+        if call.arg("include_pending_status") == "true":
+            body["includePendingStatus"] = True
+    else:
+        body = call.json()
+        if not isinstance(body, dict):
+            raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+    service = call.service
+    with service.storage.read() as conn:
+        row = conn.execute("SELECT * FROM pacticipants WHERE name = ?", (provider,)).fetchone()
+        if row is None:
+            raise NotFound(f"provider {provider!r} not found")
+        pacts = pacts_for_verification(conn, dict(row), body)
+    return Reply(
+        doc=call.urls.verifiable_doc(provider, pacts, bool(body.get("includePendingStatus")))
+    )
+
+
+# ---------------------------------------------------------------------------- verifications
+def post_verification(call: Call) -> Reply:
+    p = call.params
+    row = call.service.record_verification(p["prov"], p["c"], p.get("sha"), call.json())
+    return Reply(201, call.urls.verification_doc(row), {"Location": call.urls.verification(row)})
+
+
+def get_verification(call: Call) -> Reply:
+    p = call.params
+    row = call.service.get_verification(p["prov"], p["c"], p["sha"], p["n"])
+    return Reply(doc=call.urls.verification_doc(row))
+
+
+def latest_verifications_for_version(call: Call) -> Reply:
+    rows = call.service.latest_verifications_for_consumer_version(
+        call.params["c"], call.params["v"]
+    )
+    docs = [call.urls.verification_doc(r) for r in rows]
+    return Reply(
+        doc={
+            "success": bool(docs) and all(d["success"] for d in docs),
+            "_embedded": {"verificationResults": docs},
+            "_links": {
+                "self": {
+                    "href": call.urls(
+                        "verification-results",
+                        "consumer",
+                        call.params["c"],
+                        "version",
+                        call.params["v"],
+                        "latest",
+                    )
+                }
+            },
+        }
+    )
+
+
+# ---------------------------------------------------------------------------- matrix
+def matrix(call: Call) -> Reply:
+    query = parse_matrix_query(call.query)
+    with call.service.storage.read() as conn:
+        result = compute_matrix(conn, query)
+    return Reply(doc=call.urls.matrix_doc(result))
+
+
+def can_i_deploy(call: Call) -> Reply:
+    pacticipant, version = call.arg("pacticipant"), call.arg("version")
+    environment, to = call.arg("environment"), call.arg("to")
+    if not pacticipant or not version or not (environment or to):
+        raise Invalid(
+            "can-i-deploy needs pacticipant, version and environment (or to)",
+            errors=["pacticipant, version and environment (or to) are required"],
+        )
+    items = [
+        ("q[][pacticipant]", pacticipant),
+        ("q[][version]", version),
+        ("latestby", "cvpv" if environment else "cvp"),
+    ]
+    items += (
+        [("environment", environment)] if environment else [("tag", to or ""), ("latest", "true")]
+    )
+    query = parse_matrix_query(items)
+    with call.service.storage.read() as conn:
+        result = compute_matrix(conn, query)
+    return Reply(doc=call.urls.matrix_doc(result))
+
+
+# ---------------------------------------------------------------------------- environments
+def list_environments(call: Call) -> Reply:
+    return Reply(doc=call.urls.environments_doc(call.service.list_environments(call.arg("name"))))
+
+
+def create_environment(call: Call) -> Reply:
+    row, _ = call.service.save_environment(call.json())
+    return Reply(
+        201, call.urls.environment_doc(row), {"Location": call.urls.environment(row["uuid"])}
+    )
+
+
+def get_environment(call: Call) -> Reply:
+    return Reply(doc=call.urls.environment_doc(call.service.get_environment(call.params["uuid"])))
+
+
+def put_environment(call: Call) -> Reply:
+    row, created = call.service.save_environment(call.json(), call.params["uuid"])
+    return Reply(201 if created else 200, call.urls.environment_doc(row))
+
+
+def delete_environment(call: Call) -> Reply:
+    call.service.delete_environment(call.params["uuid"])
+    return Reply(204)
+
+
+def currently_deployed(call: Call) -> Reply:
+    env, rows = call.service.currently_deployed(
+        call.params["uuid"],
+        call.arg("pacticipant"),
+        call.arg("applicationInstance")
+        if call.arg("applicationInstance") is not None
+        else call.arg("target"),
+    )
+    u = call.urls
+    return Reply(
+        doc={
+            "_embedded": {"deployedVersions": [u.deployed_doc(r) for r in rows]},
+            "_links": {
+                "self": {
+                    "href": u.environment(env["uuid"]) + "/deployed-versions/currently-deployed"
+                },
+                "pb:environment": {"href": u.environment(env["uuid"]), "name": env["name"]},
+            },
+        }
+    )
+
+
+def currently_supported(call: Call) -> Reply:
+    env, rows = call.service.currently_supported(call.params["uuid"], call.arg("pacticipant"))
+    u = call.urls
+    return Reply(
+        doc={
+            "_embedded": {"releasedVersions": [u.released_doc(r) for r in rows]},
+            "_links": {
+                "self": {
+                    "href": u.environment(env["uuid"]) + "/released-versions/currently-supported"
+                },
+                "pb:environment": {"href": u.environment(env["uuid"]), "name": env["name"]},
+            },
+        }
+    )
+
+
+def record_deployment(call: Call) -> Reply:
+    p = call.params
+    row = call.service.record_deployment(p["p"], p["v"], p["uuid"], call.json())
+    return Reply(201, call.urls.deployed_doc(row))
+
+
+def record_release(call: Call) -> Reply:
+    p = call.params
+    row, created = call.service.record_release(p["p"], p["v"], p["uuid"])
+    return Reply(201 if created else 200, call.urls.released_doc(row))
+
+
+def _check_kind(call: Call) -> None:
+    if call.params["kind"] not in ("deployed-versions", "released-versions"):
+        raise NotFound(f"no resource {call.params['kind']!r} under a version")
+
+
+def record_deployment_or_release(call: Call) -> Reply:
+    _check_kind(call)
+    if call.params["kind"] == "deployed-versions":
+        return record_deployment(call)
+    return record_release(call)
+
+
+def version_deployments(call: Call) -> Reply:
+    _check_kind(call)
+    row = call.service.get_version(call.params["p"], call.params["v"])
+    uuid = call.params["uuid"]
+    u = call.urls
+    if "deployed-versions" in call.params.get("kind", ""):
+        docs = [
+            u.deployed_doc(d, embed=False) for d in row["deployed"] if d["environment_uuid"] == uuid
+        ]
+        return Reply(doc={"_embedded": {"deployedVersions": docs}})
+    docs = [
+        u.released_doc(r, embed=False) for r in row["released"] if r["environment_uuid"] == uuid
+    ]
+    return Reply(doc={"_embedded": {"releasedVersions": docs}})
+
+
+def get_deployed(call: Call) -> Reply:
+    return Reply(doc=call.urls.deployed_doc(call.service.get_deployed(call.params["uuid"])))
+
+
+def patch_deployed(call: Call) -> Reply:
+    row = call.service.update_deployed(call.params["uuid"], call.json())
+    return Reply(doc=call.urls.deployed_doc(row))
+
+
+def get_released(call: Call) -> Reply:
+    return Reply(doc=call.urls.released_doc(call.service.get_released(call.params["uuid"])))
+
+
+def patch_released(call: Call) -> Reply:
+    row = call.service.update_released(call.params["uuid"], call.json())
+    return Reply(doc=call.urls.released_doc(row))
+
+
+# ---------------------------------------------------------------------------- webhooks
+def list_webhooks(call: Call) -> Reply:
+    rows = call.service.list_webhooks()
+    u = call.urls
+    return Reply(
+        doc={
+            "_links": {
+                "self": {"href": u("webhooks"), "title": "Webhooks"},
+                "pb:create": {"href": u("webhooks"), "title": "POST to create a webhook"},
+                "pb:webhooks": [
+                    {"href": u("webhooks", r["uuid"]), "title": r.get("description") or "Webhook"}
+                    for r in rows
+                ],
+            },
+        }
+    )
+
+
+def create_webhook(call: Call) -> Reply:
+    p = call.params
+    row, _ = call.service.save_webhook(call.json(), consumer=p.get("c"), provider=p.get("prov"))
+    return Reply(201, call.urls.webhook_doc(row), {"Location": call.urls("webhooks", row["uuid"])})
+
+
+def put_webhook(call: Call) -> Reply:
+    row, created = call.service.save_webhook(call.json(), uuid=call.params["uuid"])
+    return Reply(201 if created else 200, call.urls.webhook_doc(row))
+
+
+def get_webhook(call: Call) -> Reply:
+    return Reply(doc=call.urls.webhook_doc(call.service.get_webhook(call.params["uuid"])))
+
+
+def delete_webhook(call: Call) -> Reply:
+    call.service.delete_webhook(call.params["uuid"])
+    return Reply(204)
+
+
+# ---------------------------------------------------------------------------- integrations
+def integrations(call: Call) -> Reply:
+    rows = call.service.integrations()
+    u = call.urls
+    return Reply(
+        doc={
+            "_embedded": {
+                "integrations": [
+                    {
+                        "consumer": {
+                            "name": r["consumer"],
+                            "_links": {"self": {"href": u.pacticipant(r["consumer"])}},
+                        },
+                        "provider": {
+                            "name": r["provider"],
+                            "_links": {"self": {"href": u.pacticipant(r["provider"])}},
+                        },
+                        "verificationStatus": "success"
+                        if r["verified_latest"]
+                        else "failed"
+                        if r["verified_latest"] is False
+                        else "unverified",
+                    }
+                    for r in rows
+                ]
+            },
+            "_links": {"self": {"href": u("integrations")}},
+        }
+    )
+
+
+_PACT = "/pacts/provider/{prov}/consumer/{c}"
+_PV = _PACT + "/pact-version/{sha}"
+
+# (path pattern, {method: handler}); {name} matches one path segment.
+ROUTES: list[tuple[str, dict[str, Handler]]] = [
+    ("/", {"GET": index}),
+    ("/contracts/publish", {"POST": publish_contracts}),
+    ("/pacticipants", {"GET": list_pacticipants, "POST": create_pacticipant}),
+    (
+        "/pacticipants/{p}",
+        {
+            "GET": get_pacticipant,
+            "PUT": save_pacticipant,
+            "PATCH": save_pacticipant,
+            "DELETE": delete_pacticipant,
+        },
+    ),
+    ("/pacticipants/{p}/versions", {"GET": list_versions}),
+    (
+        "/pacticipants/{p}/versions/{v}",
+        {"GET": get_version, "PUT": save_version, "PATCH": save_version, "DELETE": delete_version},
+    ),
+    ("/pacticipants/{p}/latest-version", {"GET": latest_version}),
+    ("/pacticipants/{p}/latest-version/{tag}", {"GET": latest_version}),
+    (
+        "/pacticipants/{p}/versions/{v}/tags/{t}",
+        {"GET": get_tag, "PUT": put_tag, "DELETE": delete_tag},
+    ),
+    ("/pacticipants/{p}/branches", {"GET": list_branches}),
+    ("/pacticipants/{p}/branches/{b}", {"GET": get_branch, "DELETE": delete_branch}),
+    ("/pacticipants/{p}/branches/{b}/latest-version", {"GET": latest_version}),
+    (
+        "/pacticipants/{p}/branches/{b}/versions/{v}",
+        {"GET": get_branch_version, "PUT": put_branch_version},
+    ),
+    (
+        "/pacticipants/{p}/versions/{v}/{kind}/environment/{uuid}",
+        {"POST": record_deployment_or_release, "GET": version_deployments},
+    ),
+    ("/pacts/latest", {"GET": latest_pacts}),
+    ("/pacts/provider/{prov}/latest", {"GET": provider_pacts}),
+    ("/pacts/provider/{prov}", {"GET": provider_pacts}),
+    ("/pacts/provider/{prov}/latest/{tag}", {"GET": provider_pacts}),
+    (
+        "/pacts/provider/{prov}/for-verification",
+        {"GET": for_verification, "POST": for_verification},
+    ),
+    (_PACT + "/version/{v}", {"GET": get_pact, "PUT": put_pact, "PATCH": put_pact}),
+    (_PACT + "/latest", {"GET": get_pact}),
+    (_PACT + "/latest/{tag}", {"GET": get_pact}),
+    (_PACT + "/branch/{b}/latest", {"GET": get_pact}),
+    (_PACT + "/verification-results", {"POST": post_verification}),
+    (_PV, {"GET": get_pact}),
+    (_PV + "/metadata/{meta}", {"GET": get_pact}),
+    (_PV + "/verification-results", {"POST": post_verification}),
+    (_PV + "/metadata/{meta}/verification-results", {"POST": post_verification}),
+    (_PV + "/verification-results/{n}", {"GET": get_verification}),
+    (
+        "/verification-results/consumer/{c}/version/{v}/latest",
+        {"GET": latest_verifications_for_version},
+    ),
+    ("/matrix", {"GET": matrix}),
+    ("/can-i-deploy", {"GET": can_i_deploy}),
+    ("/environments", {"GET": list_environments, "POST": create_environment}),
+    (
+        "/environments/{uuid}",
+        {"GET": get_environment, "PUT": put_environment, "DELETE": delete_environment},
+    ),
+    ("/environments/{uuid}/deployed-versions/currently-deployed", {"GET": currently_deployed}),
+    ("/environments/{uuid}/released-versions/currently-supported", {"GET": currently_supported}),
+    ("/deployed-versions/{uuid}", {"GET": get_deployed, "PATCH": patch_deployed}),
+    ("/released-versions/{uuid}", {"GET": get_released, "PATCH": patch_released}),
+    ("/webhooks", {"GET": list_webhooks, "POST": create_webhook}),
+    ("/webhooks/{uuid}", {"GET": get_webhook, "PUT": put_webhook, "DELETE": delete_webhook}),
+    ("/webhooks/provider/{prov}/consumer/{c}", {"POST": create_webhook}),
+    ("/integrations", {"GET": integrations}),
+]
