@@ -94,9 +94,27 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
 @click.option("--tag", "tags", multiple=True, help="A provider version tag (repeatable).")
 @click.option("--build-url", help="The CI build that ran the verification.")
 @click.option("--conformance", is_flag=True, help="Also run schemathesis against the OpenAPI.")
-@click.option("--openapi", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--max-examples", type=int, default=20, show_default=True)
-@click.option("--seed", type=int, default=None)
+@click.option(
+    "--openapi",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Conformance: the provider's OpenAPI [default: contracts/openapi/<provider>.yaml, "
+    "else the provider's /openapi.json].",
+)
+@click.option(
+    "--max-examples",
+    type=click.IntRange(min=1),
+    default=10,
+    show_default=True,
+    help="Conformance: examples per operation and phase.",
+)
+@click.option("--seed", type=int, default=None, help="Conformance: the random seed.")
+@click.option(
+    "--conformance-header",
+    "conformance_headers",
+    multiple=True,
+    metavar="'NAME: VALUE'",
+    help="Conformance: a header on every generated request, e.g. a bearer token.",
+)
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
@@ -138,6 +156,7 @@ def verify(
     openapi: Path | None,
     max_examples: int,
     seed: int | None,
+    conformance_headers: tuple[str, ...],
     workers: int,
     request_timeout: float,
     fmt: str,
@@ -195,7 +214,9 @@ def verify(
         publish=publish_options,
         env=_env_pairs(env_items),
         workers=workers,
-        conformance=ConformanceOptions(openapi, max_examples, seed) if conformance else None,
+        conformance=ConformanceOptions(openapi, max_examples, seed, conformance_headers)
+        if conformance
+        else None,
         request_timeout=request_timeout,
         progress=None if quiet else lambda line: click.echo(line, err=True),
     )

@@ -66,6 +66,12 @@ RULES.add(
     area="verify",
 )
 RULES.add(
+    "conformance-failed",
+    severity=Severity.ERROR,
+    summary="schemathesis found a response the provider's OpenAPI does not allow, or a 5xx.",
+    area="conformance",
+)
+RULES.add(
     "publish-failed",
     severity=Severity.ERROR,
     summary="Verification results could not be published to the broker.",

@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 from seam.errors import BrokerUnreachable, InputError, SeamError, UsageError
 from seam.model import Case, CaseStatus, Finding, Report, Severity
 from seam.pactfile import Interaction, Pact, load_pacts, write_pact
+from seam.verify._conformance import run_conformance
 from seam.verify._provider import ProviderProcess, free_port, wait_until_reachable
 from seam.verify._replay import BrokerSource, PublishOptions, Shard, ShardResult, run_shard
 from seam.verify._results import build_cases
@@ -46,8 +47,9 @@ class ConformanceOptions:
     """``--conformance``: schemathesis against the provider's own OpenAPI document."""
 
     openapi: Path | None = None
-    max_examples: int = 20
+    max_examples: int = 10
     seed: int | None = None
+    headers: tuple[str, ...] = ()  # "Name: value", e.g. the token protected operations need
 
 
 class _Launched:
@@ -152,6 +154,17 @@ def _write_shards(
             files.append(str(path))
         out.append(files)
     return out
+
+
+def _conformance_spec(options: ConformanceOptions, provider: str, base_url: str) -> str:
+    """``--openapi``, else ``contracts/openapi/<provider>.yaml``, else the provider's own."""
+    if options.openapi is not None:
+        return str(options.openapi)
+    for suffix in (".yaml", ".yml", ".json"):
+        candidate = DEFAULT_PACTS.parent / "openapi" / f"{provider}{suffix}"
+        if candidate.is_file():
+            return str(candidate)
+    return base_url.rstrip("/") + "/openapi.json"
 
 
 def _check_broker(broker: BrokerSource) -> None:
@@ -339,8 +352,8 @@ def verify(
         raise InputError(
             f"no HTTP interactions for provider {name!r} in {where}; nothing to verify"
         )
-    if conformance is not None:
-        raise UsageError("--conformance is not built yet")
+    if conformance and conformance.openapi and not conformance.openapi.is_file():
+        raise InputError(f"--openapi {conformance.openapi}: no such file")
     if broker is not None:
         _check_broker(broker)
 
@@ -403,6 +416,19 @@ def verify(
         ):
             say("note: workers share one provider, so their provider states may interfere")
         results = _run_all(shards, states_obj)
+        conformance_cases: list[Case] = []
+        conformance_findings: list[Finding] = []
+        if conformance is not None:
+            spec = _conformance_spec(conformance, name, shards[0].base_url)
+            say(f"conformance: schemathesis from {spec} against {shards[0].base_url}")
+            conformance_cases, conformance_findings = run_conformance(
+                spec,
+                shards[0].base_url,
+                max_examples=conformance.max_examples,
+                seed=conformance.seed,
+                headers=conformance.headers,
+                request_timeout=request_timeout,
+            )
 
     cases, findings = build_cases(
         pacts,
@@ -415,6 +441,8 @@ def verify(
     if publish is not None:
         findings.extend(_publish_failures(results))
     cases.extend(_skipped_cases(skipped, name))
+    cases.extend(conformance_cases)
+    findings.extend(conformance_findings)
     return Report(
         command="verify",
         findings=findings,
