@@ -7,7 +7,6 @@ gives the same report, finding for finding, in the same order.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,20 +191,11 @@ def _is_pact(path: Path) -> bool:
     )
 
 
-def _read_pact(path: Path) -> Pact:
-    try:
-        return read_pact(path)
-    except InputError:
-        raise
-    except (ValueError, json.JSONDecodeError) as exc:  # pragma: no cover - read_pact wraps these
-        raise InputError(str(exc), location=str(path)) from None
-
-
 def _diff_files(
     base: Path, revision: Path, pacts: Sequence[Pact], allow_remote: bool, name: str
 ) -> list[Finding]:
     if _is_pact(base) or _is_pact(revision):
-        return diff_pacts(_read_pact(base), _read_pact(revision), name)
+        return diff_pacts(read_pact(base), read_pact(revision), name)
     b = load_document(base, allow_remote_refs=allow_remote)
     r = load_document(revision, allow_remote_refs=allow_remote)
     return diff_documents(
@@ -268,7 +258,7 @@ def _diff_trees(
             findings.append(_file_removed(name))
         elif name not in bfiles:
             findings.append(_file_added(name))
-        elif _referenced_only(rfiles[name], rfiles):
+        elif _referenced_only(rfiles[name]):
             continue
         else:
             findings.extend(
@@ -279,7 +269,7 @@ def _diff_trees(
     return findings
 
 
-def _referenced_only(path: Path, files: Mapping[str, Path]) -> bool:
+def _referenced_only(path: Path) -> bool:
     """A YAML/JSON file that is neither a pact nor an OpenAPI document (a $ref'd part)."""
     if _is_pact(path):
         return False

@@ -43,9 +43,7 @@ def _line(root: yaml.Node | None, pointer: str) -> int | None:
             line = pair[0].start_mark.line + 1  # the line of the key names the entry
             node = pair[1]
         elif (
-            isinstance(node, yaml.SequenceNode)
-            and token.isdigit()
-            and int(token) < len(node.value)
+            isinstance(node, yaml.SequenceNode) and token.isdigit() and int(token) < len(node.value)
         ):
             node = node.value[int(token)]
             line = node.start_mark.line + 1

@@ -143,7 +143,3 @@ def schema_rule(*ids: tuple[str, Severity], kinds: tuple[str, ...] = ()) -> Call
         return func
 
     return register
-
-
-def severity_of(rule_id: str) -> Severity:
-    return REGISTRY[rule_id].severity

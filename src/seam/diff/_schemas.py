@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from seam.diff._registry import Context, Hit, family_id, schema_rule
-from seam.diff._schemas_diff import ABSENT, SchemaDiff, shape
+from seam.diff._schemas_diff import ABSENT, SchemaDiff
 from seam.model import Severity
 
 __all__: list[str] = []
@@ -474,74 +474,44 @@ def _label(index: int, raw: Any) -> str:
     return f"subschema #{index + 1}" + (f": {title}" if title else "")
 
 
+def _alternative(
+    kind: str, keyword: str, change: str, node: SchemaDiff, index: int, raw: Any
+) -> Hit:
+    """One alternative added to or removed from a oneOf/anyOf/allOf list."""
+    annotation = keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY
+    rule = f"{kind}-{change}-annotation-only" if annotation else f"{kind}-{change}"
+    label = _label(index, raw)
+    where = "to" if change == "added" else "from"
+    return _hit(rule, node, keyword, f"{label} {change} {where} {keyword}", subschema=label)
+
+
 def _composition(node: SchemaDiff, ctx: Context, keyword: str, kind: str) -> Iterator[Hit]:
-    for index, raw in node.subschemas_added.get(keyword, ()):
-        sub = kind
-        if keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY:
-            sub = f"{kind}-added-annotation-only"
-        else:
-            sub = f"{kind}-added"
-        yield _hit(
-            sub,
-            node,
-            keyword,
-            f"{_label(index, raw)} added to {keyword}",
-            subschema=_label(index, raw),
-        )
-    for index, raw in node.subschemas_removed.get(keyword, ()):
-        if keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY:
-            sub = f"{kind}-removed-annotation-only"
-        else:
-            sub = f"{kind}-removed"
-        yield _hit(
-            sub,
-            node,
-            keyword,
-            f"{_label(index, raw)} removed from {keyword}",
-            subschema=_label(index, raw),
-        )
+    added = list(node.subschemas_added.get(keyword, ()))
+    removed = list(node.subschemas_removed.get(keyword, ()))
     change = _kw(node, keyword)
-    if change is None:
-        return
-    b, r = change
-    if isinstance(r, list) and not isinstance(b, list):
-        if keyword == "oneOf" and _was_wrapped(node, r) and family_id("wrapped-in-one-of", ctx):
-            yield _hit("wrapped-in-one-of", node, keyword, "restructured into a oneOf")
-            return
-        for index, raw in enumerate(r):
-            annotation = (
-                keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY
-            )
-            sub = f"{kind}-added-annotation-only" if annotation else f"{kind}-added"
-            yield _hit(
-                sub,
-                node,
-                keyword,
-                f"{_label(index, raw)} added to {keyword}",
-                subschema=_label(index, raw),
-            )
-    elif isinstance(b, list) and not isinstance(r, list):
-        for index, raw in enumerate(b):
-            annotation = (
-                keyword == "allOf" and isinstance(raw, Mapping) and set(raw) <= _ANNOTATION_ONLY
-            )
-            sub = f"{kind}-removed-annotation-only" if annotation else f"{kind}-removed"
-            yield _hit(
-                sub,
-                node,
-                keyword,
-                f"{_label(index, raw)} removed from {keyword}",
-                subschema=_label(index, raw),
-            )
+    if change is not None:
+        b, r = change
+        if isinstance(r, list) and not isinstance(b, list):
+            wrapped = keyword == "oneOf" and _was_wrapped(node)
+            if wrapped and family_id("wrapped-in-one-of", ctx):
+                yield _hit("wrapped-in-one-of", node, keyword, "restructured into a oneOf")
+                return
+            added = list(enumerate(r))
+        elif isinstance(b, list) and not isinstance(r, list):
+            removed = list(enumerate(b))
+    for index, raw in added:
+        yield _alternative(kind, keyword, "added", node, index, raw)
+    for index, raw in removed:
+        yield _alternative(kind, keyword, "removed", node, index, raw)
 
 
-def _was_wrapped(node: SchemaDiff, alternatives: list[Any]) -> bool:
-    """The old schema's own content moved into one of the new oneOf alternatives."""
-    own = {k: v for k, v in node.base.items() if k not in _ANNOTATION_ONLY}
-    if not own:
-        return False
-    text = shape(own)
-    return any(shape(a) == text for a in alternatives) or "oneOf" not in node.base
+def _was_wrapped(node: SchemaDiff) -> bool:
+    """A schema that constrained something now offers alternatives instead.
+
+    Whether or not one alternative is the old schema, a value valid before may now
+    match none (or, with oneOf, several) of them: the body was restructured.
+    """
+    return any(k not in _ANNOTATION_ONLY and k != "oneOf" for k in node.base)
 
 
 @schema_rule(kinds=("one-of-added", "one-of-removed", "wrapped-in-one-of"))
