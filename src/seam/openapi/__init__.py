@@ -6,6 +6,7 @@ refused unless asked for. ``Document.deref`` follows local references.
 """
 
 from seam.openapi._dump import dump_yaml
+from seam.openapi._infer import infer_openapi
 from seam.openapi._load import Document, load_document, parse_document_text
 from seam.openapi._snapshot import (
     Snapshot,
@@ -20,6 +21,7 @@ __all__ = [
     "Document",
     "Snapshot",
     "dump_yaml",
+    "infer_openapi",
     "load_document",
     "normalise_document",
     "parse_document_text",

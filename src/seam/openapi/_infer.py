@@ -1,0 +1,572 @@
+"""Infer an OpenAPI 3.0 document of what a consumer uses, from its pact.
+
+The snapshot is for review and for diffs in pull requests: it says which paths,
+methods, parameters, body fields and statuses a consumer relies on, in the shape a
+provider's own OpenAPI document has, so the two can be read side by side.
+
+* Paths are templated where a segment carries a provider-state generator
+  (``/tasks/${id}`` → ``/tasks/{id}``), where a path regex lets it vary, where it
+  varies between interactions (``/users/ann``, ``/users/bob``), and where it looks like
+  an identifier (digits, a UUID): Pact records an example path, not the route.
+* Bodies become JSON Schema from their examples and matching rules: types, ``regex`` →
+  ``pattern``, date/time matchers → ``format``, ``min``/``max`` on arrays →
+  ``minItems``/``maxItems``, ``null`` → ``nullable``; fields present in every example
+  are ``required``.
+* Asynchronous messages, which OpenAPI cannot describe, are listed under
+  ``x-seam-messages`` with their schemas.
+
+The output is deterministic: the same pact always gives the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from seam.pactfile import Body, Interaction, Pact, parse_json_path
+
+__all__ = ["infer_openapi"]
+
+OPENAPI_VERSION = "3.0.3"
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_STATE_EXPR = re.compile(r"\$\{([^}]+)\}")
+# Parameters OpenAPI 3.0 ignores when declared as headers (§4.7.12.1); they are
+# expressed as content types and security schemes instead.
+_SKIPPED_HEADERS = frozenset({"content-type", "accept", "authorization"})
+_FORMATS = {"datetime": "date-time", "timestamp": "date-time", "date": "date", "time": "time"}
+_SECURITY = {
+    "bearer": ("bearerAuth", {"type": "http", "scheme": "bearer"}),
+    "basic": ("basicAuth", {"type": "http", "scheme": "basic"}),
+}
+_API_KEY = ("authorizationHeader", {"type": "apiKey", "in": "header", "name": "Authorization"})
+
+
+# ---------------------------------------------------------------- schemas
+
+
+def _matchers(rule: Any) -> list[Mapping[str, Any]]:
+    if isinstance(rule, Mapping):
+        found = rule.get("matchers")
+        if isinstance(found, list):
+            return [m for m in found if isinstance(m, Mapping)]
+        if "match" in rule:
+            return [rule]
+    return []
+
+
+class _Rules:
+    """Body matching rules by parsed JSON path; ``*`` matches any key or index."""
+
+    def __init__(self, rules: Mapping[str, Any] | None) -> None:
+        self._rules: list[tuple[list[str | int], list[Mapping[str, Any]]]] = []
+        for path, rule in sorted((rules or {}).items()):
+            try:
+                segments = parse_json_path(path)
+            except ValueError:
+                continue  # a path we cannot read cannot describe a field either
+            self._rules.append((segments, _matchers(rule)))
+
+    def at(self, path: Sequence[str | int]) -> list[Mapping[str, Any]]:
+        found: list[Mapping[str, Any]] = []
+        for segments, matchers in self._rules:
+            if len(segments) == len(path) and all(
+                s == "*" or s == p for s, p in zip(segments, path, strict=True)
+            ):
+                found.extend(matchers)
+        return found
+
+
+def _base_schema(value: Any) -> dict[str, Any]:
+    if value is None:
+        return {"nullable": True}
+    if isinstance(value, bool):
+        return {"type": "boolean"}
+    if isinstance(value, int):
+        return {"type": "integer"}
+    if isinstance(value, float):
+        return {"type": "number"}
+    if isinstance(value, str):
+        return {"type": "string"}
+    if isinstance(value, list):
+        return {"type": "array"}
+    return {"type": "object"}
+
+
+def _apply_matcher(schema: dict[str, Any], matcher: Mapping[str, Any], value: Any) -> None:
+    kind = str(matcher.get("match", ""))
+    if kind == "integer":
+        schema["type"] = "integer"
+    elif kind in ("decimal", "number"):
+        schema["type"] = "number"
+    elif kind == "boolean":
+        schema["type"] = "boolean"
+    elif kind == "null":
+        schema["nullable"] = True
+    elif kind == "regex" and isinstance(matcher.get("regex"), str):
+        schema["type"] = "string"
+        schema["pattern"] = matcher["regex"]
+    elif kind in _FORMATS:
+        schema["type"] = "string"
+        schema["format"] = _FORMATS[kind]
+    elif kind == "include" and isinstance(matcher.get("value"), str):
+        schema["type"] = "string"
+        schema["pattern"] = re.escape(matcher["value"])
+    elif kind == "equality" and isinstance(value, (str, int, float, bool)):
+        schema["enum"] = [value]
+    if schema.get("type") == "array":
+        if isinstance(matcher.get("min"), int):
+            schema["minItems"] = matcher["min"]
+        if isinstance(matcher.get("max"), int):
+            schema["maxItems"] = matcher["max"]
+
+
+def _schema(value: Any, path: list[str | int], rules: _Rules) -> dict[str, Any]:
+    schema = _base_schema(value)
+    matchers = rules.at(path)
+    for matcher in matchers:
+        _apply_matcher(schema, matcher, value)
+    if isinstance(value, list):
+        items = [_schema(v, [*path, i], rules) for i, v in enumerate(value)]
+        schema["items"] = _merge_all(items) if items else {}
+    elif isinstance(value, dict):
+        if any(m.get("match") in ("values", "eachValue") for m in matchers):
+            # Keys are data (a map), not field names: describe the values only.
+            values = [_schema(v, [*path, k], rules) for k, v in sorted(value.items())]
+            schema["additionalProperties"] = _merge_all(values) if values else {}
+        else:
+            schema["properties"] = {
+                k: _schema(v, [*path, k], rules) for k, v in sorted(value.items())
+            }
+            if value:
+                schema["required"] = sorted(value)
+    return schema
+
+
+def _merge_all(schemas: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, Any] | None = None
+    for schema in schemas:
+        merged = schema if merged is None else _merge(merged, schema)
+    return merged if merged is not None else {}
+
+
+def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    """One schema that both examples satisfy (a generalisation, never a union of shapes)."""
+    if a == b:
+        return a
+    nullable = bool(a.get("nullable") or b.get("nullable"))
+    a_type, b_type = a.get("type"), b.get("type")
+    if a_type is None and set(a) <= {"nullable"}:
+        out = dict(b)
+    elif b_type is None and set(b) <= {"nullable"}:
+        out = dict(a)
+    elif a_type == b_type:
+        out = _merge_same(a, b)
+    elif {a_type, b_type} == {"integer", "number"}:
+        out = {"type": "number"}
+    else:
+        out = {}  # different kinds of value: all a schema can say is "something"
+    if nullable:
+        out["nullable"] = True
+    return out
+
+
+def _merge_same(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": a["type"]}
+    for key in ("pattern", "format"):
+        if key in a and a.get(key) == b.get(key):
+            out[key] = a[key]
+    if "enum" in a and "enum" in b:
+        out["enum"] = sorted({*a["enum"], *b["enum"]}, key=repr)
+    if "minItems" in a and "minItems" in b:
+        out["minItems"] = min(a["minItems"], b["minItems"])
+    if "maxItems" in a and "maxItems" in b:
+        out["maxItems"] = max(a["maxItems"], b["maxItems"])
+    if "items" in a or "items" in b:
+        out["items"] = (
+            _merge(a.get("items", {}), b.get("items", {}))
+            if ("items" in a and "items" in b)
+            else a.get("items", b.get("items"))
+        )
+    if "additionalProperties" in a and "additionalProperties" in b:
+        out["additionalProperties"] = _merge(a["additionalProperties"], b["additionalProperties"])
+    if "properties" in a or "properties" in b:
+        pa, pb = a.get("properties", {}), b.get("properties", {})
+        out["properties"] = {
+            k: _merge(pa[k], pb[k]) if k in pa and k in pb else pa.get(k, pb.get(k))
+            for k in sorted({*pa, *pb})
+        }
+        required = sorted(set(a.get("required", [])) & set(b.get("required", [])))
+        if required:
+            out["required"] = required
+    return out
+
+
+def _media_type(content_type: str | None) -> str:
+    if not content_type:
+        return "application/octet-stream"
+    return content_type.split(";")[0].strip().lower() or "application/octet-stream"
+
+
+def _is_json(media: str) -> bool:
+    return media == "application/json" or media.endswith("+json")
+
+
+def _body_schema(body: Body, media: str, rules: Mapping[str, Any]) -> dict[str, Any]:
+    if body.encoded:
+        return {"type": "string", "format": "binary"}
+    if _is_json(media):
+        return _schema(body.value, [], _Rules(rules.get("body")))
+    return {"type": "string"}
+
+
+# ---------------------------------------------------------------- paths
+
+
+def _segments(path: str) -> list[str]:
+    return path.strip("/").split("/") if path.strip("/") else []
+
+
+def _is_identifier(segment: str) -> bool:
+    return segment.isdigit() or bool(_UUID.match(segment))
+
+
+def _generated_names(request: Any) -> dict[int, str]:
+    """Segments a provider-state generator fills in (``/tasks/${id}``), by position."""
+    generator = request.generators.get("path") if request.generators else None
+    if not isinstance(generator, Mapping) or generator.get("type") != "ProviderState":
+        return {}
+    expression = generator.get("expression")
+    if not isinstance(expression, str):
+        return {}
+    names: dict[int, str] = {}
+    for i, segment in enumerate(_segments(expression)):
+        found = _STATE_EXPR.search(segment)
+        if found:
+            names[i] = re.sub(r"[^A-Za-z0-9_]", "_", found.group(1)) or "id"
+    return names
+
+
+def _regex_varies(request: Any, segments: list[str]) -> set[int]:
+    """Segments a path regex lets vary: swapping in another value still matches."""
+    regexes = [
+        m["regex"]
+        for m in _matchers(request.matching_rules.get("path"))
+        if m.get("match") == "regex" and isinstance(m.get("regex"), str)
+    ]
+    varies: set[int] = set()
+    for pattern in regexes:
+        try:
+            compiled = re.compile(pattern)
+        except re.error:
+            continue
+        for i, segment in enumerate(segments):
+            probe = "0" if not segment.isdigit() else str(int(segment) + 7)
+            trial = [*segments[:i], probe if probe != segment else "1", *segments[i + 1 :]]
+            if compiled.fullmatch("/" + "/".join(trial)):
+                varies.add(i)
+    return varies
+
+
+class _Route:
+    """One interaction's path, with the positions that are parameters."""
+
+    def __init__(self, interaction: Interaction) -> None:
+        request = interaction.request
+        assert request is not None  # only HTTP interactions are routed
+        self.segments = _segments(request.path)
+        self.names = _generated_names(request)
+        self.params = set(self.names) | _regex_varies(request, self.segments)
+        self.params |= {i for i, s in enumerate(self.segments) if _is_identifier(s)}
+        self.params = {i for i in self.params if i < len(self.segments)}
+
+
+def _template_varying(routes: list[_Route]) -> None:
+    """Make a position a parameter where two paths differ only there (to a fixpoint)."""
+    changed = True
+    while changed:
+        changed = False
+        for a in routes:
+            for b in routes:
+                if a is b or len(a.segments) != len(b.segments):
+                    continue
+                diff = [
+                    i
+                    for i, (x, y) in enumerate(zip(a.segments, b.segments, strict=True))
+                    if not (i in a.params and i in b.params) and x != y
+                ]
+                same_shape = all(
+                    (i in a.params) == (i in b.params)
+                    for i in range(len(a.segments))
+                    if i not in diff
+                )
+                if len(diff) == 1 and same_shape:
+                    i = diff[0]
+                    if i not in a.params or i not in b.params:
+                        a.params.add(i)
+                        b.params.add(i)
+                        changed = True
+
+
+def _param_name(route: _Route, i: int, taken: set[str]) -> str:
+    name = route.names.get(i)
+    if name is None:
+        previous = route.segments[i - 1] if i > 0 and i - 1 not in route.params else ""
+        name = "id" if not taken else f"{previous.rstrip('s') or 'param'}_id"
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base}{n}", n + 1
+    return name
+
+
+def _template(
+    route: _Route, names_by_shape: dict[str, dict[int, str]]
+) -> tuple[str, dict[int, str]]:
+    shape = "/".join("{}" if i in route.params else s for i, s in enumerate(route.segments))
+    names = names_by_shape.setdefault(shape, {})
+    for i in sorted(route.params):
+        if i not in names:
+            names[i] = _param_name(route, i, set(names.values()))
+    text = "/" + "/".join(
+        "{" + names[i] + "}" if i in route.params else s for i, s in enumerate(route.segments)
+    )
+    return text, names
+
+
+# ---------------------------------------------------------------- operations
+
+
+def _value_schema(values: list[str], matchers: list[Mapping[str, Any]]) -> dict[str, Any]:
+    if values and all(v.isdigit() for v in values):
+        schema: dict[str, Any] = {"type": "integer"}
+    elif values and all(v in ("true", "false") for v in values):
+        schema = {"type": "boolean"}
+    else:
+        schema = {"type": "string"}
+    for matcher in matchers:
+        if matcher.get("match") == "regex" and isinstance(matcher.get("regex"), str):
+            schema = {"type": "string", "pattern": matcher["regex"]}
+    if _UUID.match(values[0] if values else "") and "pattern" not in schema:
+        schema["format"] = "uuid"
+    return schema
+
+
+def _rule_for(rules: Any, name: str) -> list[Mapping[str, Any]]:
+    if not isinstance(rules, Mapping):
+        return []
+    for key, rule in rules.items():
+        if str(key).lower() == name.lower():
+            return _matchers(rule)
+    return []
+
+
+def _parameters(
+    where: str, seen: list[Mapping[str, list[str]]], rules: list[Any]
+) -> list[dict[str, Any]]:
+    names: dict[str, str] = {}
+    for values in seen:
+        for name in values:
+            names.setdefault(name.lower() if where == "header" else name, name)
+    out = []
+    for key, name in sorted(names.items()):
+        if where == "header" and key in _SKIPPED_HEADERS:
+            continue
+        found = [
+            v
+            for values in seen
+            for n, v in values.items()
+            if n == name or (where == "header" and n.lower() == key)
+        ]
+        matchers = [m for r in rules for m in _rule_for(r, name)]
+        flat = [x for v in found for x in v]
+        schema = _value_schema(flat, matchers)
+        if where == "query" and any(len(v) > 1 for v in found):
+            schema = {"type": "array", "items": schema}
+        required = len(found) == len(seen)
+        out.append({"in": where, "name": name, "required": required, "schema": schema})
+    return out
+
+
+def _security(interactions: list[Interaction], schemes: dict[str, Any]) -> list[dict[str, Any]]:
+    used: list[str] = []
+    anonymous = False
+    for interaction in interactions:
+        assert interaction.request is not None and interaction.response is not None
+        values = interaction.request.header("Authorization")
+        if not values:
+            # A request without credentials that expects 401/403 checks the refusal;
+            # only one that expects to be served makes the credentials optional.
+            anonymous = anonymous or interaction.response.status not in (401, 403)
+            continue
+        scheme = values[0].split(" ", 1)[0].lower()
+        name, definition = _SECURITY.get(scheme, _API_KEY)
+        schemes[name] = definition
+        used.append(name)
+    if not used:
+        return []
+    requirements: list[dict[str, Any]] = [{name: []} for name in sorted(set(used))]
+    if anonymous:
+        requirements.append({})  # served without credentials too
+    return requirements
+
+
+def _content(bodies: list[tuple[Body, str, Mapping[str, Any]]]) -> dict[str, Any]:
+    by_media: dict[str, list[dict[str, Any]]] = {}
+    for body, media, rules in bodies:
+        by_media.setdefault(media, []).append(_body_schema(body, media, rules))
+    return {media: {"schema": _merge_all(schemas)} for media, schemas in sorted(by_media.items())}
+
+
+def _describe(interaction: Interaction) -> str:
+    states = " and ".join(s.name for s in interaction.provider_states)
+    return interaction.description + (f" (given {states})" if states else "")
+
+
+def _request_body(interactions: list[Interaction]) -> dict[str, Any] | None:
+    bodies = []
+    for i in interactions:
+        request = i.request
+        assert request is not None
+        if request.body is not None:
+            bodies.append((request.body, _media_type(request.content_type), request.matching_rules))
+    if not bodies:
+        return None
+    return {"content": _content(bodies), "required": len(bodies) == len(interactions)}
+
+
+def _responses(interactions: list[Interaction]) -> dict[str, Any]:
+    by_status: dict[int, list[Interaction]] = {}
+    for i in interactions:
+        assert i.response is not None
+        by_status.setdefault(i.response.status, []).append(i)
+    out: dict[str, Any] = {}
+    for status, group in sorted(by_status.items()):
+        entry: dict[str, Any] = {"description": "; ".join(sorted({_describe(i) for i in group}))}
+        bodies = [
+            (r.body, _media_type(r.content_type), r.matching_rules)
+            for r in (i.response for i in group)
+            if r is not None and r.body is not None
+        ]
+        if bodies:
+            entry["content"] = _content(bodies)
+        headers = _parameters(
+            "header",
+            [i.response.headers for i in group if i.response is not None],
+            [i.response.matching_rules.get("header") for i in group if i.response is not None],
+        )
+        if headers:
+            entry["headers"] = {
+                h["name"]: {"required": h["required"], "schema": h["schema"]} for h in headers
+            }
+        out[str(status)] = entry
+    return out
+
+
+def _path_parameters(
+    interactions: list[Interaction], routes: list[_Route], names: dict[int, str]
+) -> list[dict[str, Any]]:
+    out = []
+    for i, name in sorted(names.items(), key=lambda kv: kv[1]):
+        values = [r.segments[i] for r in routes]
+        out.append(
+            {"in": "path", "name": name, "required": True, "schema": _value_schema(values, [])}
+        )
+    return out
+
+
+def _operation(
+    interactions: list[Interaction],
+    routes: list[_Route],
+    names: dict[int, str],
+    schemes: dict[str, Any],
+) -> dict[str, Any]:
+    requests = [i.request for i in interactions if i.request is not None]
+    parameters = _path_parameters(interactions, routes, names)
+    parameters += _parameters(
+        "query", [r.query for r in requests], [r.matching_rules.get("query") for r in requests]
+    )
+    parameters += _parameters(
+        "header", [r.headers for r in requests], [r.matching_rules.get("header") for r in requests]
+    )
+    operation: dict[str, Any] = {
+        "responses": _responses(interactions),
+        "x-seam-interactions": sorted({_describe(i) for i in interactions}),
+    }
+    if parameters:
+        operation["parameters"] = parameters
+    body = _request_body(interactions)
+    if body is not None:
+        operation["requestBody"] = body
+    security = _security(interactions, schemes)
+    if security:
+        operation["security"] = security
+    return operation
+
+
+def _messages(interactions: list[Interaction]) -> list[dict[str, Any]]:
+    out = []
+    for i in interactions:
+        entry: dict[str, Any] = {"description": _describe(i)}
+        if i.message is not None:
+            media = _media_type(i.message.content_type)
+            entry["contentType"] = media
+            entry["schema"] = _body_schema(
+                i.message, media, {"body": i.message_matching_rules.get("body", {})}
+            )
+        out.append(entry)
+    return sorted(out, key=lambda e: str(e["description"]))
+
+
+def infer_openapi(pact: Pact) -> dict[str, Any]:
+    """An OpenAPI 3.0 document of the paths, parameters, bodies and statuses a pact uses.
+
+    Args:
+        pact: A normalised pact (:func:`seam.pactfile.read_pact`).
+
+    Returns:
+        The document, deterministic for a given pact; it passes openapi-spec-validator.
+    """
+    http = sorted(
+        (i for i in pact.interactions if i.kind == "http"),
+        key=lambda i: (
+            i.description,
+            repr([(s.name, sorted(s.params.items())) for s in i.provider_states]),
+        ),
+    )
+    routes = [_Route(i) for i in http]
+    _template_varying(routes)
+    names_by_shape: dict[str, dict[int, str]] = {}
+    grouped: dict[tuple[str, str], list[tuple[Interaction, _Route]]] = {}
+    templates: dict[str, dict[int, str]] = {}
+    for interaction, route in zip(http, routes, strict=True):
+        text, names = _template(route, names_by_shape)
+        templates[text] = names
+        assert interaction.request is not None
+        grouped.setdefault((text, interaction.request.method.lower()), []).append(
+            (interaction, route)
+        )
+    schemes: dict[str, Any] = {}
+    paths: dict[str, dict[str, Any]] = {}
+    for (text, method), members in sorted(grouped.items()):
+        paths.setdefault(text, {})[method] = _operation(
+            [m[0] for m in members], [m[1] for m in members], templates[text], schemes
+        )
+    doc: dict[str, Any] = {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": f"{pact.provider} as used by {pact.consumer}",
+            "version": f"pact-{pact.specification}",
+            "description": (
+                f"What {pact.consumer} uses of {pact.provider}, inferred by Seam from "
+                f"{pact.consumer}'s pact. Generated: do not edit; run the consumer's tests."
+            ),
+        },
+        "paths": paths,
+    }
+    if schemes:
+        doc["components"] = {"securitySchemes": schemes}
+    messages = _messages([i for i in pact.interactions if i.kind == "message"])
+    if messages:
+        doc["x-seam-messages"] = messages
+    return doc

@@ -1,0 +1,95 @@
+"""The ``pact`` fixture's object: pact-python's own ``Pact``, watched a little.
+
+pact-python is imported here, inside functions, so that a pytest run that never asks
+for the fixture never loads pact_ffi.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["ExerciseError", "new_pact", "pact_document", "unexercised"]
+
+
+class ExerciseError(AssertionError):
+    """A test declared interactions and never exercised them."""
+
+
+@functools.cache
+def _seam_pact_class() -> type[Any]:
+    from pact import Pact
+
+    class SeamPact(Pact):
+        """A ``pact.Pact`` that remembers whether it was served and verified."""
+
+        def __init__(self, consumer: str, provider: str) -> None:
+            super().__init__(consumer, provider)
+            self.seam_served = False
+            self.seam_verified = False
+
+        def serve(self, *args: Any, **kwargs: Any) -> Any:
+            # pact_ffi's mock server panics (a Rust unwrap) on a pact that also holds
+            # message interactions; say so before it does.
+            if any(True for _ in self.interactions("Async")):
+                raise ExerciseError(
+                    "seam: this Pact has message interactions, which pact_ffi's mock server "
+                    "cannot serve; declare messages in their own test and check them with "
+                    "pact.verify(handler, 'Async')"
+                )
+            self.seam_served = True
+            return super().serve(*args, **kwargs)
+
+        def verify(self, *args: Any, **kwargs: Any) -> Any:
+            self.seam_verified = True
+            return super().verify(*args, **kwargs)
+
+    return SeamPact
+
+
+def new_pact(consumer: str, provider: str, specification: str) -> Any:
+    """A fresh pact-python ``Pact`` for one test."""
+    pact = _seam_pact_class()(consumer, provider)
+    pact.with_specification(specification)
+    return pact
+
+
+def pact_document(pact: Any) -> dict[str, Any] | None:
+    """The pact as pact_ffi would write it, or ``None`` when nothing was declared.
+
+    pact_ffi has no call that returns a pact as JSON, so it writes one to a private
+    temporary folder: nobody else writes there, so its file lock never contends.
+    """
+    if not any(True for _ in pact.interactions("All")):
+        return None
+    with tempfile.TemporaryDirectory(prefix="seam-pact-") as folder:
+        pact.write_file(folder, overwrite=True)
+        files = sorted(Path(folder).glob("*.json"))
+        if not files:  # pragma: no cover - pact_ffi always writes one file
+            return None
+        doc: dict[str, Any] = json.loads(files[0].read_text(encoding="utf-8"))
+        return doc
+
+
+def unexercised(pact: Any, doc: dict[str, Any]) -> str | None:
+    """Why the test's declared interactions were never exercised, or ``None``."""
+    interactions = doc.get("interactions", []) + doc.get("messages", [])
+    http = [i for i in interactions if "request" in i]
+    messages = [i for i in interactions if "request" not in i]
+    problems = []
+    if http and not pact.seam_served:
+        names = ", ".join(repr(i.get("description")) for i in http)
+        problems.append(
+            f"declared {len(http)} HTTP interaction(s) but never started the mock server "
+            f"(with pact.serve() as server: ...): {names}"
+        )
+    if messages and not pact.seam_verified:
+        names = ", ".join(repr(i.get("description")) for i in messages)
+        problems.append(
+            f"declared {len(messages)} message interaction(s) but never checked them "
+            f"(pact.verify(handler, 'Async')): {names}"
+        )
+    return "seam: " + "; ".join(problems) if problems else None
