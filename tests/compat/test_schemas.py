@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import jsonschema_rs
 import pytest
 
 from seam.compat._schemas import Mode, SchemaCompiler, split_pointer
@@ -175,3 +176,50 @@ def test_dangling_ref_is_an_openapi_error(tasks_api: dict[str, Any], codes: Code
     content["application/json"]["schema"] = {"$ref": "#/components/schemas/Missing"}
     with pytest.raises(RefError, match="points at nothing"):
         codes(interaction(headers=AUTH, response_body={"id": 1}), tasks_api)
+
+
+def test_refs_outside_components_resolve(tasks_api: dict[str, Any], codes: Codes) -> None:
+    """A `$ref` into another operation (not components) is followed like any other."""
+    get = tasks_api["paths"]["/tasks/{id}"]["get"]
+    put = tasks_api["paths"]["/tasks/{id}"]["put"]
+    put["responses"]["200"] = {
+        "description": "the stored task",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "$ref": "#/paths/~1tasks~1{id}/get/responses/200/content/"
+                    "application~1json/schema"
+                }
+            }
+        },
+    }
+    assert get["responses"]["200"]["content"]["application/json"]["schema"]
+    body = {"Content-Type": "application/json"}
+    good = interaction("PUT", headers=body, body={"id": 1, "title": "t"}, response_body={"id": 1})
+    bad = interaction("PUT", headers=body, body={"id": 1, "title": "t"}, response_body={"x": 1})
+    assert "response.body.incompatible" not in codes(good, tasks_api)
+    assert "response.body.incompatible" in codes(bad, tasks_api)
+
+
+def test_shared_and_embedded_validators_agree() -> None:
+    """A component schema gives the same verdicts through the shared registry and embedded."""
+    doc = {
+        "components": {
+            "schemas": {
+                "Task": {
+                    "type": "object",
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "next": {"$ref": "#/components/schemas/Task"},
+                    },
+                }
+            }
+        }
+    }
+    compiler = SchemaCompiler(doc, "3.0")
+    shared = compiler.validator("#/a", {"$ref": "#/components/schemas/Task"}, Mode.RESPONSE)
+    embedded = jsonschema_rs.Draft201909Validator(
+        compiler.prepared({"$ref": "#/components/schemas/Task"}, Mode.RESPONSE)
+    )
+    for value in ({"id": 1}, {"id": "x"}, {"next": {"id": 2, "z": 1}}, {"next": {"next": {}}}):
+        assert shared.is_valid(value) == embedded.is_valid(value)

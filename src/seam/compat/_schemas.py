@@ -19,11 +19,11 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 import jsonschema_rs
 
-from seam.errors import RefError
+from seam.errors import OpenAPIError, RefError
 
 Json = Any
 
@@ -53,6 +53,7 @@ _ONE = (
 _MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "dependentSchemas", "$defs")
 
+_URN = "urn:seam:schemas:"
 _INT32 = (-(2**31), 2**31 - 1)
 _INT64 = (-(2**63), 2**63 - 1)
 _BASE64 = re.compile(r"^[A-Za-z0-9+/]*={0,2}$")
@@ -227,6 +228,10 @@ class _Dialect:
     # -- one node ---------------------------------------------------------------------------
 
     def _node(self, node: dict[str, Json]) -> None:
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            # A pointer may hold `{id}` or spaces; as a URI fragment they must be escaped.
+            node["$ref"] = "#" + quote(unquote(ref[1:]), safe="/~!$&'()*+,;=:@-._")
         if self.legacy:
             self._legacy(node)
         # `nullable` is a 3.0 keyword, but 3.1 documents carry it over often enough that
@@ -366,6 +371,10 @@ class SchemaCompiler:
         self._cache: dict[tuple[str, Mode], Any] = {}
         self._targets: dict[tuple[str, Mode], tuple[Json, list[str]]] = {}
         self._by_text: dict[tuple[str, Mode], Any] = {}
+        self._registries: dict[Mode, Any] = {}
+        # Where reusable schemas live: compiled once per mode into a shared registry.
+        self._section = ["definitions"] if version == "2.0" else ["components", "schemas"]
+        self._prefix = "#/" + "/".join(self._section) + "/"
         self._cls = (
             jsonschema_rs.Draft202012Validator
             if version.startswith("3.1")
@@ -400,6 +409,58 @@ class SchemaCompiler:
             placed.add(tokens)
         return root
 
+    def _registry(self, mode: Mode) -> Any:
+        """A registry holding every reusable schema of the document, rewritten for ``mode``.
+
+        Validators refer into it instead of carrying their own copies, so a schema graph
+        shared by many operations (Stripe's, GitHub's) is prepared once, not per operation.
+        """
+        found = self._registries.get(mode)
+        if found is None:
+            dialect = _Dialect(self.version, mode, self.doc)
+            table: Json = self.doc
+            for token in self._section:
+                table = table.get(token) if isinstance(table, dict) else None
+            shadow: dict[str, Json] = {}
+            for name in table if isinstance(table, dict) else {}:
+                pointer = self._prefix + str(name).replace("~", "~0").replace("/", "~1")
+                try:
+                    target = self._target(dialect, pointer)[0]
+                except RefError:
+                    continue  # broken but perhaps unused: reported if a check reaches it
+                _set_at(shadow, [*self._section, str(name)], target)
+            found = jsonschema_rs.Registry([(_URN + mode.value, shadow)])
+            self._registries[mode] = found
+        return found
+
+    def _shared(self, schema: Json, mode: Mode) -> Json | None:
+        """``schema`` rewritten with its refs pointing into the registry; None if it can't be."""
+        dialect = _Dialect(self.version, mode, self.doc)
+        root = dialect.rewrite(copy.deepcopy(schema))
+        if not isinstance(root, dict):
+            return None
+        refs = _refs_in(root)
+        if not refs or any(not r.startswith(self._prefix) for r in refs):
+            return None
+        # Refs reached from the registry's schemas resolve inside it; check they stay there.
+        pending, reached = list(refs), set()
+        while pending:
+            ref = pending.pop()
+            if ref in reached:
+                continue
+            if not ref.startswith(self._prefix):
+                return None
+            reached.add(ref)
+            pending.extend(self._target(dialect, ref)[1])
+
+        def redirect(node: dict[str, Json]) -> None:
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                node["$ref"] = _URN + mode.value + ref
+
+        _walk(root, redirect)
+        return root
+
     def _target(self, dialect: _Dialect, ref: str) -> tuple[Json, list[str]]:
         key = (ref, dialect.mode)
         found = self._targets.get(key)
@@ -419,15 +480,24 @@ class SchemaCompiler:
         text = json.dumps(schema, sort_keys=True, default=str)
         found = self._by_text.get((text, mode))
         if found is None:
-            prepared = self.prepared(schema, mode)
+            shared = self._shared(schema, mode)
             try:
-                found = self._cls(
-                    prepared if isinstance(prepared, dict | bool) else {},
-                    validate_formats=True,
-                    formats=FORMATS,
-                )
+                if shared is not None:
+                    found = self._cls(
+                        shared,
+                        registry=self._registry(mode),
+                        validate_formats=True,
+                        formats=FORMATS,
+                    )
+                else:
+                    prepared = self.prepared(schema, mode)
+                    found = self._cls(
+                        prepared if isinstance(prepared, dict | bool) else {},
+                        validate_formats=True,
+                        formats=FORMATS,
+                    )
             except (ValueError, jsonschema_rs.ReferencingError) as exc:
-                raise RefError(f"schema at {key} cannot be compiled: {exc}") from None
+                raise OpenAPIError(f"the schema at {key} is not valid JSON Schema: {exc}") from None
             self._by_text[(text, mode)] = found
         self._cache[(key, mode)] = found
         return found
