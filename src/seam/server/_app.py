@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.routing import Route
+from starlette.routing import request_response
 
 from seam.errors import UsageError
 from seam.server._errors import ServiceError
@@ -233,7 +233,9 @@ def create_app(
         yield
         storage.close()
 
-    methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-    app = Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)], lifespan=lifespan)
+    app = Starlette(lifespan=lifespan)
+    # Every request goes to our own router (Starlette's path regexes stop at a newline, and
+    # they see the decoded path, where %2F is already a '/').
+    app.router.default = request_response(endpoint)
     app.state.service = service
     return app
