@@ -8,6 +8,7 @@ bare ``RuntimeError`` is swallowed and the verifier's own JSON results are retur
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from collections.abc import Iterator, Mapping
@@ -128,6 +129,29 @@ def _quiet_stdout() -> Iterator[None]:
         os.close(saved)
 
 
+class _Collect(logging.Handler):
+    """Keeps the verifier's warnings and errors (pact-python forwards them to ``logging``)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname}: {record.getMessage()}")
+
+
+@contextmanager
+def _capture_logs() -> Iterator[_Collect]:
+    """Collect ``pact.ffi`` warnings instead of letting logging's last resort print them."""
+    handler = _Collect()
+    target = logging.getLogger("pact.ffi")
+    target.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        target.removeHandler(handler)
+
+
 @contextmanager
 def _environment(env: Mapping[str, str]) -> Iterator[None]:
     # Handlers read their settings (DATABASE_URL, ...) from the environment when they run;
@@ -222,6 +246,7 @@ def run_shard(shard: Shard, states: ProviderStates | None = None) -> ShardResult
             verifier.state_handler(shard.state_url, teardown=True, body=True)
         # pact-python raises a bare RuntimeError for any failure; the details are in
         # the verifier's JSON results and output, read below.
+        logs = stack.enter_context(_capture_logs())
         with suppress(RuntimeError), _quiet_stdout():
             verifier.verify()
         errors = [asdict(call) for call in server.errors] if server else []
@@ -230,5 +255,5 @@ def run_shard(shard: Shard, states: ProviderStates | None = None) -> ShardResult
             results=verifier.results,
             output=str(verifier.output(strip_ansi=True)),
             state_errors=errors,
-            logs=str(verifier.logs),
+            logs="\n".join(logs.lines),
         )

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from seam.errors import BrokerUnreachable, InputError, SeamError, UsageError
+from seam.errors import BrokerError, BrokerUnreachable, InputError, SeamError, UsageError
 from seam.model import Case, CaseStatus, Finding, Report, Severity
 from seam.pactfile import Interaction, Pact, load_pacts, write_pact
 from seam.verify._conformance import run_conformance
@@ -260,14 +260,28 @@ def _skipped_cases(skipped: Sequence[tuple[Pact, Interaction]], provider: str) -
     return cases
 
 
+_BROKER_REFUSED = re.compile(r"Request to pact broker path '([^']*)' failed: (4\d\d [^.]*)")
+
+
 def _orphan_errors(result: ShardResult) -> list[Finding]:
-    """Errors the verifier reported outside any interaction (a pact it could not load)."""
+    """Errors the verifier reported outside any interaction (a pact it could not load).
+
+    Raises:
+        BrokerError: the broker refused the request for pacts (401/403/404...).
+    """
     if result.results.get("interactionResults"):
         return []
     out = []
     for error in result.results.get("errors") or []:
         mismatch = error.get("mismatch") or {}
         message = str(mismatch.get("message") or error.get("interaction") or "verification failed")
+        refused = _BROKER_REFUSED.search(message)
+        if refused:
+            what = refused.group(1) or "the request for pacts"
+            raise BrokerError(
+                f"the broker refused {what} with {refused.group(2)}; "
+                "check --broker-token / --broker-username"
+            )
         out.append(Finding(rule="verification-error", severity=Severity.ERROR, message=message))
     return out
 
@@ -277,7 +291,7 @@ def _publish_failures(results: Sequence[ShardResult]) -> list[Finding]:
     out = []
     for result in results:
         for line in (result.logs + "\n" + result.output).splitlines():
-            if "Publishing of verification results failed" in line or "Failed to publish" in line:
+            if "Publishing of verification results failed" in line:
                 out.append(
                     Finding(rule="publish-failed", severity=Severity.ERROR, message=line.strip())
                 )

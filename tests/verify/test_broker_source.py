@@ -1,0 +1,76 @@
+"""Pacts from a broker: the embedded broker (`contracts broker serve`) as a real process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from seam.errors import BrokerError
+from seam.model import CaseStatus
+from seam.verify import BrokerSource, PublishOptions
+from seam.verify._provider import ProviderProcess, free_port
+
+PACTS = Path(__file__).resolve().parent / "pacts"
+TOKEN = "broker-token"
+CONTRACTS = str(Path(sys.executable).parent / "contracts")
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[str]:
+    """An embedded broker with the example web pact published as web 1.0.0 on main."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = (
+        f"{CONTRACTS} broker serve --db {tmp_path / 'broker.db'} --port {port} --token {TOKEN}"
+    )
+    with ProviderProcess(command, url, ready_timeout=20):
+        published = subprocess.run(
+            [
+                CONTRACTS,
+                "publish",
+                str(PACTS),
+                "-a",
+                "1.0.0",
+                "--branch",
+                "main",
+                "-b",
+                url,
+                "-k",
+                TOKEN,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert published.returncode == 0, published.stdout + published.stderr
+        yield url
+
+
+def test_broker_pacts_verify_and_results_are_published(tasks: Any, broker: str) -> None:
+    """Pacts selected from the broker are replayed and the results reach the broker."""
+    version = f"p-{uuid.uuid4().hex[:8]}"
+    source = BrokerSource(url=broker, token=TOKEN, selectors=[{"mainBranch": True}])
+    report = tasks.verify(
+        provider="tasks-api", broker=source, publish=PublishOptions(provider_version=version)
+    )
+    assert len(report.cases) == 7
+    assert {c.status for c in report.cases} == {CaseStatus.PASSED}
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    pact = httpx.get(f"{broker}/pacts/provider/tasks-api/consumer/web/latest", headers=headers)
+    latest = pact.json()["_links"]["pb:latest-verification-results"]["href"]
+    result = httpx.get(latest, headers=headers).json()
+    assert (result["providerApplicationVersion"], result["success"]) == (version, True)
+
+
+def test_refused_broker_token_is_a_broker_error(tasks: Any, broker: str) -> None:
+    """A token the broker refuses is a BrokerError (exit 2), not an empty passing run."""
+    source = BrokerSource(url=broker, token="wrong", selectors=[{"mainBranch": True}])
+    with pytest.raises(BrokerError, match="401"):
+        tasks.verify(provider="tasks-api", broker=source)
