@@ -143,6 +143,7 @@ def _add_routes(app: FastAPI) -> None:
         response_model=Task,
         responses=_BAD_BODY,
         summary="Create a task",
+        response_description="The new task, open.",
         operation_id="createTask",
         tags=["tasks"],
     )
@@ -153,6 +154,7 @@ def _add_routes(app: FastAPI) -> None:
         "/tasks",
         response_model=list[Task],
         summary="List tasks",
+        response_description="Every task, oldest first.",
         operation_id="listTasks",
         tags=["tasks"],
     )
@@ -164,6 +166,7 @@ def _add_routes(app: FastAPI) -> None:
         response_model=Task,
         responses=_NOT_FOUND,
         summary="Get a task",
+        response_description="The task.",
         operation_id="getTask",
         tags=["tasks"],
     )
@@ -175,6 +178,7 @@ def _add_routes(app: FastAPI) -> None:
         response_model=Task,
         responses={**_BAD_BODY, **_NOT_FOUND},
         summary="Change a task's status or assignee",
+        response_description="The task as changed.",
         operation_id="updateTask",
         tags=["tasks"],
     )
@@ -189,6 +193,7 @@ def _add_routes(app: FastAPI) -> None:
         responses={**_UNAUTHORIZED, **_NOT_FOUND},
         dependencies=[Depends(_require_token)],
         summary="Delete a task",
+        response_description="Deleted; no body.",
         operation_id="deleteTask",
         tags=["tasks"],
     )
