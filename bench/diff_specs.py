@@ -70,7 +70,8 @@ def run_once(base: Path, revision: Path) -> tuple[float, int, bytes, int]:
     out_file = WORK / "out.json"
     start = time.perf_counter()
     with out_file.open("wb") as out, open(os.devnull, "wb") as err:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        # Run from bench/.work so no contracts/pacts of the example system is picked up.
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=WORK)
         # wait4 before Popen reaps the child: its rusage carries the peak RSS.
         _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start

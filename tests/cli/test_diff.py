@@ -168,3 +168,44 @@ def test_github_annotations_carry_file_and_line(tmp_path: Path) -> None:
         f"::error file={base},line=9,title=api-path-removed-without-deprecation::" in result.output
     )
     assert f"::notice file={revision},line=9,title=endpoint-added::" in result.output
+
+
+def test_ignore_file_drops_a_finding(pair: tuple[Path, Path, Path], tmp_path: Path) -> None:
+    """An --ignore entry for the only error makes the run pass."""
+    ignore = tmp_path / "ignore.txt"
+    ignore.write_text(
+        "# accepted\nresponse-property-became-nullable GET /tasks/{id} clients handle null\n"
+    )
+    result = run(str(pair[0]), str(pair[1]), "--ignore", str(ignore))
+    assert result.exit_code == 0
+    assert "became-nullable" not in result.output
+
+
+def test_trees_use_the_revision_pacts(tmp_path: Path) -> None:
+    """Two contracts/ trees: the revision's pacts/ say which consumer a change breaks."""
+    pact = {
+        "consumer": {"name": "web"},
+        "provider": {"name": "tasks-api"},
+        "interactions": [
+            {
+                "description": "a task",
+                "request": {"method": "GET", "path": "/tasks/1"},
+                "response": {
+                    "status": 200,
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"id": 1, "status": "x"},
+                },
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    for side, status in (("base", SAME), ("revision", WIDER)):
+        (tmp_path / side / "openapi").mkdir(parents=True)
+        (tmp_path / side / "pacts").mkdir()
+        (tmp_path / side / "openapi" / "tasks-api.json").write_text(json.dumps(api(status)))
+        (tmp_path / side / "pacts" / "web-tasks-api.json").write_text(json.dumps(pact))
+    result = run(str(tmp_path / "base"), str(tmp_path / "revision"), "--format", "json")
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.output)["findings"]
+    assert finding["consumers"] == ["web"]
+    assert finding["interaction"] == "a task"

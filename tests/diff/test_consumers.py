@@ -161,3 +161,76 @@ def test_new_required_parameter_breaks_consumers_not_sending_it(
     assert finding.rule == "new-required-request-parameter"
     assert finding.consumers == ("web",)
     assert "does not send the query parameter `fields`" in finding.message
+
+
+def test_pacts_of_another_provider_are_not_used(
+    run_diff: Callable[..., Report], tmp_path: Path
+) -> None:
+    """A pact for another provider neither names consumers nor downgrades findings."""
+    doc = {
+        "consumer": {"name": "web"},
+        "provider": {"name": "billing-api"},
+        "interactions": [
+            {
+                "description": "an invoice",
+                "request": {"method": "GET", "path": "/tasks/1"},
+                "response": {"status": 200},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    path = tmp_path / "web-billing-api.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (finding,) = [
+        f
+        for f in run_diff(*renamed(), pacts=[read_pact(path)]).findings
+        if f.rule == "response-property-renamed"
+    ]
+    assert finding.severity is Severity.ERROR
+    assert finding.consumers == ()
+
+
+def test_request_field_sent_by_a_consumer(run_diff: Callable[..., Report], tmp_path: Path) -> None:
+    """A request property removed while a consumer still sends it names that consumer."""
+
+    def api(props: dict[str, Any]) -> dict[str, Any]:
+        body = {"type": "object", "properties": props}
+        return {
+            "openapi": "3.0.3",
+            "info": {"title": "tasks-api", "version": "1"},
+            "paths": {
+                "/tasks": {
+                    "post": {
+                        "requestBody": {"content": {"application/json": {"schema": body}}},
+                        "responses": {"201": {"description": "made"}},
+                    }
+                }
+            },
+        }
+
+    doc = {
+        "consumer": {"name": "web"},
+        "provider": {"name": "tasks-api"},
+        "interactions": [
+            {
+                "description": "create a task",
+                "request": {
+                    "method": "POST",
+                    "path": "/tasks",
+                    "headers": {"Content-Type": "application/json"},
+                    "body": {"title": "x", "colour": "red"},
+                },
+                "response": {"status": 201},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    path = tmp_path / "web-tasks-api.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    string = {"type": "string"}
+    report = run_diff(
+        api({"title": string, "colour": string}), api({"title": string}), pacts=[read_pact(path)]
+    )
+    (finding,) = [f for f in report.findings if f.rule == "request-property-removed"]
+    assert finding.severity is Severity.ERROR
+    assert "breaks web: 'create a task' sends `colour`" in finding.message

@@ -204,7 +204,11 @@ def _diff_files(
 
 
 def _pacts_for(doc: Document, path: Path, pacts: Sequence[Pact]) -> Sequence[Pact]:
-    """The pacts about this document's provider (all of them when none names it)."""
+    """The pacts whose provider is this document's (by file stem or ``info.title``).
+
+    Pacts of other providers say nothing about this document: judging its changes
+    against them would call every change unused.
+    """
     names = {path.stem}
     title = (
         doc.data.get("info", {}).get("title") if isinstance(doc.data.get("info"), dict) else None
@@ -212,7 +216,7 @@ def _pacts_for(doc: Document, path: Path, pacts: Sequence[Pact]) -> Sequence[Pac
     if isinstance(title, str):
         names.add(title)
     mine = [p for p in pacts if p.provider in names or f"{p.consumer}-{p.provider}" == path.stem]
-    return mine or pacts
+    return mine
 
 
 def _contract_files(root: Path) -> dict[str, Path]:

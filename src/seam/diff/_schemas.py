@@ -706,6 +706,8 @@ def property_requiredness_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hi
             continue
         schema = props.get(name)
         schema = schema if isinstance(schema, Mapping) else {}
+        if _flag(schema, "readOnly" if ctx.direction == "request" else "writeOnly"):
+            continue  # never sent in this direction: whether it is required does not matter
         if name in after:
             if ctx.direction == "request":
                 rule = (
