@@ -54,7 +54,8 @@ def judge_with_consumers(changes: Sequence[Change], pacts: Sequence[Pact]) -> li
                 path=op.path,
                 method=op.method,
                 severity=Severity.ERROR,
-                message=f"{f.message} — breaks {consumer}: '{interaction.description}' {what}",
+                message=f"{f.message} — breaks {consumer}: '{interaction.description}' {what}"
+                + (f" (and {len(names) - 1} more consumer(s))" if len(names) > 1 else ""),
                 consumers=names,
                 interaction=interaction.description,
                 details={

@@ -319,7 +319,7 @@ def _subject(location: str) -> str:
         elif t in ("oneOf", "anyOf", "allOf", "prefixItems") and i + 1 < len(tokens):
             out.append(f"{t}[{tokens[i + 1]}]")
             skip = True
-        else:
+        elif t != "schema":  # `parameters/limit/schema`: the parameter is the subject
             out.append(t)
     text = ".".join(out).replace(".[]", "[]")
     return text
