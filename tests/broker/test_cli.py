@@ -1,0 +1,151 @@
+"""The broker client commands end to end: options, environment variables, output, exit codes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from seam.broker import BrokerClient, publish_verification
+from seam.cli import main
+
+COMMANDS = [
+    "publish",
+    "can-i-deploy",
+    "create-environment",
+    "record-deployment",
+    "record-release",
+    "record-undeployment",
+    "describe-version",
+]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help(command: str) -> None:
+    """Each broker command documents the official CLI's broker options."""
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert "--broker-base-url" in out and "--broker-token" in out
+
+
+def test_publish_then_describe_with_env_url(
+    served_broker: str, write_pact: Callable[..., Path], unique: Callable[[str], str]
+) -> None:
+    """publish and describe-version read the broker URL from PACT_BROKER_BASE_URL."""
+    consumer = unique("web")
+    path = write_pact(consumer, unique("api"))
+    env = {"PACT_BROKER_BASE_URL": served_broker}
+    code, out, err = run("publish", str(path.parent), "-a", "1.0.0", "--branch", "main", env=env)
+    assert code == 0, err
+    assert consumer in out
+    code, out, err = run("describe-version", "-a", consumer, "--format", "json", env=env)
+    assert code == 0, err
+    assert json.loads(out)["branches"] == ["main"]
+
+
+def test_can_i_deploy_exit_codes_follow_verification(
+    served_broker: str, write_pact: Callable[..., Path], unique: Callable[[str], str]
+) -> None:
+    """can-i-deploy exits 1 before the provider verifies and 0 after."""
+    consumer = unique("web")
+    path = write_pact(consumer, unique("api"))
+    assert run("publish", str(path), "-a", "1.0.0", "-b", served_broker)[0] == 0
+    code, out, _ = run("can-i-deploy", "-a", consumer, "-e", "1.0.0", "-b", served_broker)
+    assert (code, "Computer says no" in out) == (1, True)
+    with BrokerClient(served_broker) as client:
+        url = client.get(f"/pacts/provider/{path.stem.split('-', 2)[2]}/consumer/{consumer}/latest")
+        publish_verification(client, url["_links"]["self"]["href"], "2.0.0", success=True)
+    code, out, _ = run("can-i-deploy", "-a", consumer, "-e", "1.0.0", "-b", served_broker)
+    assert (code, "Computer says yes" in out) == (0, True)
+
+
+def test_can_i_deploy_json_report(
+    served_broker: str, write_pact: Callable[..., Path], unique: Callable[[str], str]
+) -> None:
+    """--format json prints Seam's report with the broker's verdict in meta."""
+    consumer = unique("web")
+    run("publish", str(write_pact(consumer, unique("api"))), "-a", "1.0.0", "-b", served_broker)
+    code, out, _ = run(
+        "can-i-deploy", "-a", consumer, "--latest", "--format", "json", "-b", served_broker
+    )
+    report = json.loads(out)
+    assert (code, report["command"], report["meta"]["deployable"]) == (1, "can-i-deploy", None)
+
+
+def test_can_i_deploy_dry_run_exits_zero(
+    served_broker: str, write_pact: Callable[..., Path], unique: Callable[[str], str]
+) -> None:
+    """--dry-run reports the no but exits 0."""
+    consumer = unique("web")
+    run("publish", str(write_pact(consumer, unique("api"))), "-a", "1.0.0", "-b", served_broker)
+    code, out, _ = run(
+        "can-i-deploy", "-a", consumer, "-e", "1.0.0", "--dry-run", "-b", served_broker
+    )
+    assert (code, "Computer says no" in out) == (0, True)
+
+
+def test_environment_and_deployment_commands(
+    served_broker: str, write_pact: Callable[..., Path], unique: Callable[[str], str]
+) -> None:
+    """create-environment, record-deployment and record-undeployment succeed in sequence."""
+    consumer, env = unique("web"), unique("test")
+    run("publish", str(write_pact(consumer, unique("api"))), "-a", "1.0.0", "-b", served_broker)
+    base = ("-b", served_broker)
+    assert run("create-environment", "--name", env, *base)[0] == 0
+    code, out, _ = run(
+        "record-deployment", "-a", consumer, "-e", "1.0.0", "--environment", env, *base
+    )
+    assert (code, f"deployed to {env}" in out) == (0, True)
+    code, out, _ = run("record-undeployment", "-a", consumer, "--environment", env, *base)
+    assert (code, "undeployed" in out) == (0, True)
+
+
+def test_unreachable_broker_exits_3() -> None:
+    """A broker that cannot be reached exits 3 with one line on stderr."""
+    code, _, err = run("describe-version", "-a", "x", "-b", "http://no-such-host.invalid")
+    assert code == 3
+    assert err.count("\n") == 1 and "cannot reach" in err
+
+
+def test_wrong_token_exits_2(secured_broker: tuple[str, str, str]) -> None:
+    """A wrong token exits 2 and says what to do."""
+    url, _, _ = secured_broker
+    code, _, err = run("describe-version", "-a", "x", "-b", url, "-k", "nope")
+    assert code == 2
+    assert "PACT_BROKER_TOKEN" in err and "Traceback" not in err
+
+
+def test_missing_broker_url_exits_2() -> None:
+    """No broker URL at all exits 2 and names the option."""
+    code, _, err = run("describe-version", "-a", "x", env={"PACT_BROKER_BASE_URL": ""})
+    assert code == 2
+    assert "--broker-base-url" in err
+
+
+def test_unknown_environment_exits_2(
+    served_broker: str, write_pact: Callable[..., Path], unique: Callable[[str], str]
+) -> None:
+    """Recording a deployment to an environment that does not exist exits 2."""
+    consumer = unique("web")
+    run("publish", str(write_pact(consumer, unique("api"))), "-a", "1.0.0", "-b", served_broker)
+    code, _, err = run(
+        "record-deployment",
+        "-a",
+        consumer,
+        "-e",
+        "1.0.0",
+        "--environment",
+        "nope",
+        "-b",
+        served_broker,
+    )
+    assert code == 2
+    assert "create-environment" in err

@@ -1,0 +1,136 @@
+"""BrokerClient: URLs, auth and the error map, against the embedded broker."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from seam.broker import BrokerClient, collect_pact_files, publish
+from seam.errors import BrokerError, BrokerUnreachable, UsageError
+
+
+def test_missing_url_is_a_usage_error() -> None:
+    """No URL at all says which option and environment variable to set."""
+    with pytest.raises(UsageError, match="PACT_BROKER_BASE_URL"):
+        BrokerClient(None)
+
+
+@pytest.mark.parametrize("url", ["ftp://host", "localhost:9292", "http://"], ids=str)
+def test_url_without_http_scheme_is_a_usage_error(url: str) -> None:
+    """A URL that is not http(s) with a host is refused before any request."""
+    with pytest.raises(UsageError, match="http"):
+        BrokerClient(url)
+
+
+def test_token_and_basic_auth_together_are_refused() -> None:
+    """Giving a token and a username is ambiguous and refused."""
+    with pytest.raises(UsageError, match="not both"):
+        BrokerClient("http://127.0.0.1:1", token="t", username="u", password="p")
+
+
+def test_connection_refused_is_unreachable() -> None:
+    """A port nothing listens on raises BrokerUnreachable saying the connection was refused."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with (
+        BrokerClient(f"http://127.0.0.1:{port}") as client,
+        pytest.raises(BrokerUnreachable, match="connection refused"),
+    ):
+        client.index()
+
+
+def test_unknown_host_is_unreachable() -> None:
+    """A host that does not resolve raises BrokerUnreachable."""
+    with (
+        BrokerClient("http://no-such-host.invalid") as client,
+        pytest.raises(BrokerUnreachable, match="cannot reach"),
+    ):
+        client.index()
+
+
+def test_index_over_a_socket(served_broker: str) -> None:
+    """The index of the served broker offers the publish relation."""
+    with BrokerClient(served_broker) as client:
+        assert client.has_relation("pb:publish-contracts")
+
+
+def test_wrong_token_is_a_broker_error(secured_broker: tuple[str, str, str]) -> None:
+    """A wrong token gets a BrokerError that says to set PACT_BROKER_TOKEN."""
+    url, _, _ = secured_broker
+    with (
+        BrokerClient(url, token="not-the-token") as client,
+        pytest.raises(BrokerError, match=r"401.*PACT_BROKER_TOKEN"),
+    ):
+        client.index()
+
+
+def test_read_token_reads(secured_broker: tuple[str, str, str]) -> None:
+    """The read token can read the index."""
+    url, read, _ = secured_broker
+    with BrokerClient(url, token=read) as client:
+        assert client.has_relation("pb:pacticipants")
+
+
+def test_read_token_cannot_publish(
+    secured_broker: tuple[str, str, str],
+    write_pact: Callable[..., Path],
+    unique: Callable[[str], str],
+) -> None:
+    """Publishing with the read token is refused with a hint to use the write token."""
+    url, read, _ = secured_broker
+    pacts = collect_pact_files([write_pact(unique("web"), unique("api"))])
+    with (
+        BrokerClient(url, token=read) as client,
+        pytest.raises(BrokerError, match="write token"),
+    ):
+        publish(client, pacts, "1.0.0")
+
+
+def test_write_token_publishes(
+    secured_broker: tuple[str, str, str],
+    write_pact: Callable[..., Path],
+    unique: Callable[[str], str],
+) -> None:
+    """Publishing with the write token is accepted."""
+    url, _, write = secured_broker
+    pacts = collect_pact_files([write_pact(unique("web"), unique("api"))])
+    with BrokerClient(url, token=write) as client:
+        result = publish(client, pacts, "1.0.0")
+    assert len(result.pacts) == 1
+
+
+class _HTMLHandler(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b"<html><body>not a broker</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def html_server() -> Iterator[str]:
+    """A real HTTP server that is not a Pact Broker (it answers HTML)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HTMLHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def test_non_json_answer_is_a_broker_error(html_server: str) -> None:
+    """A server answering HTML is reported as probably not the broker's base URL."""
+    with BrokerClient(html_server) as client, pytest.raises(BrokerError, match="not JSON"):
+        client.index()
