@@ -209,3 +209,35 @@ def test_trees_use_the_revision_pacts(tmp_path: Path) -> None:
     (finding,) = json.loads(result.output)["findings"]
     assert finding["consumers"] == ["web"]
     assert finding["interaction"] == "a task"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n"
+                for p, c in zip("abcdefg", "bcdefgh", strict=True)
+            ),
+            "alias bomb",
+            id="yaml-alias-bomb",
+        ),
+        pytest.param(
+            '{"openapi": "3.0.3", "paths": {"/a": {"$ref": "#/b"}}, "b": {"$ref": "#/b"}}',
+            "cyclic",
+            id="cyclic-ref",
+        ),
+        pytest.param('{"info": {}}', "not an OpenAPI document", id="not-openapi"),
+    ],
+)
+def test_bad_documents_exit_2_with_one_line(
+    pair: tuple[Path, Path, Path], tmp_path: Path, text: str, expected: str
+) -> None:
+    """Alias bombs, cyclic $refs and non-OpenAPI files exit 2 with one line saying so."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text)
+    result = run(str(pair[0]), str(bad))
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1
+    assert expected in result.output

@@ -107,3 +107,21 @@ def test_same_input_same_report(write: Callable[..., Path], a: Any, b: Any) -> N
     """Two runs over the same files give the same report, byte for byte."""
     base, revision = write(document(a, b)), write(document(b, a))
     assert render(diff(base, revision), "json") == render(diff(base, revision), "json")
+
+
+@FAST
+@given(st.dictionaries(names, schemas, min_size=1, max_size=4), st.data())
+def test_a_renamed_property_is_one_finding(
+    run_diff: Callable[..., Report], props: dict[str, Any], data: Any
+) -> None:
+    """Renaming one response property, whatever its schema, is one `response-property-renamed`."""
+    old = data.draw(st.sampled_from(sorted(props)))
+    obj = {"type": "object", "properties": props}
+    renamed = {
+        "type": "object",
+        "properties": {("renamed" if k == old else k): v for k, v in props.items()},
+    }
+    report = run_diff(document({"type": "string"}, obj), document({"type": "string"}, renamed))
+    assert [(f.rule, f.details["property"], f.details["renamed_to"]) for f in report.findings] == [
+        ("response-property-renamed", old, "renamed")
+    ]
