@@ -128,17 +128,13 @@ def schema_rule(*ids: tuple[str, Severity], kinds: tuple[str, ...] = ()) -> Call
     """Register a rule about one schema node: its full ids and the kinds it can yield."""
 
     def register(func: F) -> F:
-        summary = (func.__doc__ or "").strip().splitlines()[0]
+        # Every id the function can yield is registered with the function itself, so the
+        # table (`contracts diff --list-rules`) is the code, one entry per concrete id.
         for rule_id, severity in ids:
-            REGISTRY.add(rule_id, severity=severity, summary=summary, area="schemas")
+            REGISTRY.rule(rule_id, severity=severity, area="schemas")(func)
         for kind in kinds:
             for prefix, level in FAMILIES[kind].items():
-                REGISTRY.add(
-                    f"{prefix}-{kind}",
-                    severity=_LEVEL[level],
-                    summary=f"{prefix.replace('-', ' ')}: {summary}",
-                    area="schemas",
-                )
+                REGISTRY.rule(f"{prefix}-{kind}", severity=_LEVEL[level], area="schemas")(func)
         SCHEMA_RULES.append(func)
         return func
 
