@@ -50,6 +50,8 @@ def score(corpus: Path, details: bool) -> int:
     by_level: Counter[str] = Counter()
     hit_level: Counter[str] = Counter()
     alarm_lines: list[str] = []
+    seam_breaking = unmatched_breaking = 0
+    extra_lines: list[str] = []
     errors: list[str] = []
     for case in cases:
         expected = json.loads((case / "expected.json").read_text())
@@ -74,6 +76,16 @@ def score(corpus: Path, details: bool) -> int:
                     print(
                         f"missed {case.name}: {e['id']} {e['method']} {e['path']}", file=sys.stderr
                     )
+        # Seam's errors and warnings that stand for nothing oasdiff reports at any level.
+        known = {(e["id"], e["method"], _key(e["path"])) for e in expected}
+        for f in report.findings:
+            if f.severity >= Severity.WARNING:
+                seam_breaking += 1
+                if not covered(f) & known:
+                    unmatched_breaking += 1
+                    extra_lines.append(
+                        f"{case.name}: {f.severity.label} {f.rule} {f.method} {f.path}"
+                    )
         if not breaking:
             quiet_cases += 1
             errs = [f for f in report.findings if f.severity is Severity.ERROR]
@@ -91,6 +103,8 @@ def score(corpus: Path, details: bool) -> int:
     print(f"| cases where oasdiff finds nothing breaking | {quiet_cases} |")
     print(f"| of those, cases where Seam reports an error | {alarms} |")
     print(f"| unreadable cases | {len(errors)} |")
+    print(f"| Seam errors+warnings | {seam_breaking} |")
+    print(f"| of those, standing for nothing oasdiff reports (any level) | {unmatched_breaking} |")
     if missed:
         print("\nMissed, by oasdiff id:\n")
         for rule, n in sorted(missed.items(), key=lambda x: (-x[1], x[0])):
@@ -98,6 +112,10 @@ def score(corpus: Path, details: bool) -> int:
     if alarm_lines:
         print("\nSeam errors where oasdiff finds nothing breaking:\n")
         for line in alarm_lines:
+            print(f"- {line}")
+    if extra_lines and details:
+        print("\nSeam errors and warnings oasdiff does not report:\n")
+        for line in extra_lines:
             print(f"- {line}")
     for line in errors:
         print(f"- unreadable: {line}")

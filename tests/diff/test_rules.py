@@ -77,6 +77,7 @@ SCHEMA_PAIRS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "pattern-added": (S, {**S, "pattern": "^a$"}),
     "pattern-changed": ({**S, "pattern": "^a$"}, {**S, "pattern": "^b$"}),
     "pattern-removed": ({**S, "pattern": "^a$"}, S),
+    "pattern-generalized": ({**S, "pattern": "^a$"}, {**S, "pattern": ".*"}),
     "contains-added": ({"type": "array"}, {"type": "array", "contains": S}),
     "contains-removed": ({"type": "array", "contains": S}, {"type": "array"}),
     "if-added": (OBJ, {**OBJ, "if": OBJ}),

@@ -195,23 +195,32 @@ def default_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     yield from _presence(node, "default", "default-value", "default")
 
 
-@schema_rule(kinds=("pattern-added", "pattern-changed", "pattern-removed"))
+# Patterns that match every string: writing one is writing no pattern at all.
+_ANY_PATTERN = frozenset({"", ".*", "^.*$", "^.*", ".*$", "(.*)", "^(.*)$"})
+
+
+@schema_rule(kinds=("pattern-added", "pattern-changed", "pattern-generalized", "pattern-removed"))
 def pattern_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
-    """The pattern was added, changed or removed."""
+    """The pattern was added, changed, made to match anything, or removed."""
     change = _kw(node, "pattern")
     if change is None:
         return
-    # An empty pattern matches everything: it is no pattern at all.
-    b, r = (ABSENT if v == "" else v for v in change)
-    if b != r:
-        yield from _presence(
-            SchemaDiff(
-                node.location, node.base_location, node.base, node.revision, {"pattern": (b, r)}
-            ),
-            "pattern",
-            "pattern",
-            "pattern",
-        )
+    b, r = (ABSENT if v in _ANY_PATTERN else v for v in change)
+    if b == r:
+        return
+    if b is not ABSENT and r is ABSENT and change[1] is not ABSENT:
+        text = f"pattern {_show(b)} became {_show(change[1])}, which matches anything"
+        if family_id("pattern-generalized", ctx):
+            yield _hit("pattern-generalized", node, "pattern", text, base=b, revision=change[1])
+            return
+    yield from _presence(
+        SchemaDiff(
+            node.location, node.base_location, node.base, node.revision, {"pattern": (b, r)}
+        ),
+        "pattern",
+        "pattern",
+        "pattern",
+    )
 
 
 def _subschema(node: SchemaDiff, keyword: str, kind: str) -> Iterator[Hit]:
@@ -428,7 +437,7 @@ def _scalar_to_string_array(node: SchemaDiff, b: Any, r: Any) -> bool:
 def type_changed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     """The type or format changed: widened, narrowed or replaced."""
     change = _kw(node, "type")
-    if change is None:
+    if change is None or _wrapped(node, ctx):
         return
     b, r = change
     kind = _type_kind(b, r)
@@ -492,8 +501,7 @@ def _composition(node: SchemaDiff, ctx: Context, keyword: str, kind: str) -> Ite
     if change is not None:
         b, r = change
         if isinstance(r, list) and not isinstance(b, list):
-            wrapped = keyword == "oneOf" and _was_wrapped(node)
-            if wrapped and family_id("wrapped-in-one-of", ctx):
+            if keyword == "oneOf" and _wrapped(node, ctx):
                 yield _hit("wrapped-in-one-of", node, keyword, "restructured into a oneOf")
                 return
             added = list(enumerate(r))
@@ -503,6 +511,18 @@ def _composition(node: SchemaDiff, ctx: Context, keyword: str, kind: str) -> Ite
         yield _alternative(kind, keyword, "added", node, index, raw)
     for index, raw in removed:
         yield _alternative(kind, keyword, "removed", node, index, raw)
+
+
+def _wrapped(node: SchemaDiff, ctx: Context) -> bool:
+    """This node is reported as wrapped in a oneOf: its other changes are that one change."""
+    change = node.keywords.get("oneOf")
+    return (
+        change is not None
+        and isinstance(change[1], list)
+        and not isinstance(change[0], list)
+        and _was_wrapped(node)
+        and family_id("wrapped-in-one-of", ctx) is not None
+    )
 
 
 def _was_wrapped(node: SchemaDiff) -> bool:
@@ -657,6 +677,8 @@ def property_added(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
 )
 def property_removed(node: SchemaDiff, ctx: Context) -> Iterator[Hit]:
     """A property was removed; readers of a response property lose it."""
+    if _wrapped(node, ctx):
+        return
     required = node.base_required
     for name, schema in sorted(node.removed.items()):
         if ctx.direction == "request":
