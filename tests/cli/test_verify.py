@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
+import signal
 import socket
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -111,3 +115,60 @@ def test_option_errors_exit_2(extra: list[str], message: str) -> None:
     )
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_sigterm_stops_the_started_provider(tmp_path: Path) -> None:
+    """SIGTERM mid-run (a CI cancel) exits 130 promptly and leaves no provider behind."""
+    (tmp_path / "slow_states.py").write_text(
+        "import time\n"
+        "from seam.verify import ProviderStates\n"
+        "states = ProviderStates()\n"
+        "@states.given('no tasks')\n"
+        "def slow():\n"
+        "    time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    app = f"{shlex.quote(sys.executable)} {shlex.quote(str(MUTANT_APP))}"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT / "providers" / "tasks")]),
+    }
+    contracts = str(Path(sys.executable).parent / "contracts")
+    proc = subprocess.Popen(
+        [
+            contracts,
+            "verify",
+            str(PACTS),
+            "--states",
+            "slow_states:states",
+            "-q",
+            "--start",
+            f"{app} none {port} sqlite:///{tmp_path}/t.db",
+            "--base-url",
+            f"http://127.0.0.1:{port}",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not _answers(port):
+            assert time.monotonic() < deadline, "the provider never started"
+            time.sleep(0.05)
+        time.sleep(0.5)  # the verifier is now inside the slow state handler
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=10) == 130
+        assert not _answers(port)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0

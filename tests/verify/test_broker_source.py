@@ -74,3 +74,19 @@ def test_refused_broker_token_is_a_broker_error(tasks: Any, broker: str) -> None
     source = BrokerSource(url=broker, token="wrong", selectors=[{"mainBranch": True}])
     with pytest.raises(BrokerError, match="401"):
         tasks.verify(provider="tasks-api", broker=source)
+
+
+def test_pending_pact_failures_are_reported_but_never_fail(tasks: Any, broker: str) -> None:
+    """A pact the provider never verified is pending: its failures are shown, the run passes."""
+    source = BrokerSource(
+        url=broker,
+        token=TOKEN,
+        selectors=[{"mainBranch": True}],
+        include_pending=True,
+        provider_branch="main",
+    )
+    report = tasks.verify("created-200", provider="tasks-api", broker=source)
+    pending = [c for c in report.cases if c.status is CaseStatus.PENDING]
+    assert [c.name for c in pending] == ["a request to create a task (given no tasks)"]
+    assert pending[0].findings[0].rule == "response-status-mismatch"
+    assert not report.failed()

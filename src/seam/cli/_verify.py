@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,10 @@ import click
 
 from seam.cli._options import broker_options, emit, format_option, output_option
 from seam.errors import UsageError
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _env_pairs(values: tuple[str, ...]) -> dict[str, str]:
@@ -202,24 +207,29 @@ def verify(
             tags=list(tags),
             build_url=build_url,
         )
-    report = run_verify(
-        list(pacts),
-        provider=provider,
-        base_url=base_url,
-        start=start,
-        ready_timeout=ready_timeout,
-        states=states_spec,
-        state_url=state_url,
-        broker=broker,
-        publish=publish_options,
-        env=_env_pairs(env_items),
-        workers=workers,
-        conformance=ConformanceOptions(openapi, max_examples, seed, conformance_headers)
-        if conformance
-        else None,
-        request_timeout=request_timeout,
-        progress=None if quiet else lambda line: click.echo(line, err=True),
-    )
+    # A CI runner cancels with SIGTERM: unwind like Ctrl-C so the started providers stop.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        report = run_verify(
+            list(pacts),
+            provider=provider,
+            base_url=base_url,
+            start=start,
+            ready_timeout=ready_timeout,
+            states=states_spec,
+            state_url=state_url,
+            broker=broker,
+            publish=publish_options,
+            env=_env_pairs(env_items),
+            workers=workers,
+            conformance=ConformanceOptions(openapi, max_examples, seed, conformance_headers)
+            if conformance
+            else None,
+            request_timeout=request_timeout,
+            progress=None if quiet else lambda line: click.echo(line, err=True),
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     emit(report, fmt, output)
     if junit_file is not None:
         emit(report, "junit", junit_file)

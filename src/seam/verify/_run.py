@@ -14,12 +14,14 @@ database (``DATABASE_URL=sqlite:///tasks-{worker}.db``).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
@@ -179,11 +181,37 @@ def _check_broker(broker: BrokerSource) -> None:
         ) from None
 
 
+def _interruptible(func: Callable[[], ShardResult]) -> ShardResult:
+    """Run ``func`` in a thread while this one waits in Python.
+
+    The Rust verifier blocks the calling thread in native code, where Ctrl-C (and the
+    CLI's SIGTERM handler) cannot reach it; waiting here keeps the interrupt prompt, so
+    the providers are stopped at once (the abandoned daemon thread ends with the process).
+    """
+    outcome: list[ShardResult] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(func())
+        except BaseException as exc:  # handed over to the waiting thread below
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="seam-verifier", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.05)
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
 def _run_all(shards: Sequence[Shard], states: ProviderStates | None) -> list[ShardResult]:
     """Run the first shard in this process and the others in worker processes, all at once."""
+    first = functools.partial(_interruptible, functools.partial(run_shard, shards[0], states))
     if len(shards) == 1:
-        return [run_shard(shards[0], states)]
-    return _run_workers(shards[1:], first=lambda: run_shard(shards[0], states))
+        return [first()]
+    return _run_workers(shards[1:], first=first)
 
 
 def _run_workers(
