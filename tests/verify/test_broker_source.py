@@ -14,7 +14,7 @@ import pytest
 
 from seam.errors import BrokerError
 from seam.model import CaseStatus
-from seam.verify import BrokerSource, PublishOptions
+from seam.verify import BrokerSource, ProviderStates, PublishOptions, load_states
 from seam.verify._provider import ProviderProcess, free_port
 
 PACTS = Path(__file__).resolve().parent / "pacts"
@@ -23,14 +23,14 @@ CONTRACTS = str(Path(sys.executable).parent / "contracts")
 
 
 @pytest.fixture
-def broker(tmp_path: Path) -> Iterator[str]:
+def broker_process(tmp_path: Path) -> Iterator[tuple[str, ProviderProcess]]:
     """An embedded broker with the example web pact published as web 1.0.0 on main."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = (
         f"{CONTRACTS} broker serve --db {tmp_path / 'broker.db'} --port {port} --token {TOKEN}"
     )
-    with ProviderProcess(command, url, ready_timeout=20):
+    with ProviderProcess(command, url, ready_timeout=20) as process:
         published = subprocess.run(
             [
                 CONTRACTS,
@@ -50,7 +50,13 @@ def broker(tmp_path: Path) -> Iterator[str]:
             check=False,
         )
         assert published.returncode == 0, published.stdout + published.stderr
-        yield url
+        yield url, process
+
+
+@pytest.fixture
+def broker(broker_process: tuple[str, ProviderProcess]) -> str:
+    """The embedded broker's URL."""
+    return broker_process[0]
 
 
 def test_broker_pacts_verify_and_results_are_published(tasks: Any, broker: str) -> None:
@@ -90,3 +96,29 @@ def test_pending_pact_failures_are_reported_but_never_fail(tasks: Any, broker: s
     assert [c.name for c in pending] == ["a request to create a task (given no tasks)"]
     assert pending[0].findings[0].rule == "response-status-mismatch"
     assert not report.failed()
+
+
+def test_failed_publication_is_an_error(
+    tasks: Any, broker_process: tuple[str, ProviderProcess], tmp_path: Path
+) -> None:
+    """A broker gone before the results are posted fails the run (pact-python only logs it)."""
+    url, process = broker_process
+    states = load_states(tasks.states)
+    stopping = ProviderStates()
+
+    @stopping.given("{name}")
+    def stop_broker_then_seed(name: str, **params: Any) -> dict[str, Any]:
+        process.stop()  # the pacts are fetched already; only the publication is left
+        return states.setup(name, params)
+
+    source = BrokerSource(url=url, token=TOKEN, selectors=[{"mainBranch": True}])
+    report = tasks.verify(
+        provider="tasks-api",
+        broker=source,
+        states=stopping,
+        publish=PublishOptions(provider_version="1.2.3"),
+    )
+    assert {c.status for c in report.cases} == {CaseStatus.PASSED}
+    failures = [f for f in report.findings if f.rule == "publish-failed"]
+    assert failures and "Publishing of verification results failed" in failures[0].message
+    assert report.failed()

@@ -320,8 +320,9 @@ def _publish_failures(results: Sequence[ShardResult]) -> list[Finding]:
     for result in results:
         for line in (result.logs + "\n" + result.output).splitlines():
             if "Publishing of verification results failed" in line:
+                message = line.split(": ", 1)[1] if line.startswith("ERROR: ") else line
                 out.append(
-                    Finding(rule="publish-failed", severity=Severity.ERROR, message=line.strip())
+                    Finding(rule="publish-failed", severity=Severity.ERROR, message=message.strip())
                 )
     return out
 
