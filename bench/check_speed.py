@@ -13,6 +13,8 @@ The comparator is installed (pinned) into bench/.work on first use with
 `npm install --prefix bench/.work @pactflow/openapi-pact-comparator@2.3.1`.
 
     .venv/bin/python bench/check_speed.py [--interactions 200] [--size 1000000]
+    .venv/bin/python bench/check_speed.py --size 0 --interactions 300 \
+        --spec ../shared/corpus/specs/stripe-json-1y/base.json.gz    # all of Stripe, 3 MB
 """
 
 from __future__ import annotations
@@ -252,23 +254,30 @@ def _drop_patterns(node: Any) -> None:
 # -- timing -----------------------------------------------------------------------------------
 
 
-def timed(cmd: list[str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+def timed(cmd: list[str], out: Path) -> tuple[float, subprocess.CompletedProcess[str], str]:
+    """Run ``cmd`` with its standard output in ``out`` (node cuts large outputs to a pipe)."""
     started = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    return time.perf_counter() - started, done
+    with out.open("w", encoding="utf-8") as sink:
+        done = subprocess.run(cmd, stdout=sink, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    return time.perf_counter() - started, done, out.read_text(encoding="utf-8")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--interactions", type=int, default=200)
-    parser.add_argument("--size", type=int, default=1_000_000, help="spec size in bytes")
+    parser.add_argument(
+        "--size", type=int, default=1_000_000, help="spec size in bytes (0: the whole document)"
+    )
+    parser.add_argument(
+        "--spec", type=Path, default=SOURCE, help="a gzipped JSON OpenAPI document to cut from"
+    )
     args = parser.parse_args()
     ensure_comparator()
     WORK.mkdir(parents=True, exist_ok=True)
 
-    source = json.loads(gzip.decompress(SOURCE.read_bytes()))
+    source = json.loads(gzip.decompress(args.spec.read_bytes()))
     _drop_patterns(source)
-    spec = cut_spec(source, args.size)
+    spec = cut_spec(source, args.size) if args.size else source
     spec_file = WORK / "check-spec.json"
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     pact = {
@@ -283,7 +292,7 @@ def main() -> int:
     timer.write_text(NODE_TIMER, encoding="utf-8")
 
     contracts = str(Path(sys.executable).with_name("contracts"))
-    seam_cli, seam_done = timed(
+    seam_cli, seam_done, seam_out = timed(
         [
             contracts,
             "check",
@@ -294,17 +303,17 @@ def main() -> int:
             "json",
             "--fail-on",
             "never",
-        ]
+        ],
+        WORK / "check-seam-out.json",
     )
-    opc_cli, opc_done = timed(
-        ["node", str(OPC_DIR / "dist" / "cli.cjs"), "--oas", str(spec_file), str(pact_file)]
+    opc_cli, _, opc_out = timed(
+        ["node", str(OPC_DIR / "dist" / "cli.cjs"), "--oas", str(spec_file), str(pact_file)],
+        WORK / "check-opc-out.ndjson",
     )
     if seam_done.returncode != 0:
         sys.exit(f"contracts check failed: {seam_done.stderr.strip()}")
-    seam_findings = len(json.loads(seam_done.stdout)["findings"])
-    opc_findings = sum(
-        len(json.loads(line)) for line in opc_done.stdout.splitlines() if line.strip()
-    )
+    seam_findings = len(json.loads(seam_out)["findings"])
+    opc_findings = sum(len(json.loads(line)) for line in opc_out.splitlines() if line.strip())
 
     from seam.compat import check
     from seam.openapi import load_document
