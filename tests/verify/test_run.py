@@ -193,3 +193,16 @@ def test_example_consumers_pacts_verify_against_the_example_provider(tasks: Any)
     groups = {c.group for c in report.cases}
     assert groups == {"web -> tasks-api", "notifier -> tasks-api"}
     assert {c.status for c in report.cases} == {CaseStatus.PASSED}
+
+
+def test_progress_reports_every_tenth_of_the_run() -> None:
+    """Long runs print a progress line per tenth of the expected state setups, no more."""
+    from seam.verify._run import _Progress
+
+    lines: list[str] = []
+    tick = _Progress(lines.append, expected=100, total=200)
+    for _ in range(120):  # more setups than expected (retries) never print past the end
+        tick()
+    assert len(lines) == 10
+    assert lines[0].endswith("about 20 of 200 interactions replayed")
+    assert lines[-1].endswith("about 200 of 200 interactions replayed")

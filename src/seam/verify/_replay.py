@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -203,13 +203,18 @@ def _add_broker(verifier: Any, broker: BrokerSource) -> None:
     builder.build()
 
 
-def run_shard(shard: Shard, states: ProviderStates | None = None) -> ShardResult:
+def run_shard(
+    shard: Shard,
+    states: ProviderStates | None = None,
+    on_setup: Callable[[], None] | None = None,
+) -> ShardResult:
     """Run the Rust verifier over ``shard`` and collect everything it knows.
 
     Args:
         shard: what to verify and where.
         states: handlers to serve (in this process only); otherwise ``shard.states``
             is imported, or ``shard.state_url`` is called.
+        on_setup: called at each state setup the verifier asks for (progress).
 
     Raises:
         UsageError: ``--states`` cannot be loaded.
@@ -240,7 +245,7 @@ def run_shard(shard: Shard, states: ProviderStates | None = None) -> ShardResult
         if states is None and shard.states:
             states = load_states(shard.states)
         if states is not None:
-            server = stack.enter_context(StateServer(states))
+            server = stack.enter_context(StateServer(states, on_setup=on_setup))
             verifier.state_handler(server.url, teardown=True, body=True)
         elif shard.state_url:
             verifier.state_handler(shard.state_url, teardown=True, body=True)

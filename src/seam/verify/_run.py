@@ -41,6 +41,7 @@ from seam.verify._states import ProviderStates
 __all__ = ["ConformanceOptions", "verify"]
 
 DEFAULT_PACTS = Path("contracts/pacts")
+PROGRESS_FROM = 50  # interactions: shorter runs print no progress lines
 Progress = Callable[[str], None]
 
 
@@ -206,9 +207,40 @@ def _interruptible(func: Callable[[], ShardResult]) -> ShardResult:
     return outcome[0]
 
 
-def _run_all(shards: Sequence[Shard], states: ProviderStates | None) -> list[ShardResult]:
+class _Progress:
+    """Reports how far the first shard got, from the state setups the verifier requests.
+
+    The verifier sets up each interaction's states (or the empty state) before replaying
+    it, so setups done / setups expected is how far the run is; the other workers run
+    the same number of interactions at about the same pace.
+    """
+
+    def __init__(self, say: Progress, expected: int, total: int) -> None:
+        self._say = say
+        self._expected = max(expected, 1)
+        self._total = total
+        self._done = 0
+        self._next = 0.1
+        self._lock = threading.Lock()
+
+    def __call__(self) -> None:
+        with self._lock:
+            self._done += 1
+            share = self._done / self._expected
+            if share < self._next or share > 1:
+                return
+            self._next += 0.1
+        self._say(
+            f"  ... about {round(share * self._total)} of {self._total} interactions replayed"
+        )
+
+
+def _run_all(
+    shards: Sequence[Shard], states: ProviderStates | None, on_setup: Callable[[], None] | None
+) -> list[ShardResult]:
     """Run the first shard in this process and the others in worker processes, all at once."""
-    first = functools.partial(_interruptible, functools.partial(run_shard, shards[0], states))
+    replay = functools.partial(run_shard, shards[0], states, on_setup)
+    first = functools.partial(_interruptible, replay)
     if len(shards) == 1:
         return [first()]
     return _run_workers(shards[1:], first=first)
@@ -458,7 +490,12 @@ def verify(
             and any(i.provider_states for _, i in replayable)
         ):
             say("note: workers share one provider, so their provider states may interfere")
-        results = _run_all(shards, states_obj)
+        ticker = None
+        if total >= PROGRESS_FROM and (states_obj is not None or states_name):
+            mine = replayable[::n_workers]
+            expected = sum(max(1, len(i.provider_states)) for _, i in mine)
+            ticker = _Progress(say, expected, total)
+        results = _run_all(shards, states_obj, ticker)
         conformance_cases: list[Case] = []
         conformance_findings: list[Finding] = []
         if conformance is not None:

@@ -266,10 +266,18 @@ class StateServer:
     is kept in ``errors`` so the report can show the handler's own message.
     """
 
-    def __init__(self, states: ProviderStates, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        states: ProviderStates,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        on_setup: Callable[[], None] | None = None,
+    ) -> None:
         self.states = states
         self._journal = _Journal()
-        self._server = ThreadingHTTPServer((host, port), _handler_class(states, self._journal))
+        handler = _handler_class(states, self._journal, on_setup)
+        self._server = ThreadingHTTPServer((host, port), handler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -304,7 +312,9 @@ class StateServer:
         self.stop()
 
 
-def _handler_class(states: ProviderStates, journal: _Journal) -> type[BaseHTTPRequestHandler]:
+def _handler_class(
+    states: ProviderStates, journal: _Journal, on_setup: Callable[[], None] | None
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         # Headers and body go out in two writes; with Nagle on, the verifier's delayed
@@ -323,6 +333,8 @@ def _handler_class(states: ProviderStates, journal: _Journal) -> type[BaseHTTPRe
             params = doc.get("params") or {}
             action = str(doc.get("action") or "setup")
             call = StateCall(state, dict(params), action)
+            if on_setup is not None and action != "teardown":
+                on_setup()  # the verifier sets up states as it starts each interaction
             try:
                 values = _run(states, state, params, action)
             except StateError as exc:
