@@ -86,6 +86,42 @@ echo "   PR mode: contracts/ as committed at HEAD against the working tree (repo
 contracts diff --base HEAD contracts --fail-on never
 
 step "6. publish to the embedded broker and ask can-i-deploy"
-todo "issue 6, contracts broker / publish / can-i-deploy"
+# The embedded broker in the background on a free port, its SQLite database in .demo/.
+BROKER_PORT=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export PACT_BROKER_BASE_URL="http://127.0.0.1:$BROKER_PORT"   # what every broker command reads
+contracts broker serve --db "$WORK/broker.sqlite" --port "$BROKER_PORT" >"$WORK/broker.log" 2>&1 &
+BROKER_PID=$!
+stop_broker() { kill "$BROKER_PID" 2>/dev/null && wait "$BROKER_PID" 2>/dev/null || true; }
+trap stop_broker EXIT
+python - "$PACT_BROKER_BASE_URL" <<'PY'
+import sys, time, httpx
+for _ in range(100):
+    try:
+        httpx.get(sys.argv[1], timeout=1)
+        break
+    except httpx.TransportError:
+        time.sleep(0.1)
+else:
+    sys.exit("the broker did not start: see .demo/broker.log")
+PY
+V=$(git rev-parse --short HEAD)
+contracts publish contracts/pacts -a "$V" --branch main
+contracts create-environment --name production --production
+echo "   can web $V go to production before tasks-api has verified its pact?"
+if contracts can-i-deploy -a web -e "$V" --to-environment production; then
+  echo "   unexpected: deployable without a verification" >&2; exit 1
+else
+  echo "   (exit $? as it should: no verification result yet)"
+fi
+echo "   tasks-api verifies the broker's pacts and publishes the results:"
+PYTHONPATH=providers/tasks contracts verify "${VERIFY[@]}" -q \
+  --start "python -m tasks_api serve --port {port}" --publish --provider-app-version "$V" --branch main
+contracts record-deployment -a tasks-api -e "$V" --environment production
+for consumer in web notifier; do
+  contracts can-i-deploy -a "$consumer" -e "$V" --to-environment production
+  contracts record-deployment -a "$consumer" -e "$V" --environment production
+done
+contracts describe-version -a web
+stop_broker
 
 step "done"

@@ -336,6 +336,6 @@ def render_text(result: CanIDeployResult) -> str:
         verdict = "Computer says no ¯\\_(ツ)_/¯ (some results are unknown)"
     where = f" to {result.target}" if result.target else ""
     lines.append(f"{verdict}  ({result.selector.describe()}{where})")
-    if result.reason:
+    if result.reason and result.reason not in {n["text"] for n in result.notices}:
         lines.append(result.reason)
     return "\n".join(lines) + "\n"
