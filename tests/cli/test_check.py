@@ -196,3 +196,52 @@ def test_no_pacts_exit_2(tmp_path: Path) -> None:
     result = _run("--contracts", str(tmp_path))
     assert result.exit_code == 2
     assert "no pact files" in result.output
+
+
+def _incompatible(contracts: Path) -> None:
+    (contracts / "pacts" / "web-tasks-api.json").write_text(
+        json.dumps(_pact("web", {"id": 1, "owner": "ann"}))
+    )
+
+
+def test_severity_override(contracts: Path) -> None:
+    """--severity RULE=warning turns that rule's errors into warnings (exit 0)."""
+    _incompatible(contracts)
+    args = ["--contracts", str(contracts)]
+    assert _run(*args).exit_code == 1
+    result = _run(*args, "--severity", "response.body.incompatible=warning")
+    assert result.exit_code == 0, result.output
+    assert "warning response.body.incompatible" in result.output
+
+
+def test_ignore_rule(contracts: Path) -> None:
+    """--ignore RULE leaves that rule's findings out of the report."""
+    _incompatible(contracts)
+    result = _run("--contracts", str(contracts), "--ignore", "response.body.incompatible")
+    assert result.exit_code == 0
+    assert "response.body.incompatible" not in result.output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["--ignore", "response.body.nope"], id="unknown-rule"),
+        pytest.param(["--severity", "response.body.incompatible"], id="no-level"),
+        pytest.param(["--severity", "response.body.incompatible=fatal"], id="bad-level"),
+    ],
+)
+def test_bad_overrides_exit_2(contracts: Path, args: list[str]) -> None:
+    """A misspelt rule id or severity is a usage error naming what to fix."""
+    result = _run("--contracts", str(contracts), *args)
+    assert result.exit_code == 2
+    assert "error:" in result.output
+
+
+def test_list_rules() -> None:
+    """--list-rules prints every rule with its severity and summary."""
+    from seam.compat import RULES
+
+    result = _run("--list-rules")
+    assert result.exit_code == 0
+    lines = result.output.strip().splitlines()
+    assert [line.split("\t")[0] for line in lines] == RULES.ids()

@@ -8,6 +8,7 @@ import click
 
 from seam.cli._options import emit, fail_on_option, format_option, output_option, parse_fail_on
 from seam.errors import UsageError
+from seam.model import Severity
 
 
 def _default_openapi(contracts: Path, pacts: list[Path], provider: str | None) -> Path:
@@ -31,6 +32,19 @@ def _default_openapi(contracts: Path, pacts: list[Path], provider: str | None) -
         f"no OpenAPI document for provider {provider!r} at {contracts / 'openapi'}/{provider}.yaml;"
         " pass --openapi FILE (or run `contracts snapshot` first)"
     )
+
+
+def _severities(values: tuple[str, ...]) -> dict[str, Severity]:
+    out: dict[str, Severity] = {}
+    for value in values:
+        rule, sep, level = value.partition("=")
+        try:
+            if not sep:
+                raise ValueError(f"expected RULE_ID=LEVEL, got {value!r}")
+            out[rule.strip()] = Severity.parse(level)
+        except ValueError as exc:
+            raise UsageError(f"--severity {value}: {exc}") from None
+    return out
 
 
 def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
@@ -64,6 +78,17 @@ def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
 @format_option()
 @output_option
 @fail_on_option
+@click.option(
+    "--severity",
+    "severity",
+    multiple=True,
+    metavar="RULE_ID=LEVEL",
+    help="Change a rule's severity (error, warning, info); repeatable.",
+)
+@click.option("--ignore", multiple=True, metavar="RULE_ID", help="Leave a rule out; repeatable.")
+@click.option(
+    "--list-rules", is_flag=True, help="Print every rule id, severity and summary, then exit."
+)
 def check(
     pact_files: tuple[Path, ...],
     openapi: Path | None,
@@ -73,6 +98,9 @@ def check(
     fmt: str,
     output: Path | None,
     fail_on: str,
+    severity: tuple[str, ...],
+    ignore: tuple[str, ...],
+    list_rules: bool,
 ) -> None:
     """Check every consumer pact against the provider's OpenAPI document.
 
@@ -84,11 +112,23 @@ def check(
 
     Exit 0 when compatible, 1 when a finding reaches --fail-on, 2 for bad input.
     """
-    from seam.compat import check_files
+    from seam.compat import RULES, check_files
 
+    if list_rules:
+        for rule in RULES:
+            click.echo(f"{rule.id}\t{rule.severity.label}\t{rule.summary}")
+        return
+    severities = _severities(severity)
     pacts = list(pact_files) or _default_pacts(contracts_dir, provider)
     document = openapi or _default_openapi(contracts_dir, pacts, provider)
-    report = check_files(pacts, document, provider=provider, allow_remote_refs=allow_remote_refs)
+    report = check_files(
+        pacts,
+        document,
+        provider=provider,
+        allow_remote_refs=allow_remote_refs,
+        severities=severities,
+        ignore=ignore,
+    )
     emit(report, fmt, output)
     if report.failed(parse_fail_on(fail_on)):
         click.get_current_context().exit(1)

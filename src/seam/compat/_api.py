@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from seam.compat._context import RULES
 from seam.compat._engine import check_interactions, to_case
 from seam.compat._spec import Spec, build_spec
-from seam.errors import InputError
-from seam.model import Finding, Report
+from seam.errors import InputError, UsageError
+from seam.model import Finding, Report, Severity, apply_overrides
 from seam.openapi import Document, load_document
 from seam.pactfile import Pact, load_pacts, parse_pact
 
@@ -49,12 +50,33 @@ def compare(
     return out
 
 
-def check(pacts: Iterable[Pact], openapi: Document | Mapping[str, Json] | Spec) -> Report:
+def check(
+    pacts: Iterable[Pact],
+    openapi: Document | Mapping[str, Json] | Spec,
+    *,
+    severities: Mapping[str, Severity] | None = None,
+    ignore: Collection[str] = (),
+) -> Report:
     """Check several pacts against one OpenAPI document.
+
+    Args:
+        pacts: pacts read by :mod:`seam.pactfile`.
+        openapi: the provider's document (see :func:`compare`).
+        severities: rule id → severity, replacing the rule's default.
+        ignore: rule ids whose findings are left out.
 
     Returns:
         A ``check`` report: one case per interaction, every finding, counts in ``meta``.
+
+    Raises:
+        UsageError: ``severities`` or ``ignore`` name a rule that does not exist.
     """
+    unknown = sorted({*(severities or {}), *ignore} - set(RULES.ids()))
+    if unknown:
+        raise UsageError(
+            f"no check rule is called {', '.join(unknown)}; "
+            "`contracts check --list-rules` lists them"
+        )
     started = time.perf_counter()
     spec = _spec(openapi)
     source = openapi.source if isinstance(openapi, Document) else None
@@ -62,7 +84,8 @@ def check(pacts: Iterable[Pact], openapi: Document | Mapping[str, Json] | Spec) 
     for pact in pacts:
         group = f"{pact.consumer} -> {pact.provider}"
         report.meta["pacts"].append(pact.source)
-        for name, findings, seconds in check_interactions(spec, pact):
+        for name, raw, seconds in check_interactions(spec, pact):
+            findings = apply_overrides(raw, severities, lambda f: f.rule in ignore)
             report.findings.extend(findings)
             report.cases.append(to_case(name, group, findings, seconds))
     report.meta["interactions"] = len(report.cases)
@@ -76,6 +99,8 @@ def check_files(
     *,
     provider: str | None = None,
     allow_remote_refs: bool = False,
+    severities: Mapping[str, Severity] | None = None,
+    ignore: Collection[str] = (),
 ) -> Report:
     """Read pact files (or folders of them) and an OpenAPI file, then :func:`check` them.
 
@@ -84,6 +109,8 @@ def check_files(
         openapi_path: the provider's OpenAPI/Swagger document (JSON or YAML).
         provider: keep only pacts with this provider name.
         allow_remote_refs: let the document's ``$ref``s reach remote URLs.
+        severities: rule id → severity overrides (see :func:`check`).
+        ignore: rule ids to leave out.
 
     Raises:
         InputError: no pact was found, or a file cannot be read.
@@ -96,4 +123,4 @@ def check_files(
         where = ", ".join(str(p) for p in pact_paths) or "(none given)"
         wanted = f" for provider {provider!r}" if provider else ""
         raise InputError(f"no pact files{wanted} found in {where}; pass pact files or a folder")
-    return check(pacts, document)
+    return check(pacts, document, severities=severities, ignore=ignore)
