@@ -220,3 +220,25 @@ def broker_process(tmp_path: Path) -> Iterator[BrokerProcess]:
     proc.start()
     yield proc
     proc.kill()
+
+
+class OlderBrokerTransport(httpx.BaseTransport):
+    """The embedded broker as a pre-2.86 Pact Broker: its index lacks pb:publish-contracts."""
+
+    def __init__(self, inner: SyncASGITransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self._inner.handle_request(request)
+        if request.method != "GET" or request.url.path != "/":
+            return response
+        index = json.loads(response.content)
+        index["_links"].pop("pb:publish-contracts", None)
+        return httpx.Response(response.status_code, json=index, request=request)
+
+
+@pytest.fixture
+def older_broker_client(asgi_transport: SyncASGITransport) -> Iterator[BrokerClient]:
+    """A client whose broker index offers no pb:publish-contracts (legacy publishing)."""
+    with BrokerClient(BASE, transport=OlderBrokerTransport(asgi_transport)) as c:
+        yield c

@@ -87,3 +87,19 @@ def test_missing_file_is_refused(tmp_path: Path) -> None:
     """A source that does not exist is bad input."""
     with pytest.raises(InputError, match="no such file"):
         collect_pact_files([tmp_path / "missing.json"])
+
+
+def test_legacy_publish_without_publish_contracts(
+    older_broker_client: BrokerClient,
+    write_pact: Callable[..., Path],
+    unique: Callable[[str], str],
+) -> None:
+    """A broker without pb:publish-contracts gets the legacy PUTs: pact, tags and branch."""
+    consumer, provider = unique("web"), unique("api")
+    pacts = collect_pact_files([write_pact(consumer, provider)])
+    result = publish(older_broker_client, pacts, "4.0.0", branch="feat", tags=["dev"])
+    assert [url.endswith("/version/4.0.0") for _, _, url in result.pacts] == [True]
+    info = describe_version(older_broker_client, consumer, version="4.0.0")
+    assert (info.branches, info.tags) == (("feat",), ("dev",))
+    stored = older_broker_client.get(f"/pacts/provider/{provider}/consumer/{consumer}/latest")
+    assert stored["consumer"]["name"] == consumer

@@ -90,9 +90,7 @@ def publish(
         result = publish_pacts(
             client, pacts, version, branch=branch, tags=tag_list, build_url=build_url
         )
-    lines = [
-        f"published {c} → {p} as {c} {result.version}  {u}".rstrip() for c, p, u in result.pacts
-    ]
+    lines = [f"published {c} {result.version} → {p}  {u}".rstrip() for c, p, u in result.pacts]
     lines += [f"[{n['type']}] {n['text']}" for n in result.notices]
     _print(fmt, result.to_dict(), "\n".join(lines))
 
