@@ -206,3 +206,32 @@ def test_progress_reports_every_tenth_of_the_run() -> None:
     assert len(lines) == 10
     assert lines[0].endswith("about 20 of 200 interactions replayed")
     assert lines[-1].endswith("about 200 of 200 interactions replayed")
+
+
+def test_state_url_speaks_the_standard_protocol(tasks: Any) -> None:
+    """--state-url: the verifier posts {state, params, action} to an endpoint Seam did not start."""
+    from seam.verify import StateServer, load_states
+
+    # The handlers read DATABASE_URL when called: verify sets it here for its one worker.
+    with StateServer(load_states(tasks.states)) as server:
+        report = tasks.verify(states=None, state_url=server.url)
+    assert {c.status for c in report.cases} == {CaseStatus.PASSED}
+
+
+def test_message_interactions_are_listed_as_skipped(tasks: Any, tmp_path: Path) -> None:
+    """An asynchronous message in a V4 pact is reported as skipped; the HTTP ones are replayed."""
+    doc = json.loads((PACTS / "web-tasks-api.json").read_text(encoding="utf-8"))
+    message = {
+        "type": "Asynchronous/Messages",
+        "description": "a task created event",
+        "contents": {"content": {"id": 1}, "contentType": "application/json"},
+    }
+    doc["interactions"] = [doc["interactions"][0], message]
+    pact = tmp_path / "mixed.json"
+    pact.write_text(json.dumps(doc), encoding="utf-8")
+    report = tasks.verify(pacts=pact)
+    assert _statuses(report) == {
+        "a request for a task (given task 42 exists)": CaseStatus.PASSED,
+        "a task created event": CaseStatus.SKIPPED,
+    }
+    assert not report.failed()
