@@ -3,7 +3,8 @@
     .venv/bin/python bench/diff_specs.py [--repeat N] [--pairs a,b]
 
 Each run is a fresh process (`contracts diff BASE REVISION --format json`, the real
-command line), timed wall-clock with its peak RSS from wait4; a pair is run
+command line), timed wall-clock, with its CPU time (user + system) and peak RSS from
+wait4 (CPU time is the fairer figure on a busy machine); a pair is run
 ``--repeat`` times and the outputs' SHA-256 compared, to show they are identical.
 oasdiff's figures (from the corpus README, same machine kind) are the anchor.
 Prints a markdown table.
@@ -55,8 +56,8 @@ def unpack(pair: str) -> tuple[Path, Path]:
     return files[0], files[1]
 
 
-def run_once(base: Path, revision: Path) -> tuple[float, int, bytes, int]:
-    """(seconds, peak RSS bytes, stdout, exit code) of one `contracts diff` process."""
+def run_once(base: Path, revision: Path) -> tuple[float, float, int, bytes, int]:
+    """(wall s, CPU s, peak RSS bytes, stdout, exit code) of one `contracts diff` process."""
     cmd = [
         str(CONTRACTS),
         "diff",
@@ -76,7 +77,8 @@ def run_once(base: Path, revision: Path) -> tuple[float, int, bytes, int]:
         _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss * 1024, out_file.read_bytes(), proc.returncode
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss * 1024, out_file.read_bytes(), proc.returncode
 
 
 def main() -> int:
@@ -85,17 +87,19 @@ def main() -> int:
     parser.add_argument("--pairs", default=",".join(ANCHOR))
     args = parser.parse_args()
     print(
-        "| pair | Seam wall (median) | Seam peak RSS (max) | findings (err/warn/info) "
-        "| identical runs | oasdiff wall | oasdiff RSS | oasdiff changes |"
+        "| pair | Seam wall (min / median) | Seam CPU (median) | Seam peak RSS (max) "
+        "| findings (err/warn/info) | identical runs "
+        "| oasdiff wall | oasdiff RSS | oasdiff changes |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for pair in args.pairs.split(","):
         base, revision = unpack(pair)
-        times, peaks, digests = [], [], set()
+        walls, cpus, peaks, digests = [], [], [], set()
         summary = ""
         for _ in range(args.repeat):
-            elapsed, rss, out, code = run_once(base, revision)
-            times.append(elapsed)
+            wall, cpu, rss, out, code = run_once(base, revision)
+            walls.append(wall)
+            cpus.append(cpu)
             peaks.append(rss)
             digests.add(hashlib.sha256(out).hexdigest())
             if out:
@@ -104,12 +108,14 @@ def main() -> int:
                 summary = f"{sum(counts)} ({'/'.join(map(str, counts))})"
             else:
                 summary = f"exit {code}"
-        times.sort()
+        walls.sort()
+        cpus.sort()
         a = ANCHOR.get(pair, ("?", "?", "?"))
         same = "yes" if len(digests) == 1 else f"NO ({len(digests)} outputs)"
         print(
-            f"| {pair} | {times[len(times) // 2]:.2f} s | {max(peaks) / 1e6:.0f} MB | {summary} | "
-            f"{same} ×{args.repeat} | {a[0]} | {a[1]} | {a[2]} |"
+            f"| {pair} | {walls[0]:.2f} / {walls[len(walls) // 2]:.2f} s "
+            f"| {cpus[len(cpus) // 2]:.2f} s | {max(peaks) / 1e6:.0f} MB | {summary} "
+            f"| {same} ×{args.repeat} | {a[0]} | {a[1]} | {a[2]} |"
         )
     return 0
 

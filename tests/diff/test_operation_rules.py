@@ -455,6 +455,28 @@ CASES: dict[str, tuple[Mutation | None, Mutation, Mutation]] = {
         _set(f"{PATH}.post.responses.200.headers.X-New", {"schema": S}),
         docs_only,
     ),
+    # components and the document's default security
+    "api-schema-removed": (
+        _set("components.schemas", {"Old": S}),
+        _set("components.schemas", {}),
+        _set("components.schemas", {"Old": S, "New": S}),
+    ),
+    "api-security-component-removed": (
+        None,
+        _set("components.securitySchemes", {}),
+        _set("components.securitySchemes.other", {"type": "http", "scheme": "basic"}),
+    ),
+    "api-security-component-added": (
+        None,
+        _set("components.securitySchemes.other", {"type": "http", "scheme": "basic"}),
+        docs_only,
+    ),
+    "api-global-security-added": (None, _set("security", [{"key": []}]), docs_only),
+    "api-global-security-removed": (
+        _set("security", [{"key": []}]),
+        _set("security", []),
+        docs_only,
+    ),
     # security
     "api-security-added": (
         None,

@@ -13,8 +13,24 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from seam.diff import _parameters, _paths, _request_bodies, _responses, _schemas, _security
-from seam.diff._registry import OPERATION_RULES, REGISTRY, SCHEMA_RULES, Context, Hit, family_id
+from seam.diff import (
+    _components,
+    _parameters,
+    _paths,
+    _request_bodies,
+    _responses,
+    _schemas,
+    _security,
+)
+from seam.diff._registry import (
+    DOCUMENT_RULES,
+    OPERATION_RULES,
+    REGISTRY,
+    SCHEMA_RULES,
+    Context,
+    Hit,
+    family_id,
+)
 from seam.diff._schemas_diff import SchemaDiff
 from seam.diff._structure import DocumentDiff, OperationDiff
 from seam.model import Finding
@@ -22,7 +38,15 @@ from seam.model import Finding
 __all__ = ["Change", "Root", "judge"]
 
 # The rule modules register themselves on import; this keeps them imported.
-_RULE_MODULES = (_paths, _parameters, _request_bodies, _responses, _schemas, _security)
+_RULE_MODULES = (
+    _components,
+    _paths,
+    _parameters,
+    _request_bodies,
+    _responses,
+    _schemas,
+    _security,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +97,9 @@ def _finding(
 
 
 def _operation_changes(diff: DocumentDiff) -> Iterator[Change]:
+    for _rule_id, document_rule in DOCUMENT_RULES:
+        for hit in document_rule(diff):
+            yield Change(_finding(diff, hit.rule, hit, None, hit.message), [], hit=hit)
     for od in diff.operations:
         for _rule_id, rule in OPERATION_RULES:
             for hit in rule(od):

@@ -23,14 +23,16 @@ from seam.model import RuleRegistry, Severity
 
 if TYPE_CHECKING:
     from seam.diff._schemas_diff import SchemaDiff
-    from seam.diff._structure import OperationDiff
+    from seam.diff._structure import DocumentDiff, OperationDiff
 
 __all__ = [
+    "DOCUMENT_RULES",
     "OPERATION_RULES",
     "REGISTRY",
     "SCHEMA_RULES",
     "Context",
     "Hit",
+    "document_rule",
     "family_id",
     "operation_rule",
     "schema_rule",
@@ -107,7 +109,9 @@ def family_id(kind: str, ctx: Context) -> str | None:
 
 OperationRule = Callable[["OperationDiff"], Iterable[Hit]]
 SchemaRule = Callable[["SchemaDiff", Context], Iterable[Hit]]
+DocumentRule = Callable[["DocumentDiff"], Iterable[Hit]]
 OPERATION_RULES: list[tuple[str, OperationRule]] = []
+DOCUMENT_RULES: list[tuple[str, DocumentRule]] = []
 SCHEMA_RULES: list[SchemaRule] = []
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -119,6 +123,17 @@ def operation_rule(rule_id: str, severity: Severity, area: str) -> Callable[[F],
     def register(func: F) -> F:
         REGISTRY.rule(rule_id, severity=severity, area=area)(func)
         OPERATION_RULES.append((rule_id, func))
+        return func
+
+    return register
+
+
+def document_rule(rule_id: str, severity: Severity, area: str) -> Callable[[F], F]:
+    """Register a rule about the document as a whole (components, global security)."""
+
+    def register(func: F) -> F:
+        REGISTRY.rule(rule_id, severity=severity, area=area)(func)
+        DOCUMENT_RULES.append((rule_id, func))
         return func
 
     return register

@@ -176,6 +176,8 @@ class SchemaDiffer:
         self._memo: dict[tuple[int, int], SchemaDiff] = {}
         self._pending: list[SchemaDiff] = []
         self._finished = False
+        self._kept: set[int] | None = None
+        self.alive: set[int] = set()
 
     def pair(self, base: Any, base_at: str, revision: Any, revision_at: str) -> SchemaDiff | None:
         """The node for two schemas (``None`` unless both are schema objects)."""
@@ -440,6 +442,16 @@ class SchemaDiffer:
         for n in nodes:
             n.children = [(s, c) for s, c in n.children if id(c) in alive]
         self.alive = alive
+
+    def kept_elsewhere(self, base_schema: Any) -> bool:
+        """True when ``base_schema`` was compared with a revision schema and nothing differed.
+
+        A component that was removed but inlined unchanged where it was used is a
+        refactor, not a removal.
+        """
+        if self._kept is None:
+            self._kept = {id(n.base) for n in self._memo.values() if id(n) not in self.alive}
+        return id(base_schema) in self._kept
 
     def changed(self, node: SchemaDiff | None) -> bool:
         """True when ``node`` or anything under it differs."""

@@ -1,0 +1,108 @@
+"""Rules about the document as a whole: named schemas, security schemes, global security.
+
+All informational (oasdiff's levels): what breaks a client shows up where a schema or
+scheme is used, in the operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from seam.diff._registry import Hit, document_rule
+from seam.diff._spec import Spec, pointer
+from seam.diff._structure import DocumentDiff
+from seam.model import Severity
+
+__all__: list[str] = []
+
+
+def _section(spec: Spec, kind: str) -> tuple[Mapping[str, Any], str]:
+    """``components/<kind>`` (or Swagger 2.0's top-level equivalent) and its pointer."""
+    if spec.swagger:
+        top = {"schemas": "definitions", "securitySchemes": "securityDefinitions"}[kind]
+        found = spec.data.get(top)
+        return (found if isinstance(found, Mapping) else {}), pointer(top)
+    components = spec.data.get("components")
+    found = components.get(kind) if isinstance(components, Mapping) else None
+    return (found if isinstance(found, Mapping) else {}), pointer("components", kind)
+
+
+def _global(spec: Spec) -> set[str]:
+    security = spec.data.get("security")
+    names: set[str] = set()
+    for alternative in security if isinstance(security, list) else []:
+        if isinstance(alternative, Mapping):
+            names.update(str(n) for n in alternative)
+    return names
+
+
+@document_rule("api-schema-removed", Severity.INFO, "schemas")
+def schema_removed(diff: DocumentDiff) -> Iterator[Hit]:
+    """A named schema was removed from the components."""
+    before, at = _section(diff.base, "schemas")
+    after, _ = _section(diff.revision, "schemas")
+    for name in sorted(set(before) - set(after)):
+        if diff.schemas.kept_elsewhere(before[name]):
+            continue  # inlined unchanged where it was used: a refactor, not a removal
+        yield Hit(
+            "api-schema-removed",
+            f"schema `{name}` removed",
+            f"{at}/{name}",
+            {"schema": name},
+            side="base",
+        )
+
+
+@document_rule("api-security-component-removed", Severity.INFO, "security")
+def security_scheme_removed(diff: DocumentDiff) -> Iterator[Hit]:
+    """A security scheme was removed from the components."""
+    before, at = _section(diff.base, "securitySchemes")
+    after, _ = _section(diff.revision, "securitySchemes")
+    for name in sorted(set(before) - set(after)):
+        yield Hit(
+            "api-security-component-removed",
+            f"security scheme `{name}` removed",
+            f"{at}/{name}",
+            {"scheme": name},
+            side="base",
+        )
+
+
+@document_rule("api-security-component-added", Severity.INFO, "security")
+def security_scheme_added(diff: DocumentDiff) -> Iterator[Hit]:
+    """A security scheme was added to the components."""
+    before, _ = _section(diff.base, "securitySchemes")
+    after, at = _section(diff.revision, "securitySchemes")
+    for name in sorted(set(after) - set(before)):
+        yield Hit(
+            "api-security-component-added",
+            f"security scheme `{name}` added",
+            f"{at}/{name}",
+            {"scheme": name},
+        )
+
+
+@document_rule("api-global-security-added", Severity.INFO, "security")
+def global_security_added(diff: DocumentDiff) -> Iterator[Hit]:
+    """A scheme was added to the document's default security (per operation: api-security-added)."""
+    for name in sorted(_global(diff.revision) - _global(diff.base)):
+        yield Hit(
+            "api-global-security-added",
+            f"security scheme `{name}` added to the default security",
+            "#/security",
+            {"scheme": name},
+        )
+
+
+@document_rule("api-global-security-removed", Severity.INFO, "security")
+def global_security_removed(diff: DocumentDiff) -> Iterator[Hit]:
+    """A scheme was removed from the document's default security."""
+    for name in sorted(_global(diff.base) - _global(diff.revision)):
+        yield Hit(
+            "api-global-security-removed",
+            f"security scheme `{name}` removed from the default security",
+            "#/security",
+            {"scheme": name},
+            side="base",
+        )
