@@ -397,6 +397,13 @@ def body_incompatible(ctx: Context) -> Iterator[Finding]:
     ok, value = _body_value(ctx, media)
     if not ok:
         return
+    if (
+        not is_json(media)
+        and isinstance(value, dict)
+        and isinstance(ctx.ix.request.body.value if ctx.ix.request.body else None, str)
+    ):
+        # Form fields arrive as text, like query parameters: read them as their types.
+        value = coerce(ctx.doc, content[media], value)
     key = f"{ctx.op.location}.requestBody.{media}"
     for problem in ctx.violations(key, content[media], value, Mode.REQUEST):
         yield ctx.finding(
