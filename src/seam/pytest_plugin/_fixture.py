@@ -41,6 +41,9 @@ def _seam_pact_class() -> type[Any]:
                     "pact.verify(handler, 'Async')"
                 )
             self.seam_served = True
+            if not args:
+                # Loopback only, and by address: "localhost" may resolve to ::1 first.
+                kwargs.setdefault("addr", "127.0.0.1")
             return super().serve(*args, **kwargs)
 
         def verify(self, *args: Any, **kwargs: Any) -> Any:
