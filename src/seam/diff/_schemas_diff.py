@@ -74,24 +74,24 @@ def type_info(schema: Mapping[str, Any]) -> tuple[frozenset[str], Any, bool]:
 def type_only(alternatives: Any) -> bool:
     """A ``oneOf``/``anyOf`` list whose entries say nothing but ``type: X``."""
     return isinstance(alternatives, list) and all(
-        isinstance(a, Mapping) and set(a) == {"type"} and isinstance(a["type"], str)
+        isinstance(a, dict) and set(a) == {"type"} and isinstance(a["type"], str)
         for a in alternatives
     )
 
 
 def _title(raw: Any) -> str:
-    if isinstance(raw, Mapping) and "$ref" not in raw and isinstance(raw.get("title"), str):
+    if isinstance(raw, dict) and "$ref" not in raw and isinstance(raw.get("title"), str):
         return str(raw["title"])
     return ""
 
 
 def _is_ref(raw: Any) -> bool:
-    return isinstance(raw, Mapping) and "$ref" in raw
+    return isinstance(raw, dict) and "$ref" in raw
 
 
 def shape(raw: Any) -> str:
     """A canonical text of a schema as written (references by name), for matching."""
-    if isinstance(raw, Mapping) and isinstance(raw.get("$ref"), str):
+    if isinstance(raw, dict) and isinstance(raw.get("$ref"), str):
         return "$ref:" + str(raw["$ref"]).rsplit("/", 1)[-1]
     return json.dumps(raw, sort_keys=True, default=str)
 
@@ -160,7 +160,7 @@ def _required(schema: Mapping[str, Any]) -> frozenset[str]:
 
 def _props(schema: Mapping[str, Any]) -> Mapping[str, Any]:
     raw = schema.get("properties")
-    return raw if isinstance(raw, Mapping) else {}
+    return raw if isinstance(raw, dict) else {}
 
 
 class SchemaDiffer:
@@ -183,7 +183,7 @@ class SchemaDiffer:
         """The node for two schemas (``None`` unless both are schema objects)."""
         b, b_at = self.base.deref(base, base_at)
         r, r_at = self.revision.deref(revision, revision_at)
-        if not isinstance(b, Mapping) or not isinstance(r, Mapping):
+        if not isinstance(b, dict) or not isinstance(r, dict):
             return None
         key = (id(b), id(r))
         node = self._memo.get(key)
@@ -210,14 +210,21 @@ class SchemaDiffer:
     def _fill(self, node: SchemaDiff) -> None:
         b, r = node.base, node.revision
         self._keywords(node, b, r)
-        self._properties(node, b, r)
+        if "properties" in b or "properties" in r:
+            self._properties(node, b, r)
+        present = b.keys() | r.keys()
+        # Only the structural keywords written on either side (most schemas have one or two).
         for key in _SINGLE:
-            self._single(node, key)
+            if key in present:
+                self._single(node, key)
         for key in _MAPS:
-            self._map(node, key)
-        self._prefix_items(node)
+            if key in present:
+                self._map(node, key)
+        if "prefixItems" in present:
+            self._prefix_items(node)
         for key in _COMPOSITIONS:
-            self._composition(node, key)
+            if key in present:
+                self._composition(node, key)
 
     def _keywords(self, node: SchemaDiff, b: Mapping[str, Any], r: Mapping[str, Any]) -> None:
         for key in sorted(set(b) | set(r)):
@@ -277,15 +284,15 @@ class SchemaDiffer:
 
     def _single(self, node: SchemaDiff, key: str) -> None:
         bv, rv = node.base.get(key, ABSENT), node.revision.get(key, ABSENT)
-        if isinstance(bv, Mapping) and isinstance(rv, Mapping):
+        if isinstance(bv, dict) and isinstance(rv, dict):
             self._child(node, key, (key,), bv, rv)
         elif bv != rv:
             node.keywords[key] = (bv, rv)
 
     def _map(self, node: SchemaDiff, key: str) -> None:
         bm, rm = node.base.get(key), node.revision.get(key)
-        bm = bm if isinstance(bm, Mapping) else {}
-        rm = rm if isinstance(rm, Mapping) else {}
+        bm = bm if isinstance(bm, dict) else {}
+        rm = rm if isinstance(rm, dict) else {}
         if set(bm) != set(rm):
             node.keywords[key] = (frozenset(bm), frozenset(rm))
         for name in sorted(set(bm) & set(rm)):
@@ -390,7 +397,7 @@ class SchemaDiffer:
         """Pair the one inline alternative of a type on each side: the same one, changed."""
 
         def kind(raw: Any) -> str:
-            if not isinstance(raw, Mapping) or "$ref" in raw:
+            if not isinstance(raw, dict) or "$ref" in raw:
                 return ""
             return ",".join(sorted(type_info(raw)[0]))
 
@@ -418,7 +425,7 @@ class SchemaDiffer:
     @staticmethod
     def _content(spec: Spec, raw: Any) -> str:
         target, _ = spec.deref(raw, "")
-        if isinstance(target, Mapping):
+        if isinstance(target, dict):
             target = {k: v for k, v in target.items() if k not in _ANNOTATIONS}
         return json.dumps(target, sort_keys=True, default=str)
 

@@ -99,7 +99,7 @@ class Spec:
     def deref(self, node: Any, where: str) -> tuple[Any, str]:
         """Follow a ``$ref`` chain; return the target and its pointer (``where`` if none)."""
         seen: list[str] = []
-        while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             ref = node["$ref"]
             if ref in seen:
                 raise RefError(f"cyclic $ref chain {' → '.join([*seen, ref])}", location=self.file)
@@ -125,12 +125,12 @@ class Spec:
         self, ops: dict[tuple[str, str], Operation], path: str, item: Any, at: str, webhook: bool
     ) -> None:
         item, at = self.deref(item, at)
-        if not isinstance(item, Mapping):
+        if not isinstance(item, dict):
             return
         shared = self._parameters(item.get("parameters"), at + "/parameters", path)
         for method in METHODS:
             node = item.get(method)
-            if not isinstance(node, Mapping):
+            if not isinstance(node, dict):
                 continue
             op_at = f"{at}/{method}"
             op = Operation(path, method, node, op_at, webhook=webhook)
@@ -151,14 +151,14 @@ class Spec:
             return out
         for i, entry in enumerate(raw):
             node, where = self.deref(entry, f"{at}/{i}")
-            if not isinstance(node, Mapping) or not isinstance(node.get("name"), str):
+            if not isinstance(node, dict) or not isinstance(node.get("name"), str):
                 continue
             location = str(node.get("in", ""))
             if self.swagger and location in ("body", "formData"):
                 continue  # request body in 2.0: see _body
             schema: Any = node.get("schema")
             schema_at = where + "/schema"
-            if schema is None and isinstance(node.get("content"), Mapping):
+            if schema is None and isinstance(node.get("content"), dict):
                 for media, entry_ in sorted(node["content"].items()):
                     schema, schema_at = (
                         _mapping(entry_).get("schema"),
@@ -180,7 +180,7 @@ class Spec:
             if raw is None:
                 return
             body, op.body_pointer = self.deref(raw, op.pointer + "/requestBody")
-            op.body = body if isinstance(body, Mapping) else None
+            op.body = body if isinstance(body, dict) else None
             return
         params = op.node.get("parameters") if isinstance(op.node.get("parameters"), list) else []
         consumes = op.node.get("consumes", self.data.get("consumes")) or ["application/json"]
@@ -188,7 +188,7 @@ class Spec:
         required: list[str] = []
         for i, entry in enumerate(params or []):
             node, where = self.deref(entry, f"{op.pointer}/parameters/{i}")
-            if not isinstance(node, Mapping):
+            if not isinstance(node, dict):
                 continue
             if node.get("in") == "body":
                 content = {str(m): {"schema": node.get("schema", {})} for m in consumes}
@@ -213,7 +213,7 @@ class Spec:
         produces = op.node.get("produces", self.data.get("produces")) or ["application/json"]
         for status, raw in _mapping(op.node.get("responses")).items():
             node, where = self.deref(raw, pointer_join(op.pointer, "responses", str(status)))
-            if not isinstance(node, Mapping):
+            if not isinstance(node, dict):
                 continue
             if self.swagger:
                 content = (
@@ -232,4 +232,4 @@ def pointer_join(base: str, *tokens: str) -> str:
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return value if isinstance(value, dict) else {}
