@@ -55,13 +55,13 @@ def test_can_i_deploy_exit_codes_follow_verification(
     served_broker: str, write_pact: Callable[..., Path], unique: Callable[[str], str]
 ) -> None:
     """can-i-deploy exits 1 before the provider verifies and 0 after."""
-    consumer = unique("web")
-    path = write_pact(consumer, unique("api"))
+    consumer, provider = unique("web"), unique("api")
+    path = write_pact(consumer, provider)
     assert run("publish", str(path), "-a", "1.0.0", "-b", served_broker)[0] == 0
     code, out, _ = run("can-i-deploy", "-a", consumer, "-e", "1.0.0", "-b", served_broker)
     assert (code, "Computer says no" in out) == (1, True)
     with BrokerClient(served_broker) as client:
-        url = client.get(f"/pacts/provider/{path.stem.split('-', 2)[2]}/consumer/{consumer}/latest")
+        url = client.get(f"/pacts/provider/{provider}/consumer/{consumer}/latest")
         publish_verification(client, url["_links"]["self"]["href"], "2.0.0", success=True)
     code, out, _ = run("can-i-deploy", "-a", consumer, "-e", "1.0.0", "-b", served_broker)
     assert (code, "Computer says yes" in out) == (0, True)
