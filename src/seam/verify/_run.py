@@ -359,6 +359,60 @@ def _publish_failures(results: Sequence[ShardResult]) -> list[Finding]:
     return out
 
 
+def _start_shards(
+    stack: ExitStack,
+    template: Shard,
+    shard_files: Sequence[list[str]],
+    *,
+    start: str | None,
+    ready_timeout: float,
+    say: Progress,
+) -> list[Shard]:
+    """One shard per worker, with its URL and environment; start the provider(s) for them.
+
+    Only worker 0 fetches from the broker and publishes, so results are published once.
+    """
+    per_worker_provider = bool(start and "{port}" in start)
+    shards: list[Shard] = []
+    launched: list[ProviderProcess] = []
+    for w, files in enumerate(shard_files):
+        port = free_port() if per_worker_provider else None
+        url = _expand(template.base_url, worker=w, port=port)
+        env = {k: _expand(v, worker=w, port=port) for k, v in template.env.items()}
+        if start and (per_worker_provider or w == 0):
+            command = _expand(start, worker=w, port=port)
+            say(f"starting the provider: {command}")
+            process = ProviderProcess(command, url, env=env, ready_timeout=ready_timeout)
+            launched.append(stack.enter_context(_Launched(process)))
+        shard = Shard.from_dict({**template.to_dict(), "base_url": url, "env": env})
+        shard.files, shard.worker = list(files), w
+        if w:
+            shard.broker, shard.publish = None, None
+        shards.append(shard)
+    # Started side by side, then waited for: two providers boot in the time of one.
+    for process in launched:
+        process.wait_ready()
+    if not launched:
+        wait_until_reachable(template.base_url)
+    return shards
+
+
+def _report(
+    pacts: Sequence[Pact], results: Sequence[ShardResult], provider: str, published: bool
+) -> Report:
+    cases, findings = build_cases(
+        pacts,
+        [r for res in results for r in res.results.get("interactionResults") or []],
+        [e for res in results for e in res.state_errors],
+        provider=provider,
+    )
+    for res in results:
+        findings.extend(_orphan_errors(res))
+    if published:
+        findings.extend(_publish_failures(results))
+    return Report(command="verify", findings=findings, cases=cases, meta={"show_cases": True})
+
+
 def verify(
     sources: Sequence[str | Path] = (),
     *,
@@ -441,42 +495,23 @@ def verify(
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="seam-verify-")))
         shard_files = _write_shards(pacts, replayable, n_workers, tmp)
-        shards: list[Shard] = []
-        started_providers: list[ProviderProcess] = []
-        for w in range(n_workers):
-            port = free_port() if per_worker_provider else None
-            url = _expand(base_url, worker=w, port=port)
-            worker_env = {k: _expand(v, worker=w, port=port) for k, v in (env or {}).items()}
-            if start and (per_worker_provider or w == 0):
-                command = _expand(start, worker=w, port=port)
-                say(f"starting the provider: {command}")
-                started_providers.append(
-                    stack.enter_context(
-                        _Launched(
-                            ProviderProcess(
-                                command, url, env=worker_env, ready_timeout=ready_timeout
-                            )
-                        )
-                    )
-                )
-            shards.append(
-                Shard(
-                    provider=name,
-                    base_url=url,
-                    files=shard_files[w],
-                    broker=broker if w == 0 else None,
-                    publish=publish if w == 0 else None,
-                    states=states_name,
-                    state_url=state_url,
-                    env=worker_env,
-                    request_timeout_ms=int(request_timeout * 1000),
-                    worker=w,
-                )
-            )
-        for process in started_providers:
-            process.wait_ready()
-        if not started_providers:
-            wait_until_reachable(base_url)
+        shards = _start_shards(
+            stack,
+            Shard(
+                provider=name,
+                base_url=base_url,
+                broker=broker,
+                publish=publish,
+                states=states_name,
+                state_url=state_url,
+                env=dict(env or {}),
+                request_timeout_ms=int(request_timeout * 1000),
+            ),
+            shard_files,
+            start=start,
+            ready_timeout=ready_timeout,
+            say=say,
+        )
         total = len(replayable)
         say(
             f"verifying {total} interaction(s) of {len(pacts)} pact(s) against "
@@ -510,32 +545,20 @@ def verify(
                 request_timeout=request_timeout,
             )
 
-    cases, findings = build_cases(
-        pacts,
-        [r for res in results for r in res.results.get("interactionResults") or []],
-        [e for res in results for e in res.state_errors],
-        provider=name,
-    )
-    for res in results:
-        findings.extend(_orphan_errors(res))
-    if publish is not None:
-        findings.extend(_publish_failures(results))
-    cases.extend(_skipped_cases(skipped, name))
-    cases.extend(conformance_cases)
-    findings.extend(conformance_findings)
-    return Report(
-        command="verify",
-        findings=findings,
-        cases=cases,
-        meta={
+    report = _report(pacts, results, name, publish is not None)
+    report.cases.extend(_skipped_cases(skipped, name))
+    report.cases.extend(conformance_cases)
+    report.findings.extend(conformance_findings)
+    report.meta.update(
+        {
             "provider": name,
             "base_url": base_url,
             "base_urls": [s.base_url for s in shards],
             "pacts": [p.source for p in pacts],
             "broker": broker.url if broker else None,
             "workers": n_workers,
-            "interactions": len(cases),
+            "interactions": len(report.cases),
             "seconds": round(time.monotonic() - started, 3),
-            "show_cases": True,
-        },
+        }
     )
+    return report
