@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.server
 import socket
 import threading
@@ -134,3 +135,53 @@ def test_non_json_answer_is_a_broker_error(html_server: str) -> None:
     """A server answering HTML is reported as probably not the broker's base URL."""
     with BrokerClient(html_server) as client, pytest.raises(BrokerError, match="not JSON"):
         client.index()
+
+
+class _BasicAuthHandler(http.server.BaseHTTPRequestHandler):
+    """A reverse proxy's basic-auth gate in front of a broker index (user ``ci``, ``s3cret``)."""
+
+    def do_GET(self) -> None:
+        expected = "Basic " + base64.b64encode(b"ci:s3cret").decode()
+        ok = self.headers.get("Authorization") == expected
+        body = b'{"_links": {"pb:pacticipants": {"href": "/pacticipants"}}}' if ok else b"{}"
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/hal+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def basic_auth_server() -> Iterator[str]:
+    """A real HTTP server that demands basic auth before answering an index."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BasicAuthHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def test_basic_auth_is_sent(basic_auth_server: str) -> None:
+    """-u/-p credentials reach the server as HTTP basic auth."""
+    with BrokerClient(basic_auth_server, username="ci", password="s3cret") as client:
+        assert client.has_relation("pb:pacticipants")
+
+
+def test_wrong_basic_auth_is_a_broker_error(basic_auth_server: str) -> None:
+    """Wrong basic-auth credentials are a BrokerError naming the 401."""
+    with (
+        BrokerClient(basic_auth_server, username="ci", password="nope") as client,
+        pytest.raises(BrokerError, match="401"),
+    ):
+        client.index()
+
+
+def test_password_without_username_is_refused() -> None:
+    """A password alone is a usage error."""
+    with pytest.raises(UsageError, match="username"):
+        BrokerClient("http://127.0.0.1:1", password="p")
