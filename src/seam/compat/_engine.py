@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
 
-from seam.compat import _request, _response
+from seam.compat import _request, _request_body, _response
 from seam.compat._context import RULES, Context
 from seam.compat._interaction import HttpInteraction, OtherInteraction, interactions_of
 from seam.compat._spec import Spec
 from seam.model import Case, CaseStatus, Finding, Severity
 from seam.pactfile import Pact
-
-Json = Any
 
 RULES.add(
     "interaction.type.unsupported",
@@ -34,9 +31,9 @@ _REQUEST = [
     _request.header_unknown,
     _request.query_incompatible,
     _request.query_unknown,
-    _request.body_unknown,
-    _request.body_unvalidatable,
-    _request.body_incompatible,
+    _request_body.body_unknown,
+    _request_body.body_unvalidatable,
+    _request_body.body_incompatible,
 ]
 _RESPONSE = [
     _response.status_default,

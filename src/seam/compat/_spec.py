@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from seam.compat._schemas import SchemaCompiler, deref
 from seam.errors import OpenAPIError
@@ -273,8 +273,3 @@ def _operation(
         security=[s for s in security if isinstance(s, dict)],
         case_insensitive=insensitive,
     )
-
-
-def path_value(raw: str) -> str:
-    """A path segment as the provider would see it (percent-decoded)."""
-    return unquote(raw)

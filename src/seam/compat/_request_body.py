@@ -1,0 +1,167 @@
+"""Rules about the request body: declared, of a checkable media type, and fitting its schema.
+
+JSON bodies are validated as they are; ``application/x-www-form-urlencoded`` and
+``multipart/form-data`` bodies are read into their named fields first (RFC 7578), whose text
+values are then read as their schema's types, as parameters are.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs
+
+from seam.compat._context import RULES, Context, where
+from seam.compat._media import essence, find_matching_type, is_json
+from seam.compat._params import coerce, parameter_schema
+from seam.compat._schemas import Mode, deref
+from seam.model import Finding, Severity
+
+Json = Any
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+def request_content(ctx: Context) -> dict[str, Json] | None:
+    """Media type → schema for the request body, or None when the operation takes no body."""
+    node = ctx.op.node
+    if ctx.spec.version != "2.0":
+        body = deref(ctx.doc, node.get("requestBody")) if node.get("requestBody") else None
+        content = body.get("content") if isinstance(body, dict) else None
+        if not isinstance(content, dict) or not content:
+            return None
+        return {k: (v or {}).get("schema") for k, v in content.items()}
+    types = ctx.op.consumes or ["application/json"]
+    for param in ctx.op.parameters_in("body"):
+        return dict.fromkeys(types, param.get("schema"))
+    form = ctx.op.parameters_in("formData")
+    if form:
+        schema = {
+            "type": "object",
+            "properties": {str(p["name"]): parameter_schema(p) or {} for p in form},
+            "required": [str(p["name"]) for p in form if p.get("required")],
+        }
+        return dict.fromkeys(types, schema)
+    return None
+
+
+def multipart_fields(body: str, content_type: str) -> dict[str, str] | None:
+    """The named text fields of a ``multipart/form-data`` body (RFC 7578), or None."""
+    found = re.search(r'boundary="?([^";]+)"?', content_type)
+    if found is None:
+        return None
+    fields: dict[str, str] = {}
+    for part in body.split("--" + found.group(1))[1:]:
+        if part.startswith("--"):
+            break
+        head, _, value = part.lstrip("\r\n").partition("\r\n\r\n")
+        name = re.search(r'name="([^"]*)"', head)
+        if name is not None:
+            fields[name.group(1)] = value.removesuffix("\r\n")
+    return fields
+
+
+def _body_required(ctx: Context) -> bool:
+    node = ctx.op.node
+    if ctx.spec.version != "2.0":
+        body = deref(ctx.doc, node.get("requestBody")) if node.get("requestBody") else None
+        return isinstance(body, dict) and body.get("required") is True
+    return any(p.get("required") is True for p in ctx.op.parameters_in("body"))
+
+
+def _body_value(ctx: Context, media: str) -> tuple[bool, Json]:
+    """(validatable, value) for the pact's request body under ``media``."""
+    body = ctx.ix.request.body.value if ctx.ix.request.body is not None else None
+    kind = essence(media)
+    if body == "":
+        return True, body  # nothing sent where the schema expects something: checked as is
+    if is_json(kind):
+        if isinstance(body, str):
+            try:
+                return True, json.loads(body)
+            except ValueError:
+                return True, body
+        return True, body
+    if kind == "application/x-www-form-urlencoded" and isinstance(body, str):
+        return True, {k: v[0] if len(v) == 1 else v for k, v in parse_qs(body).items()}
+    if kind in ("application/x-www-form-urlencoded", "multipart/form-data") and isinstance(
+        body, dict
+    ):
+        return True, body
+    if kind == "multipart/form-data" and isinstance(body, str):
+        fields = multipart_fields(
+            body, media if "boundary=" in media else ctx.ix.request.content_type
+        )
+        if fields is not None:
+            return True, fields
+    return False, body
+
+
+@RULES.rule("request.body.unknown", severity=WARNING, area="request")
+def body_unknown(ctx: Context) -> Iterator[Finding]:
+    """The request has a body but the operation declares none."""
+    body = ctx.ix.request.body
+    # `"body": null` where no body is declared reads as "no body" (pact writers emit it).
+    if body is not None and body.value is not None and request_content(ctx) is None:
+        yield ctx.finding(
+            "request.body.unknown",
+            "the request has a body but the operation declares no request body",
+            "request.body",
+        )
+
+
+def _body_media(ctx: Context, content: dict[str, Json]) -> str | None:
+    sent = ctx.ix.request.content_type or "application/json"
+    return find_matching_type(sent, list(content))
+
+
+@RULES.rule("request.body.unvalidatable", severity=WARNING, area="request")
+def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
+    """The request body's media type cannot be checked against a schema."""
+    content = request_content(ctx)
+    if not ctx.ix.request.has_body or content is None:
+        return
+    media = _body_media(ctx, content)
+    if media is not None and not _body_value(ctx, media)[0]:
+        yield ctx.finding(
+            "request.body.unvalidatable",
+            f"a {essence(media)!r} request body cannot be checked against a schema",
+            "request.body",
+        )
+
+
+@RULES.rule("request.body.incompatible", severity=ERROR, area="request")
+def body_incompatible(ctx: Context) -> Iterator[Finding]:
+    """The request body is missing or does not fit the operation's request schema."""
+    content = request_content(ctx)
+    if content is None or not ctx.valid_request:
+        return
+    if not ctx.ix.request.has_body:
+        if _body_required(ctx):
+            yield ctx.finding(
+                "request.body.incompatible",
+                "the request has no body but the operation requires one",
+                "request.body",
+            )
+        return
+    media = _body_media(ctx, content)
+    if media is None or content.get(media) is None:
+        return
+    ok, value = _body_value(ctx, media)
+    if not ok:
+        return
+    if (
+        not is_json(media)
+        and isinstance(value, dict)
+        and isinstance(ctx.ix.request.body.value if ctx.ix.request.body else None, str)
+    ):
+        # Form fields arrive as text, like query parameters: read them as their types.
+        value = coerce(ctx.doc, content[media], value)
+    key = f"{ctx.op.location}.requestBody.{media}"
+    for problem in ctx.violations(key, content[media], value, Mode.REQUEST):
+        yield ctx.finding(
+            "request.body.incompatible",
+            f"request body{where(problem.instance)} does not fit the spec: {problem.message}",
+            f"request.body{where(problem.instance)}",
+        )
