@@ -78,3 +78,28 @@ def test_each_thread_has_its_own_connection(tmp_path: Path) -> None:
     thread.join()
     assert seen and seen[0] != id(storage.connection())
     storage.close()
+
+
+def test_integrations_backfilled_by_migration_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A schema-1 database with pacts gets its integrations table filled when migrated."""
+    path = tmp_path / "b.db"
+    monkeypatch.setattr("seam.server._storage.MIGRATIONS", MIGRATIONS[:1])
+    old = Storage(path)
+    with old.write() as conn:
+        for pid, name in ((1, "web"), (2, "api")):
+            conn.execute(
+                "INSERT INTO pacticipants (id, name, created_at, updated_at) VALUES (?, ?, '', '')",
+                (pid, name),
+            )
+        conn.execute(
+            "INSERT INTO pact_versions (sha, consumer_id, provider_id, content, "
+            "created_at) VALUES ('s', 1, 2, '{}', 't')"
+        )
+    old.close()
+    monkeypatch.undo()
+    new = Storage(path)
+    rows = new.connection().execute("SELECT consumer_id, provider_id FROM integrations").fetchall()
+    assert [tuple(r) for r in rows] == [(1, 2)]
+    new.close()

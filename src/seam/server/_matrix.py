@@ -272,8 +272,8 @@ def _inferred_target(query: MatrixQuery, name: str) -> Selector:
 
 def _integrated(conn: sqlite3.Connection, pacticipant_id: int) -> list[int]:
     ids = conn.execute(
-        "SELECT provider_id FROM pact_versions WHERE consumer_id = ? UNION "
-        "SELECT consumer_id FROM pact_versions WHERE provider_id = ?",
+        "SELECT provider_id FROM integrations WHERE consumer_id = ? UNION "
+        "SELECT consumer_id FROM integrations WHERE provider_id = ?",
         (pacticipant_id, pacticipant_id),
     ).fetchall()
     return sorted(r[0] for r in ids if r[0] != pacticipant_id)

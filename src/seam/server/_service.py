@@ -503,6 +503,11 @@ class BrokerService:
             "VALUES (?, ?, ?, ?, ?)",
             (sha, consumer["id"], provider["id"], json.dumps(content, ensure_ascii=False), now),
         )
+        conn.execute(
+            "INSERT OR IGNORE INTO integrations (consumer_id, provider_id, created_at) "
+            "VALUES (?, ?, ?)",
+            (consumer["id"], provider["id"], now),
+        )
         pact_version_id = conn.execute(
             "SELECT id FROM pact_versions WHERE consumer_id = ? AND provider_id = ? AND sha = ?",
             (consumer["id"], provider["id"], sha),

@@ -151,6 +151,23 @@ MIGRATIONS: list[tuple[int, str]] = [
         );
         """,
     ),
+    (
+        2,
+        # One row per consumer/provider pair, so can-i-deploy finds a pacticipant's
+        # integrations with an index lookup instead of scanning every pact version.
+        """
+        CREATE TABLE integrations (
+            consumer_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+            provider_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            PRIMARY KEY (consumer_id, provider_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX integrations_provider ON integrations(provider_id, consumer_id);
+        INSERT OR IGNORE INTO integrations (consumer_id, provider_id, created_at)
+            SELECT consumer_id, provider_id, MIN(created_at) FROM pact_versions
+            GROUP BY consumer_id, provider_id;
+        """,
+    ),
 ]
 
 
