@@ -97,6 +97,7 @@ def _finding(
 
 
 def _operation_changes(diff: DocumentDiff) -> Iterator[Change]:
+    """Findings of the document-level and operation-level rules."""
     for _rule_id, document_rule in DOCUMENT_RULES:
         for hit in document_rule(diff):
             yield Change(_finding(diff, hit.rule, hit, None, hit.message), [], hit=hit)
@@ -225,12 +226,11 @@ def _tarjan(starts: list[Vertex], successors: Any) -> list[list[Vertex]]:
 
 
 def _bits(mask: int) -> Iterator[int]:
-    i = 0
+    """The set bits of ``mask``, lowest first (one step per set bit, not per bit)."""
     while mask:
-        if mask & 1:
-            yield i
-        mask >>= 1
-        i += 1
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 def _schema_changes(diff: DocumentDiff) -> Iterable[Change]:
