@@ -171,3 +171,14 @@ def test_curated_corpus_agrees_with_the_comparator() -> None:
             continue
         agree += (not report.failed()) == expected["compatible"]
     assert agree / len(names) >= 0.9
+
+
+def test_findings_carry_the_interaction_line(tmp_path: Path, tasks_api: dict[str, Any]) -> None:
+    """Findings point at the line of their interaction's description in the pact file."""
+    pact = pact_of(interaction(headers=AUTH), interaction(path="/nope"))
+    path = tmp_path / "web-tasks-api.json"
+    text = json.dumps(pact, indent=2)
+    path.write_text(text, encoding="utf-8")
+    (finding,) = check([read_pact(path)], tasks_api).findings
+    line = text.splitlines()[finding.line - 1] if finding.line else ""
+    assert '"description": "GET /nope -> 200"' in line

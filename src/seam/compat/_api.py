@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,27 @@ from seam.openapi import Document, load_document
 from seam.pactfile import Pact, load_pacts, parse_pact
 
 Json = Any
+
+_DESCRIPTION = re.compile(r'"description"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def _description_lines(pact: Pact) -> dict[str, int]:
+    """Interaction description → the 1-based line of its ``"description"`` in the pact file."""
+    if pact.source is None:
+        return {}
+    try:
+        text = Path(pact.source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    out: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = _DESCRIPTION.search(line)
+        if found is not None:
+            try:
+                out.setdefault(json.loads(found.group(1)), number)
+            except ValueError:
+                continue
+    return out
 
 
 def _spec(openapi: Document | Mapping[str, Json] | Spec) -> Spec:
@@ -84,8 +108,11 @@ def check(
     for pact in pacts:
         group = f"{pact.consumer} -> {pact.provider}"
         report.meta["pacts"].append(pact.source)
+        lines = _description_lines(pact)
         for name, raw, seconds in check_interactions(spec, pact):
             findings = apply_overrides(raw, severities, lambda f: f.rule in ignore)
+            if name in lines:  # so GitHub annotations land on the interaction
+                findings = [replace(f, line=lines[name]) for f in findings]
             report.findings.extend(findings)
             report.cases.append(to_case(name, group, findings, seconds))
     report.meta["interactions"] = len(report.cases)
