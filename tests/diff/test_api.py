@@ -261,3 +261,19 @@ def test_checkout_tree_unknown_ref_is_input_error(tmp_path: Path) -> None:
     subprocess.run(["git", "-C", str(repo), "init", "-q"], check=True)
     with pytest.raises(InputError, match="git"):
         checkout_tree("no-such-ref", repo, tmp_path / "scratch")
+
+
+def test_checkout_tree_of_a_folder_new_since_ref_is_empty(tmp_path: Path) -> None:
+    """A contracts folder added after the ref compares as empty: everything in it is new."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    (repo / "README").write_text("x")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    (repo / "contracts").mkdir()
+    (repo / "contracts" / "api.json").write_text(json.dumps(spec(ENUM)))
+    copy_dir = checkout_tree("HEAD", repo / "contracts", tmp_path / "scratch")
+    assert copy_dir.is_dir() and not any(copy_dir.iterdir())
+    assert [f.rule for f in diff(copy_dir, repo / "contracts").findings] == ["contract-file-added"]

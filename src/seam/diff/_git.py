@@ -30,8 +30,10 @@ def checkout_tree(ref: str, path: Path, into: Path) -> Path:
     Returns:
         The copy of ``path`` under ``into``.
 
+    A folder that does not exist at ``ref`` comes back empty (the change adds it).
+
     Raises:
-        InputError: not a git repository, an unknown ref, or ``path`` absent at ``ref``.
+        InputError: not a git repository, an unknown ref, or a file absent at ``ref``.
     """
     here = path.resolve() if path.exists() else (Path.cwd() / path).resolve()
     top = Path(
@@ -43,6 +45,10 @@ def checkout_tree(ref: str, path: Path, into: Path) -> Path:
     names = _git(["ls-tree", "-r", "--name-only", "-z", ref, "--", rel], top).decode().split("\0")
     names = [n for n in names if n]
     if not names:
+        if here.is_dir():
+            # A pull request that adds the contracts folder: everything in it is new.
+            (into / rel).mkdir(parents=True, exist_ok=True)
+            return into / rel
         raise InputError(f"{rel} does not exist at {ref}; nothing to compare against")
     for name in names:
         target = into / name
