@@ -89,3 +89,13 @@ def test_not_openapi(doc: Any) -> None:
     """Something that is not an OpenAPI document is refused with OpenAPIError."""
     with pytest.raises(OpenAPIError):
         build_spec(doc)
+
+
+def test_server_variables_take_their_defaults() -> None:
+    """A templated server URL contributes its base path with each variable's default."""
+    server = {
+        "url": "https://{host}/{base}",
+        "variables": {"host": {"default": "api.example.com"}, "base": {"default": "v2"}},
+    }
+    doc = _doc(["/tasks"], servers=[server])
+    assert _routed(doc, "/v2/tasks") == "/tasks"

@@ -189,10 +189,17 @@ def _prefixes(doc: dict[str, Json], version: str) -> list[str]:
     out = [""]
     for server in doc.get("servers") or []:
         url = server.get("url") if isinstance(server, dict) else None
-        if isinstance(url, str) and "{" not in url:
-            base = urlsplit(url).path.rstrip("/")
-            if base and base not in out:
-                out.append(base)
+        if not isinstance(url, str):
+            continue
+        # Server variables take their defaults (OAS 3 §4.8.6).
+        for name, variable in (server.get("variables") or {}).items():
+            if isinstance(variable, dict) and "default" in variable:
+                url = url.replace("{" + str(name) + "}", str(variable["default"]))
+        if "{" in url:
+            continue
+        base = urlsplit(url if "//" in url else "http://host" + url).path.rstrip("/")
+        if base and base not in out:
+            out.append(base)
     return out
 
 
