@@ -234,3 +234,23 @@ def test_request_field_sent_by_a_consumer(run_diff: Callable[..., Report], tmp_p
     (finding,) = [f for f in report.findings if f.rule == "request-property-removed"]
     assert finding.severity is Severity.ERROR
     assert "breaks web: 'create a task' sends `colour`" in finding.message
+
+
+def test_body_became_required_spares_consumers_that_send_one(
+    run_diff: Callable[..., Report], pact_file: Any
+) -> None:
+    """A request body made required breaks only consumers that send none."""
+    base = tasks_api(TASK)
+    base["paths"]["/tasks/{id}"]["get"]["requestBody"] = {
+        "content": {"application/json": {"schema": {"type": "object"}}}
+    }
+    revision = copy.deepcopy(base)
+    revision["paths"]["/tasks/{id}"]["get"]["requestBody"]["required"] = True
+    web = pact_file("web", "a request for task 1", {"id": 1})
+    (finding,) = [
+        f
+        for f in run_diff(base, revision, pacts=[web]).findings
+        if f.rule == "request-body-became-required"
+    ]
+    assert finding.severity is Severity.ERROR
+    assert "sends no request body" in finding.message

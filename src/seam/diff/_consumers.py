@@ -123,6 +123,21 @@ def _operation_use(f: Finding, interaction: Interaction) -> str:
         if f.rule == "new-required-request-parameter" or f.rule.endswith("became-required"):
             return "" if sent else f"does not send the {where} parameter `{name}`"
         return f"sends the {where} parameter `{name}`" if sent else ""
+    return _body_use(f, interaction)
+
+
+def _body_use(f: Finding, interaction: Interaction) -> str:
+    """Request-body changes touch only interactions that send (or omit) a body."""
+    request = interaction.request
+    assert request is not None
+    if f.rule in ("request-body-became-required", "request-body-added-required"):
+        return "" if request.body is not None else "sends no request body"
+    media = f.details.get("media_type")
+    if f.rule == "request-body-media-type-removed" and isinstance(media, str):
+        sent = (request.content_type or "").split(";")[0].strip().lower()
+        return f"sends {media}" if sent == media.split(";")[0].strip().lower() else ""
+    if f.rule == "request-body-removed":
+        return "sends a request body" if request.body is not None else ""
     return "calls this endpoint"
 
 
