@@ -9,7 +9,7 @@ import jsonschema_rs
 import pytest
 
 from seam.compat._schemas import Mode, SchemaCompiler, split_pointer
-from seam.errors import RefError
+from seam.errors import OpenAPIError, RefError
 
 from .conftest import AUTH, interaction
 
@@ -223,3 +223,12 @@ def test_shared_and_embedded_validators_agree() -> None:
     )
     for value in ({"id": 1}, {"id": "x"}, {"next": {"id": 2, "z": 1}}, {"next": {"next": {}}}):
         assert shared.is_valid(value) == embedded.is_valid(value)
+
+
+def test_invalid_schema_is_one_line(tasks_api: dict[str, Any], codes: Codes) -> None:
+    """A schema JSON Schema rejects (a broken regex) is an OpenAPIError on one line."""
+    tasks_api["components"]["schemas"]["Task"]["properties"]["title"]["pattern"] = "(unclosed"
+    with pytest.raises(OpenAPIError) as caught:
+        codes(interaction(headers=AUTH, response_body={"id": 1}), tasks_api)
+    assert "\n" not in str(caught.value)
+    assert "(unclosed" in str(caught.value)

@@ -497,7 +497,10 @@ class SchemaCompiler:
                         formats=FORMATS,
                     )
             except (ValueError, jsonschema_rs.ReferencingError) as exc:
-                raise OpenAPIError(f"the schema at {key} is not valid JSON Schema: {exc}") from None
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise OpenAPIError(
+                    f"the schema at {key} is not valid JSON Schema: {first}; fix the document"
+                ) from None
             self._by_text[(text, mode)] = found
         self._cache[(key, mode)] = found
         return found
