@@ -152,6 +152,25 @@ def test_base_ref_compares_with_the_committed_contracts(
     assert [f["rule"] for f in doc["findings"]] == ["response-property-became-nullable"]
 
 
+def test_base_ref_findings_name_work_tree_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In PR mode a removal (found in the base copy) is annotated on the work-tree file."""
+    (tmp_path / "contracts").mkdir()
+    spec = tmp_path / "contracts" / "tasks-api.json"
+    spec.write_text(json.dumps(api(SAME)))
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    doc = api(SAME)
+    doc["paths"]["/other"] = doc["paths"].pop("/tasks/{id}")
+    spec.write_text(json.dumps(doc))
+    monkeypatch.chdir(tmp_path)
+    result = run("--base", "HEAD", "--format", "github")
+    assert "::error file=contracts/tasks-api.json,line=" in result.output
+
+
 def test_github_annotations_carry_file_and_line(tmp_path: Path) -> None:
     """--format github annotates the file and line of each change (the base for removals)."""
     base, revision = tmp_path / "base.yaml", tmp_path / "revision.yaml"

@@ -8,7 +8,7 @@ gives the same report, finding for finding, in the same order.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -168,6 +168,8 @@ def diff(
     findings = apply_overrides(findings, severities, ignored)
     if lines:
         findings = with_lines(findings)
+    if base_label is not None:
+        findings = [_renamed_file(f, base, revision) for f in findings]
     meta: dict[str, Any] = {
         "base": base_label or str(base),
         "revision": str(revision),
@@ -177,6 +179,13 @@ def diff(
     report = Report("diff", findings, meta=meta)
     report.findings = report.sorted_findings()
     return report
+
+
+def _renamed_file(f: Finding, base: Path, revision: Path) -> Finding:
+    """A finding about a scratch copy of the base (PR mode) names the file in the work tree."""
+    if f.file and Path(f.file).is_relative_to(base):
+        return replace(f, file=(revision / Path(f.file).relative_to(base)).as_posix())
+    return f
 
 
 def _is_pact(path: Path) -> bool:
