@@ -32,7 +32,7 @@ CHECKS = (
     "response_headers_conformance",
     "response_schema_conformance",
 )
-PHASES = "examples,coverage,fuzzing,stateful"
+PHASES = ("examples", "coverage", "fuzzing", "stateful")
 _FAILURE = re.compile(r"^- (ST\d+|[A-Z][A-Za-z ]+?)\s+(.+)$")
 
 
@@ -45,6 +45,7 @@ def _command(
     seed: int | None,
     headers: Sequence[str],
     request_timeout: float,
+    phases: Sequence[str],
 ) -> list[str]:
     cmd = [
         sys.executable,
@@ -57,7 +58,7 @@ def _command(
         "--checks",
         ",".join(CHECKS),
         "--phases",
-        PHASES,
+        ",".join(phases),
         "--max-examples",
         str(max_examples),
         "--workers",
@@ -148,6 +149,7 @@ def run_conformance(
     seed: int | None = None,
     headers: Sequence[str] = (),
     request_timeout: float = 5.0,
+    phases: Sequence[str] = PHASES,
 ) -> tuple[list[Case], list[Finding]]:
     """Run schemathesis against ``base_url`` from ``spec`` (a file or a URL).
 
@@ -170,6 +172,7 @@ def run_conformance(
             seed=seed,
             headers=headers,
             request_timeout=request_timeout,
+            phases=phases,
         )
         proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if not report.exists():

@@ -53,6 +53,7 @@ class ConformanceOptions:
     max_examples: int = 10
     seed: int | None = None
     headers: tuple[str, ...] = ()  # "Name: value", e.g. the token protected operations need
+    phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")  # schemathesis's
 
 
 class _Launched:
@@ -543,6 +544,7 @@ def verify(
                 seed=conformance.seed,
                 headers=conformance.headers,
                 request_timeout=request_timeout,
+                phases=conformance.phases,
             )
 
     report = _report(pacts, results, name, publish is not None)
