@@ -262,10 +262,11 @@ def _regex_varies(request: Any, segments: list[str]) -> set[int]:
         except re.error:
             continue
         for i, segment in enumerate(segments):
-            probe = "0" if not segment.isdigit() else str(int(segment) + 7)
-            trial = [*segments[:i], probe if probe != segment else "1", *segments[i + 1 :]]
-            if compiled.fullmatch("/" + "/".join(trial)):
-                varies.add(i)
+            probes = {"0", "9", "zz", "x" + segment, segment + "x"} - {segment}
+            for probe in sorted(probes):
+                if compiled.fullmatch("/" + "/".join([*segments[:i], probe, *segments[i + 1 :]])):
+                    varies.add(i)
+                    break
     return varies
 
 
@@ -291,22 +292,20 @@ def _template_varying(routes: list[_Route]) -> None:
             for b in routes:
                 if a is b or len(a.segments) != len(b.segments):
                     continue
+                # Positions where the two differ: literal words, or a parameter in one only.
                 diff = [
                     i
                     for i, (x, y) in enumerate(zip(a.segments, b.segments, strict=True))
-                    if not (i in a.params and i in b.params) and x != y
+                    if (i in a.params) != (i in b.params) or (i not in a.params and x != y)
                 ]
-                same_shape = all(
-                    (i in a.params) == (i in b.params)
-                    for i in range(len(a.segments))
-                    if i not in diff
-                )
-                if len(diff) == 1 and same_shape:
-                    i = diff[0]
-                    if i not in a.params or i not in b.params:
-                        a.params.add(i)
-                        b.params.add(i)
-                        changed = True
+                if len(diff) != 1:
+                    continue
+                i = diff[0]
+                # Only two words vary here; "/tasks/{id}" beside "/tasks/export" is two routes.
+                if i not in a.params and i not in b.params:
+                    a.params.add(i)
+                    b.params.add(i)
+                    changed = True
 
 
 def _param_name(route: _Route, i: int, taken: set[str]) -> str:

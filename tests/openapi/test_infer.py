@@ -1,0 +1,301 @@
+"""Inferring an OpenAPI snapshot of what a consumer uses from its pact (seam.openapi._infer)."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from seam.openapi import dump_yaml, infer_openapi, validate_document
+from seam.pactfile import parse_pact
+
+
+def rules(**by_path: dict[str, Any]) -> dict[str, Any]:
+    """V3+ body matching rules: one matcher per JSON path."""
+    return {"body": {path: {"combine": "AND", "matchers": [m]} for path, m in by_path.items()}}
+
+
+def http(
+    description: str,
+    path: str,
+    *,
+    method: str = "GET",
+    status: int = 200,
+    body: Any = None,
+    request: dict[str, Any] | None = None,
+    response: dict[str, Any] | None = None,
+    content_type: str = "application/json",
+) -> dict[str, Any]:
+    """A V4 HTTP interaction."""
+    resp: dict[str, Any] = {"status": status, **(response or {})}
+    if body is not None:
+        resp["body"] = {"content": body, "contentType": content_type, "encoded": False}
+        resp["headers"] = {"Content-Type": [content_type]}
+    return {
+        "type": "Synchronous/HTTP",
+        "description": description,
+        "request": {"method": method, "path": path, **(request or {})},
+        "response": resp,
+    }
+
+
+def infer(*interactions: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot of a pact holding ``interactions``; it must validate."""
+    doc = {
+        "consumer": {"name": "web"},
+        "provider": {"name": "tasks-api"},
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+        "interactions": list(interactions),
+    }
+    snapshot = infer_openapi(parse_pact(doc))
+    validate_document(snapshot)
+    return snapshot
+
+
+def response_schema(snapshot: dict[str, Any], path: str, method: str = "get") -> dict[str, Any]:
+    """The JSON schema of the first response of an operation."""
+    responses = snapshot["paths"][path][method]["responses"]
+    first = responses[sorted(responses)[0]]
+    schema: dict[str, Any] = first["content"]["application/json"]["schema"]
+    return schema
+
+
+def test_provider_state_generator_templates_the_path() -> None:
+    """A path filled in by a provider-state generator becomes a parameter of that name."""
+    request = {"generators": {"path": {"type": "ProviderState", "expression": "/tasks/${taskId}"}}}
+    snapshot = infer(http("get", "/tasks/1", request=request))
+    (param,) = snapshot["paths"]["/tasks/{taskId}"]["get"]["parameters"]
+    assert param == {
+        "in": "path",
+        "name": "taskId",
+        "required": True,
+        "schema": {"type": "integer"},
+    }
+
+
+def test_segments_that_vary_between_interactions_are_templated() -> None:
+    """Paths differing in one segment share one templated path."""
+    snapshot = infer(http("ann", "/users/ann"), http("bob", "/users/bob"))
+    assert list(snapshot["paths"]) == ["/users/{id}"]
+
+
+def test_identifier_segments_are_templated() -> None:
+    """A UUID segment is a path parameter with format uuid."""
+    snapshot = infer(http("get", "/tasks/7f1c2a9e-3b1d-4c5e-9f00-1234567890ab"))
+    (param,) = snapshot["paths"]["/tasks/{id}"]["get"]["parameters"]
+    assert param["schema"] == {"type": "string", "format": "uuid"}
+
+
+def test_path_regex_templates_the_segments_it_lets_vary() -> None:
+    """A path regex matcher templates only the segments it lets vary."""
+    request = {
+        "matchingRules": {"path": {"matchers": [{"match": "regex", "regex": r"/items/[a-z]+/x"}]}}
+    }
+    snapshot = infer(http("get", "/items/abc/x", request=request))
+    assert list(snapshot["paths"]) == ["/items/{id}/x"]
+
+
+def test_literal_segments_stay_literal() -> None:
+    """A word beside an identifier at the same position keeps its own path."""
+    snapshot = infer(http("one", "/tasks/1"), http("export", "/tasks/export"))
+    assert sorted(snapshot["paths"]) == ["/tasks/export", "/tasks/{id}"]
+
+
+def test_query_parameters_required_only_when_always_sent() -> None:
+    """A query parameter sent by every interaction is required; one sent by some is not."""
+    snapshot = infer(
+        http("a", "/tasks", request={"query": {"status": ["open"], "limit": ["10"]}}),
+        http("b", "/tasks", request={"query": {"status": ["done"]}}),
+    )
+    params = {p["name"]: p for p in snapshot["paths"]["/tasks"]["get"]["parameters"]}
+    assert params["status"]["required"] and not params["limit"]["required"]
+    assert params["limit"]["schema"] == {"type": "integer"}
+
+
+def test_header_regex_becomes_a_pattern() -> None:
+    """A request header with a regex matcher becomes a header parameter with a pattern."""
+    request = {
+        "headers": {"X-Request-Id": ["abc"]},
+        "matchingRules": {
+            "header": {"X-Request-Id": {"matchers": [{"match": "regex", "regex": "^[a-z]+$"}]}}
+        },
+    }
+    (param,) = infer(http("a", "/tasks", request=request))["paths"]["/tasks"]["get"]["parameters"]
+    assert param == {
+        "in": "header",
+        "name": "X-Request-Id",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[a-z]+$"},
+    }
+
+
+def test_bearer_token_becomes_a_security_requirement() -> None:
+    """A bearer token becomes a bearer scheme; a refused anonymous call adds no `{}`."""
+    snapshot = infer(
+        http(
+            "with",
+            "/tasks/1",
+            method="DELETE",
+            status=204,
+            request={"headers": {"Authorization": ["Bearer t"]}},
+        ),
+        http("without", "/tasks/1", method="DELETE", status=401),
+    )
+    assert snapshot["components"]["securitySchemes"] == {
+        "bearerAuth": {"type": "http", "scheme": "bearer"}
+    }
+    assert snapshot["paths"]["/tasks/{id}"]["delete"]["security"] == [{"bearerAuth": []}]
+
+
+def test_body_types_and_required_fields() -> None:
+    """Example values give types; fields present in the example are required."""
+    schema = response_schema(
+        infer(http("a", "/t", body={"id": 1, "ok": True, "score": 1.5, "name": "x"})), "/t"
+    )
+    assert schema == {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "ok": {"type": "boolean"},
+            "score": {"type": "number"},
+        },
+        "required": ["id", "name", "ok", "score"],
+    }
+
+
+def test_matchers_give_pattern_and_format() -> None:
+    """regex becomes pattern and a datetime matcher becomes format date-time."""
+    body = {"status": "open", "at": "2024-01-01T00:00:00+00:00"}
+    matchers = rules(
+        **{
+            "$.status": {"match": "regex", "regex": "^(open|done)$"},
+            "$.at": {"match": "datetime", "format": "yyyy"},
+        }
+    )
+    schema = response_schema(
+        infer(http("a", "/t", body=body, response={"matchingRules": matchers})), "/t"
+    )
+    assert schema["properties"]["status"] == {"type": "string", "pattern": "^(open|done)$"}
+    assert schema["properties"]["at"] == {"type": "string", "format": "date-time"}
+
+
+def test_each_like_becomes_an_array_with_min_items() -> None:
+    """A type matcher with min on an array gives minItems and the element's schema."""
+    matchers = rules(**{"$": {"match": "type", "min": 1}, "$[*].id": {"match": "integer"}})
+    schema = response_schema(
+        infer(http("a", "/t", body=[{"id": 1}], response={"matchingRules": matchers})), "/t"
+    )
+    assert schema["type"] == "array" and schema["minItems"] == 1
+    assert schema["items"]["properties"]["id"] == {"type": "integer"}
+
+
+def test_null_merges_into_nullable() -> None:
+    """A field null in one example and a string in another is a nullable string, still required."""
+    snapshot = infer(
+        http("a", "/t/1", body={"assignee": None}),
+        http("b", "/t/2", body={"assignee": "ann"}),
+    )
+    schema = response_schema(snapshot, "/t/{id}")
+    assert schema["properties"]["assignee"] == {"type": "string", "nullable": True}
+    assert schema["required"] == ["assignee"]
+
+
+def test_field_missing_from_one_example_is_optional() -> None:
+    """Only fields present in every example are required."""
+    snapshot = infer(http("a", "/t/1", body={"id": 1, "x": 1}), http("b", "/t/2", body={"id": 2}))
+    assert response_schema(snapshot, "/t/{id}")["required"] == ["id"]
+
+
+def test_statuses_and_content_types_are_kept() -> None:
+    """Each status is a response; a text body is a string under its media type."""
+    snapshot = infer(
+        http("ok", "/t", body="hello", content_type="text/plain; charset=utf-8"),
+        http("missing", "/t", status=404),
+    )
+    responses = snapshot["paths"]["/t"]["get"]["responses"]
+    assert sorted(responses) == ["200", "404"]
+    assert responses["200"]["content"] == {"text/plain": {"schema": {"type": "string"}}}
+
+
+def test_request_body_schema() -> None:
+    """A request body becomes a required requestBody with its schema."""
+    request = {
+        "body": {"content": {"title": "x"}, "contentType": "application/json", "encoded": False},
+        "headers": {"Content-Type": ["application/json"]},
+    }
+    body = infer(http("create", "/tasks", method="POST", status=201, request=request))["paths"][
+        "/tasks"
+    ]["post"]["requestBody"]
+    assert body["required"] is True
+    assert body["content"]["application/json"]["schema"]["properties"] == {
+        "title": {"type": "string"}
+    }
+
+
+def test_messages_are_listed_as_an_extension() -> None:
+    """Asynchronous messages appear under x-seam-messages with their schema."""
+    message = {
+        "type": "Asynchronous/Messages",
+        "description": "a task event",
+        "contents": {"content": {"id": 1}, "contentType": "application/json", "encoded": False},
+    }
+    (entry,) = infer(message)["x-seam-messages"]
+    assert entry["schema"]["properties"] == {"id": {"type": "integer"}}
+
+
+def test_interaction_order_does_not_change_the_bytes() -> None:
+    """The snapshot's YAML is the same whatever order the pact lists its interactions in."""
+    items = [
+        http(f"get {n}", f"/t/{n}", body={"id": n, "v": None if n % 2 else "x"}) for n in range(8)
+    ]
+    first = dump_yaml(infer(*items))
+    random.Random(4).shuffle(items)
+    assert dump_yaml(infer(*items)) == first
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(st.text(min_size=1, max_size=5), children, max_size=3)
+    ),
+    max_leaves=12,
+)
+SEGMENT = st.sampled_from(
+    ["tasks", "users", "1", "2", "ann", "x", "7f1c2a9e-3b1d-4c5e-9f00-1234567890ab"]
+)
+INTERACTION = st.builds(
+    lambda d, segs, method, status, body, query: http(
+        d,
+        "/" + "/".join(segs),
+        method=method,
+        status=status,
+        body=body,
+        request={"query": query} if query else None,
+    ),
+    st.text(min_size=1, max_size=8),
+    st.lists(SEGMENT, max_size=4),
+    st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+    st.sampled_from([200, 201, 204, 400, 404]),
+    JSON,
+    st.dictionaries(
+        st.sampled_from(["a", "b"]),
+        st.lists(st.text(max_size=3), min_size=1, max_size=2),
+        max_size=2,
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(INTERACTION, max_size=6))
+def test_an_inferred_snapshot_always_validates(interactions: list[dict[str, Any]]) -> None:
+    """Any set of HTTP interactions gives a snapshot openapi-spec-validator accepts."""
+    snapshot = infer(*interactions)
+    assert dump_yaml(snapshot) == dump_yaml(infer(*interactions))
