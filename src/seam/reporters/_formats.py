@@ -143,6 +143,8 @@ def github(report: Report) -> str:
                 props.append(f"line={f.line}")
         props.append(f"title={_gh_escape(f.rule, prop=True)}")
         where = f"{_endpoint(f)}: " if f.path or f.method else ""
+        if f.interaction:
+            where += f"{f.interaction!r}: "
         out.append(f"::{_GH_LEVEL[f.severity]} {','.join(props)}::{_gh_escape(where + f.message)}")
     out.append(_summary_line(report))
     return "\n".join(out) + "\n"
