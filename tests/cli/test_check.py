@@ -245,3 +245,17 @@ def test_list_rules() -> None:
     assert result.exit_code == 0
     lines = result.output.strip().splitlines()
     assert [line.split("\t")[0] for line in lines] == RULES.ids()
+
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.skipif(
+    not list((REPO / "contracts" / "pacts").glob("*-tasks-api.json")),
+    reason="the example consumers' pacts are not in contracts/pacts",
+)
+def test_example_contracts_are_compatible() -> None:
+    """The example consumers' committed pacts fit the provider's committed snapshot."""
+    result = _run("--contracts", str(REPO / "contracts"), "--provider", "tasks-api")
+    assert result.exit_code == 0, result.output
+    assert " 0 error" in result.output
