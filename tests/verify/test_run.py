@@ -11,7 +11,7 @@ import pytest
 
 from seam.errors import InputError, PactError, ProviderUnreachable, UsageError
 from seam.model import CaseStatus, Report
-from seam.verify import ProviderStates, verify
+from seam.verify import BrokerSource, ProviderStates, verify
 
 PACTS = Path(__file__).resolve().parent / "pacts"
 BASE_URL = "http://127.0.0.1:{port}"
@@ -235,3 +235,26 @@ def test_message_interactions_are_listed_as_skipped(tasks: Any, tmp_path: Path) 
         "a task created event": CaseStatus.SKIPPED,
     }
     assert not report.failed()
+
+
+@pytest.mark.parametrize(
+    ("broker", "message"),
+    [
+        pytest.param(
+            BrokerSource(url="http://127.0.0.1:1", selectors=[{"mainbranch": True}]),
+            "selector key 'mainbranch' is unknown",
+            id="selector-key",
+        ),
+        pytest.param(
+            BrokerSource(url="http://127.0.0.1:1", include_wip_since="last week"),
+            "expected a date",
+            id="wip-date",
+        ),
+    ],
+)
+def test_broker_options_are_checked_before_anything_starts(
+    broker: BrokerSource, message: str
+) -> None:
+    """A misspelt selector or a bad WIP date is a usage error, not a broker round trip."""
+    with pytest.raises(UsageError, match=message):
+        verify([], provider="p", base_url="http://127.0.0.1:1", broker=broker)

@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -34,7 +35,14 @@ from seam.model import Case, CaseStatus, Finding, Report, Severity
 from seam.pactfile import Interaction, Pact, load_pacts, write_pact
 from seam.verify._conformance import run_conformance
 from seam.verify._provider import ProviderProcess, free_port, wait_until_reachable
-from seam.verify._replay import BrokerSource, PublishOptions, Shard, ShardResult, run_shard
+from seam.verify._replay import (
+    BrokerSource,
+    PublishOptions,
+    Shard,
+    ShardResult,
+    run_shard,
+    selector_keywords,
+)
 from seam.verify._results import build_cases
 from seam.verify._states import ProviderStates
 
@@ -104,10 +112,25 @@ def _check_options(
         raise UsageError(
             "{port} in --start needs {port} in --base-url too, e.g. http://127.0.0.1:{port}"
         )
+    if broker is not None:
+        _check_broker_options(broker)
     if workers > 1 and isinstance(states, ProviderStates):
         raise UsageError(
             "--workers > 1 needs the states as 'module:object' so worker processes can import them"
         )
+
+
+def _check_broker_options(broker: BrokerSource) -> None:
+    """Selectors and dates are checked before any provider starts."""
+    for selector in broker.selectors:
+        selector_keywords(selector)
+    if broker.include_wip_since:
+        try:
+            date.fromisoformat(broker.include_wip_since)
+        except ValueError:
+            raise UsageError(
+                f"--include-wip-since {broker.include_wip_since!r}: expected a date, YYYY-MM-DD"
+            ) from None
 
 
 def _load_local(
