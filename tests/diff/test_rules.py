@@ -229,3 +229,45 @@ def test_rule_ids_are_kebab_case_with_a_summary() -> None:
     for rule in REGISTRY:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.id), rule.id
         assert rule.summary and "\n" not in rule.summary, rule.id
+
+
+OPPOSITES = [
+    ("-increased", "-decreased"),
+    ("-added", "-removed"),
+    ("became-nullable", "became-not-nullable"),
+    ("-widened", "-narrowed"),
+    ("-generalized", "-specialized"),
+    ("-set", "-unset"),
+]
+
+
+def _opposite(kind: str) -> str | None:
+    for a, b in OPPOSITES:
+        if kind.endswith(a):
+            return kind[: -len(a)] + b
+        if kind.endswith(b):
+            return kind[: -len(b)] + a
+    return None
+
+
+def symmetry_cases() -> list[Any]:
+    cases = []
+    for kind in sorted(SCHEMA_PAIRS):
+        opposite = _opposite(kind)
+        if opposite is None or opposite not in FAMILIES:
+            continue
+        for prefix in sorted(FAMILIES[opposite]):
+            if f"{prefix}-{opposite}" in REGISTRY and prefix in FAMILIES.get(kind, {}):
+                cases.append(pytest.param(kind, opposite, prefix, id=f"{prefix}-{kind}"))
+    return cases
+
+
+@pytest.mark.parametrize(("kind", "opposite", "prefix"), symmetry_cases())
+def test_reversed_pair_fires_the_opposite_rule(
+    kind: str, opposite: str, prefix: str, run_diff: Callable[..., Report]
+) -> None:
+    """Swapping base and revision turns each change into its opposite (added ↔ removed, ...)."""
+    base, revision = SCHEMA_PAIRS[kind]
+    ids = _ids(run_diff(document(revision, prefix), document(base, prefix)))
+    assert f"{prefix}-{opposite}" in ids
+    assert f"{prefix}-{kind}" not in ids
