@@ -299,3 +299,15 @@ def test_can_i_deploy_to_tag(client: Client, world: World) -> None:
     world.service.add_tag(world.provider, "10", "prod")
     params = {"pacticipant": world.consumer, "version": "1", "to": "prod"}
     assert client.get("/can-i-deploy", params=params).json()["summary"]["deployable"] is True
+
+
+def test_single_selector_without_target_covers_every_integration(
+    client: Client, world: World
+) -> None:
+    """One pacticipant version and no target: rows against every version of each integration."""
+    sha = world.pact("1")
+    world.verify(sha, "10", True)
+    world.verify(sha, "11", False)
+    params = [("q[][pacticipant]", world.consumer), ("q[][version]", "1"), ("latestby", "cvpv")]
+    rows = client.get("/matrix", params=params).json()["matrix"]
+    assert sorted(r["provider"]["version"]["number"] for r in rows) == ["10", "11"]

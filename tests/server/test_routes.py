@@ -394,3 +394,9 @@ def test_integrations_list_status(client: Client, unique: Unique) -> None:
     [row] = client.get("/integrations").json()["_embedded"]["integrations"]
     assert (row["consumer"]["name"], row["provider"]["name"]) == (consumer, provider)
     assert row["verificationStatus"] == "unverified"
+
+
+def test_version_tags_must_be_names(client: Client, unique: Unique) -> None:
+    """A version body whose tags are not strings is refused with 400."""
+    response = client.put(f"/pacticipants/{unique('svc')}/versions/1", json={"tags": [None]})
+    assert response.status_code == 400

@@ -385,15 +385,16 @@ def compute_matrix(conn: sqlite3.Connection, query: MatrixQuery) -> dict[str, An
     infer = len(specified) == 1 and bool(
         query.latest or query.tag or query.environment or query.main_branch
     )
-    if infer:
+    if len(specified) == 1:
+        # One pacticipant: its integrations are inferred, resolved against the target
+        # (environment, tag, latest) when one is given, else every version of each.
         own = specified[0].pacticipant["id"]
         for other_id in _integrated(conn, own):
             other = dict(
                 conn.execute("SELECT * FROM pacticipants WHERE id = ?", (other_id,)).fetchone()
             )
-            selectors.append(
-                _resolve(conn, _inferred_target(query, other["name"]), other, specified=False)
-            )
+            target = _inferred_target(query, other["name"]) if infer else Selector(other["name"])
+            selectors.append(_resolve(conn, target, other, specified=False))
     rows: list[dict[str, Any]] = []
     for consumer, provider in itertools.permutations(selectors, 2):
         if consumer.pacticipant["id"] == provider.pacticipant["id"]:

@@ -375,7 +375,9 @@ class BrokerService:
                 self._add_branch(conn, pacticipant, version, branch)
             for tag in tags:
                 name = tag.get("name") if isinstance(tag, dict) else tag
-                self._add_tag(conn, version, str(name))
+                if not isinstance(name, str):
+                    raise Invalid("tags must be names", errors={"tags": ["must be strings"]})
+                self._add_tag(conn, version, name)
             return self._version_details(conn, pacticipant, version), created
 
     def delete_version(self, pacticipant_name: str, number: str) -> None:
