@@ -258,3 +258,14 @@ def test_broker_options_are_checked_before_anything_starts(
     """A misspelt selector or a bad WIP date is a usage error, not a broker round trip."""
     with pytest.raises(UsageError, match=message):
         verify([], provider="p", base_url="http://127.0.0.1:1", broker=broker)
+
+
+def test_bad_states_module_fails_before_the_provider_starts() -> None:
+    """An unimportable --states is a usage error even when the provider could not start."""
+    with pytest.raises(UsageError, match="cannot import seam_no_such_states"):
+        verify(
+            [PACTS],
+            base_url=BASE_URL,
+            start="exit 1 # {port}",
+            states="seam_no_such_states:states",
+        )

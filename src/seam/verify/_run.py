@@ -44,7 +44,7 @@ from seam.verify._replay import (
     selector_keywords,
 )
 from seam.verify._results import build_cases
-from seam.verify._states import ProviderStates
+from seam.verify._states import ProviderStates, load_states
 
 __all__ = ["ConformanceOptions", "verify"]
 
@@ -513,7 +513,9 @@ def verify(
     n_workers = max(1, min(workers, len(replayable) or 1))
     per_worker_provider = bool(start and "{port}" in start)
     states_name = states if isinstance(states, str) else None
-    states_obj = states if isinstance(states, ProviderStates) else None
+    # Imported here, before any provider starts, so a bad --states fails fast; worker 0
+    # uses this registry, the worker processes import it again by name.
+    states_obj = load_states(states) if isinstance(states, str) else states
     started = time.monotonic()
 
     with ExitStack() as stack:
@@ -550,7 +552,7 @@ def verify(
         ):
             say("note: workers share one provider, so their provider states may interfere")
         ticker = None
-        if total >= PROGRESS_FROM and (states_obj is not None or states_name):
+        if total >= PROGRESS_FROM and states_obj is not None:
             mine = replayable[::n_workers]
             expected = sum(max(1, len(i.provider_states)) for _, i in mine)
             ticker = _Progress(say, expected, total)
