@@ -182,6 +182,9 @@ def test_relative_file_refs_are_followed(tmp_path: Path) -> None:
         (folder / "api.json").write_text(json.dumps(doc))
         (folder / "task.json").write_text(json.dumps(spec(status)["components"]["schemas"]["Task"]))
     report = diff(tmp_path / "base" / "api.json", tmp_path / "revision" / "api.json")
+    assert {(f.file, f.location) for f in report.findings} == {
+        ((tmp_path / "revision" / "task.json").as_posix(), "#/properties/status/enum")
+    }
     assert {f.rule for f in report.findings} == {
         "request-property-enum-value-removed",
         "response-property-enum-value-removed",

@@ -9,8 +9,10 @@ every endpoint it affects.
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 from typing import Any
 
 from seam.diff import (
@@ -83,6 +85,7 @@ def _finding(
     diff: DocumentDiff, rule: str, hit: Hit, op: OperationDiff | None, message: str
 ) -> Finding:
     spec = diff.base if hit.side == "base" else diff.revision
+    file, location = _source(spec.file, hit.location)
     return Finding(
         rule=rule,
         severity=REGISTRY[rule].severity,
@@ -90,10 +93,24 @@ def _finding(
         # Webhooks come and go as a whole document-level entry, as in oasdiff.
         path=op.path if op and not rule.startswith("webhook-") else "",
         method=op.method if op and not rule.startswith("webhook-") else "",
-        location=hit.location,
-        file=spec.file,
+        location=location,
+        file=file,
         details=dict(hit.details),
     )
+
+
+_BUNDLED = "#/x-seam-files/"
+
+
+def _source(file: str | None, location: str) -> tuple[str | None, str]:
+    """The file a location is really written in: bundled ``$ref`` files are named as such."""
+    if file is None or not location.startswith(_BUNDLED):
+        return file, location
+    key, _, rest = location[len(_BUNDLED) :].partition("/")
+    name = urllib.parse.unquote(key).replace("~1", "/").replace("~0", "~")
+    if "://" in name:
+        return name, "#/" + rest if rest else "#"
+    return (PurePosixPath(file).parent / name).as_posix(), "#/" + rest if rest else "#"
 
 
 def _operation_changes(diff: DocumentDiff) -> Iterator[Change]:
@@ -299,7 +316,13 @@ def _ctx_key(ctx: Context) -> tuple[str, str, bool, bool, bool]:
 def _subject(location: str) -> str:
     """A short name for a schema location: ``Task.owner.name``, ``tags[]``."""
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in location.lstrip("#/").split("/")]
-    if len(tokens) >= 3 and tokens[0] in ("components", "definitions"):
+    if len(tokens) >= 2 and tokens[0] == "x-seam-files":
+        # A schema bundled from another file: named by the file, then as in a document.
+        head, rest = tokens[1], tokens[2:]
+        if len(rest) >= 2 and rest[0] in ("components", "definitions"):
+            rest = rest[2:] if rest[0] == "components" else rest[1:]
+        tokens = [head.rsplit("/", 1)[-1], *rest]
+    elif len(tokens) >= 3 and tokens[0] in ("components", "definitions"):
         tokens = tokens[2:] if tokens[0] == "components" else tokens[1:]
     elif "schema" in tokens:
         tokens = tokens[len(tokens) - tokens[::-1].index("schema") :]
