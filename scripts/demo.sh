@@ -9,7 +9,12 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 todo() { printf '   (not built yet: %s)\n' "$*"; }
 
 step "1. consumer tests (pytest + seam plugin) write contracts/"
-todo "issue 3, the seam pytest plugin"
+# The example consumers' contract tests run against pact_ffi's real mock server; the seam
+# plugin writes contracts/pacts/<consumer>-tasks-api.json and an OpenAPI snapshot of what each
+# consumer uses, contracts/openapi/<consumer>-tasks-api.yaml (rewritten only if they changed).
+python -m pytest consumers -q -p no:cacheprovider -p no:randomly
+echo "   what web uses of tasks-api, inferred from its pact:"
+grep -E '^  /|^    (get|post|patch|delete):' contracts/openapi/web-tasks-api.yaml | sed 's/^/   /'
 
 step "2. snapshot the provider's own OpenAPI into contracts/openapi/"
 # Straight from the provider's code, no server needed (--url http://HOST:PORT/openapi.json
