@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import uuid
@@ -122,3 +123,47 @@ def test_failed_publication_is_an_error(
     failures = [f for f in report.findings if f.rule == "publish-failed"]
     assert failures and "Publishing of verification results failed" in failures[0].message
     assert report.failed()
+
+
+def test_wip_pacts_are_verified_as_pending(tasks: Any, broker: str, tmp_path: Path) -> None:
+    """A pact only on a feature branch comes in as work in progress: shown, never failing."""
+    doc = json.loads((PACTS / "web-tasks-api.json").read_text(encoding="utf-8"))
+    gone = next(
+        i for i in doc["interactions"] if i["description"] == "a request for a missing task"
+    )
+    gone["description"], gone["response"]["status"] = "a request for a gone task", 410
+    doc["interactions"] = [gone]
+    feature = tmp_path / "web-tasks-api.json"
+    feature.write_text(json.dumps(doc), encoding="utf-8")
+    published = subprocess.run(
+        [
+            CONTRACTS,
+            "publish",
+            str(feature),
+            "-a",
+            "1.1.0",
+            "--branch",
+            "feat",
+            "-b",
+            broker,
+            "-k",
+            TOKEN,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert published.returncode == 0, published.stdout + published.stderr
+    source = BrokerSource(
+        url=broker,
+        token=TOKEN,
+        selectors=[{"mainBranch": True}],
+        include_wip_since="2020-01-01",
+        provider_branch="main",
+    )
+    report = tasks.verify(provider="tasks-api", broker=source)
+    statuses = {c.name: c.status for c in report.cases}
+    assert (
+        statuses["a request for a gone task (given task 99 does not exist)"] is CaseStatus.PENDING
+    )
+    assert not report.failed()

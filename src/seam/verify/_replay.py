@@ -192,7 +192,8 @@ def _add_broker(verifier: Any, broker: BrokerSource) -> None:
     builder = verifier.broker_source(broker.url, selector=True, use_env=False, **auth)
     for selector in broker.selectors:
         builder.consumer_version(**selector_keywords(selector))
-    if broker.include_pending:
+    # WIP pacts are pending by definition: the broker only sends them with pending on.
+    if broker.include_pending or broker.include_wip_since:
         builder.include_pending()
     if broker.include_wip_since:
         builder.include_wip_since(broker.include_wip_since)
