@@ -271,3 +271,12 @@ def test_specification_v3_is_honoured(pytester: pytest.Pytester) -> None:
     pact = read_pact(pytester.path / PACT)
     assert pact["metadata"]["pactSpecification"]["version"].startswith("3")
     assert "comments" not in pact["interactions"][0]
+
+
+def test_own_pact_fixture_is_left_alone(pytester: pytest.Pytester) -> None:
+    """A project's own fixture named `pact` shadows the plugin's: no error, nothing written."""
+    pytester.makeconftest("import pytest\n\n@pytest.fixture\ndef pact():\n    return 'mine'\n")
+    pytester.makepyfile(test_a="def test_mine(pact):\n    assert pact == 'mine'\n")
+    result = pytester.runpytest(*QUIET)
+    result.assert_outcomes(passed=1)
+    assert not (pytester.path / "contracts").exists()

@@ -108,6 +108,17 @@ def _pair(item: pytest.Item) -> PairSettings:
     return resolve_pair(item.config.stash[_SETTINGS], _marker_kwargs(item))
 
 
+def _uses_our_fixture(item: pytest.Function) -> bool:
+    """Whether ``item`` asks for this plugin's ``pact`` (a conftest may define its own)."""
+    if "pact" not in item.fixturenames:
+        return False
+    info = getattr(item, "_fixtureinfo", None)
+    definitions = info.name2fixturedefs.get("pact") if info is not None else None
+    if not definitions:
+        return True
+    return getattr(definitions[-1].func, "__module__", __name__) == __name__
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_pycollect_makeitem(
     collector: pytest.Module | pytest.Class, name: str, obj: object
@@ -116,7 +127,7 @@ def pytest_pycollect_makeitem(
     result = yield
     items = result if isinstance(result, list) else [result]
     for item in items:
-        if isinstance(item, pytest.Function) and "pact" in item.fixturenames:
+        if isinstance(item, pytest.Function) and _uses_our_fixture(item):
             try:
                 _pair(item)
             except SettingsError as exc:
