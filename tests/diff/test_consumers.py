@@ -254,3 +254,41 @@ def test_body_became_required_spares_consumers_that_send_one(
     ]
     assert finding.severity is Severity.ERROR
     assert "sends no request body" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("headers", "broken"),
+    [
+        pytest.param({}, True, id="no-token"),
+        pytest.param({"Authorization": "Bearer t"}, False, id="sends-a-token"),
+    ],
+)
+def test_new_security_breaks_consumers_without_credentials(
+    run_diff: Callable[..., Report], tmp_path: Path, headers: dict[str, str], broken: bool
+) -> None:
+    """A newly required bearer scheme breaks a consumer that sends no Authorization header."""
+    base = tasks_api(TASK)
+    revision = copy.deepcopy(base)
+    revision["components"]["securitySchemes"] = {"token": {"type": "http", "scheme": "bearer"}}
+    revision["paths"]["/tasks/{id}"]["get"]["security"] = [{"token": []}]
+    doc = {
+        "consumer": {"name": "web"},
+        "provider": {"name": "tasks-api"},
+        "interactions": [
+            {
+                "description": "a task",
+                "request": {"method": "GET", "path": "/tasks/1", "headers": headers},
+                "response": {"status": 200},
+            }
+        ],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+    }
+    path = tmp_path / "web-tasks-api.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    (finding,) = [
+        f
+        for f in run_diff(base, revision, pacts=[read_pact(path)]).findings
+        if f.rule == "api-security-added"
+    ]
+    assert finding.severity is (Severity.ERROR if broken else Severity.WARNING)
+    assert ("sends no Authorization header" in finding.message) is broken

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -117,6 +117,9 @@ def _operation_use(f: Finding, interaction: Interaction) -> str:
         if not _status_matches(status, interaction):
             return ""
         return f"expects status {status}"
+    credential = f.details.get("credential")
+    if f.rule == "api-security-added" and isinstance(credential, Mapping):
+        return _credential_use(interaction, str(credential.get("in")), str(credential.get("name")))
     name, where = f.details.get("name"), f.details.get("in")
     if isinstance(name, str) and isinstance(where, str):
         sent = _sends_parameter(interaction, where, name)
@@ -141,6 +144,15 @@ def _body_use(f: Finding, interaction: Interaction) -> str:
     return "calls this endpoint"
 
 
+def _credential_use(interaction: Interaction, where: str, name: str) -> str:
+    """A newly required credential breaks the interactions that do not send it."""
+    if _sends_parameter(interaction, where, name):
+        return ""
+    return (
+        f"sends no {name} header" if where == "header" else f"sends no {where} parameter `{name}`"
+    )
+
+
 def _sends_parameter(interaction: Interaction, where: str, name: str) -> bool:
     request = interaction.request
     assert request is not None
@@ -148,6 +160,9 @@ def _sends_parameter(interaction: Interaction, where: str, name: str) -> bool:
         return name in request.query
     if where == "header":
         return request.header(name) is not None
+    if where == "cookie":
+        cookies = "; ".join(request.header("Cookie") or [])
+        return any(c.strip().startswith(f"{name}=") for c in cookies.split(";"))
     return where == "path"
 
 

@@ -7,7 +7,7 @@ when a known consumer calls the endpoint: see ``_consumers``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from seam.diff._registry import Hit, operation_rule
@@ -43,8 +43,16 @@ def security_added(od: OperationDiff) -> Iterator[Hit]:
             "api-security-added",
             f"security scheme `{name}` now required",
             od.revision.pointer,
-            {"scheme": name},
+            {"scheme": name, "credential": _credential(od.revision.schemes.get(name, {}))},
         )
+
+
+def _credential(scheme: Mapping[str, Any]) -> dict[str, str]:
+    """Where a client puts this scheme's credential: ``{"in": header|query|cookie, "name"}``."""
+    if scheme.get("type") == "apiKey" and isinstance(scheme.get("name"), str):
+        return {"in": str(scheme.get("in", "header")), "name": scheme["name"]}
+    # http (basic, bearer), oauth2, openIdConnect: the Authorization header (RFC 9110 11.6.2).
+    return {"in": "header", "name": "Authorization"}
 
 
 @operation_rule("api-security-removed", Severity.INFO, "security")

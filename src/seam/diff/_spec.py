@@ -71,6 +71,7 @@ class Operation:
     responses: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     response_pointers: dict[str, str] = field(default_factory=dict)
     security: list[Any] | None = None
+    schemes: dict[str, Mapping[str, Any]] = field(default_factory=dict)  # by scheme name
     webhook: bool = False
 
     @property
@@ -93,6 +94,7 @@ class Spec:
         self.file = file if file is not None else document.source
         self.swagger = document.version == "2.0"
         self._operations: dict[tuple[str, str], Operation] | None = None
+        self._security_schemes: dict[str, Mapping[str, Any]] | None = None
 
     # -- references ------------------------------------------------------------------
 
@@ -142,7 +144,27 @@ class Spec:
             self._responses(op)
             security = node.get("security", self.data.get("security"))
             op.security = list(security) if isinstance(security, list) else None
+            op.schemes = self._schemes()
             ops[(method, endpoint_key(path))] = op
+
+    def _schemes(self) -> dict[str, Mapping[str, Any]]:
+        """Security schemes by name (``components.securitySchemes`` or 2.0's definitions)."""
+        if self._security_schemes is None:
+            self._security_schemes = self._read_schemes()
+        return self._security_schemes
+
+    def _read_schemes(self) -> dict[str, Mapping[str, Any]]:
+        if self.swagger:
+            raw = self.data.get("securityDefinitions")
+        else:
+            components = self.data.get("components")
+            raw = components.get("securitySchemes") if isinstance(components, dict) else None
+        schemes: dict[str, Mapping[str, Any]] = {}
+        for name, value in (raw if isinstance(raw, dict) else {}).items():
+            target, _ = self.deref(value, "")
+            if isinstance(target, dict):
+                schemes[str(name)] = target
+        return schemes
 
     def _parameters(self, raw: Any, at: str, path: str) -> dict[tuple[str, str], Parameter]:
         out: dict[tuple[str, str], Parameter] = {}
