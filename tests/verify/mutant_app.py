@@ -8,6 +8,7 @@ the real one over its real SQLite database.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -47,6 +48,7 @@ MUTATIONS: dict[str, dict[str, Any]] = {
     "changed-type": {"body": _id_as_string},
     "not-found-400": {"status": {("GET", 404): 400}},
     "delete-without-token": {"token": True},
+    "crash-on-create": {"crash": ("POST", "/tasks")},
 }
 
 
@@ -62,6 +64,9 @@ class Mutant:
             await self.app(scope, receive, send)
             return
         method = scope["method"]
+        if self.mutation.get("crash") == (method, scope["path"]):
+            print("simulated crash: the process dies on create", flush=True)
+            os._exit(70)
         if self.mutation.get("token") and method == "DELETE":
             headers = [h for h in scope["headers"] if h[0] != b"authorization"]
             scope = {**scope, "headers": [*headers, (b"authorization", b"Bearer dev-token")]}

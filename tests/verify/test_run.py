@@ -269,3 +269,13 @@ def test_bad_states_module_fails_before_the_provider_starts() -> None:
             start="exit 1 # {port}",
             states="seam_no_such_states:states",
         )
+
+
+def test_provider_dying_mid_run_is_reported_with_its_log(tasks: Any) -> None:
+    """A started provider that exits during the run fails it, with its exit code and log."""
+    report = tasks.verify("crash-on-create")
+    messages = [f.message for f in report.findings if f.rule == "verification-error"]
+    assert any(
+        "exited with code 70 during the run" in m and "simulated crash" in m for m in messages
+    )
+    assert report.failed()

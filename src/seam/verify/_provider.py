@@ -145,7 +145,12 @@ class ProviderProcess:
         detail = f"; its log ends: {tail}" if tail else ""
         raise ProviderUnreachable(f"{why} ({shlex.quote(self.command)}){detail}")
 
+    def exit_code(self) -> int | None:
+        """The command's exit code if it has ended by itself, else None."""
+        return None if self._proc is None else self._proc.poll()
+
     def log_tail(self, lines: int = 5) -> str:
+        """The last ``lines`` lines of the command's output, joined with `` | ``."""
         if self.log_path is None or not self.log_path.exists():
             return ""
         text = self.log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()

@@ -391,7 +391,7 @@ def _start_shards(
     start: str | None,
     ready_timeout: float,
     say: Progress,
-) -> list[Shard]:
+) -> tuple[list[Shard], list[ProviderProcess]]:
     """One shard per worker, with its URL and environment; start the provider(s) for them.
 
     Only worker 0 fetches from the broker and publishes, so results are published once.
@@ -418,7 +418,25 @@ def _start_shards(
         process.wait_ready()
     if not launched:
         wait_until_reachable(template.base_url)
-    return shards
+    return shards, launched
+
+
+def _exited(processes: Sequence[ProviderProcess]) -> list[Finding]:
+    """A started provider that died during the run: say so, with the end of its log."""
+    out = []
+    for process in processes:
+        code = process.exit_code()
+        if code is not None:
+            tail = process.log_tail()
+            message = f"the provider exited with code {code} during the run ({process.command})"
+            out.append(
+                Finding(
+                    rule="verification-error",
+                    severity=Severity.ERROR,
+                    message=message + (f"; its log ends: {tail}" if tail else ""),
+                )
+            )
+    return out
 
 
 def _report(
@@ -521,7 +539,7 @@ def verify(
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="seam-verify-")))
         shard_files = _write_shards(pacts, replayable, n_workers, tmp)
-        shards = _start_shards(
+        shards, launched = _start_shards(
             stack,
             Shard(
                 provider=name,
@@ -557,6 +575,7 @@ def verify(
             expected = sum(max(1, len(i.provider_states)) for _, i in mine)
             ticker = _Progress(say, expected, total)
         results = _run_all(shards, states_obj, ticker)
+        crashed = _exited(launched)
         conformance_cases: list[Case] = []
         conformance_findings: list[Finding] = []
         if conformance is not None:
@@ -576,6 +595,7 @@ def verify(
     report.cases.extend(_skipped_cases(skipped, name))
     report.cases.extend(conformance_cases)
     report.findings.extend(conformance_findings)
+    report.findings.extend(crashed)
     report.meta.update(
         {
             "provider": name,
