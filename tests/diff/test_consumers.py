@@ -292,3 +292,39 @@ def test_new_security_breaks_consumers_without_credentials(
     ]
     assert finding.severity is (Severity.ERROR if broken else Severity.WARNING)
     assert ("sends no Authorization header" in finding.message) is broken
+
+
+def test_removed_response_header_breaks_only_its_readers(
+    run_diff: Callable[..., Report], tmp_path: Path
+) -> None:
+    """A removed response header breaks the consumer expecting it, not one that ignores it."""
+    base = tasks_api(TASK)
+    base["paths"]["/tasks/{id}"]["get"]["responses"]["200"]["headers"] = {
+        "ETag": {"schema": {"type": "string"}}
+    }
+    revision = copy.deepcopy(base)
+    del revision["paths"]["/tasks/{id}"]["get"]["responses"]["200"]["headers"]
+    pacts = []
+    for consumer, headers in (("web", {"ETag": "x"}), ("notifier", {})):
+        doc = {
+            "consumer": {"name": consumer},
+            "provider": {"name": "tasks-api"},
+            "interactions": [
+                {
+                    "description": "a task",
+                    "request": {"method": "GET", "path": "/tasks/1"},
+                    "response": {"status": 200, "headers": headers},
+                }
+            ],
+            "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        }
+        path = tmp_path / f"{consumer}-tasks-api.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        pacts.append(read_pact(path))
+    (finding,) = [
+        f
+        for f in run_diff(base, revision, pacts=pacts).findings
+        if f.rule == "optional-response-header-removed"
+    ]
+    assert finding.consumers == ("web",)
+    assert "reads the response header `ETag`" in finding.message

@@ -116,6 +116,11 @@ def _operation_use(f: Finding, interaction: Interaction) -> str:
     if isinstance(status, str):
         if not _status_matches(status, interaction):
             return ""
+        header = f.details.get("header")
+        if isinstance(header, str):
+            response = interaction.response
+            reads = response is not None and response.header(header) is not None
+            return f"reads the response header `{header}`" if reads else ""
         return f"expects status {status}"
     credential = f.details.get("credential")
     if f.rule == "api-security-added" and isinstance(credential, Mapping):
