@@ -121,6 +121,11 @@ def _operation_use(f: Finding, interaction: Interaction) -> str:
             response = interaction.response
             reads = response is not None and response.header(header) is not None
             return f"reads the response header `{header}`" if reads else ""
+        media = f.details.get("media_type")
+        if isinstance(media, str) and f.rule.startswith("response-media-type"):
+            expected = interaction.response.content_type if interaction.response else None
+            same = _essence(expected or "") == _essence(media)
+            return f"expects {_essence(media)}" if same else ""
         return f"expects status {status}"
     credential = f.details.get("credential")
     if f.rule == "api-security-added" and isinstance(credential, Mapping):
@@ -142,11 +147,15 @@ def _body_use(f: Finding, interaction: Interaction) -> str:
         return "" if request.body is not None else "sends no request body"
     media = f.details.get("media_type")
     if f.rule == "request-body-media-type-removed" and isinstance(media, str):
-        sent = (request.content_type or "").split(";")[0].strip().lower()
-        return f"sends {media}" if sent == media.split(";")[0].strip().lower() else ""
+        same = _essence(request.content_type or "") == _essence(media)
+        return f"sends {_essence(media)}" if same else ""
     if f.rule == "request-body-removed":
         return "sends a request body" if request.body is not None else ""
     return "calls this endpoint"
+
+
+def _essence(media: str) -> str:
+    return media.split(";")[0].strip().lower()
 
 
 def _credential_use(interaction: Interaction, where: str, name: str) -> str:
