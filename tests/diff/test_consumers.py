@@ -328,3 +328,22 @@ def test_removed_response_header_breaks_only_its_readers(
     ]
     assert finding.consumers == ("web",)
     assert "reads the response header `ETag`" in finding.message
+
+
+def test_removed_media_type_spares_consumers_of_another(
+    run_diff: Callable[..., Report], pact_file: Any
+) -> None:
+    """A response media type removed does not break a consumer that reads JSON."""
+    base = tasks_api(TASK)
+    base["paths"]["/tasks/{id}"]["get"]["responses"]["200"]["content"]["text/csv"] = {
+        "schema": {"type": "string"}
+    }
+    revision = tasks_api(TASK)
+    web = pact_file("web", "a request for task 1", {"id": 1})
+    (finding,) = [
+        f
+        for f in run_diff(base, revision, pacts=[web]).findings
+        if f.rule == "response-media-type-removed"
+    ]
+    assert finding.severity is Severity.WARNING
+    assert finding.consumers == ()
