@@ -3,8 +3,9 @@
 A structural diff first (``_structure``, ``_schemas_diff``: what changed, no opinions),
 then rules (one small registered function per kind of change, one module per area:
 ``_paths``, ``_parameters``, ``_request_bodies``, ``_responses``, ``_schemas``,
-``_security``), then, with consumer pacts at hand, who each change breaks
-(``_consumers``). Pure analysis: no network, no pact_ffi.
+``_security``, ``_components``), then, with consumer pacts at hand, who each change
+breaks (``_consumers``). Two pacts are compared by ``_pacts``. Pure analysis: no
+network, no pact_ffi; ``--base REF`` reads the old files with ``git show`` (``_git``).
 """
 
 from seam.diff._api import (
