@@ -33,7 +33,8 @@ MAX_EXPANDED_NODES = 5_000_000
 _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_EXPANDED_NODES)
 _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 # Non-local $ref values in raw text: a fast way to skip the bundling walk for most documents.
-X
+# (A property *named* "$ref" is followed by "{" and is not a reference: GitHub has one.)
+_NON_LOCAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#{\[]""")
 
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
