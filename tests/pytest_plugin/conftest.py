@@ -12,7 +12,8 @@ import openapi_spec_validator  # noqa: F401
 import pact  # noqa: F401
 import pytest
 
-import seam.pytest_plugin._emit  # noqa: F401
+import seam.pytest_plugin._emit
+import seam.pytest_plugin._fixture  # noqa: F401
 
 # In-process inner runs (pytester) drop the modules they imported when they end; a
 # second import of PyYAML, pact_ffi or the validator in one process then breaks. They

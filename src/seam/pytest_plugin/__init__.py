@@ -168,7 +168,7 @@ def pact(request: pytest.FixtureRequest) -> Generator[Any, None, None]:
     for HTTP, ``pact.verify(handler, "Async")`` for messages). The interactions of a
     passing test are written to ``contracts/`` at the end of the session.
     """
-    from seam.pytest_plugin._fixture import ExerciseError, new_pact, pact_document, unexercised
+    from seam.pytest_plugin._fixture import new_pact, pact_document, unexercised
 
     item = request.node
     pair = _pair(item)
@@ -181,7 +181,7 @@ def pact(request: pytest.FixtureRequest) -> Generator[Any, None, None]:
     problem = unexercised(built, doc)
     # A test that already failed says why itself; this only catches ones that passed.
     if problem and item.stash.get(_PHASES, {}).get("call") == "passed":
-        raise ExerciseError(problem)
+        pytest.fail(problem, pytrace=False)
 
 
 @pytest.hookimpl(wrapper=True)

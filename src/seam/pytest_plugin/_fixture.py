@@ -6,8 +6,10 @@ for the fixture never loads pact_ffi.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -60,21 +62,31 @@ def new_pact(consumer: str, provider: str, specification: str) -> Any:
     return pact
 
 
+@functools.cache
+def _scratch() -> Path:
+    # One private folder per process (each xdist worker has its own), removed at exit.
+    folder = tempfile.mkdtemp(prefix="seam-pacts-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return Path(folder)
+
+
 def pact_document(pact: Any) -> dict[str, Any] | None:
     """The pact as pact_ffi would write it, or ``None`` when nothing was declared.
 
-    pact_ffi has no call that returns a pact as JSON, so it writes one to a private
-    temporary folder: nobody else writes there, so its file lock never contends.
+    pact_ffi has no call that returns a pact as JSON, so it writes one, overwriting, into
+    this process's private folder: nobody else writes there, so its file lock never
+    contends, and the folder is reused because creating and removing one per test costs
+    more than the write itself.
     """
     if not any(True for _ in pact.interactions("All")):
         return None
-    with tempfile.TemporaryDirectory(prefix="seam-pact-") as folder:
-        pact.write_file(folder, overwrite=True)
-        files = sorted(Path(folder).glob("*.json"))
-        if not files:  # pragma: no cover - pact_ffi always writes one file
-            return None
-        doc: dict[str, Any] = json.loads(files[0].read_text(encoding="utf-8"))
-        return doc
+    folder = _scratch()
+    for stale in folder.iterdir():
+        stale.unlink()
+    pact.write_file(folder, overwrite=True)
+    (written,) = (p for p in folder.iterdir() if p.suffix == ".json")
+    doc: dict[str, Any] = json.loads(written.read_bytes())
+    return doc
 
 
 def unexercised(pact: Any, doc: dict[str, Any]) -> str | None:
