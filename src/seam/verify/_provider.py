@@ -170,6 +170,10 @@ class ProviderProcess:
         if not _group_gone(proc, timeout=5.0):
             _signal_group(proc.pid, signal.SIGKILL)
             _group_gone(proc, timeout=5.0)
+        # The group can look gone (only zombies left) before the leader was reaped; reap it
+        # now, or the Popen object warns "still running" when it is collected.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=5.0)
         if self.log_path is not None:
             self.log_path.unlink(missing_ok=True)
 
