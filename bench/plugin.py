@@ -6,6 +6,7 @@ Both suites run as separate pytest processes, interleaved round by round, serial
 with ``-n 2``; the table shows the median wall time of the rounds and the ratios.
 
     .venv/bin/python bench/plugin.py [--tests 200] [--rounds 3] [--client per-test|shared]
+                                     [--fresh]
 
 Plugins that take no part (schemathesis, hypothesis, anyio, randomly, cacheprovider) are
 disabled in both suites alike so that the figures measure the fixtures, not start-up.
@@ -87,10 +88,11 @@ def make_suite(folder: Path, tests: int, hand_written: bool, client: str) -> Non
         (folder / f"test_tasks_{start:03d}.py").write_text(HEADER + body)
 
 
-def run(folder: Path, workers: int, hand_written: bool) -> tuple[float, str]:
+def run(folder: Path, workers: int, hand_written: bool, fresh: bool) -> tuple[float, str]:
     """Wall time of one pytest process over the suite, and its last output line."""
-    shutil.rmtree(folder / "pacts", ignore_errors=True)
-    shutil.rmtree(folder / "contracts", ignore_errors=True)
+    if fresh:
+        shutil.rmtree(folder / "pacts", ignore_errors=True)
+        shutil.rmtree(folder / "contracts", ignore_errors=True)
     args = [sys.executable, "-m", "pytest", *QUIET]
     if workers:
         args += ["-n", str(workers)]
@@ -117,22 +119,33 @@ def main() -> None:
     parser.add_argument("--tests", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--client", choices=sorted(CLIENTS), default="per-test")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="delete the written files before every run (default: keep them, as a CI run "
+        "over committed contracts does; one warm-up run per suite writes them first)",
+    )
     options = parser.parse_args()
     suites = {"seam plugin": WORK / "seam", "hand-written fixture": WORK / "hand"}
     for name, folder in suites.items():
         make_suite(folder, options.tests, hand_written=name != "seam plugin", client=options.client)
+    for name, folder in suites.items():
+        run(folder, 0, hand_written=name != "seam plugin", fresh=True)  # warm-up
     times: dict[tuple[str, int], list[float]] = {}
     notes: dict[tuple[str, int], str] = {}
     counts: dict[tuple[str, int], int] = {}
     for _ in range(options.rounds):
         for workers in (0, 2):
             for name, folder in suites.items():
-                elapsed, note = run(folder, workers, hand_written=name != "seam plugin")
+                elapsed, note = run(
+                    folder, workers, hand_written=name != "seam plugin", fresh=options.fresh
+                )
                 times.setdefault((name, workers), []).append(elapsed)
                 notes[(name, workers)] = note
                 counts[(name, workers)] = interactions(folder)
     print(
         f"{options.tests} tests, httpx client {options.client}, "
+        f"{'fresh files every run' if options.fresh else 'files kept between runs'}, "
         f"median of {options.rounds} rounds (wall seconds)\n"
     )
     print("| suite | serial | -n 2 | -n 2 / serial | interactions written (serial, -n 2) |")

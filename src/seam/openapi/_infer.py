@@ -284,28 +284,28 @@ class _Route:
 
 
 def _template_varying(routes: list[_Route]) -> None:
-    """Make a position a parameter where two paths differ only there (to a fixpoint)."""
+    """Make a position a parameter where paths differ only in that word (to a fixpoint).
+
+    Routes are bucketed by their shape with one position blanked out, so the work grows
+    with the number of routes, not with its square. Only two literal words varying make
+    a parameter: "/tasks/{id}" beside "/tasks/export" stays two routes.
+    """
     changed = True
     while changed:
         changed = False
-        for a in routes:
-            for b in routes:
-                if a is b or len(a.segments) != len(b.segments):
-                    continue
-                # Positions where the two differ: literal words, or a parameter in one only.
-                diff = [
-                    i
-                    for i, (x, y) in enumerate(zip(a.segments, b.segments, strict=True))
-                    if (i in a.params) != (i in b.params) or (i not in a.params and x != y)
-                ]
-                if len(diff) != 1:
-                    continue
-                i = diff[0]
-                # Only two words vary here; "/tasks/{id}" beside "/tasks/export" is two routes.
-                if i not in a.params and i not in b.params:
-                    a.params.add(i)
-                    b.params.add(i)
-                    changed = True
+        buckets: dict[tuple[int, tuple[str, ...]], list[_Route]] = {}
+        for route in routes:
+            shape = tuple("{}" if i in route.params else s for i, s in enumerate(route.segments))
+            for i in range(len(shape)):
+                if i not in route.params:
+                    key = (i, (*shape[:i], "\0", *shape[i + 1 :]))
+                    buckets.setdefault(key, []).append(route)
+        for (i, _), members in buckets.items():
+            if len({m.segments[i] for m in members}) > 1:
+                for member in members:
+                    if i not in member.params:
+                        member.params.add(i)
+                        changed = True
 
 
 def _param_name(route: _Route, i: int, taken: set[str]) -> str:
