@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -204,3 +205,23 @@ def test_head_returns_no_body(client: Client) -> None:
     """HEAD answers like GET without a body."""
     response = client.request("HEAD", "/")
     assert response.status_code == 200 and response.content == b""
+
+
+def test_deeply_nested_json_is_400(client: Client) -> None:
+    """A JSON body nested too deeply to parse is bad input (400), not a crash."""
+    body = b"[" * 100_000 + b"]" * 100_000
+    response = client.post(
+        "/contracts/publish", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+
+
+def test_locked_database_is_503(client: Client, app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When another process holds the write lock too long, the answer is 503 with Retry-After."""
+
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(app.state.service, "list_pacticipants", locked)
+    response = client.get("/pacticipants")
+    assert response.status_code == 503 and response.headers["retry-after"] == "1"

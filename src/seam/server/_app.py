@@ -6,6 +6,7 @@ import hmac
 import json
 import logging
 import re
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -211,7 +212,12 @@ def create_app(
             return _error(exc.status, [exc.message], accept)
         except ServiceError as exc:
             return _error(exc.status, exc.errors, accept)
-        except Exception:
+        except Exception as exc:
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                # Another process held the write lock for the whole busy timeout.
+                response = _error(503, ["the broker database is busy; retry shortly"], accept)
+                response.headers["retry-after"] = "1"
+                return response
             # Never a stack trace in a response: log it with a reference the user can quote.
             reference = uuid.uuid4().hex[:12]
             log.exception(

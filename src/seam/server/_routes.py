@@ -39,7 +39,7 @@ class Call:
             return {}
         try:
             return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise Invalid(
                 "the request body is not valid JSON", errors={"body": ["is not valid JSON"]}
             ) from None
