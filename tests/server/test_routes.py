@@ -400,3 +400,42 @@ def test_version_tags_must_be_names(client: Client, unique: Unique) -> None:
     """A version body whose tags are not strings is refused with 400."""
     response = client.put(f"/pacticipants/{unique('svc')}/versions/1", json={"tags": [None]})
     assert response.status_code == 400
+
+
+def test_provider_pacts_from_main_branches(client: Client, unique: Unique) -> None:
+    """/pacts/provider/P/branch/latest links each consumer's newest main-branch pact."""
+    consumer, provider = unique("web"), unique("api")
+    _publish(client, consumer, "1", [provider], branch="main", description="one")
+    _publish(client, consumer, "2", [provider], branch="main", description="two")
+    _publish(client, consumer, "3", [provider], branch="feature", description="three")
+    latest = client.get(f"/pacts/provider/{provider}/branch/latest").json()["_links"]["pb:pacts"]
+    every = client.get(f"/pacts/provider/{provider}/branch").json()["_links"]["pb:pacts"]
+    assert [p["href"].rsplit("/", 1)[1] for p in latest] == ["2"]
+    assert sorted(p["href"].rsplit("/", 1)[1] for p in every) == ["1", "2"]
+
+
+def test_consumer_pacts_from_a_branch(client: Client, unique: Unique) -> None:
+    """/pacts/provider/P/consumer/C/branch/B lists that branch's pact versions, newest first."""
+    consumer, provider = unique("web"), unique("api")
+    _publish(client, consumer, "1", [provider], branch="feature", description="one")
+    _publish(client, consumer, "2", [provider], branch="feature", description="two")
+    url = f"/pacts/provider/{provider}/consumer/{consumer}/branch/feature"
+    pacts = client.get(url).json()["_embedded"]["pacts"]
+    assert [p["_embedded"]["consumerVersion"]["number"] for p in pacts] == ["2", "1"]
+
+
+def test_latest_main_branch_pact_is_the_pact(client: Client, unique: Unique) -> None:
+    """/pacts/provider/P/consumer/C/branch/latest serves the newest main-branch pact itself."""
+    consumer, provider = unique("web"), unique("api")
+    _publish(client, consumer, "1", [provider], branch="main")
+    response = client.get(f"/pacts/provider/{provider}/consumer/{consumer}/branch/latest")
+    assert response.json()["consumer"]["name"] == consumer
+    assert response.headers["x-pact-consumer-version"] == "1"
+
+
+def test_provider_states_of_latest_pacts(client: Client, unique: Unique) -> None:
+    """/pacts/provider/P/provider-states names each state and the consumers that use it."""
+    consumer, provider = unique("web"), unique("api")
+    _publish(client, consumer, "1", [provider])
+    states = client.get(f"/pacts/provider/{provider}/provider-states").json()["providerStates"]
+    assert states == [{"name": "a thing exists", "consumers": [consumer]}]

@@ -203,7 +203,7 @@ def create_app(
             body = await _read_body(request, max_body_bytes)
             query = parse_qsl(request.url.query, keep_blank_values=True)
             urls = Urls(base_url or str(request.base_url))
-            call = Call(service, urls, params, query, body, accept, method)
+            call = Call(service, urls, params, query, body, accept, method, raw_path)
             # Handlers run on the event loop thread: each is one short SQLite transaction
             # (about a millisecond), and a hand-off to a worker thread costs several times
             # that on a busy machine. It also serialises writers without lock contention.

@@ -87,6 +87,42 @@ class Urls:
                 "/pacts/provider/{provider}/for-verification",
                 "DEPRECATED - please use pb:provider-pacts-for-verification",
             ),
+            "pb:provider-pacts-with-branch": (
+                "/pacts/provider/{provider}/branch/{branch}",
+                "All pact versions for the provider from a branch",
+            ),
+            "pb:latest-provider-pacts-with-branch": (
+                "/pacts/provider/{provider}/branch/{branch}/latest",
+                "Latest pact versions for the provider from a branch",
+            ),
+            "pb:provider-pacts-with-main-branch": (
+                "/pacts/provider/{provider}/branch",
+                "All pact versions from consumers' main branches",
+            ),
+            "pb:latest-provider-pacts-with-main-branch": (
+                "/pacts/provider/{provider}/branch/latest",
+                "Latest pact versions from consumers' main branches",
+            ),
+            "pb:branch-pact-versions": (
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}",
+                "All versions of a pact from a consumer branch",
+            ),
+            "pb:latest-branch-pact-versions": (
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/{branch}/latest",
+                "Latest version of a pact from a consumer branch",
+            ),
+            "pb:main-branch-pact-versions": (
+                "/pacts/provider/{provider}/consumer/{consumer}/branch",
+                "All versions of a pact from the consumer's main branch",
+            ),
+            "pb:latest-main-branch-pact-versions": (
+                "/pacts/provider/{provider}/consumer/{consumer}/branch/latest",
+                "Latest version of a pact from the consumer's main branch",
+            ),
+            "pb:provider-states": (
+                "/pacts/provider/{provider}/provider-states",
+                "Provider states in the provider's latest pacts",
+            ),
             "pb:latest-version": (
                 "/pacticipants/{pacticipant}/latest-version",
                 "Latest pacticipant version",

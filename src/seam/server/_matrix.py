@@ -248,7 +248,11 @@ def _resolve(
         versions = (
             _rows(conn, sql + (" LIMIT 1" if latest else ""), [pid, branch]) if branch else []
         )
-        description = f"the latest version of {name} from branch {branch}"
+        description = (
+            f"the latest version of {name} from branch {branch}"
+            if branch
+            else f"the latest version of {name} from its main branch ({name} has none set)"
+        )
     elif selector.latest:
         versions = _rows(
             conn, "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT 1", [pid]

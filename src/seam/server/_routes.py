@@ -32,6 +32,7 @@ class Call:
     body: bytes
     accept: str
     method: str
+    path: str = ""
 
     def json(self) -> Any:
         """Return the request body parsed as JSON (an empty body is ``{}``)."""
@@ -288,6 +289,81 @@ def provider_pacts(call: Call) -> Reply:
             },
         }
     )
+
+
+def provider_branch_pacts(call: Call) -> Reply:
+    provider = call.params["prov"]
+    branch = call.params.get("b")
+    latest = call.path.endswith("/latest")
+    rows = call.service.branch_pacts(provider, branch=branch, latest=latest)
+    u = call.urls
+    return Reply(
+        doc={
+            "_links": {
+                "self": {"href": u.base + call.path},
+                "pb:provider": {"href": u.pacticipant(provider), "name": provider},
+                "pb:pacts": [u.pact_link(r) for r in rows],
+            },
+        }
+    )
+
+
+def consumer_branch_pacts(call: Call) -> Reply:
+    p = call.params
+    if "b" not in p and call.path.endswith("/latest"):
+        # The newest pact on the consumer's main branch: the pact itself.
+        rows = call.service.branch_pacts(p["prov"], consumer_name=p["c"], latest=True)
+        if not rows:
+            raise NotFound(f"no pact from {p['c']!r}'s main branch for {p['prov']!r}")
+        return _pact_reply(call, rows[0])
+    rows = call.service.branch_pacts(p["prov"], consumer_name=p["c"], branch=p.get("b"))
+    u = call.urls
+    return Reply(
+        doc={
+            "_embedded": {
+                "pacts": [
+                    {
+                        "createdAt": r["created_at"],
+                        "_embedded": {
+                            "consumerVersion": {
+                                "number": r["consumer_version"],
+                                "_links": {
+                                    "self": {
+                                        "href": u.version(r["consumer"], r["consumer_version"]),
+                                        "title": "Version",
+                                        "name": r["consumer_version"],
+                                    }
+                                },
+                            }
+                        },
+                        "_links": {
+                            "self": {
+                                "href": u.pact_link(r)["href"],
+                                "title": u.pact_link(r)["title"],
+                            }
+                        },
+                    }
+                    for r in rows
+                ]
+            },
+            "_links": {
+                "self": {"href": u.base + call.path},
+                # Not in the Pact Broker's version of this resource; the Rust CLI's
+                # get-pacts reads pb:pacts and panics without it.
+                "pb:pacts": [u.pact_link(r) for r in rows],
+                "consumer": {"href": u.pacticipant(p["c"]), "title": "Consumer", "name": p["c"]},
+                "provider": {
+                    "href": u.pacticipant(p["prov"]),
+                    "title": "Provider",
+                    "name": p["prov"],
+                },
+            },
+        }
+    )
+
+
+def provider_states(call: Call) -> Reply:
+    return Reply(doc={"providerStates": call.service.provider_states(call.params["prov"])})
 
 
 def for_verification(call: Call) -> Reply:
@@ -618,6 +694,15 @@ ROUTES: list[tuple[str, dict[str, Handler]]] = [
     ("/pacts/provider/{prov}/latest", {"GET": provider_pacts}),
     ("/pacts/provider/{prov}", {"GET": provider_pacts}),
     ("/pacts/provider/{prov}/latest/{tag}", {"GET": provider_pacts}),
+    ("/pacts/provider/{prov}/provider-states", {"GET": provider_states}),
+    # Literal "latest" routes come before "{b}" ones: the first match wins.
+    ("/pacts/provider/{prov}/branch", {"GET": provider_branch_pacts}),
+    ("/pacts/provider/{prov}/branch/latest", {"GET": provider_branch_pacts}),
+    ("/pacts/provider/{prov}/branch/{b}", {"GET": provider_branch_pacts}),
+    ("/pacts/provider/{prov}/branch/{b}/latest", {"GET": provider_branch_pacts}),
+    (_PACT + "/branch", {"GET": consumer_branch_pacts}),
+    (_PACT + "/branch/latest", {"GET": consumer_branch_pacts}),
+    (_PACT + "/branch/{b}", {"GET": consumer_branch_pacts}),
     (
         "/pacts/provider/{prov}/for-verification",
         {"GET": for_verification, "POST": for_verification},

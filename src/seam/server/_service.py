@@ -729,6 +729,68 @@ class BrokerService:
                 raise NotFound(f"no pact between {consumer_name!r} and {provider_name!r} found")
             return dict(row)
 
+    def branch_pacts(
+        self,
+        provider_name: str,
+        *,
+        consumer_name: str | None = None,
+        branch: str | None = None,
+        latest: bool = False,
+    ) -> list[Row]:
+        """Return pacts of consumer versions on a branch (``None``: each consumer's main branch).
+
+        With ``latest``, only the newest such version of each consumer counts.
+        """
+        with self.storage.read() as conn:
+            provider = self._require_pacticipant(conn, provider_name)
+            where = ["pp.provider_id = ?"]
+            params: list[Any] = [provider["id"]]
+            if consumer_name is not None:
+                consumer = self._require_pacticipant(conn, consumer_name)
+                where.append("cv.pacticipant_id = ?")
+                params.append(consumer["id"])
+            if branch is None:
+                where.append("b.name = c.main_branch")
+            else:
+                where.append("b.name = ?")
+                params.append(branch)
+            rows = conn.execute(
+                f"{_PUBLICATION_SELECT} JOIN branch_versions bv ON bv.version_id = cv.id "
+                f"JOIN branches b ON b.id = bv.branch_id AND b.pacticipant_id = cv.pacticipant_id "
+                f"WHERE {' AND '.join(where)} ORDER BY cv.id DESC",
+                params,
+            ).fetchall()
+            found = [dict(r) for r in rows]
+            if latest:
+                newest: dict[str, Row] = {}
+                for row in found:
+                    newest.setdefault(row["consumer"], row)
+                found = list(newest.values())
+            return found
+
+    def provider_states(self, provider_name: str) -> list[Row]:
+        """Return the provider states named in each consumer's latest pact with the provider."""
+        states: dict[str, Row] = {}
+        for pact in self.latest_pacts(provider_name):
+            content = json.loads(pact["content"])
+            for interaction in content.get("interactions") or []:
+                if not isinstance(interaction, dict):
+                    continue
+                named = interaction.get("providerStates")
+                if not isinstance(named, list):
+                    legacy = interaction.get("providerState") or interaction.get("provider_state")
+                    named = [{"name": legacy}] if legacy else []
+                for state in named:
+                    if isinstance(state, dict) and isinstance(state.get("name"), str):
+                        entry = states.setdefault(
+                            state["name"], {"name": state["name"], "consumers": []}
+                        )
+                        if state.get("params"):
+                            entry["params"] = state["params"]
+                        if pact["consumer"] not in entry["consumers"]:
+                            entry["consumers"].append(pact["consumer"])
+        return sorted(states.values(), key=lambda s: s["name"])
+
     def latest_pacts(self, provider_name: str | None = None, tag: str | None = None) -> list[Row]:
         """Return the latest pact of every integration (optionally for a provider, with a tag)."""
         with self.storage.read() as conn:
