@@ -230,3 +230,17 @@ def test_unknown_provider_is_404(client: Client, unique: Unique) -> None:
     """Asking for pacts of a provider the broker does not know answers 404."""
     response = client.post(f"/pacts/provider/{unique('api')}/for-verification", json={})
     assert response.status_code == 404
+
+
+def test_wip_pacts_from_tags(client: Client, pacts: Pacts) -> None:
+    """The latest pending pact of a consumer tag is work in progress too."""
+    pacts.verify(pacts.publish("1", branch="main"), "10")
+    pacts.publish("2", tags=("feat-y",))
+    body = {
+        "consumerVersionSelectors": [{"mainBranch": True}],
+        "includePendingStatus": True,
+        "providerVersionBranch": "main",
+        "includeWipPactsSince": "2000-01-01",
+    }
+    wip = [e for e in fetch(client, pacts.provider, body) if e["verificationProperties"].get("wip")]
+    assert [versions(e) for e in wip] == [f"Pact between {pacts.consumer} (2) and {pacts.provider}"]

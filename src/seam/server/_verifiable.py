@@ -187,25 +187,29 @@ def _is_pending(
 
 
 def _wip_candidates(conn: sqlite3.Connection, provider_id: int, since: str) -> list[dict[str, Any]]:
-    # The latest pact of every consumer branch and every consumer tag.
-    by_branch = _rows(
+    # The latest consumer version (with a pact for this provider) of every consumer branch
+    # and every consumer tag: one grouped scan each, then one lookup of their pacts.
+    newest = conn.execute(
+        "SELECT MAX(cv.id) FROM pact_publications pp "
+        "JOIN versions cv ON cv.id = pp.consumer_version_id "
+        "JOIN branch_versions bv ON bv.version_id = cv.id "
+        "WHERE pp.provider_id = ? GROUP BY bv.branch_id "
+        "UNION SELECT MAX(cv.id) FROM pact_publications pp "
+        "JOIN versions cv ON cv.id = pp.consumer_version_id "
+        "JOIN tags t ON t.version_id = cv.id "
+        "WHERE pp.provider_id = ? GROUP BY cv.pacticipant_id, t.name",
+        (provider_id, provider_id),
+    ).fetchall()
+    ids = [row[0] for row in newest]
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    rows = _rows(
         conn,
-        f"{_PUB} JOIN branch_versions bv ON bv.version_id = cv.id "
-        "JOIN branches b ON b.id = bv.branch_id WHERE pp.provider_id = ? AND cv.id = ("
-        "SELECT MAX(v2.id) FROM versions v2 JOIN branch_versions bv2 ON bv2.version_id = v2.id "
-        "JOIN pact_publications pp2 ON pp2.consumer_version_id = v2.id AND pp2.provider_id = ? "
-        "WHERE bv2.branch_id = b.id)",
-        [provider_id, provider_id],
+        f"{_PUB} WHERE pp.provider_id = ? AND cv.id IN ({marks}) AND pp.created_at >= ?",
+        [provider_id, *ids, since],
     )
-    by_tag = _rows(
-        conn,
-        f"{_PUB} JOIN tags t ON t.version_id = cv.id WHERE pp.provider_id = ? AND cv.id = ("
-        "SELECT MAX(v2.id) FROM versions v2 JOIN tags t2 ON t2.version_id = v2.id "
-        "JOIN pact_publications pp2 ON pp2.consumer_version_id = v2.id AND pp2.provider_id = ? "
-        "WHERE t2.name = t.name AND v2.pacticipant_id = cv.pacticipant_id)",
-        [provider_id, provider_id],
-    )
-    return [r for r in by_branch + by_tag if r["created_at"] >= since]
+    return rows
 
 
 def pacts_for_verification(
