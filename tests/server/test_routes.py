@@ -439,3 +439,15 @@ def test_provider_states_of_latest_pacts(client: Client, unique: Unique) -> None
     _publish(client, consumer, "1", [provider])
     states = client.get(f"/pacts/provider/{provider}/provider-states").json()["providerStates"]
     assert states == [{"name": "a thing exists", "consumers": [consumer]}]
+
+
+def test_latest_pact_follows_version_order_not_publish_order(
+    client: Client, unique: Unique
+) -> None:
+    """A pact published late for an older version does not become the latest."""
+    consumer, provider = unique("web"), unique("api")
+    client.put(f"/pacticipants/{consumer}/versions/1", json={})
+    _publish(client, consumer, "2", [provider], description="two")
+    _publish(client, consumer, "1", [provider], description="one")
+    [pact] = client.get("/pacts/latest").json()["pacts"]
+    assert pact["_embedded"]["consumer"]["_embedded"]["version"]["number"] == "2"

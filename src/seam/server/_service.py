@@ -797,24 +797,25 @@ class BrokerService:
             params: list[Any] = []
             where = []
             join = ""
+            if tag is not None:
+                join = "JOIN tags t ON t.version_id = cv.id AND t.name = ?"
+                params.append(tag)
             if provider_name is not None:
                 provider = self._require_pacticipant(conn, provider_name)
                 where.append("pp.provider_id = ?")
                 params.append(provider["id"])
-            if tag is not None:
-                join = "JOIN tags t ON t.version_id = cv.id AND t.name = ?"
-                params.insert(0, tag)
             clause = f"WHERE {' AND '.join(where)}" if where else ""
-            rows = conn.execute(
-                f"{_PUBLICATION_SELECT} {join} {clause} ORDER BY cv.id DESC", params
+            # Find the newest publication per pair on ids alone, then load just those
+            # (pact content is large; never read it for the versions left behind). With a
+            # single MAX(), SQLite takes the bare pp.id from the row holding the maximum.
+            newest = conn.execute(
+                "SELECT pp.id, MAX(cv.id) FROM pact_publications pp "
+                f"JOIN versions cv ON cv.id = pp.consumer_version_id {join} {clause} "
+                "GROUP BY cv.pacticipant_id, pp.provider_id",
+                params,
             ).fetchall()
-            seen: set[tuple[str, str]] = set()
-            latest = []
-            for row in rows:
-                key = (row["consumer"], row["provider"])
-                if key not in seen:
-                    seen.add(key)
-                    latest.append(dict(row))
+            ids = [row[0] for row in newest]
+            latest = [self._publication(conn, pub_id) for pub_id in ids]
             return sorted(latest, key=lambda r: (r["consumer"].lower(), r["provider"].lower()))
 
     def integrations(self) -> list[Row]:
@@ -822,12 +823,16 @@ class BrokerService:
         pacts = self.latest_pacts()
         with self.storage.read() as conn:
             for pact in pacts:
-                verification = conn.execute(
-                    f"{_VERIFICATION_SELECT} WHERE vr.pact_version_id IN "
-                    "(SELECT id FROM pact_versions WHERE consumer_id = ? AND provider_id = ?) "
-                    "ORDER BY vr.id DESC LIMIT 1",
+                newest = conn.execute(
+                    "SELECT MAX(vr.id) FROM verifications vr WHERE vr.pact_version_id IN "
+                    "(SELECT id FROM pact_versions WHERE consumer_id = ? AND provider_id = ?)",
                     (pact["consumer_id"], pact["provider_id"]),
-                ).fetchone()
+                ).fetchone()[0]
+                verification = (
+                    conn.execute(f"{_VERIFICATION_SELECT} WHERE vr.id = ?", (newest,)).fetchone()
+                    if newest is not None
+                    else None
+                )
                 pact["latest_verification"] = _dict(verification)
                 same = conn.execute(
                     "SELECT success FROM verifications WHERE pact_version_id = ? "
