@@ -176,7 +176,9 @@ def test_missing_or_wrong_token_is_401(
     """With a single token configured, requests without that bearer token get 401."""
     app = _secured(make_client, tmp_path, token="t")
     client = make_client(app, {"Authorization": header} if header else {})
-    assert client.get("/").status_code == 401
+    response = client.get("/")
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
 
 
 def test_single_token_allows_writes(make_client: Callable[..., Client], tmp_path: Path) -> None:

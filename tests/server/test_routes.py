@@ -451,3 +451,16 @@ def test_latest_pact_follows_version_order_not_publish_order(
     _publish(client, consumer, "1", [provider], description="one")
     [pact] = client.get("/pacts/latest").json()["pacts"]
     assert pact["_embedded"]["consumer"]["_embedded"]["version"]["number"] == "2"
+
+
+def test_all_pact_versions_link_lists_each_version(client: Client, unique: Unique) -> None:
+    """The pact's pb:all-pact-versions link lists the pact of every consumer version."""
+    consumer, provider = unique("web"), unique("api")
+    _publish(client, consumer, "1", [provider], description="one")
+    _publish(client, consumer, "2", [provider], description="two")
+    pact = client.get(f"/pacts/provider/{provider}/consumer/{consumer}/latest").json()
+    listed = client.get(pact["_links"]["pb:all-pact-versions"]["href"]).json()
+    assert [p["_embedded"]["consumerVersion"]["number"] for p in listed["_embedded"]["pacts"]] == [
+        "2",
+        "1",
+    ]

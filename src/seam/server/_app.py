@@ -209,7 +209,11 @@ def create_app(
             # that on a busy machine. It also serialises writers without lock contention.
             reply: Reply = handler(call)
         except _Denied as exc:
-            return _error(exc.status, [exc.message], accept)
+            response = _error(exc.status, [exc.message], accept)
+            if exc.status == 401:
+                # RFC 6750 section 3: say which scheme the broker expects.
+                response.headers["www-authenticate"] = 'Bearer realm="seam-broker"'
+            return response
         except ServiceError as exc:
             return _error(exc.status, exc.errors, accept)
         except Exception as exc:

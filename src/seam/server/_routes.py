@@ -362,6 +362,37 @@ def consumer_branch_pacts(call: Call) -> Reply:
     )
 
 
+def all_pact_versions(call: Call) -> Reply:
+    p = call.params
+    rows = call.service.pact_versions(p["prov"], p["c"])
+    u = call.urls
+    return Reply(
+        doc={
+            "_embedded": {
+                "pacts": [
+                    {
+                        "createdAt": r["created_at"],
+                        "_embedded": {"consumerVersion": {"number": r["consumer_version"]}},
+                        "_links": {
+                            "self": {
+                                "href": u.pact_link(r)["href"],
+                                "title": u.pact_link(r)["title"],
+                            }
+                        },
+                    }
+                    for r in rows
+                ]
+            },
+            "_links": {
+                "self": {"href": u.base + call.path},
+                "pb:pacts": [u.pact_link(r) for r in rows],
+                "consumer": {"href": u.pacticipant(p["c"]), "name": p["c"]},
+                "provider": {"href": u.pacticipant(p["prov"]), "name": p["prov"]},
+            },
+        }
+    )
+
+
 def provider_states(call: Call) -> Reply:
     return Reply(doc={"providerStates": call.service.provider_states(call.params["prov"])})
 
@@ -700,6 +731,7 @@ ROUTES: list[tuple[str, dict[str, Handler]]] = [
     ("/pacts/provider/{prov}/branch/latest", {"GET": provider_branch_pacts}),
     ("/pacts/provider/{prov}/branch/{b}", {"GET": provider_branch_pacts}),
     ("/pacts/provider/{prov}/branch/{b}/latest", {"GET": provider_branch_pacts}),
+    (_PACT + "/versions", {"GET": all_pact_versions}),
     (_PACT + "/branch", {"GET": consumer_branch_pacts}),
     (_PACT + "/branch/latest", {"GET": consumer_branch_pacts}),
     (_PACT + "/branch/{b}", {"GET": consumer_branch_pacts}),

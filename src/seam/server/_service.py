@@ -768,6 +768,18 @@ class BrokerService:
                 found = list(newest.values())
             return found
 
+    def pact_versions(self, provider_name: str, consumer_name: str) -> list[Row]:
+        """Return every consumer version's pact between the two, newest first."""
+        with self.storage.read() as conn:
+            provider = self._require_pacticipant(conn, provider_name)
+            consumer = self._require_pacticipant(conn, consumer_name)
+            rows = conn.execute(
+                f"{_PUBLICATION_SELECT} WHERE cv.pacticipant_id = ? AND pp.provider_id = ? "
+                "ORDER BY cv.id DESC",
+                (consumer["id"], provider["id"]),
+            ).fetchall()
+            return [dict(r) for r in rows]
+
     def provider_states(self, provider_name: str) -> list[Row]:
         """Return the provider states named in each consumer's latest pact with the provider."""
         states: dict[str, Row] = {}
