@@ -30,6 +30,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -143,15 +144,20 @@ def seed(url: str, versions: int, providers: int, per_pact: int, workers: int) -
         list(pool.map(verify, enumerate(pact_urls)))
     verify_seconds = time.perf_counter() - started
 
-    with BrokerClient(url) as client:
-        for p in names:
-            record_deployment(client, p, f"2.0.{versions - 1 + per_pact - 1}", "production")
+    deploy_providers(url, versions, providers)
     return {
         "publish_pacts": len(pact_urls),
         "publish_seconds": publish_seconds,
         "verifications": len(pact_urls) * per_pact,
         "verify_seconds": verify_seconds,
     }
+
+
+def deploy_providers(url: str, versions: int, providers: int) -> None:
+    """Put each provider's version 2.0.(N-1) in production: it verified the newest consumers."""
+    with BrokerClient(url) as client:
+        for i in range(providers):
+            record_deployment(client, f"provider-{i}", f"2.0.{versions - 1}", "production")
 
 
 def single_pact_publish(url: str, count: int) -> float:
@@ -163,17 +169,26 @@ def single_pact_publish(url: str, count: int) -> float:
         return count / (time.perf_counter() - started)
 
 
-def can_i_deploy_latency(url: str, versions: int, queries: int) -> list[float]:
-    """Seconds per can-i-deploy call (Seam's client, one keep-alive connection)."""
+def can_i_deploy_latency(
+    url: str, versions: int, per_pact: int, queries: int
+) -> tuple[list[float], Counter[str]]:
+    """Seconds per can-i-deploy call (Seam's client, one keep-alive connection), and verdicts.
+
+    Half the questions are about the newest consumer versions, which the provider version
+    in production has verified (deployable); half about any version (mostly unknown).
+    """
     rng = random.Random(11)
     timings = []
+    verdicts: Counter[str] = Counter()
     with BrokerClient(url) as client:
-        for _ in range(queries):
-            selector = Selector(CONSUMER, version=f"1.0.{rng.randrange(versions)}")
+        for i in range(queries):
+            low = versions - per_pact if i % 2 else 0
+            selector = Selector(CONSUMER, version=f"1.0.{rng.randrange(low, versions)}")
             started = time.perf_counter()
-            can_i_deploy(client, selector, to_environment="production")
+            result = can_i_deploy(client, selector, to_environment="production")
             timings.append(time.perf_counter() - started)
-    return timings
+            verdicts[{True: "yes", False: "no"}.get(result.deployable, "unknown")] += 1
+    return timings, verdicts
 
 
 def rust_cli_latency(url: str, versions: int, queries: int) -> list[float]:
@@ -218,7 +233,7 @@ def main() -> int:
     parser.add_argument("--per-pact", type=int, default=10, help="verification results per pact")
     parser.add_argument("--queries", type=int, default=500, help="can-i-deploy calls to time")
     parser.add_argument("--rust-queries", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4, help="threads seeding verifications")
+    parser.add_argument("--workers", type=int, default=1, help="threads seeding verifications")
     parser.add_argument("--reseed", action="store_true")
     args = parser.parse_args()
 
@@ -237,8 +252,9 @@ def main() -> int:
     shutil.copy(seeded, db)
 
     with serve(db) as url:
-        can_i_deploy_latency(url, args.versions, 20)  # warm the page cache and the connection
-        seam = can_i_deploy_latency(url, args.versions, args.queries)
+        deploy_providers(url, args.versions, args.providers)  # idempotent: replaces the last
+        can_i_deploy_latency(url, args.versions, args.per_pact, 20)  # warm the page cache
+        seam, verdicts = can_i_deploy_latency(url, args.versions, args.per_pact, args.queries)
         rust = rust_cli_latency(url, args.versions, args.rust_queries)
         single = single_pact_publish(url, 200)
 
@@ -248,6 +264,8 @@ def main() -> int:
     )
     print("| measure | value | target |")
     print("|---|---|---|")
+    answers = ", ".join(f"{n} {v}" for v, n in sorted(verdicts.items()))
+    print(f"| can-i-deploy answers ({args.queries} questions) | {answers} | |")
     print(f"| can-i-deploy p50, Seam client over loopback | {_pct(seam, 0.5):.1f} ms | ≤ 20 ms |")
     print(f"| can-i-deploy p99, Seam client over loopback | {_pct(seam, 0.99):.1f} ms | ≤ 100 ms |")
     print(
@@ -263,7 +281,7 @@ def main() -> int:
             "| ≥ 100 pacts/s |"
         )
         vrate = figures["verifications"] / figures["verify_seconds"]
-        print(f"| verification results, {args.workers} threads (seeding) | {vrate:.0f} /s | |")
+        print(f"| verification results, {args.workers} thread(s) (seeding) | {vrate:.0f} /s | |")
     else:
         print("| publish, many pacts per request | (seeded earlier; run with --reseed) | |")
     return 0
