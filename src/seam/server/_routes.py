@@ -14,9 +14,7 @@ from typing import Any
 from seam.server._errors import Invalid, NotFound
 from seam.server._hal import Urls
 from seam.server._html import render_index
-from seam.server._matrix import compute_matrix, parse_matrix_query
 from seam.server._service import BrokerService
-from seam.server._verifiable import pacts_for_verification
 
 __all__ = ["ROUTES", "Call", "Reply"]
 
@@ -403,21 +401,20 @@ def for_verification(call: Call) -> Reply:
         body: Any = {}
         selectors = call.arg("consumer_version_selectors")
         if selectors:
-            body["consumerVersionSelectors"] = json.loads(selectors)
+            try:
+                body["consumerVersionSelectors"] = json.loads(selectors)
+            except ValueError:
+                raise Invalid(
+                    "consumer_version_selectors is not JSON",
+                    errors={"consumer_version_selectors": ["is not valid JSON"]},
+                ) from None
         if call.arg("provider_version_branch"):
             body["providerVersionBranch"] = call.arg("provider_version_branch")
         if call.arg("include_pending_status") == "true":
             body["includePendingStatus"] = True
     else:
         body = call.json()
-        if not isinstance(body, dict):
-            raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
-    service = call.service
-    with service.storage.read() as conn:
-        row = conn.execute("SELECT * FROM pacticipants WHERE name = ?", (provider,)).fetchone()
-        if row is None:
-            raise NotFound(f"provider {provider!r} not found")
-        pacts = pacts_for_verification(conn, dict(row), body)
+    pacts = call.service.pacts_for_verification(provider, body)
     return Reply(
         doc=call.urls.verifiable_doc(provider, pacts, bool(body.get("includePendingStatus")))
     )
@@ -463,10 +460,7 @@ def latest_verifications_for_version(call: Call) -> Reply:
 
 # ---------------------------------------------------------------------------- matrix
 def matrix(call: Call) -> Reply:
-    query = parse_matrix_query(call.query)
-    with call.service.storage.read() as conn:
-        result = compute_matrix(conn, query)
-    return Reply(doc=call.urls.matrix_doc(result))
+    return Reply(doc=call.urls.matrix_doc(call.service.matrix(call.query)))
 
 
 def can_i_deploy(call: Call) -> Reply:
@@ -485,10 +479,7 @@ def can_i_deploy(call: Call) -> Reply:
     items += (
         [("environment", environment)] if environment else [("tag", to or ""), ("latest", "true")]
     )
-    query = parse_matrix_query(items)
-    with call.service.storage.read() as conn:
-        result = compute_matrix(conn, query)
-    return Reply(doc=call.urls.matrix_doc(result))
+    return Reply(doc=call.urls.matrix_doc(call.service.matrix(items)))
 
 
 # ---------------------------------------------------------------------------- environments

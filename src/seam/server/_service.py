@@ -15,7 +15,10 @@ import uuid as uuidlib
 from typing import Any
 
 from seam.server._errors import Conflict, Invalid, NotFound
+from seam.server._matrix import compute_matrix, parse_matrix_query
 from seam.server._storage import Storage, utcnow
+from seam.server._verifiable import VerifiablePact
+from seam.server._verifiable import pacts_for_verification as _pacts_for_verification
 
 __all__ = ["AUTO_MAIN_BRANCHES", "BrokerService", "check_name", "pact_sha"]
 
@@ -968,6 +971,27 @@ class BrokerService:
                 if row is not None:
                     rows.append(dict(row))
             return rows
+
+    # ------------------------------------------------------------------ matrix
+    def matrix(self, query: list[tuple[str, str]]) -> Row:
+        """Answer a ``/matrix`` query (its items in order): rows and deployability.
+
+        Raises:
+            Invalid: The query names no pacticipant, or an unknown one or environment.
+        """
+        parsed = parse_matrix_query(query)
+        with self.storage.read() as conn:
+            return compute_matrix(conn, parsed)
+
+    def pacts_for_verification(self, provider_name: str, body: Any) -> list[VerifiablePact]:
+        """Return the pacts a provider should verify for a pacts-for-verification body."""
+        if not isinstance(body, dict):
+            raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+        with self.storage.read() as conn:
+            provider = self._pacticipant(conn, provider_name)
+            if provider is None:
+                raise NotFound(f"provider {provider_name!r} not found")
+            return _pacts_for_verification(conn, provider, body)
 
     # ------------------------------------------------------------------ environments
     @staticmethod
