@@ -150,3 +150,37 @@ def test_text_rendering_names_the_verdict(client: BrokerClient, published: Publi
     text = render_text(can_i_deploy(client, Selector(consumer, version="1.0.0")))
     assert provider in text
     assert "Computer says yes" in text
+
+
+def test_to_tag_uses_the_tagged_provider_version(
+    client: BrokerClient, published: Published
+) -> None:
+    """--to prod asks against the latest provider version tagged prod."""
+    consumer, provider, url = published
+    publish_verification(client, url, "9.0.0", success=True)
+    publish_verification(client, url, "9.1.0", success=False)
+    client.put(f"/pacticipants/{provider}/versions/9.0.0/tags/prod", {})
+    assert can_i_deploy(client, Selector(consumer, version="1.0.0"), to_tag="prod").ok
+    assert not can_i_deploy(client, Selector(consumer, version="1.0.0")).ok
+
+
+def test_branch_selector_picks_the_branch_head(
+    client: BrokerClient, write_pact: Callable[..., Path], unique: Callable[[str], str]
+) -> None:
+    """--branch B asks about the newest consumer version on that branch."""
+    consumer, provider = unique("web"), unique("api")
+    pacts = collect_pact_files([write_pact(consumer, provider)])
+    verified = publish(client, pacts, "1.0.0", branch="main").pacts[0][2]
+    publish_verification(client, verified, "9.0.0", success=True)
+    other = write_pact(consumer, provider, description="something new")
+    publish(client, collect_pact_files([other]), "2.0.0", branch="feature")
+    result = can_i_deploy(client, Selector(consumer, branch="main"))
+    assert (result.ok, {r.consumer_version for r in result.rows}) == (True, {"1.0.0"})
+
+
+def test_ignore_skips_a_failing_provider(client: BrokerClient, published: Published) -> None:
+    """--ignore PROVIDER makes a failed verification by it not count."""
+    consumer, provider, url = published
+    publish_verification(client, url, "9.0.0", success=False)
+    result = can_i_deploy(client, Selector(consumer, version="1.0.0"), ignore=[provider])
+    assert result.ok
