@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from seam.broker import BrokerClient, collect_pact_files, describe_version, publish
-from seam.errors import InputError, PactError, UsageError
+from seam.errors import BrokerError, InputError, PactError, UsageError
 
 
 def test_published_pact_is_stored_verbatim(
@@ -103,3 +103,14 @@ def test_legacy_publish_without_publish_contracts(
     assert (info.branches, info.tags) == (("feat",), ("dev",))
     stored = older_broker_client.get(f"/pacts/provider/{provider}/consumer/{consumer}/latest")
     assert stored["consumer"]["name"] == consumer
+
+
+def test_changed_pact_for_same_version_is_refused_with_reason(
+    client: BrokerClient, write_pact: Callable[..., Path], unique: Callable[[str], str]
+) -> None:
+    """Republishing a version with different content is a BrokerError with the broker's reason."""
+    consumer, provider = unique("web"), unique("api")
+    publish(client, collect_pact_files([write_pact(consumer, provider)]), "1.0.0")
+    changed = collect_pact_files([write_pact(consumer, provider, description="changed")])
+    with pytest.raises(BrokerError, match=r"409.*new consumer version"):
+        publish(client, changed, "1.0.0")

@@ -322,7 +322,8 @@ def render_text(result: CanIDeployResult) -> str:
     if rows:
         widths = [max(len(str(x[i])) for x in [header, *rows]) for i in range(len(header))]
         for line in [header, tuple("-" * w for w in widths), *rows]:
-            lines.append(" | ".join(str(v).ljust(w) for v, w in zip(line, widths, strict=True)))
+            cells = (str(v).ljust(w) for v, w in zip(line, widths, strict=True))
+            lines.append(" | ".join(cells).rstrip())
         lines.append("")
     else:
         lines += ["There are no matrix rows for this query.", ""]
