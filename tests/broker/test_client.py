@@ -185,3 +185,62 @@ def test_password_without_username_is_refused() -> None:
     """A password alone is a usage error."""
     with pytest.raises(UsageError, match="username"):
         BrokerClient("http://127.0.0.1:1", password="p")
+
+
+class _BusyThenReady(http.server.BaseHTTPRequestHandler):
+    """A broker behind a gate that answers 503 Retry-After: 0 to the first N requests."""
+
+    busy_left = 0
+
+    def do_GET(self) -> None:
+        cls = type(self)
+        if cls.busy_left > 0:
+            cls.busy_left -= 1
+            status, body = 503, b'{"errors": ["the broker database is busy"]}'
+        else:
+            status, body = 200, b'{"_links": {"pb:pacticipants": {"href": "/pacticipants"}}}'
+        self.send_response(status)
+        self.send_header("Content-Type", "application/hal+json")
+        self.send_header("Retry-After", "0")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def busy_server() -> Iterator[tuple[str, type[_BusyThenReady]]]:
+    """A real HTTP server whose first answers are 503 with Retry-After (set busy_left)."""
+    handler = type("Busy", (_BusyThenReady,), {"busy_left": 0})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", handler
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def test_busy_broker_is_asked_again(busy_server: tuple[str, type[_BusyThenReady]]) -> None:
+    """503 with a short Retry-After is retried, waiting as told, until the broker answers."""
+    url, handler = busy_server
+    handler.busy_left = 2
+    waits: list[float] = []
+    with BrokerClient(url, retries=3, sleep=waits.append) as client:
+        assert client.has_relation("pb:pacticipants")
+    assert waits == [0.0, 0.0]
+
+
+def test_broker_busy_past_the_retries_is_unreachable(
+    busy_server: tuple[str, type[_BusyThenReady]],
+) -> None:
+    """A broker still busy after the retries is reported unreachable (exit 3)."""
+    url, handler = busy_server
+    handler.busy_left = 10
+    with (
+        BrokerClient(url, retries=1, sleep=lambda _: None) as client,
+        pytest.raises(BrokerUnreachable, match="503"),
+    ):
+        client.index()

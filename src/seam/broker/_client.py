@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -49,6 +50,9 @@ class BrokerClient:
         password: basic-auth password (``--broker-password``).
         transport: an httpx transport, to talk to an in-process broker in tests.
         timeout: seconds to wait for a connection or an answer.
+        retries: how many times to repeat a request the broker answered 429 or 503 with a
+            short ``Retry-After`` (a busy database); connection failures are not retried.
+        sleep: how to wait between those attempts.
 
     Raises:
         UsageError: no URL, a URL that is not http(s), or both a token and basic auth.
@@ -63,8 +67,12 @@ class BrokerClient:
         password: str | None = None,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 10.0,
+        retries: int = 3,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = _check_base_url(base_url)
+        self.retries = max(0, retries)
+        self._sleep = sleep
         headers = {"Accept": HAL_JSON, "User-Agent": f"seam/{__version__}"}
         auth: tuple[str, str] | None = None
         if token and (username or password):
@@ -169,13 +177,7 @@ class BrokerClient:
             content = json.dumps(body).encode()
             headers["Content-Type"] = content_type
         try:
-            response = self._http.request(
-                method,
-                url,
-                params=httpx.QueryParams(tuple(params or ())),
-                content=content,
-                headers=headers,
-            )
+            response = self._request(method, url, params, content, headers)
         except httpx.TimeoutException as exc:
             raise BrokerUnreachable(
                 f"the Pact Broker at {self.base_url} did not answer in time "
@@ -192,6 +194,31 @@ class BrokerClient:
         if response.status_code >= 400:
             raise _status_error(self.base_url, response)
         return response
+
+    def _request(
+        self,
+        method: str,
+        url: str,
+        params: QueryParams | None,
+        content: bytes | None,
+        headers: dict[str, str],
+    ) -> httpx.Response:
+        # A busy broker (503, e.g. a locked database) or a rate limit (429) says when to
+        # come back; honour a short Retry-After a few times. The request is safe to repeat:
+        # the broker refused it before changing anything.
+        for attempt in range(self.retries + 1):
+            response = self._http.request(
+                method,
+                url,
+                params=httpx.QueryParams(tuple(params or ())),
+                content=content,
+                headers=headers,
+            )
+            wait = _retry_after(response)
+            if wait is None or attempt == self.retries:
+                return response
+            self._sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
 
     def _json(self, response: httpx.Response, *, empty_ok: bool = False) -> dict[str, Any]:
         if empty_ok and not response.content.strip():
@@ -241,6 +268,20 @@ def _check_base_url(base_url: str | None) -> str:
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise UsageError(f"broker URL {url!r} must start with http:// or https:// and name a host")
     return url.rstrip("/")
+
+
+MAX_RETRY_AFTER = 10.0
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds to wait before repeating a 429/503 answer, or None to give up now."""
+    if response.status_code not in (429, 503):
+        return None
+    try:
+        wait = float(response.headers.get("Retry-After", "1"))
+    except ValueError:
+        return None  # an HTTP date: a long outage, not a busy moment
+    return wait if 0 <= wait <= MAX_RETRY_AFTER else None
 
 
 def _reason(exc: httpx.TransportError) -> str:
