@@ -60,8 +60,9 @@ def served(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
         line = proc.stdout.readline()
         url = line.split("listening on ", 1)[1].split()[0] if "listening on" in line else ""
         yield proc, url
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(10)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(10)
 
 
 def test_serve_prints_url_and_answers(served: tuple[subprocess.Popen[str], str]) -> None:
@@ -83,3 +84,10 @@ def test_port_in_use_exits_2(served: tuple[subprocess.Popen[str], str], tmp_path
     )
     assert result.returncode == 2
     assert "pick another --port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_sigterm_stops_cleanly(served: tuple[subprocess.Popen[str], str]) -> None:
+    """SIGTERM shuts the broker down gracefully with exit code 0."""
+    proc, _ = served
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(15) == 0

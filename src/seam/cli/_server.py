@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+import signal
 import socket
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import click
 
@@ -33,6 +36,21 @@ def _bind(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+def _graceful_server() -> type[Any]:
+    import uvicorn
+
+    class GracefulServer(uvicorn.Server):
+        """uvicorn, minus re-raising the stop signal after shutdown: a requested stop exits 0."""
+
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True  # a second Ctrl-C skips waiting for connections
+            else:
+                self.should_exit = True
+
+    return GracefulServer
 
 
 def _is_loopback(host: str) -> bool:
@@ -114,16 +132,25 @@ def serve(
             err=True,
         )
     sock = _bind(host, port)
+
+    def stop_before_start(sig: int, frame: FrameType | None) -> None:
+        raise SystemExit(0)
+
+    # A stop request between printing the URL and uvicorn taking over the signals is
+    # still a clean stop.
+    for handled in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(handled, stop_before_start)
     bound_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Seam broker listening on http://{shown}:{bound_port} (database {db})")
     click.echo("Press Ctrl-C to stop.", err=True)
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
-    server = uvicorn.Server(config)
+    server = _graceful_server()(config)
     try:
         server.run(sockets=[sock])
     finally:
         sock.close()
+    click.echo("Seam broker stopped.", err=True)
 
 
 COMMANDS = [broker]
