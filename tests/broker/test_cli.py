@@ -149,3 +149,38 @@ def test_unknown_environment_exits_2(
     )
     assert code == 2
     assert "create-environment" in err
+
+
+def test_can_i_deploy_junit_to_a_file(
+    served_broker: str,
+    write_pact: Callable[..., Path],
+    unique: Callable[[str], str],
+    tmp_path: Path,
+) -> None:
+    """--format junit -o FILE writes one test case per matrix row, failed when unverified."""
+    consumer = unique("web")
+    run("publish", str(write_pact(consumer, unique("api"))), "-a", "1.0.0", "-b", served_broker)
+    report = tmp_path / "cid.xml"
+    args = ("-a", consumer, "-e", "1.0.0", "--format", "junit", "-o", str(report))
+    code, out, _ = run("can-i-deploy", *args, "-b", served_broker)
+    xml = report.read_text()
+    assert (code, out) == (1, "")
+    assert 'tests="1"' in xml and "no verification result" in xml
+
+
+def test_record_release_and_describe_latest_tag(
+    served_broker: str, write_pact: Callable[..., Path], unique: Callable[[str], str]
+) -> None:
+    """record-release succeeds and describe-version --latest TAG finds the tagged version."""
+    consumer, env = unique("app"), unique("store")
+    path = write_pact(consumer, unique("api"))
+    base = ("-b", served_broker)
+    run("publish", str(path), "-a", "1.0.0", "-t", "prod,ios", *base)
+    run("publish", str(path), "-a", "1.1.0", *base)
+    assert run("create-environment", "--name", env, *base)[0] == 0
+    code, out, _ = run("record-release", "-a", consumer, "-e", "1.0.0", "--environment", env, *base)
+    assert (code, f"released to {env}" in out) == (0, True)
+    code, out, _ = run(
+        "describe-version", "-a", consumer, "--latest", "ios", "--format", "json", *base
+    )
+    assert (code, json.loads(out)["number"]) == (0, "1.0.0")
