@@ -35,6 +35,7 @@ class Environment:
     production: bool
 
     def to_dict(self) -> dict[str, Any]:
+        """The environment as plain JSON data."""
         return {
             "name": self.name,
             "uuid": self.uuid,
@@ -54,6 +55,7 @@ class Recorded:
     application_instance: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """What was recorded, as plain JSON data."""
         return {
             "action": self.action,
             "pacticipant": self.pacticipant,
@@ -63,6 +65,7 @@ class Recorded:
         }
 
     def describe(self) -> str:
+        """One line saying what was recorded."""
         instance = f" (instance {self.application_instance})" if self.application_instance else ""
         verb = {"deployment": "deployed to", "release": "released to"}.get(
             self.action, "undeployed from"

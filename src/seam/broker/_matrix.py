@@ -37,6 +37,7 @@ class Selector:
     branch: str | None = None
 
     def query(self) -> list[tuple[str, str]]:
+        """The ``q[]`` parameters of this selector, as the official clients send them."""
         params = [("q[][pacticipant]", self.pacticipant)]
         if self.version is not None:
             params.append(("q[][version]", self.version))
@@ -49,6 +50,7 @@ class Selector:
         return params
 
     def describe(self) -> str:
+        """Say in words which version this selects."""
         if self.version is not None:
             return f"{self.pacticipant} version {self.version}"
         if self.branch is not None:
@@ -72,6 +74,7 @@ class MatrixRow:
 
     @classmethod
     def parse(cls, row: dict[str, Any]) -> MatrixRow:
+        """Read one row of a ``/matrix`` answer (missing parts become ``?``/``None``)."""
         consumer = row.get("consumer") or {}
         provider = row.get("provider") or {}
         result = row.get("verificationResult") or {}
@@ -88,11 +91,13 @@ class MatrixRow:
 
     @property
     def status(self) -> str:
+        """``success``, ``failed`` or ``unknown`` (no verification result)."""
         if self.success is None:
             return "unknown"
         return "success" if self.success else "failed"
 
     def to_dict(self) -> dict[str, Any]:
+        """The row as plain JSON data."""
         return {
             "consumer": self.consumer,
             "consumer_version": self.consumer_version,
@@ -129,6 +134,7 @@ class CanIDeployResult:
 
     @property
     def ok(self) -> bool:
+        """True only when the broker said deployable."""
         return self.deployable is True
 
     def to_report(self) -> Report:

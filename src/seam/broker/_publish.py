@@ -45,6 +45,7 @@ class PublishResult:
     notices: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as plain JSON data."""
         return {
             "version": self.version,
             "pacts": [{"consumer": c, "provider": p, "url": u} for c, p, u in self.pacts],

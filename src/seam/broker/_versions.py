@@ -23,6 +23,7 @@ class VersionInfo:
     created_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The version as plain JSON data."""
         return {
             "pacticipant": self.pacticipant,
             "number": self.number,
@@ -33,6 +34,7 @@ class VersionInfo:
         }
 
     def describe(self) -> str:
+        """The version as a few aligned lines of text."""
         lines = [
             f"pacticipant: {self.pacticipant}",
             f"version:     {self.number}",
