@@ -280,3 +280,27 @@ def test_own_pact_fixture_is_left_alone(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*QUIET)
     result.assert_outcomes(passed=1)
     assert not (pytester.path / "contracts").exists()
+
+
+def test_early_stop_keeps_interactions_of_tests_not_reached(pytester: pytest.Pytester) -> None:
+    """With -x, a test after the failure did not run, so its old interaction stays as it was."""
+    write_suite(
+        pytester, {"test_a": http_test("test_1", "get one") + http_test("test_2", "get two")}
+    )
+    pytester.runpytest(*QUIET, "-p", "no:randomly")
+    failing = http_test("test_1", "get one") + "    assert False\n"
+    changed = http_test("test_2", "get two", body={"id": 1, "new": True})
+    write_suite(pytester, {"test_a": failing + changed})
+    result = pytester.runpytest(*QUIET, "-p", "no:randomly", "-x")
+    result.assert_outcomes(failed=1)
+    (one, two) = read_pact(pytester.path / PACT)["interactions"]
+    assert (one["description"], two["response"]["body"]["content"]) == ("get one", {"id": 1})
+
+
+def test_bad_config_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    """A wrong [tool.seam] value stops pytest with a usage error naming it."""
+    pytester.makepyprojecttoml('[tool.seam]\nspecification = "V9"\n')
+    pytester.makepyfile(test_a="def test_plain():\n    pass\n")
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*seam: [[]tool.seam] specification must be one of V3, V4*"])
