@@ -10,6 +10,7 @@ way pact_broker's ``shared_provider_states.rb`` seeds the real one.
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -38,6 +40,8 @@ CORPUS = Path(
     )
 )
 V2 = CORPUS / "Pact_Broker_Client_V2-Pact_Broker.json"
+# The older client pact, whose requests use placeholder paths (see PlaceholderShim).
+V1 = CORPUS / "pact_broker_client-pact_broker.json"
 COMPAT = [CORPUS / "compat-suite-pact-broker_c1.json", CORPUS / "compat-suite-pact-broker_c2.json"]
 CONTRACTS = Path(sys.executable).parent / "contracts"
 
@@ -482,3 +486,115 @@ def test_compatibility_suite_pact(plain_broker: Broker, pact_file: Path) -> None
         if _fixture_divergence(f) is None
     ]
     assert unexplained == []
+
+
+def _pacticipant_named(b: Broker, shouted: str) -> str:
+    """The pacticipant whose name is ``shouted`` ignoring case (placeholders upper-case it)."""
+    return next(p["name"] for p in b.service.list_pacticipants() if p["name"].upper() == shouted)
+
+
+def _record(b: Broker, m: re.Match[str]) -> str:
+    kind, who, number, env = m.groups()
+    name = _pacticipant_named(b, who)
+    uuid = b.service.list_environments(env.lower())[0]["uuid"]
+    what = "deployed" if kind == "DEPLOYMENT" else "released"
+    return f"/pacticipants/{name}/versions/{number.lower()}/{what}-versions/environment/{uuid}"
+
+
+# The older pact's placeholder paths and the broker paths they stand for; pact_broker's own
+# CI passes that pact through the same kind of request-rewriting shim.
+PLACEHOLDERS: list[tuple[re.Pattern[str], Callable[[Broker, re.Match[str]], str]]] = [
+    (
+        re.compile(r"/HAL-REL-PLACEHOLDER-PB-PACTICIPANT-BRANCH-([^-]+)-(.+)"),
+        lambda b, m: f"/pacticipants/{m[1]}/branches/{m[2]}",
+    ),
+    (re.compile(r"/HAL-REL-PLACEHOLDER-PB-ENVIRONMENTS"), lambda b, m: "/environments"),
+    (re.compile(r"/HAL-REL-PLACEHOLDER-PB-ENVIRONMENT-(.+)"), lambda b, m: f"/environments/{m[1]}"),
+    (
+        re.compile(r"/HAL-REL-PLACEHOLDER-PB-PACTICIPANT-VERSION-([^-]+)-(.+)"),
+        lambda b, m: f"/pacticipants/{m[1]}/versions/{m[2]}",
+    ),
+    (
+        re.compile(r"/PLACEHOLDER-ENVIRONMENT-CURRENTLY-DEPLOYED-(.+)"),
+        lambda b, m: f"/environments/{m[1]}/deployed-versions/currently-deployed",
+    ),
+    (re.compile(r"/PLACEHOLDER-DEPLOYED-VERSION-(.+)"), lambda b, m: f"/deployed-versions/{m[1]}"),
+    (re.compile(r"/HAL-REL-PLACEHOLDER-PB-PUBLISH-CONTRACTS"), lambda b, m: "/contracts/publish"),
+    (
+        re.compile(r"/HAL-REL-PLACEHOLDER-PB-RECORD-(DEPLOYMENT|RELEASE)-([^-]+)-([^-]+)-(.+)"),
+        _record,
+    ),
+    (
+        re.compile(r"/HAL-REL-PLACEHOLDER-INDEX-PB-LATEST-TAGGED-VERSION-([^-]+)-(.+)"),
+        lambda b, m: f"/pacticipants/{m[1]}/latest-version/{m[2]}",
+    ),
+    (
+        re.compile(r"/HAL-REL-PLACEHOLDER-INDEX-PB-LATEST-VERSION-(.+)"),
+        lambda b, m: f"/pacticipants/{m[1]}/latest-version",
+    ),
+    (re.compile(r"/HAL-REL-PLACEHOLDER-PB-WEBHOOKS"), lambda b, m: "/webhooks"),
+]
+
+_HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "host"}
+
+
+class PlaceholderShim:
+    """A reverse proxy in front of the broker that rewrites placeholder paths, nothing else."""
+
+    def __init__(self, broker: Broker) -> None:
+        shim = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                path, _, query = self.path.partition("?")
+                for pattern, target in PLACEHOLDERS:
+                    m = pattern.fullmatch(path)
+                    if m:
+                        path = target(broker, m)
+                        break
+                size = int(self.headers.get("Content-Length") or 0)
+                # A list, not a dict: a header sent on several lines keeps every value.
+                headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
+                answer = shim.http.request(
+                    self.command,
+                    broker.url + path + (f"?{query}" if query else ""),
+                    headers=headers,
+                    content=self.rfile.read(size) if size else None,
+                )
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.multi_items():
+                    if key.lower() not in _HOP_BY_HOP:
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                self.wfile.write(answer.content)
+
+            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.http = httpx.Client(timeout=30)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> PlaceholderShim:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+        self.http.close()
+
+
+@pytest.mark.skipif(not V1.exists(), reason="older client pact not in the corpus")
+def test_older_ruby_client_pact_through_placeholder_shim(broker: Broker) -> None:
+    """The older client pact (placeholder paths) passes through a path-rewriting shim."""
+    with PlaceholderShim(broker) as shim:
+        report = verify([V1], provider="Pact Broker", base_url=shim.url, states=_registry(broker))
+    failures, total = _failures(report), len(report.cases)
+    print(f"\nbroker corpus (older client pact): {total - len(failures)}/{total} pass")
+    assert not failures, f"{len(failures)}/{total} failed:\n" + "\n".join(failures)
