@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -180,6 +181,23 @@ def test_matchers_give_pattern_and_format() -> None:
     )
     assert schema["properties"]["status"] == {"type": "string", "pattern": "^(open|done)$"}
     assert schema["properties"]["at"] == {"type": "string", "format": "date-time"}
+
+
+@pytest.mark.parametrize(
+    ("regex", "key"),
+    [
+        pytest.param(r"^\d{3}$", "pattern", id="ecma"),
+        pytest.param(r"\Qa.b\E", "x-pact-regex", id="java-quote"),
+        pytest.param(r".*/pacticipants/{name}", "x-pact-regex", id="lone-brace"),
+    ],
+)
+def test_regex_outside_ecma_is_kept_as_an_extension(regex: str, key: str) -> None:
+    """A regex OpenAPI cannot hold (Java syntax, lone braces) is kept as x-pact-regex."""
+    matchers = rules(**{"$.href": {"match": "regex", "regex": regex}})
+    schema = response_schema(
+        infer(http("a", "/t", body={"href": "x"}, response={"matchingRules": matchers})), "/t"
+    )
+    assert schema["properties"]["href"] == {"type": "string", key: regex}
 
 
 def test_each_like_becomes_an_array_with_min_items() -> None:

@@ -78,6 +78,27 @@ class _Rules:
         return found
 
 
+# Pieces of a regex that may hold braces legitimately: escapes, classes, quantifiers.
+_ESCAPE = re.compile(r"\\.")
+_CHAR_CLASS = re.compile(r"\[[^\]]*\]")
+_QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
+
+
+def _pattern(regex: str) -> dict[str, str]:
+    """``pattern`` for a regex OpenAPI tools can read; Java-only syntax (``\\Q…\\E``,
+    possessive quantifiers) goes to ``x-pact-regex`` instead, so the document stays valid."""
+    try:
+        re.compile(regex)
+    except re.error:
+        return {"x-pact-regex": regex}
+    stripped = _QUANTIFIER.sub("", _CHAR_CLASS.sub("", _ESCAPE.sub("", regex)))
+    if "{" in stripped or "}" in stripped:
+        # Python reads a brace that is not a quantifier as a literal; ECMA-262 (the regex
+        # dialect OpenAPI names, and openapi-spec-validator's check) refuses it.
+        return {"x-pact-regex": regex}
+    return {"pattern": regex}
+
+
 def _base_schema(value: Any) -> dict[str, Any]:
     if value is None:
         return {"nullable": True}
@@ -106,7 +127,7 @@ def _apply_matcher(schema: dict[str, Any], matcher: Mapping[str, Any], value: An
         schema["nullable"] = True
     elif kind == "regex" and isinstance(matcher.get("regex"), str):
         schema["type"] = "string"
-        schema["pattern"] = matcher["regex"]
+        schema.update(_pattern(matcher["regex"]))
     elif kind in _FORMATS:
         schema["type"] = "string"
         schema["format"] = _FORMATS[kind]
@@ -174,7 +195,7 @@ def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 
 def _merge_same(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"type": a["type"]}
-    for key in ("pattern", "format"):
+    for key in ("pattern", "format", "x-pact-regex"):
         if key in a and a.get(key) == b.get(key):
             out[key] = a[key]
     if "enum" in a and "enum" in b:
@@ -345,7 +366,7 @@ def _value_schema(values: list[str], matchers: list[Mapping[str, Any]]) -> dict[
         schema = {"type": "string"}
     for matcher in matchers:
         if matcher.get("match") == "regex" and isinstance(matcher.get("regex"), str):
-            schema = {"type": "string", "pattern": matcher["regex"]}
+            schema = {"type": "string", **_pattern(matcher["regex"])}
     if _UUID.match(values[0] if values else "") and "pattern" not in schema:
         schema["format"] = "uuid"
     return schema
