@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import QUIET, descriptions, http_test, read_pact, write_suite
+from .conftest import HEADER, QUIET, descriptions, http_test, read_pact, write_suite
 
 # pytester per module: a conftest below the rootdir may not declare pytest_plugins.
 pytest_plugins = ["pytester"]
@@ -304,3 +304,26 @@ def test_bad_config_value_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*QUIET)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*seam: [[]tool.seam] specification must be one of V3, V4*"])
+
+
+def test_markers_combine_from_module_and_test(pytester: pytest.Pytester) -> None:
+    """A module's pytestmark names the consumer, the test's marker the provider."""
+    source = (
+        "pytestmark = pytest.mark.seam(consumer='till')\n\n"
+        "@pytest.mark.seam(provider='prices-api')\n" + http_test("test_one", "get one").lstrip()
+    )
+    pytester.makepyfile(test_a=HEADER + source)
+    pytester.runpytest(*QUIET).assert_outcomes(passed=1)
+    assert descriptions(pytester.path / "contracts/pacts/till-prices-api.json") == ["get one"]
+
+
+def test_unreadable_existing_pact_is_reported_and_kept(pytester: pytest.Pytester) -> None:
+    """A pact on disk that is not JSON fails the run with its path and is left as it was."""
+    write_suite(pytester, {"test_a": http_test("test_one", "get one")})
+    broken = pytester.path / PACT
+    broken.parent.mkdir(parents=True)
+    broken.write_text("{not json")
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*shop-items-api.json: cannot read the existing pact*"])
+    assert broken.read_text() == "{not json"
