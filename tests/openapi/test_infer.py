@@ -77,9 +77,23 @@ def test_provider_state_generator_templates_the_path() -> None:
 
 
 def test_segments_that_vary_between_interactions_are_templated() -> None:
-    """Paths differing in one segment share one templated path."""
-    snapshot = infer(http("ann", "/users/ann"), http("bob", "/users/bob"))
+    """Paths differing in one data-like segment under the same parent share one template."""
+    snapshot = infer(http("ann", "/users/ann.lee"), http("bob", "/users/Bob"))
     assert list(snapshot["paths"]) == ["/users/{id}"]
+
+
+@pytest.mark.parametrize(
+    "paths",
+    [
+        pytest.param(["/api/tasks", "/api/users"], id="collections"),
+        pytest.param(["/tasks/1/comments", "/tasks/1/history"], id="sub-resources"),
+        pytest.param(["/tasks", "/users"], id="roots"),
+    ],
+)
+def test_resource_names_stay_literal(paths: list[str]) -> None:
+    """Lowercase resource names that differ are separate routes, not a parameter."""
+    snapshot = infer(*(http(p, p) for p in paths))
+    assert len(snapshot["paths"]) == len(paths)
 
 
 def test_identifier_segments_are_templated() -> None:

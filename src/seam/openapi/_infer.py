@@ -6,8 +6,10 @@ provider's own OpenAPI document has, so the two can be read side by side.
 
 * Paths are templated where a segment carries a provider-state generator
   (``/tasks/${id}`` → ``/tasks/{id}``), where a path regex lets it vary, where it
-  varies between interactions (``/users/ann``, ``/users/bob``), and where it looks like
-  an identifier (digits, a UUID): Pact records an example path, not the route.
+  holds different values under one parent (``/users/ann.lee``, ``/users/Bob``; plain
+  lowercase words such as ``/api/tasks`` and ``/api/users`` are resources and stay), and
+  where it looks like an identifier (digits, a UUID): Pact records an example path, not
+  the route.
 * Bodies become JSON Schema from their examples and matching rules: types, ``regex`` →
   ``pattern``, date/time matchers → ``format``, ``min``/``max`` on arrays →
   ``minItems``/``maxItems``, ``null`` → ``nullable``; fields present in every example
@@ -31,6 +33,7 @@ __all__ = ["infer_openapi"]
 OPENAPI_VERSION = "3.0.3"
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_WORD = re.compile(r"[a-z][a-z_-]*")
 _STATE_EXPR = re.compile(r"\$\{([^}]+)\}")
 # Parameters OpenAPI 3.0 ignores when declared as headers (§4.7.12.1); they are
 # expressed as content types and security schemes instead.
@@ -308,8 +311,8 @@ def _template_varying(routes: list[_Route]) -> None:
     """Make a position a parameter where paths differ only in that word (to a fixpoint).
 
     Routes are bucketed by their shape with one position blanked out, so the work grows
-    with the number of routes, not with its square. Only two literal words varying make
-    a parameter: "/tasks/{id}" beside "/tasks/export" stays two routes.
+    with the number of routes, not with its square. Only literal segments varying make a
+    parameter: "/tasks/{id}" beside "/tasks/export" stays two routes.
     """
     changed = True
     while changed:
@@ -321,8 +324,17 @@ def _template_varying(routes: list[_Route]) -> None:
                 if i not in route.params:
                     key = (i, (*shape[:i], "\0", *shape[i + 1 :]))
                     buckets.setdefault(key, []).append(route)
-        for (i, _), members in buckets.items():
-            if len({m.segments[i] for m in members}) > 1:
+        for (i, shape), members in buckets.items():
+            values = {m.segments[i] for m in members}
+            # A value under a fixed parent ("/users/ann.lee") varies; resource names
+            # ("/api/tasks" beside "/api/users", "/tasks/{id}/comments" beside ".../history")
+            # are plain lowercase words and stay literal.
+            if (
+                len(values) > 1
+                and i > 0
+                and shape[i - 1] != "{}"
+                and not all(_WORD.fullmatch(v) for v in values)
+            ):
                 for member in members:
                     if i not in member.params:
                         member.params.add(i)
