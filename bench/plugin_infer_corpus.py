@@ -2,7 +2,9 @@
 
 Every ``*.json`` under the corpus that ``seam.pactfile.read_pact`` accepts (V1–V4, the
 compat cases and the broker pacts) goes through ``infer_openapi``; the snapshot must pass
-openapi-spec-validator and dump to the same bytes twice. Prints a markdown table.
+openapi-spec-validator and dump to the same bytes twice, and ``contracts check`` of the
+pact against its own snapshot (``seam.compat.compare``) must find no error. Prints a
+markdown table.
 
     .venv/bin/python bench/plugin_infer_corpus.py [--corpus DIR]
 """
@@ -14,7 +16,9 @@ import collections
 import time
 from pathlib import Path
 
+from seam.compat import compare
 from seam.errors import SeamError
+from seam.model import Severity
 from seam.openapi import dump_yaml, infer_openapi, validate_document
 from seam.pactfile import read_pact
 
@@ -48,12 +52,21 @@ def main() -> None:
         counts["valid"] += 1
         if dump_yaml(snapshot) == dump_yaml(infer_openapi(pact)):
             counts["byte-stable"] += 1
+        # The snapshot describes what the pact uses, so checking the pact against it
+        # (`contracts check`) must find nothing wrong.
+        if not any(f.severity >= Severity.ERROR for f in compare(pact, snapshot)):
+            counts["self-check clean"] += 1
     elapsed = time.perf_counter() - start
-    print("| pacts | interactions | snapshots valid | byte-stable | seconds |")
-    print("|---|---|---|---|---|")
     print(
-        f"| {counts['pacts']} | {interactions} | {counts['valid']} / {counts['pacts']} | "
-        f"{counts['byte-stable']} / {counts['pacts']} | {elapsed:.1f} |"
+        "| pacts | interactions | snapshots valid | byte-stable | check(pact, snapshot) clean "
+        "| seconds |"
+    )
+    print("|---|---|---|---|---|---|")
+    total = counts["pacts"]
+    print(
+        f"| {total} | {interactions} | {counts['valid']} / {total} | "
+        f"{counts['byte-stable']} / {total} | {counts['self-check clean']} / {total} "
+        f"| {elapsed:.1f} |"
     )
     print(f"\n{counts['not a pact']} other JSON files (expected results, metadata) skipped")
     for line in failures:

@@ -331,3 +331,71 @@ def test_an_inferred_snapshot_always_validates(interactions: list[dict[str, Any]
     """Any set of HTTP interactions gives a snapshot openapi-spec-validator accepts."""
     snapshot = infer(*interactions)
     assert dump_yaml(snapshot) == dump_yaml(infer(*interactions))
+
+
+def test_anything_stays_anything_when_merged() -> None:
+    """Once two examples disagree on the type, a third example does not narrow it again."""
+    snapshot = infer(
+        http("a", "/t/1", body={"v": "text"}),
+        http("b", "/t/2", body={"v": {"k": 1}}),
+        http("c", "/t/3", body={"v": {"k": 2}}),
+    )
+    assert response_schema(snapshot, "/t/{id}")["properties"]["v"] == {}
+
+
+@pytest.mark.parametrize(
+    ("media", "raw"),
+    [
+        pytest.param("application/x-www-form-urlencoded", "name=ann&role=admin", id="urlencoded"),
+        pytest.param(
+            "multipart/form-data; boundary=xx",
+            '--xx\r\nContent-Disposition: form-data; name="name"\r\n\r\nann\r\n'
+            '--xx\r\nContent-Disposition: form-data; name="role"\r\n\r\nadmin\r\n--xx--',
+            id="multipart",
+        ),
+    ],
+)
+def test_form_bodies_become_objects_of_strings(media: str, raw: str) -> None:
+    """A form body written as text is described by its field names."""
+    request = {"body": raw, "headers": {"Content-Type": [media]}}
+    operation = infer(http("a", "/login", method="POST", request=request))["paths"]["/login"]
+    schema = operation["post"]["requestBody"]["content"][media.split(";")[0]]["schema"]
+    assert schema["properties"] == {"name": {"type": "string"}, "role": {"type": "string"}}
+
+
+def test_trailing_slash_is_kept() -> None:
+    """A path that ends in a slash keeps it: servers tell the two apart."""
+    assert list(infer(http("a", "/items/"))["paths"]) == ["/items/"]
+
+
+def test_body_without_content_type_is_typed_from_its_value() -> None:
+    """A JSON value without a declared content type is application/json, as Pact reads it."""
+    interaction = http("a", "/t")
+    interaction["response"]["body"] = {"id": 1}
+    responses = infer(interaction)["paths"]["/t"]["get"]["responses"]
+    assert list(responses["200"]["content"]) == ["application/json"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(INTERACTION, max_size=5))
+def test_a_pact_checks_clean_against_its_own_snapshot(interactions: list[dict[str, Any]]) -> None:
+    """contracts check finds no error between a pact and the snapshot inferred from it."""
+    from seam.compat import compare
+    from seam.model import Severity
+
+    doc = {
+        "consumer": {"name": "web"},
+        "provider": {"name": "tasks-api"},
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+        "interactions": interactions,
+    }
+    pact = parse_pact(doc)
+    errors = [f for f in compare(pact, infer_openapi(pact)) if f.severity >= Severity.ERROR]
+    assert errors == []
+
+
+def test_empty_array_example_gives_way_to_a_full_one() -> None:
+    """An empty list in one interaction does not erase the items another one shows."""
+    snapshot = infer(http("none", "/t", body=[]), http("some", "/t", body=[{"id": 1}]))
+    items = response_schema(snapshot, "/t")["items"]
+    assert items["properties"] == {"id": {"type": "integer"}}

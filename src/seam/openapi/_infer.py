@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import parse_qsl
 
 from seam.pactfile import Body, Interaction, Pact, parse_json_path
 
@@ -33,6 +34,12 @@ __all__ = ["infer_openapi"]
 OPENAPI_VERSION = "3.0.3"
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_PART_NAME = re.compile(r'Content-Disposition:[^\r\n]*?\bname="([^"]*)"', re.IGNORECASE)
+# ASCII digits only: str.isdigit() accepts "²", which no server parses as a number.
+_DIGITS = re.compile(r"[0-9]+")
+# The items of an empty example array: unknown, so it gives way to any other example. It
+# becomes {} ("anything") only if no example ever shows an element.
+_NO_EXAMPLE: dict[str, Any] = {"x-seam-no-example": True}
 _WORD = re.compile(r"[a-z][a-z_-]*")
 _STATE_EXPR = re.compile(r"\$\{([^}]+)\}")
 # Parameters OpenAPI 3.0 ignores when declared as headers (§4.7.12.1); they are
@@ -153,7 +160,7 @@ def _schema(value: Any, path: list[str | int], rules: _Rules) -> dict[str, Any]:
         _apply_matcher(schema, matcher, value)
     if isinstance(value, list):
         items = [_schema(v, [*path, i], rules) for i, v in enumerate(value)]
-        schema["items"] = _merge_all(items) if items else {}
+        schema["items"] = _merge_all(items) if items else dict(_NO_EXAMPLE)
     elif isinstance(value, dict):
         if any(m.get("match") in ("values", "eachValue") for m in matchers):
             # Keys are data (a map), not field names: describe the values only.
@@ -177,13 +184,17 @@ def _merge_all(schemas: Iterable[dict[str, Any]]) -> dict[str, Any]:
 
 def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     """One schema that both examples satisfy (a generalisation, never a union of shapes)."""
-    if a == b:
+    if a == b or b == _NO_EXAMPLE:
         return a
+    if a == _NO_EXAMPLE:
+        return b
     nullable = bool(a.get("nullable") or b.get("nullable"))
     a_type, b_type = a.get("type"), b.get("type")
-    if a_type is None and set(a) <= {"nullable"}:
-        out = dict(b)
-    elif b_type is None and set(b) <= {"nullable"}:
+    if not a or not b:
+        out = {}  # one side already allows anything: so does the merge
+    elif a == {"nullable": True}:
+        out = dict(b)  # null only, so far: the other example gives the type
+    elif b == {"nullable": True}:
         out = dict(a)
     elif a_type == b_type:
         out = _merge_same(a, b)
@@ -191,7 +202,8 @@ def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
         out = {"type": "number"}
     else:
         out = {}  # different kinds of value: all a schema can say is "something"
-    if nullable:
+    # "Anything" already admits null; {"nullable": True} alone means "only null seen yet".
+    if nullable and "type" in out:
         out["nullable"] = True
     return out
 
@@ -227,10 +239,14 @@ def _merge_same(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _media_type(content_type: str | None) -> str:
-    if not content_type:
-        return "application/octet-stream"
-    return content_type.split(";")[0].strip().lower() or "application/octet-stream"
+def _media_type(content_type: str | None, body: Body | None = None) -> str:
+    if content_type and content_type.split(";")[0].strip():
+        return content_type.split(";")[0].strip().lower()
+    # No declared type: Pact itself guesses from the body (JSON values, else text).
+    value = body.value if body is not None else None
+    if body is not None and not body.encoded and not isinstance(value, str):
+        return "application/json"
+    return "text/plain" if isinstance(value, str) else "application/octet-stream"
 
 
 def _is_json(media: str) -> bool:
@@ -240,8 +256,21 @@ def _is_json(media: str) -> bool:
 def _body_schema(body: Body, media: str, rules: Mapping[str, Any]) -> dict[str, Any]:
     if body.encoded:
         return {"type": "string", "format": "binary"}
-    if _is_json(media):
+    # Structured values (JSON, or a form a pact wrote as an object) describe themselves.
+    if _is_json(media) or isinstance(body.value, (dict, list)):
         return _schema(body.value, [], _Rules(rules.get("body")))
+    fields: dict[str, str] | None = None
+    if media == "application/x-www-form-urlencoded" and isinstance(body.value, str):
+        fields = dict(parse_qsl(body.value, keep_blank_values=True))
+    elif media == "multipart/form-data" and isinstance(body.value, str):
+        fields = {name: "" for name in _PART_NAME.findall(body.value)}
+    if fields:  # an empty form body stays an (empty) string
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {name: {"type": "string"} for name in sorted(fields)},
+            "required": sorted(fields),
+        }
+        return schema
     return {"type": "string"}
 
 
@@ -253,7 +282,7 @@ def _segments(path: str) -> list[str]:
 
 
 def _is_identifier(segment: str) -> bool:
-    return segment.isdigit() or bool(_UUID.match(segment))
+    return _DIGITS.fullmatch(segment) is not None or bool(_UUID.match(segment))
 
 
 def _generated_names(request: Any) -> dict[int, str]:
@@ -301,6 +330,8 @@ class _Route:
         request = interaction.request
         assert request is not None  # only HTTP interactions are routed
         self.segments = _segments(request.path)
+        # "/items/" and "/items" are different paths to a server; keep the slash.
+        self.trailing = len(request.path) > 1 and request.path.endswith("/")
         self.names = _generated_names(request)
         self.params = set(self.names) | _regex_varies(request, self.segments)
         self.params |= {i for i, s in enumerate(self.segments) if _is_identifier(s)}
@@ -317,14 +348,14 @@ def _template_varying(routes: list[_Route]) -> None:
     changed = True
     while changed:
         changed = False
-        buckets: dict[tuple[int, tuple[str, ...]], list[_Route]] = {}
+        buckets: dict[tuple[int, tuple[str, ...], bool], list[_Route]] = {}
         for route in routes:
             shape = tuple("{}" if i in route.params else s for i, s in enumerate(route.segments))
             for i in range(len(shape)):
                 if i not in route.params:
-                    key = (i, (*shape[:i], "\0", *shape[i + 1 :]))
+                    key = (i, (*shape[:i], "\0", *shape[i + 1 :]), route.trailing)
                     buckets.setdefault(key, []).append(route)
-        for (i, shape), members in buckets.items():
+        for (i, shape, _), members in buckets.items():
             values = {m.segments[i] for m in members}
             # A value under a fixed parent ("/users/ann.lee") varies; resource names
             # ("/api/tasks" beside "/api/users", "/tasks/{id}/comments" beside ".../history")
@@ -356,6 +387,7 @@ def _template(
     route: _Route, names_by_shape: dict[str, dict[int, str]]
 ) -> tuple[str, dict[int, str]]:
     shape = "/".join("{}" if i in route.params else s for i, s in enumerate(route.segments))
+    shape += "/" if route.trailing else ""
     names = names_by_shape.setdefault(shape, {})
     for i in sorted(route.params):
         if i not in names:
@@ -363,6 +395,8 @@ def _template(
     text = "/" + "/".join(
         "{" + names[i] + "}" if i in route.params else s for i, s in enumerate(route.segments)
     )
+    if route.trailing and text != "/":
+        text += "/"
     return text, names
 
 
@@ -370,7 +404,7 @@ def _template(
 
 
 def _value_schema(values: list[str], matchers: list[Mapping[str, Any]]) -> dict[str, Any]:
-    if values and all(v.isdigit() for v in values):
+    if values and all(_DIGITS.fullmatch(v) for v in values):
         schema: dict[str, Any] = {"type": "integer"}
     elif values and all(v in ("true", "false") for v in values):
         schema = {"type": "boolean"}
@@ -394,7 +428,10 @@ def _rule_for(rules: Any, name: str) -> list[Mapping[str, Any]]:
 
 
 def _parameters(
-    where: str, seen: list[Mapping[str, list[str]]], rules: list[Any]
+    where: str,
+    seen: list[Mapping[str, list[str]]],
+    rules: list[Any],
+    skipped: frozenset[str] = _SKIPPED_HEADERS,
 ) -> list[dict[str, Any]]:
     names: dict[str, str] = {}
     for values in seen:
@@ -402,7 +439,7 @@ def _parameters(
             names.setdefault(name.lower() if where == "header" else name, name)
     out = []
     for key, name in sorted(names.items()):
-        if where == "header" and key in _SKIPPED_HEADERS:
+        if where == "header" and key in skipped:
             continue
         found = [
             v
@@ -461,7 +498,13 @@ def _request_body(interactions: list[Interaction]) -> dict[str, Any] | None:
         request = i.request
         assert request is not None
         if request.body is not None:
-            bodies.append((request.body, _media_type(request.content_type), request.matching_rules))
+            bodies.append(
+                (
+                    request.body,
+                    _media_type(request.content_type, request.body),
+                    request.matching_rules,
+                )
+            )
     if not bodies:
         return None
     return {"content": _content(bodies), "required": len(bodies) == len(interactions)}
@@ -476,7 +519,7 @@ def _responses(interactions: list[Interaction]) -> dict[str, Any]:
     for status, group in sorted(by_status.items()):
         entry: dict[str, Any] = {"description": "; ".join(sorted({_describe(i) for i in group}))}
         bodies = [
-            (r.body, _media_type(r.content_type), r.matching_rules)
+            (r.body, _media_type(r.content_type, r.body), r.matching_rules)
             for r in (i.response for i in group)
             if r is not None and r.body is not None
         ]
@@ -486,6 +529,7 @@ def _responses(interactions: list[Interaction]) -> dict[str, Any]:
             "header",
             [i.response.headers for i in group if i.response is not None],
             [i.response.matching_rules.get("header") for i in group if i.response is not None],
+            skipped=frozenset({"content-type"}),  # the media type is the content's key
         )
         if headers:
             entry["headers"] = {
@@ -541,13 +585,23 @@ def _messages(interactions: list[Interaction]) -> list[dict[str, Any]]:
     for i in interactions:
         entry: dict[str, Any] = {"description": _describe(i)}
         if i.message is not None:
-            media = _media_type(i.message.content_type)
+            media = _media_type(i.message.content_type, i.message)
             entry["contentType"] = media
             entry["schema"] = _body_schema(
                 i.message, media, {"body": i.message_matching_rules.get("body", {})}
             )
         out.append(entry)
     return sorted(out, key=lambda e: str(e["description"]))
+
+
+def _without_markers(node: Any) -> Any:
+    if node == _NO_EXAMPLE:
+        return {}
+    if isinstance(node, dict):
+        return {k: _without_markers(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_without_markers(v) for v in node]
+    return node
 
 
 def infer_openapi(pact: Pact) -> dict[str, Any]:
@@ -584,6 +638,7 @@ def infer_openapi(pact: Pact) -> dict[str, Any]:
         paths.setdefault(text, {})[method] = _operation(
             [m[0] for m in members], [m[1] for m in members], templates[text], schemes
         )
+    paths = _without_markers(paths)
     doc: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -598,7 +653,7 @@ def infer_openapi(pact: Pact) -> dict[str, Any]:
     }
     if schemes:
         doc["components"] = {"securitySchemes": schemes}
-    messages = _messages([i for i in pact.interactions if i.kind == "message"])
+    messages = _without_markers(_messages([i for i in pact.interactions if i.kind == "message"]))
     if messages:
         doc["x-seam-messages"] = messages
     return doc
