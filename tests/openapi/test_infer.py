@@ -399,3 +399,10 @@ def test_empty_array_example_gives_way_to_a_full_one() -> None:
     snapshot = infer(http("none", "/t", body=[]), http("some", "/t", body=[{"id": 1}]))
     items = response_schema(snapshot, "/t")["items"]
     assert items["properties"] == {"id": {"type": "integer"}}
+
+
+def test_uuid_format_only_when_every_value_is_one() -> None:
+    """A path parameter seen as a UUID and as a number is a plain string."""
+    snapshot = infer(http("a", "/t/7f1c2a9e-3b1d-4c5e-9f00-1234567890ab"), http("b", "/t/1"))
+    (param,) = snapshot["paths"]["/t/{id}"]["get"]["parameters"]
+    assert param["schema"] == {"type": "string"}

@@ -413,7 +413,7 @@ def _value_schema(values: list[str], matchers: list[Mapping[str, Any]]) -> dict[
     for matcher in matchers:
         if matcher.get("match") == "regex" and isinstance(matcher.get("regex"), str):
             schema = {"type": "string", **_pattern(matcher["regex"])}
-    if _UUID.match(values[0] if values else "") and "pattern" not in schema:
+    if values and all(_UUID.match(v) for v in values) and "pattern" not in schema:
         schema["format"] = "uuid"
     return schema
 
