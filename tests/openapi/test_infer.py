@@ -324,11 +324,42 @@ INTERACTION = st.builds(
     ),
 )
 
+MATCHER = st.sampled_from(
+    [
+        {"match": "type"},
+        {"match": "type", "min": 1, "max": 3},
+        {"match": "integer"},
+        {"match": "decimal"},
+        {"match": "regex", "regex": "^[a-z]*$"},
+        {"match": "regex", "regex": "\\Qa.b\\E"},
+        {"match": "regex", "regex": ".*{name}"},
+        {"match": "datetime", "format": "yyyy-MM-dd"},
+        {"match": "null"},
+        {"match": "equality"},
+        {"match": "include", "value": "a+b"},
+        {"match": "values"},
+    ]
+)
+RULE_PATH = st.sampled_from(["$", "$.*", "$[*]", "$[0]", "$.a", "$.a[*].b", "$['x y']"])
+RULED_INTERACTION = st.builds(
+    lambda interaction, rules_by_path: {
+        **interaction,
+        "response": {
+            **interaction["response"],
+            "matchingRules": {
+                "body": {path: {"matchers": [m]} for path, m in rules_by_path.items()}
+            },
+        },
+    },
+    INTERACTION,
+    st.dictionaries(RULE_PATH, MATCHER, max_size=3),
+)
+
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(INTERACTION, max_size=6))
+@given(st.lists(RULED_INTERACTION, max_size=6))
 def test_an_inferred_snapshot_always_validates(interactions: list[dict[str, Any]]) -> None:
-    """Any set of HTTP interactions gives a snapshot openapi-spec-validator accepts."""
+    """Any HTTP interactions, with any matchers, give a snapshot the validator accepts."""
     snapshot = infer(*interactions)
     assert dump_yaml(snapshot) == dump_yaml(infer(*interactions))
 
