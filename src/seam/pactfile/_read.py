@@ -61,8 +61,25 @@ class Body:
     encoded: str | None = None
 
 
+class _Headed:
+    """Header look-ups shared by requests and responses."""
+
+    __slots__ = ()
+    headers: Mapping[str, list[str]]
+    body: Body | None
+
+    def header(self, name: str) -> list[str] | None:
+        """Values of header ``name`` (case-insensitive), or ``None``."""
+        return _header(self.headers, name)
+
+    @property
+    def content_type(self) -> str | None:
+        """The Content-Type header, else the body's own content type (V4)."""
+        return _content_type(self.headers, self.body)
+
+
 @dataclass(frozen=True, slots=True)
-class Request:
+class Request(_Headed):
     """What the consumer sends."""
 
     method: str
@@ -73,17 +90,9 @@ class Request:
     matching_rules: Mapping[str, Any] = field(default_factory=dict)
     generators: Mapping[str, Any] = field(default_factory=dict)
 
-    def header(self, name: str) -> list[str] | None:
-        """Values of header ``name`` (case-insensitive), or ``None``."""
-        return _header(self.headers, name)
-
-    @property
-    def content_type(self) -> str | None:
-        return _content_type(self.headers, self.body)
-
 
 @dataclass(frozen=True, slots=True)
-class Response:
+class Response(_Headed):
     """What the consumer expects back."""
 
     status: int
@@ -91,14 +100,6 @@ class Response:
     body: Body | None = None
     matching_rules: Mapping[str, Any] = field(default_factory=dict)
     generators: Mapping[str, Any] = field(default_factory=dict)
-
-    def header(self, name: str) -> list[str] | None:
-        """Values of header ``name`` (case-insensitive), or ``None``."""
-        return _header(self.headers, name)
-
-    @property
-    def content_type(self) -> str | None:
-        return _content_type(self.headers, self.body)
 
 
 @dataclass(frozen=True, slots=True)
