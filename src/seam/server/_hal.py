@@ -24,6 +24,18 @@ def _b(value: Any) -> bool:
     return bool(value)
 
 
+def _record_links(version_url: str, kind: str, what: str, envs: list[Doc]) -> list[Doc]:
+    """Links to record a deployment or release of a version to each environment."""
+    return [
+        {
+            "href": version_url + f"/{kind}/environment/" + _seg(e["uuid"]),
+            "title": f"Record {what} to {e.get('display_name') or e['name']}",
+            "name": e["name"],
+        }
+        for e in envs
+    ]
+
+
 class Urls:
     """Absolute URLs of broker resources under one base URL."""
 
@@ -281,22 +293,8 @@ class Urls:
                     }
                     for p in row.get("pacts", [])
                 ],
-                "pb:record-deployment": [
-                    {
-                        "href": url + "/deployed-versions/environment/" + _seg(e["uuid"]),
-                        "title": f"Record deployment to {e.get('display_name') or e['name']}",
-                        "name": e["name"],
-                    }
-                    for e in envs
-                ],
-                "pb:record-release": [
-                    {
-                        "href": url + "/released-versions/environment/" + _seg(e["uuid"]),
-                        "title": f"Record release to {e.get('display_name') or e['name']}",
-                        "name": e["name"],
-                    }
-                    for e in envs
-                ],
+                "pb:record-deployment": _record_links(url, "deployed-versions", "deployment", envs),
+                "pb:record-release": _record_links(url, "released-versions", "release", envs),
             },
         }
 
@@ -509,6 +507,20 @@ class Urls:
             "_links": {"self": {"href": self.environment(row["environment_uuid"])}},
         }
 
+    def _record_embed(self, row: Doc) -> Doc:
+        """The version, pacticipant and environment a deployment or release is about."""
+        return {
+            "version": {
+                "number": row["number"],
+                "_links": {"self": {"href": self.version(row["pacticipant"], row["number"])}},
+            },
+            "pacticipant": {
+                "name": row["pacticipant"],
+                "_links": {"self": {"href": self.pacticipant(row["pacticipant"])}},
+            },
+            "environment": self._env_embed(row),
+        }
+
     def deployed_doc(self, row: Doc, *, embed: bool = True) -> Doc:
         doc: Doc = {
             "uuid": row["uuid"],
@@ -520,17 +532,7 @@ class Urls:
             "_links": {"self": {"href": self("deployed-versions", row["uuid"])}},
         }
         if embed:
-            doc["_embedded"] = {
-                "version": {
-                    "number": row["number"],
-                    "_links": {"self": {"href": self.version(row["pacticipant"], row["number"])}},
-                },
-                "pacticipant": {
-                    "name": row["pacticipant"],
-                    "_links": {"self": {"href": self.pacticipant(row["pacticipant"])}},
-                },
-                "environment": self._env_embed(row),
-            }
+            doc["_embedded"] = self._record_embed(row)
         return doc
 
     def released_doc(self, row: Doc, *, embed: bool = True) -> Doc:
@@ -542,17 +544,7 @@ class Urls:
             "_links": {"self": {"href": self("released-versions", row["uuid"])}},
         }
         if embed:
-            doc["_embedded"] = {
-                "version": {
-                    "number": row["number"],
-                    "_links": {"self": {"href": self.version(row["pacticipant"], row["number"])}},
-                },
-                "pacticipant": {
-                    "name": row["pacticipant"],
-                    "_links": {"self": {"href": self.pacticipant(row["pacticipant"])}},
-                },
-                "environment": self._env_embed(row),
-            }
+            doc["_embedded"] = self._record_embed(row)
         return doc
 
     def webhook_doc(self, row: Doc) -> Doc:
