@@ -197,6 +197,16 @@ class BrokerService:
             ).fetchone()
         )
 
+    def _require_version(
+        self, conn: sqlite3.Connection, pacticipant_name: str, number: str
+    ) -> tuple[Row, Row]:
+        """Return (pacticipant, version), or raise :class:`NotFound` for either."""
+        pacticipant = self._require_pacticipant(conn, pacticipant_name)
+        version = self._version(conn, pacticipant["id"], number)
+        if version is None:
+            raise NotFound(f"version {number!r} of {pacticipant_name!r} not found")
+        return pacticipant, version
+
     @staticmethod
     def _latest_version(conn: sqlite3.Connection, pacticipant_id: int) -> Row | None:
         return _dict(
@@ -313,10 +323,7 @@ class BrokerService:
     def get_version(self, pacticipant_name: str, number: str) -> Row:
         """Return a version with its tags, branches, pacts and deployments."""
         with self.storage.read() as conn:
-            pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            version = self._version(conn, pacticipant["id"], number)
-            if version is None:
-                raise NotFound(f"version {number!r} of {pacticipant_name!r} not found")
+            pacticipant, version = self._require_version(conn, pacticipant_name, number)
             return self._version_details(conn, pacticipant, version)
 
     def latest_version(
@@ -386,10 +393,7 @@ class BrokerService:
     def delete_version(self, pacticipant_name: str, number: str) -> None:
         """Delete a version, its tags, pacts and verifications."""
         with self.storage.write() as conn:
-            pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            version = self._version(conn, pacticipant["id"], number)
-            if version is None:
-                raise NotFound(f"version {number!r} of {pacticipant_name!r} not found")
+            _, version = self._require_version(conn, pacticipant_name, number)
             conn.execute("DELETE FROM versions WHERE id = ?", (version["id"],))
 
     # ------------------------------------------------------------------ tags, branches
@@ -954,10 +958,7 @@ class BrokerService:
     ) -> list[Row]:
         """Return the latest verification of each pact the consumer version published."""
         with self.storage.read() as conn:
-            consumer = self._require_pacticipant(conn, consumer_name)
-            version = self._version(conn, consumer["id"], number)
-            if version is None:
-                raise NotFound(f"version {number!r} of {consumer_name!r} not found")
+            _, version = self._require_version(conn, consumer_name, number)
             rows = []
             for pub in conn.execute(
                 "SELECT pact_version_id FROM pact_publications WHERE consumer_version_id = ?",
@@ -1092,10 +1093,7 @@ class BrokerService:
                 errors={"applicationInstance": ["must be a string"]},
             )
         with self.storage.write() as conn:
-            pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            version = self._version(conn, pacticipant["id"], number)
-            if version is None:
-                raise NotFound(f"version {number!r} of {pacticipant_name!r} not found")
+            pacticipant, version = self._require_version(conn, pacticipant_name, number)
             environment = self._require_environment(conn, environment_uuid)
             now = utcnow()
             # A new deployment replaces whatever ran in the same application instance.
@@ -1164,10 +1162,7 @@ class BrokerService:
     ) -> tuple[Row, bool]:
         """Record that a version is released to an environment; returns (record, created)."""
         with self.storage.write() as conn:
-            pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            version = self._version(conn, pacticipant["id"], number)
-            if version is None:
-                raise NotFound(f"version {number!r} of {pacticipant_name!r} not found")
+            pacticipant, version = self._require_version(conn, pacticipant_name, number)
             environment = self._require_environment(conn, environment_uuid)
             existing = conn.execute(
                 "SELECT uuid FROM released_versions WHERE version_id = ? AND environment_id = ?",
