@@ -28,92 +28,75 @@ def _one_each(od: OperationDiff, success: bool) -> tuple[ResponseDiff, ResponseD
     return None
 
 
-@operation_rule("response-success-status-changed", Severity.ERROR, "responses")
-def success_status_changed(od: OperationDiff) -> Iterator[Hit]:
-    """The success status changed (201 → 200): clients checking the status break."""
-    if od.both and (pair := _one_each(od, True)):
+def _status_changed(od: OperationDiff, success: bool, rule: str, label: str) -> Iterator[Hit]:
+    if od.both and (pair := _one_each(od, success)):
         old, new = pair
         yield Hit(
-            "response-success-status-changed",
-            f"success status changed {old.status} → {new.status}",
+            rule,
+            f"{label} status changed {old.status} → {new.status}",
             new.location,
             {"base": old.status, "revision": new.status, "status": old.status},
         )
+
+
+def _status_removed(od: OperationDiff, success: bool, rule: str, label: str) -> Iterator[Hit]:
+    if not od.both or _one_each(od, success):
+        return
+    for rd in od.responses:
+        if rd.revision is None and _success(rd.status) == success:
+            yield Hit(
+                rule,
+                f"{label} response {rd.status} removed",
+                od.either.pointer + "/responses",
+                {"status": rd.status},
+                side="base",
+            )
+
+
+def _status_added(od: OperationDiff, success: bool, rule: str, label: str) -> Iterator[Hit]:
+    if not od.both or _one_each(od, success):
+        return
+    for rd in od.responses:
+        if rd.base is None and _success(rd.status) == success:
+            yield Hit(
+                rule, f"{label} response {rd.status} added", rd.location, {"status": rd.status}
+            )
+
+
+@operation_rule("response-success-status-changed", Severity.ERROR, "responses")
+def success_status_changed(od: OperationDiff) -> Iterator[Hit]:
+    """The success status changed (201 → 200): clients checking the status break."""
+    yield from _status_changed(od, True, "response-success-status-changed", "success")
 
 
 @operation_rule("response-success-status-removed", Severity.ERROR, "responses")
 def success_status_removed(od: OperationDiff) -> Iterator[Hit]:
     """A success status is no longer returned."""
-    if not od.both or _one_each(od, True):
-        return
-    for rd in od.responses:
-        if rd.revision is None and _success(rd.status):
-            yield Hit(
-                "response-success-status-removed",
-                f"success response {rd.status} removed",
-                od.either.pointer + "/responses",
-                {"status": rd.status},
-                side="base",
-            )
+    yield from _status_removed(od, True, "response-success-status-removed", "success")
 
 
 @operation_rule("response-success-status-added", Severity.INFO, "responses")
 def success_status_added(od: OperationDiff) -> Iterator[Hit]:
     """A success status was added."""
-    if not od.both or _one_each(od, True):
-        return
-    for rd in od.responses:
-        if rd.base is None and _success(rd.status):
-            yield Hit(
-                "response-success-status-added",
-                f"success response {rd.status} added",
-                rd.location,
-                {"status": rd.status},
-            )
+    yield from _status_added(od, True, "response-success-status-added", "success")
 
 
 @operation_rule("response-non-success-status-changed", Severity.WARNING, "responses")
 def non_success_status_changed(od: OperationDiff) -> Iterator[Hit]:
     """An error status changed (404 → 400): clients handling the old one misread the new."""
-    if od.both and (pair := _one_each(od, False)):
-        old, new = pair
-        yield Hit(
-            "response-non-success-status-changed",
-            f"non-success status changed {old.status} → {new.status}",
-            new.location,
-            {"base": old.status, "revision": new.status, "status": old.status},
-        )
+    yield from _status_changed(od, False, "response-non-success-status-changed", "non-success")
 
 
 @operation_rule("response-non-success-status-removed", Severity.INFO, "responses")
 def non_success_status_removed(od: OperationDiff) -> Iterator[Hit]:
     """A non-success status is no longer documented."""
-    if not od.both or _one_each(od, False):
-        return
-    for rd in od.responses:
-        if rd.revision is None and not _success(rd.status):
-            yield Hit(
-                "response-non-success-status-removed",
-                f"non-success response {rd.status} removed",
-                od.either.pointer + "/responses",
-                {"status": rd.status},
-                side="base",
-            )
+    yield from _status_removed(od, False, "response-non-success-status-removed", "non-success")
 
 
 @operation_rule("response-non-success-status-added", Severity.INFO, "responses")
 def non_success_status_added(od: OperationDiff) -> Iterator[Hit]:
     """A non-success status was added."""
-    if not od.both or _one_each(od, False):
-        return
-    for rd in od.responses:
-        if rd.base is None and not _success(rd.status):
-            yield Hit(
-                "response-non-success-status-added",
-                f"non-success response {rd.status} added",
-                rd.location,
-                {"status": rd.status},
-            )
+    yield from _status_added(od, False, "response-non-success-status-added", "non-success")
 
 
 def _essence(media: str) -> str:
@@ -223,34 +206,33 @@ def response_schema_removed(od: OperationDiff) -> Iterator[Hit]:
                 )
 
 
-@operation_rule("required-response-header-removed", Severity.ERROR, "responses")
-def required_header_removed(od: OperationDiff) -> Iterator[Hit]:
-    """A required response header is no longer sent."""
+def _header_removed(od: OperationDiff, required: bool, rule: str) -> Iterator[Hit]:
     for rd in od.responses:
         for hd in rd.headers:
-            if hd.revision is None and hd.base is not None and hd.base.get("required") is True:
+            if (
+                hd.revision is None
+                and hd.base is not None
+                and (hd.base.get("required") is True) == required
+            ):
                 yield Hit(
-                    "required-response-header-removed",
+                    rule,
                     f"response {rd.status} header {hd.name} removed",
                     hd.location,
                     {"status": rd.status, "header": hd.name},
                     side="base",
                 )
+
+
+@operation_rule("required-response-header-removed", Severity.ERROR, "responses")
+def required_header_removed(od: OperationDiff) -> Iterator[Hit]:
+    """A required response header is no longer sent."""
+    yield from _header_removed(od, True, "required-response-header-removed")
 
 
 @operation_rule("optional-response-header-removed", Severity.WARNING, "responses")
 def optional_header_removed(od: OperationDiff) -> Iterator[Hit]:
     """An optional response header is no longer sent."""
-    for rd in od.responses:
-        for hd in rd.headers:
-            if hd.revision is None and hd.base is not None and hd.base.get("required") is not True:
-                yield Hit(
-                    "optional-response-header-removed",
-                    f"response {rd.status} header {hd.name} removed",
-                    hd.location,
-                    {"status": rd.status, "header": hd.name},
-                    side="base",
-                )
+    yield from _header_removed(od, False, "optional-response-header-removed")
 
 
 @operation_rule("response-header-became-optional", Severity.ERROR, "responses")
