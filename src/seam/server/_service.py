@@ -12,6 +12,7 @@ import hashlib
 import json
 import sqlite3
 import uuid as uuidlib
+from dataclasses import dataclass
 from typing import Any
 
 from seam.server._errors import Conflict, Invalid, NotFound
@@ -1110,52 +1111,23 @@ class BrokerService:
                 "VALUES (?, ?, ?, ?, ?, 1, ?)",
                 (new_uuid, version["id"], pacticipant["id"], environment["id"], instance, now),
             )
-            return self._deployed(conn, new_uuid)
-
-    @staticmethod
-    def _deployed(conn: sqlite3.Connection, uuid: str) -> Row:
-        row = conn.execute(f"{_DEPLOYED_SELECT} WHERE d.uuid = ?", (uuid,)).fetchone()
-        if row is None:
-            raise NotFound(f"deployed version {uuid!r} not found")
-        return dict(row)
+            return _DEPLOYED.get(conn, new_uuid)
 
     def get_deployed(self, uuid: str) -> Row:
         """Return one deployment record."""
         with self.storage.read() as conn:
-            return self._deployed(conn, uuid)
+            return _DEPLOYED.get(conn, uuid)
 
     def update_deployed(self, uuid: str, body: Any) -> Row:
         """Mark a deployment as no longer deployed (``{"currentlyDeployed": false}``)."""
-        if not isinstance(body, dict) or body.get("currentlyDeployed") is not False:
-            raise Invalid(
-                'only {"currentlyDeployed": false} can be set',
-                errors={"currentlyDeployed": ["can only be set to false"]},
-            )
-        with self.storage.write() as conn:
-            self._deployed(conn, uuid)
-            conn.execute(
-                "UPDATE deployed_versions SET currently_deployed = 0, "
-                "undeployed_at = COALESCE(undeployed_at, ?) WHERE uuid = ?",
-                (utcnow(), uuid),
-            )
-            return self._deployed(conn, uuid)
+        return self._end_record(_DEPLOYED, uuid, body)
 
     def currently_deployed(
         self, environment_uuid: str, pacticipant: str | None = None, instance: str | None = None
     ) -> tuple[Row, list[Row]]:
         """Return an environment and what is currently deployed there (optionally filtered)."""
-        with self.storage.read() as conn:
-            environment = self._require_environment(conn, environment_uuid)
-            sql = f"{_DEPLOYED_SELECT} WHERE d.environment_id = ? AND d.currently_deployed = 1"
-            params: list[Any] = [environment["id"]]
-            if pacticipant is not None:
-                sql += " AND p.name = ?"
-                params.append(pacticipant)
-            if instance is not None:
-                sql += " AND d.application_instance IS ?"
-                params.append(instance or None)
-            rows = conn.execute(sql + " ORDER BY d.id", params).fetchall()
-            return environment, [dict(r) for r in rows]
+        extra = [] if instance is None else [("d.application_instance IS ?", instance or None)]
+        return self._current_records(_DEPLOYED, environment_uuid, pacticipant, extra)
 
     def record_release(
         self, pacticipant_name: str, number: str, environment_uuid: str
@@ -1174,55 +1146,64 @@ class BrokerService:
                     "WHERE uuid = ?",
                     (existing[0],),
                 )
-                return self._released(conn, existing[0]), False
+                return _RELEASED.get(conn, existing[0]), False
             new_uuid = str(uuidlib.uuid4())
             conn.execute(
                 "INSERT INTO released_versions (uuid, version_id, pacticipant_id, environment_id, "
                 "currently_supported, created_at) VALUES (?, ?, ?, ?, 1, ?)",
                 (new_uuid, version["id"], pacticipant["id"], environment["id"], utcnow()),
             )
-            return self._released(conn, new_uuid), True
-
-    @staticmethod
-    def _released(conn: sqlite3.Connection, uuid: str) -> Row:
-        row = conn.execute(f"{_RELEASED_SELECT} WHERE r.uuid = ?", (uuid,)).fetchone()
-        if row is None:
-            raise NotFound(f"released version {uuid!r} not found")
-        return dict(row)
+            return _RELEASED.get(conn, new_uuid), True
 
     def get_released(self, uuid: str) -> Row:
         """Return one release record."""
         with self.storage.read() as conn:
-            return self._released(conn, uuid)
+            return _RELEASED.get(conn, uuid)
 
     def update_released(self, uuid: str, body: Any) -> Row:
         """End support for a release (``{"currentlySupported": false}``)."""
-        if not isinstance(body, dict) or body.get("currentlySupported") is not False:
-            raise Invalid(
-                'only {"currentlySupported": false} can be set',
-                errors={"currentlySupported": ["can only be set to false"]},
-            )
-        with self.storage.write() as conn:
-            self._released(conn, uuid)
-            conn.execute(
-                "UPDATE released_versions SET currently_supported = 0, "
-                "support_ended_at = COALESCE(support_ended_at, ?) WHERE uuid = ?",
-                (utcnow(), uuid),
-            )
-            return self._released(conn, uuid)
+        return self._end_record(_RELEASED, uuid, body)
 
     def currently_supported(
         self, environment_uuid: str, pacticipant: str | None = None
     ) -> tuple[Row, list[Row]]:
         """Return an environment and the releases currently supported there."""
+        return self._current_records(_RELEASED, environment_uuid, pacticipant, [])
+
+    def _end_record(self, kind: _Records, uuid: str, body: Any) -> Row:
+        """Clear a deployment's or release's current flag (the only change allowed)."""
+        if not isinstance(body, dict) or body.get(kind.field) is not False:
+            raise Invalid(
+                f'only {{"{kind.field}": false}} can be set',
+                errors={kind.field: ["can only be set to false"]},
+            )
+        with self.storage.write() as conn:
+            kind.get(conn, uuid)
+            conn.execute(
+                f"UPDATE {kind.table} SET {kind.flag} = 0, "
+                f"{kind.ended_at} = COALESCE({kind.ended_at}, ?) WHERE uuid = ?",
+                (utcnow(), uuid),
+            )
+            return kind.get(conn, uuid)
+
+    def _current_records(
+        self,
+        kind: _Records,
+        environment_uuid: str,
+        pacticipant: str | None,
+        extra: list[tuple[str, Any]],
+    ) -> tuple[Row, list[Row]]:
+        """Return an environment and its current deployments or releases, filtered."""
         with self.storage.read() as conn:
             environment = self._require_environment(conn, environment_uuid)
-            sql = f"{_RELEASED_SELECT} WHERE r.environment_id = ? AND r.currently_supported = 1"
+            a = kind.alias
+            sql = f"{kind.select} WHERE {a}.environment_id = ? AND {a}.{kind.flag} = 1"
             params: list[Any] = [environment["id"]]
-            if pacticipant is not None:
-                sql += " AND p.name = ?"
-                params.append(pacticipant)
-            rows = conn.execute(sql + " ORDER BY r.id", params).fetchall()
+            filters = [] if pacticipant is None else [("p.name = ?", pacticipant)]
+            for condition, value in filters + extra:
+                sql += f" AND {condition}"
+                params.append(value)
+            rows = conn.execute(sql + f" ORDER BY {a}.id", params).fetchall()
             return environment, [dict(r) for r in rows]
 
     # ------------------------------------------------------------------ webhooks
@@ -1379,4 +1360,43 @@ _RELEASED_SELECT = (
     "FROM released_versions r JOIN versions v ON v.id = r.version_id "
     "JOIN pacticipants p ON p.id = r.pacticipant_id "
     "JOIN environments e ON e.id = r.environment_id"
+)
+
+
+@dataclass(frozen=True)
+class _Records:
+    """Deployed or released versions: alike but for their table, columns and names."""
+
+    table: str
+    select: str
+    alias: str
+    noun: str
+    flag: str  # the "currently ..." column
+    field: str  # its name in a request body
+    ended_at: str
+
+    def get(self, conn: sqlite3.Connection, uuid: str) -> Row:
+        row = conn.execute(f"{self.select} WHERE {self.alias}.uuid = ?", (uuid,)).fetchone()
+        if row is None:
+            raise NotFound(f"{self.noun} {uuid!r} not found")
+        return dict(row)
+
+
+_DEPLOYED = _Records(
+    table="deployed_versions",
+    select=_DEPLOYED_SELECT,
+    alias="d",
+    noun="deployed version",
+    flag="currently_deployed",
+    field="currentlyDeployed",
+    ended_at="undeployed_at",
+)
+_RELEASED = _Records(
+    table="released_versions",
+    select=_RELEASED_SELECT,
+    alias="r",
+    noun="released version",
+    flag="currently_supported",
+    field="currentlySupported",
+    ended_at="support_ended_at",
 )
