@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -24,12 +25,21 @@ def test_version() -> None:
     assert __version__ in result.output
 
 
-@pytest.mark.parametrize("name", sorted(main.commands))
-def test_every_command_has_help(name: str) -> None:
-    """Each subcommand answers `--help` with exit 0 and a usage line."""
-    result = CliRunner().invoke(main, [name, "--help"])
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths.extend(_command_paths(command, (*prefix, name)))
+    return paths
+
+
+@pytest.mark.parametrize("path", _command_paths(main), ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    """Each command and nested subcommand answers `--help` with exit 0 and its usage line."""
+    result = CliRunner().invoke(main, [*path, "--help"], prog_name="contracts")
     assert result.exit_code == 0, result.output
-    assert f"Usage: main {name}" in result.output or f"Usage: contracts {name}" in result.output
+    assert f"Usage: contracts {' '.join(path)}" in result.output
 
 
 def test_unknown_command_is_a_usage_error() -> None:
