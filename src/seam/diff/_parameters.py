@@ -28,23 +28,24 @@ def _moved(od: OperationDiff, pd: ParameterDiff) -> bool:
     return any(p.revision is not None and p.base is None for p in other)
 
 
-@operation_rule("new-required-request-parameter", Severity.ERROR, "parameters")
-def required_parameter_added(od: OperationDiff) -> Iterator[Hit]:
-    """A new required parameter: every request without it is refused."""
+def _parameter_added(od: OperationDiff, required: bool, rule: str) -> Iterator[Hit]:
+    """New non-path parameters that are (or are not) required, other than moved ones."""
     for pd in od.parameters:
         if (
             pd.base is None
             and pd.revision is not None
             and pd.key[0] != "path"
-            and pd.revision.node.get("required") is True
+            and (pd.revision.node.get("required") is True) == required
             and not _moved(od, pd)
         ):
-            yield Hit(
-                "new-required-request-parameter",
-                f"new required {_label(pd)}",
-                pd.revision.pointer,
-                _details(pd),
-            )
+            kind = "required" if required else "optional"
+            yield Hit(rule, f"new {kind} {_label(pd)}", pd.revision.pointer, _details(pd))
+
+
+@operation_rule("new-required-request-parameter", Severity.ERROR, "parameters")
+def required_parameter_added(od: OperationDiff) -> Iterator[Hit]:
+    """A new required parameter: every request without it is refused."""
+    yield from _parameter_added(od, True, "new-required-request-parameter")
 
 
 @operation_rule("new-request-path-parameter", Severity.ERROR, "parameters")
@@ -74,20 +75,7 @@ def _renamed_path_parameter(od: OperationDiff, pd: ParameterDiff) -> bool:
 @operation_rule("new-optional-request-parameter", Severity.INFO, "parameters")
 def optional_parameter_added(od: OperationDiff) -> Iterator[Hit]:
     """A new optional parameter."""
-    for pd in od.parameters:
-        if (
-            pd.base is None
-            and pd.revision is not None
-            and pd.key[0] != "path"
-            and pd.revision.node.get("required") is not True
-            and not _moved(od, pd)
-        ):
-            yield Hit(
-                "new-optional-request-parameter",
-                f"new optional {_label(pd)}",
-                pd.revision.pointer,
-                _details(pd),
-            )
+    yield from _parameter_added(od, False, "new-optional-request-parameter")
 
 
 @operation_rule("request-parameter-removed", Severity.WARNING, "parameters")
@@ -126,40 +114,29 @@ def parameter_moved(od: OperationDiff) -> Iterator[Hit]:
             )
 
 
-@operation_rule("request-parameter-became-required", Severity.ERROR, "parameters")
-def parameter_became_required(od: OperationDiff) -> Iterator[Hit]:
-    """An optional parameter became required."""
+def _became(od: OperationDiff, required: bool, rule: str) -> Iterator[Hit]:
+    """Parameters on both sides that became required (or optional)."""
     for pd in od.parameters:
         if (
             pd.base
             and pd.revision
-            and pd.base.node.get("required") is not True
-            and pd.revision.node.get("required") is True
+            and (pd.base.node.get("required") is True) != required
+            and (pd.revision.node.get("required") is True) == required
         ):
-            yield Hit(
-                "request-parameter-became-required",
-                f"{_label(pd)} became required",
-                pd.revision.pointer,
-                _details(pd),
-            )
+            kind = "required" if required else "optional"
+            yield Hit(rule, f"{_label(pd)} became {kind}", pd.revision.pointer, _details(pd))
+
+
+@operation_rule("request-parameter-became-required", Severity.ERROR, "parameters")
+def parameter_became_required(od: OperationDiff) -> Iterator[Hit]:
+    """An optional parameter became required."""
+    yield from _became(od, True, "request-parameter-became-required")
 
 
 @operation_rule("request-parameter-became-optional", Severity.INFO, "parameters")
 def parameter_became_optional(od: OperationDiff) -> Iterator[Hit]:
     """A required parameter became optional."""
-    for pd in od.parameters:
-        if (
-            pd.base
-            and pd.revision
-            and pd.base.node.get("required") is True
-            and pd.revision.node.get("required") is not True
-        ):
-            yield Hit(
-                "request-parameter-became-optional",
-                f"{_label(pd)} became optional",
-                pd.revision.pointer,
-                _details(pd),
-            )
+    yield from _became(od, False, "request-parameter-became-optional")
 
 
 _STYLE_DEFAULT = {"query": "form", "cookie": "form", "path": "simple", "header": "simple"}
