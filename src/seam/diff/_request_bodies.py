@@ -18,22 +18,28 @@ def _required(od: OperationDiff, side: str) -> bool | None:
     return op.body.get("required") is True
 
 
+def _body_went(
+    od: OperationDiff, before: bool | None, after: bool | None, rule: str, message: str
+) -> Iterator[Hit]:
+    """The body went from ``before`` to ``after`` (None: no body; else: required or not)."""
+    if od.both and _required(od, "base") is before and _required(od, "revision") is after:
+        yield Hit(rule, message, od.either.body_pointer)
+
+
 @operation_rule("request-body-added-required", Severity.ERROR, "request-bodies")
 def required_body_added(od: OperationDiff) -> Iterator[Hit]:
     """A required request body was added where there was none."""
-    if od.both and _required(od, "base") is None and _required(od, "revision") is True:
-        yield Hit(
-            "request-body-added-required", "required request body added", od.either.body_pointer
-        )
+    yield from _body_went(
+        od, None, True, "request-body-added-required", "required request body added"
+    )
 
 
 @operation_rule("request-body-added-optional", Severity.INFO, "request-bodies")
 def optional_body_added(od: OperationDiff) -> Iterator[Hit]:
     """An optional request body was added where there was none."""
-    if od.both and _required(od, "base") is None and _required(od, "revision") is False:
-        yield Hit(
-            "request-body-added-optional", "optional request body added", od.either.body_pointer
-        )
+    yield from _body_went(
+        od, None, False, "request-body-added-optional", "optional request body added"
+    )
 
 
 @operation_rule("request-body-removed", Severity.ERROR, "request-bodies")
@@ -47,52 +53,47 @@ def body_removed(od: OperationDiff) -> Iterator[Hit]:
 @operation_rule("request-body-became-required", Severity.ERROR, "request-bodies")
 def body_became_required(od: OperationDiff) -> Iterator[Hit]:
     """An optional request body became required."""
-    if _required(od, "base") is False and _required(od, "revision") is True:
-        yield Hit(
-            "request-body-became-required", "request body became required", od.either.body_pointer
-        )
+    yield from _body_went(
+        od, False, True, "request-body-became-required", "request body became required"
+    )
 
 
 @operation_rule("request-body-became-optional", Severity.INFO, "request-bodies")
 def body_became_optional(od: OperationDiff) -> Iterator[Hit]:
     """A required request body became optional."""
-    if _required(od, "base") is True and _required(od, "revision") is False:
-        yield Hit(
-            "request-body-became-optional", "request body became optional", od.either.body_pointer
-        )
+    yield from _body_went(
+        od, True, False, "request-body-became-optional", "request body became optional"
+    )
 
 
 def _both_bodies(od: OperationDiff) -> bool:
     return _required(od, "base") is not None and _required(od, "revision") is not None
 
 
+def _media_type_changed(od: OperationDiff, removed: bool, rule: str) -> Iterator[Hit]:
+    """Request media types removed (or added) while the operation keeps a body."""
+    if _both_bodies(od):
+        for md in od.body:
+            if (md.revision if removed else md.base) is None:
+                yield Hit(
+                    rule,
+                    f"request media type {md.media} {'removed' if removed else 'added'}",
+                    md.location,
+                    {"media_type": md.media},
+                    side="base" if removed else "revision",
+                )
+
+
 @operation_rule("request-body-media-type-removed", Severity.ERROR, "request-bodies")
 def body_media_type_removed(od: OperationDiff) -> Iterator[Hit]:
     """A request media type is no longer accepted."""
-    if _both_bodies(od):
-        for md in od.body:
-            if md.revision is None:
-                yield Hit(
-                    "request-body-media-type-removed",
-                    f"request media type {md.media} removed",
-                    md.location,
-                    {"media_type": md.media},
-                    side="base",
-                )
+    yield from _media_type_changed(od, True, "request-body-media-type-removed")
 
 
 @operation_rule("request-body-media-type-added", Severity.INFO, "request-bodies")
 def body_media_type_added(od: OperationDiff) -> Iterator[Hit]:
     """A request media type is newly accepted."""
-    if _both_bodies(od):
-        for md in od.body:
-            if md.base is None:
-                yield Hit(
-                    "request-body-media-type-added",
-                    f"request media type {md.media} added",
-                    md.location,
-                    {"media_type": md.media},
-                )
+    yield from _media_type_changed(od, False, "request-body-media-type-added")
 
 
 @operation_rule("request-body-media-type-schema-added", Severity.ERROR, "request-bodies")
