@@ -245,6 +245,16 @@ def _pact_reply(
     )
 
 
+def _pact_entry(u: Urls, row: dict[str, Any], consumer_version: dict[str, Any]) -> dict[str, Any]:
+    """One pact in a list of a consumer's pact versions."""
+    link = u.pact_link(row)
+    return {
+        "createdAt": row["created_at"],
+        "_embedded": {"consumerVersion": consumer_version},
+        "_links": {"self": {"href": link["href"], "title": link["title"]}},
+    }
+
+
 def publish_contracts(call: Call) -> Reply:
     result = call.service.publish_contracts(call.json())
     return Reply(200, call.urls.publish_doc(result))
@@ -320,27 +330,20 @@ def consumer_branch_pacts(call: Call) -> Reply:
         doc={
             "_embedded": {
                 "pacts": [
-                    {
-                        "createdAt": r["created_at"],
-                        "_embedded": {
-                            "consumerVersion": {
-                                "number": r["consumer_version"],
-                                "_links": {
-                                    "self": {
-                                        "href": u.version(r["consumer"], r["consumer_version"]),
-                                        "title": "Version",
-                                        "name": r["consumer_version"],
-                                    }
-                                },
-                            }
+                    _pact_entry(
+                        u,
+                        r,
+                        {
+                            "number": r["consumer_version"],
+                            "_links": {
+                                "self": {
+                                    "href": u.version(r["consumer"], r["consumer_version"]),
+                                    "title": "Version",
+                                    "name": r["consumer_version"],
+                                }
+                            },
                         },
-                        "_links": {
-                            "self": {
-                                "href": u.pact_link(r)["href"],
-                                "title": u.pact_link(r)["title"],
-                            }
-                        },
-                    }
+                    )
                     for r in rows
                 ]
             },
@@ -367,19 +370,7 @@ def all_pact_versions(call: Call) -> Reply:
     return Reply(
         doc={
             "_embedded": {
-                "pacts": [
-                    {
-                        "createdAt": r["created_at"],
-                        "_embedded": {"consumerVersion": {"number": r["consumer_version"]}},
-                        "_links": {
-                            "self": {
-                                "href": u.pact_link(r)["href"],
-                                "title": u.pact_link(r)["title"],
-                            }
-                        },
-                    }
-                    for r in rows
-                ]
+                "pacts": [_pact_entry(u, r, {"number": r["consumer_version"]}) for r in rows]
             },
             "_links": {
                 "self": {"href": u.base + call.path},
@@ -508,6 +499,22 @@ def delete_environment(call: Call) -> Reply:
     return Reply(204)
 
 
+def _in_environment(
+    u: Urls, env: dict[str, Any], key: str, docs: list[dict[str, Any]], path: str
+) -> Reply:
+    """The deployed or released versions now current in an environment (``path`` below it)."""
+    url = u.environment(env["uuid"])
+    return Reply(
+        doc={
+            "_embedded": {key: docs},
+            "_links": {
+                "self": {"href": url + path},
+                "pb:environment": {"href": url, "name": env["name"]},
+            },
+        }
+    )
+
+
 def currently_deployed(call: Call) -> Reply:
     env, rows = call.service.currently_deployed(
         call.params["uuid"],
@@ -516,33 +523,17 @@ def currently_deployed(call: Call) -> Reply:
         if call.arg("applicationInstance") is not None
         else call.arg("target"),
     )
-    u = call.urls
-    return Reply(
-        doc={
-            "_embedded": {"deployedVersions": [u.deployed_doc(r) for r in rows]},
-            "_links": {
-                "self": {
-                    "href": u.environment(env["uuid"]) + "/deployed-versions/currently-deployed"
-                },
-                "pb:environment": {"href": u.environment(env["uuid"]), "name": env["name"]},
-            },
-        }
+    docs = [call.urls.deployed_doc(r) for r in rows]
+    return _in_environment(
+        call.urls, env, "deployedVersions", docs, "/deployed-versions/currently-deployed"
     )
 
 
 def currently_supported(call: Call) -> Reply:
     env, rows = call.service.currently_supported(call.params["uuid"], call.arg("pacticipant"))
-    u = call.urls
-    return Reply(
-        doc={
-            "_embedded": {"releasedVersions": [u.released_doc(r) for r in rows]},
-            "_links": {
-                "self": {
-                    "href": u.environment(env["uuid"]) + "/released-versions/currently-supported"
-                },
-                "pb:environment": {"href": u.environment(env["uuid"]), "name": env["name"]},
-            },
-        }
+    docs = [call.urls.released_doc(r) for r in rows]
+    return _in_environment(
+        call.urls, env, "releasedVersions", docs, "/released-versions/currently-supported"
     )
 
 
