@@ -14,7 +14,7 @@ from typing import Any
 from seam.server._errors import Invalid, NotFound
 from seam.server._hal import Urls
 from seam.server._html import render_index
-from seam.server._service import BrokerService
+from seam.server._service import BrokerService, json_object
 
 __all__ = ["ROUTES", "Call", "Reply"]
 
@@ -89,9 +89,7 @@ def list_pacticipants(call: Call) -> Reply:
 
 
 def create_pacticipant(call: Call) -> Reply:
-    body = call.json()
-    if not isinstance(body, dict):
-        raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+    body = json_object(call.json())
     row, _ = call.service.save_pacticipant(body.get("name"), body, must_be_new=True)  # type: ignore[arg-type]
     return Reply(
         201, call.urls.pacticipant_doc(row), {"Location": call.urls.pacticipant(row["name"])}
@@ -103,9 +101,7 @@ def get_pacticipant(call: Call) -> Reply:
 
 
 def save_pacticipant(call: Call) -> Reply:
-    body = call.json()
-    if not isinstance(body, dict):
-        raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+    body = json_object(call.json())
     row, created = call.service.save_pacticipant(call.params["p"], body)
     return Reply(201 if created else 200, call.urls.pacticipant_doc(row))
 
@@ -137,9 +133,7 @@ def get_version(call: Call) -> Reply:
 
 
 def save_version(call: Call) -> Reply:
-    body = call.json()
-    if not isinstance(body, dict):
-        raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+    body = json_object(call.json())
     row, created = call.service.save_version(call.params["p"], call.params["v"], body)
     return Reply(201 if created else 200, call.urls.version_doc(row))
 

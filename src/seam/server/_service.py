@@ -21,7 +21,7 @@ from seam.server._storage import Storage, utcnow
 from seam.server._verifiable import VerifiablePact
 from seam.server._verifiable import pacts_for_verification as _pacts_for_verification
 
-__all__ = ["AUTO_MAIN_BRANCHES", "BrokerService", "check_name", "pact_sha"]
+__all__ = ["AUTO_MAIN_BRANCHES", "BrokerService", "check_name", "json_object", "pact_sha"]
 
 Row = dict[str, Any]
 
@@ -44,6 +44,13 @@ def check_name(kind: str, value: object) -> str:
         message = f"{kind} {value!r} contains '/', '..' or a control character; choose another"
         raise Invalid(message, errors={kind: [message]})
     return value
+
+
+def json_object(body: Any) -> dict[str, Any]:
+    """Return a request body when it is a JSON object, else raise :class:`Invalid`."""
+    if not isinstance(body, dict):
+        raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+    return body
 
 
 def pact_sha(content: dict[str, Any]) -> str:
@@ -596,8 +603,7 @@ class BrokerService:
             ``pacticipant``, ``version`` (details), ``contracts`` (publications), ``logs``,
             ``notices`` and the ``tags`` that were applied.
         """
-        if not isinstance(payload, dict):
-            raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+        payload = json_object(payload)
         errors: dict[str, list[str]] = {}
         name = payload.get("pacticipantName")
         number = payload.get("pacticipantVersionNumber")
@@ -871,8 +877,7 @@ class BrokerService:
         Raises:
             Invalid: ``success`` or ``providerApplicationVersion`` is missing or malformed.
         """
-        if not isinstance(body, dict):
-            raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+        body = json_object(body)
         success = body.get("success")
         number = body.get("providerApplicationVersion")
         errors: dict[str, list[str]] = {}
@@ -987,8 +992,7 @@ class BrokerService:
 
     def pacts_for_verification(self, provider_name: str, body: Any) -> list[VerifiablePact]:
         """Return the pacts a provider should verify for a pacts-for-verification body."""
-        if not isinstance(body, dict):
-            raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+        body = json_object(body)
         with self.storage.read() as conn:
             provider = self._pacticipant(conn, provider_name)
             if provider is None:
@@ -1019,8 +1023,7 @@ class BrokerService:
 
     def save_environment(self, body: Any, uuid: str | None = None) -> tuple[Row, bool]:
         """Create (``uuid`` None or unknown) or replace an environment; returns (it, created)."""
-        if not isinstance(body, dict):
-            raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+        body = json_object(body)
         name = body.get("name")
         check_name("name", name)
         production = body.get("production", False)
@@ -1220,8 +1223,7 @@ class BrokerService:
         Webhooks are stored and served, never executed: the embedded broker makes no
         outbound requests.
         """
-        if not isinstance(body, dict):
-            raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
+        body = json_object(body)
         errors: dict[str, list[str]] = {}
         request = body.get("request")
         if not isinstance(request, dict):
