@@ -54,55 +54,56 @@ def schema_removed(diff: DocumentDiff) -> Iterator[Hit]:
         )
 
 
+def _scheme_change(diff: DocumentDiff, removed: bool, rule: str) -> Iterator[Hit]:
+    """Security schemes removed from (or added to) the components."""
+    before, base_at = _section(diff.base, "securitySchemes")
+    after, revision_at = _section(diff.revision, "securitySchemes")
+    names = set(before) - set(after) if removed else set(after) - set(before)
+    at, side = (base_at, "base") if removed else (revision_at, "revision")
+    for name in sorted(names):
+        yield Hit(
+            rule,
+            f"security scheme `{name}` {'removed' if removed else 'added'}",
+            f"{at}/{name}",
+            {"scheme": name},
+            side=side,
+        )
+
+
 @document_rule("api-security-component-removed", Severity.INFO, "security")
 def security_scheme_removed(diff: DocumentDiff) -> Iterator[Hit]:
     """A security scheme was removed from the components."""
-    before, at = _section(diff.base, "securitySchemes")
-    after, _ = _section(diff.revision, "securitySchemes")
-    for name in sorted(set(before) - set(after)):
-        yield Hit(
-            "api-security-component-removed",
-            f"security scheme `{name}` removed",
-            f"{at}/{name}",
-            {"scheme": name},
-            side="base",
-        )
+    yield from _scheme_change(diff, True, "api-security-component-removed")
 
 
 @document_rule("api-security-component-added", Severity.INFO, "security")
 def security_scheme_added(diff: DocumentDiff) -> Iterator[Hit]:
     """A security scheme was added to the components."""
-    before, _ = _section(diff.base, "securitySchemes")
-    after, at = _section(diff.revision, "securitySchemes")
-    for name in sorted(set(after) - set(before)):
+    yield from _scheme_change(diff, False, "api-security-component-added")
+
+
+def _global_change(diff: DocumentDiff, removed: bool, rule: str) -> Iterator[Hit]:
+    """Schemes removed from (or added to) the document's default security."""
+    before, after = _global(diff.base), _global(diff.revision)
+    names = before - after if removed else after - before
+    what = "removed from" if removed else "added to"
+    for name in sorted(names):
         yield Hit(
-            "api-security-component-added",
-            f"security scheme `{name}` added",
-            f"{at}/{name}",
+            rule,
+            f"security scheme `{name}` {what} the default security",
+            "#/security",
             {"scheme": name},
+            side="base" if removed else "revision",
         )
 
 
 @document_rule("api-global-security-added", Severity.INFO, "security")
 def global_security_added(diff: DocumentDiff) -> Iterator[Hit]:
     """A scheme was added to the document's default security (per operation: api-security-added)."""
-    for name in sorted(_global(diff.revision) - _global(diff.base)):
-        yield Hit(
-            "api-global-security-added",
-            f"security scheme `{name}` added to the default security",
-            "#/security",
-            {"scheme": name},
-        )
+    yield from _global_change(diff, False, "api-global-security-added")
 
 
 @document_rule("api-global-security-removed", Severity.INFO, "security")
 def global_security_removed(diff: DocumentDiff) -> Iterator[Hit]:
     """A scheme was removed from the document's default security."""
-    for name in sorted(_global(diff.base) - _global(diff.revision)):
-        yield Hit(
-            "api-global-security-removed",
-            f"security scheme `{name}` removed from the default security",
-            "#/security",
-            {"scheme": name},
-            side="base",
-        )
+    yield from _global_change(diff, True, "api-global-security-removed")

@@ -70,33 +70,30 @@ def security_removed(od: OperationDiff) -> Iterator[Hit]:
         )
 
 
-@operation_rule("api-security-scope-added", Severity.WARNING, "security")
-def scope_added(od: OperationDiff) -> Iterator[Hit]:
-    """A scope is newly required: tokens without it are refused."""
+def _scope_change(od: OperationDiff, added: bool, rule: str) -> Iterator[Hit]:
+    """Scopes newly required (or no longer required) for a scheme required on both sides."""
     if od.base is None or od.revision is None:
         return
-    before = _requirements(od.base.security)
-    for name, scopes in sorted(_requirements(od.revision.security).items()):
-        for scope in sorted(scopes - before.get(name, scopes)):
+    base, revision = _requirements(od.base.security), _requirements(od.revision.security)
+    side, other = (revision, base) if added else (base, revision)
+    what = "now required" if added else "no longer required"
+    for name, scopes in sorted(side.items()):
+        for scope in sorted(scopes - other.get(name, scopes)):
             yield Hit(
-                "api-security-scope-added",
-                f"scope `{scope}` now required for `{name}`",
+                rule,
+                f"scope `{scope}` {what} for `{name}`",
                 od.revision.pointer,
                 {"scheme": name, "scope": scope},
             )
+
+
+@operation_rule("api-security-scope-added", Severity.WARNING, "security")
+def scope_added(od: OperationDiff) -> Iterator[Hit]:
+    """A scope is newly required: tokens without it are refused."""
+    yield from _scope_change(od, True, "api-security-scope-added")
 
 
 @operation_rule("api-security-scope-removed", Severity.INFO, "security")
 def scope_removed(od: OperationDiff) -> Iterator[Hit]:
     """A scope is no longer required."""
-    if od.base is None or od.revision is None:
-        return
-    after = _requirements(od.revision.security)
-    for name, scopes in sorted(_requirements(od.base.security).items()):
-        for scope in sorted(scopes - after.get(name, scopes)):
-            yield Hit(
-                "api-security-scope-removed",
-                f"scope `{scope}` no longer required for `{name}`",
-                od.revision.pointer,
-                {"scheme": name, "scope": scope},
-            )
+    yield from _scope_change(od, False, "api-security-scope-removed")
