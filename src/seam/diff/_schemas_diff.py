@@ -10,7 +10,7 @@ the contexts it is reached from.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -319,15 +319,12 @@ class SchemaDiffer:
         # Match subschemas by reference name, then by identical text; the rest were
         # added or removed (an inline subschema that changed is both, as in oasdiff).
         unmatched = {i: shape(s) for i, s in enumerate(bl)}
-        added: list[tuple[int, Any]] = []
-        for j, rv in enumerate(rl):
+
+        def same_shape(j: int, rv: Any) -> int | None:
             text = shape(rv)
-            match = next((i for i, t in unmatched.items() if t == text), None)
-            if match is None:
-                added.append((j, rv))
-                continue
-            del unmatched[match]
-            self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
+            return next((i for i, t in unmatched.items() if t == text), None)
+
+        added = self._pair(node, key, bl, unmatched, list(enumerate(rl)), same_shape)
         if added and unmatched:
             added = self._match_content(node, key, bl, unmatched, added)
         if added and unmatched:
@@ -338,6 +335,26 @@ class SchemaDiffer:
             node.subschemas_added[key] = added
         if unmatched:
             node.subschemas_removed[key] = [(i, bl[i]) for i in sorted(unmatched)]
+
+    def _pair(
+        self,
+        node: SchemaDiff,
+        key: str,
+        bl: list[Any],
+        unmatched: dict[int, str],
+        added: list[tuple[int, Any]],
+        pick: Callable[[int, Any], int | None],
+    ) -> list[tuple[int, Any]]:
+        """Pair each added subschema with the unmatched one ``pick`` names; return the rest."""
+        still: list[tuple[int, Any]] = []
+        for j, rv in added:
+            match = pick(j, rv)
+            if match is None:
+                still.append((j, rv))
+                continue
+            del unmatched[match]
+            self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
+        return still
 
     def _match_content(
         self,
@@ -351,20 +368,18 @@ class SchemaDiffer:
         # Only a reference against an inline schema: two differently named components
         # that happen to be alike are still a change of documented type.
         left = {i: self._content(self.base, bl[i]) for i in unmatched}
-        still: list[tuple[int, Any]] = []
-        for j, rv in added:
+
+        def same_content(j: int, rv: Any) -> int | None:
             text = self._content(self.revision, rv)
             match = next(
                 (i for i, t in left.items() if t == text and (_is_ref(bl[i]) != _is_ref(rv))),
                 None,
             )
-            if match is None:
-                still.append((j, rv))
-                continue
-            del left[match]
-            del unmatched[match]
-            self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
-        return still
+            if match is not None:
+                del left[match]
+            return match
+
+        return self._pair(node, key, bl, unmatched, added, same_content)
 
     def _match_title(
         self,
@@ -376,15 +391,11 @@ class SchemaDiffer:
     ) -> list[tuple[int, Any]]:
         """Pair inline alternatives that carry the same title: one alternative, changed."""
         titles = {_title(bl[i]): i for i in unmatched if _title(bl[i])}
-        still: list[tuple[int, Any]] = []
-        for j, rv in added:
-            match = titles.pop(_title(rv), None) if _title(rv) else None
-            if match is None:
-                still.append((j, rv))
-                continue
-            del unmatched[match]
-            self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
-        return still
+
+        def same_title(j: int, rv: Any) -> int | None:
+            return titles.pop(_title(rv), None) if _title(rv) else None
+
+        return self._pair(node, key, bl, unmatched, added, same_title)
 
     def _match_type(
         self,
@@ -412,15 +423,7 @@ class SchemaDiffer:
             for k in news
             if k and len(news[k]) == 1 and len(olds.get(k, ())) == 1
         }
-        still: list[tuple[int, Any]] = []
-        for j, rv in added:
-            if j not in pairs:
-                still.append((j, rv))
-                continue
-            i = pairs[j]
-            del unmatched[i]
-            self._child(node, f"{key}/{j}", (key, str(j)), bl[i], rv)
-        return still
+        return self._pair(node, key, bl, unmatched, added, lambda j, rv: pairs.get(j))
 
     @staticmethod
     def _content(spec: Spec, raw: Any) -> str:
