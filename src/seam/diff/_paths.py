@@ -19,51 +19,45 @@ def _deprecated(od: OperationDiff) -> bool:
     return od.base is not None and od.base.node.get("deprecated") is True
 
 
+def _removal(
+    od: OperationDiff, whole_path: bool, deprecated: bool, rule: str, message: str
+) -> Iterator[Hit]:
+    """An operation removed with (or without) its path, deprecated first (or not)."""
+    if (
+        od.revision is None
+        and od.path_removed == whole_path
+        and not od.either.webhook
+        and _deprecated(od) == deprecated
+    ):
+        yield Hit(rule, message, od.either.pointer, side="base")
+
+
 @operation_rule("api-path-removed-without-deprecation", Severity.ERROR, "paths")
 def path_removed(od: OperationDiff) -> Iterator[Hit]:
     """A path was removed without being deprecated first."""
-    if od.revision is None and od.path_removed and not od.either.webhook and not _deprecated(od):
-        yield Hit(
-            "api-path-removed-without-deprecation", "path removed", od.either.pointer, side="base"
-        )
+    yield from _removal(od, True, False, "api-path-removed-without-deprecation", "path removed")
 
 
 @operation_rule("api-path-removed-with-deprecation", Severity.INFO, "paths")
 def deprecated_path_removed(od: OperationDiff) -> Iterator[Hit]:
     """A deprecated path was removed."""
-    if od.revision is None and od.path_removed and not od.either.webhook and _deprecated(od):
-        yield Hit(
-            "api-path-removed-with-deprecation",
-            "deprecated path removed",
-            od.either.pointer,
-            side="base",
-        )
+    yield from _removal(
+        od, True, True, "api-path-removed-with-deprecation", "deprecated path removed"
+    )
 
 
 @operation_rule("api-removed-without-deprecation", Severity.ERROR, "paths")
 def operation_removed(od: OperationDiff) -> Iterator[Hit]:
     """An operation was removed (its path remains) without being deprecated first."""
-    if (
-        od.revision is None
-        and not od.path_removed
-        and not od.either.webhook
-        and not _deprecated(od)
-    ):
-        yield Hit(
-            "api-removed-without-deprecation", "operation removed", od.either.pointer, side="base"
-        )
+    yield from _removal(od, False, False, "api-removed-without-deprecation", "operation removed")
 
 
 @operation_rule("api-removed-with-deprecation", Severity.INFO, "paths")
 def deprecated_operation_removed(od: OperationDiff) -> Iterator[Hit]:
     """A deprecated operation was removed."""
-    if od.revision is None and not od.path_removed and not od.either.webhook and _deprecated(od):
-        yield Hit(
-            "api-removed-with-deprecation",
-            "deprecated operation removed",
-            od.either.pointer,
-            side="base",
-        )
+    yield from _removal(
+        od, False, True, "api-removed-with-deprecation", "deprecated operation removed"
+    )
 
 
 @operation_rule("endpoint-added", Severity.INFO, "paths")
