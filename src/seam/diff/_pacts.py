@@ -61,22 +61,28 @@ def status_changed(base: Interaction | None, revision: Interaction | None) -> It
         yield f"expects status {revision.response.status} instead of {base.response.status}"
 
 
+def _fields_change(
+    base: Interaction | None, revision: Interaction | None, expected: bool
+) -> Iterator[str]:
+    """Response fields the consumer now reads (or no longer reads)."""
+    if base and revision and base.response and revision.response:
+        before = set(_fields(_body(base.response.body)))
+        after = set(_fields(_body(revision.response.body)))
+        what = "now reads" if expected else "no longer reads"
+        for field in sorted(after - before if expected else before - after):
+            yield f"{what} response field `{field}`"
+
+
 @REGISTRY.rule("pact-response-field-expected", severity=_I, area="pacts")
 def field_expected(base: Interaction | None, revision: Interaction | None) -> Iterator[str]:
     """The consumer now reads a response field it did not read before."""
-    if base and revision and base.response and revision.response:
-        before = set(_fields(_body(base.response.body)))
-        for field in sorted(set(_fields(_body(revision.response.body))) - before):
-            yield f"now reads response field `{field}`"
+    yield from _fields_change(base, revision, True)
 
 
 @REGISTRY.rule("pact-response-field-dropped", severity=_I, area="pacts")
 def field_dropped(base: Interaction | None, revision: Interaction | None) -> Iterator[str]:
     """The consumer no longer reads a response field."""
-    if base and revision and base.response and revision.response:
-        after = set(_fields(_body(revision.response.body)))
-        for field in sorted(set(_fields(_body(base.response.body))) - after):
-            yield f"no longer reads response field `{field}`"
+    yield from _fields_change(base, revision, False)
 
 
 _RULES = (
