@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from seam.diff._spec import Spec, pointer_join
 
@@ -55,6 +55,8 @@ _ANNOTATIONS = frozenset(
 )
 _DERIVED = frozenset({"type", "format", "nullable", "x-nullable"})
 _HANDLED = frozenset({"properties", "required", "prefixItems", *_SINGLE, *_MAPS, *_COMPOSITIONS})
+# Names the unmatched base subschema an added one pairs with (or None): one matcher.
+_Pick: TypeAlias = Callable[[int, Any], int | None]
 
 
 def type_info(schema: Mapping[str, Any]) -> tuple[frozenset[str], Any, bool]:
@@ -325,12 +327,9 @@ class SchemaDiffer:
             return next((i for i, t in unmatched.items() if t == text), None)
 
         added = self._pair(node, key, bl, unmatched, list(enumerate(rl)), same_shape)
-        if added and unmatched:
-            added = self._match_content(node, key, bl, unmatched, added)
-        if added and unmatched:
-            added = self._match_title(node, key, bl, unmatched, added)
-        if added and unmatched:
-            added = self._match_type(node, key, bl, unmatched, added)
+        for by in (self._by_content, self._by_title, self._by_type):
+            if added and unmatched:
+                added = self._pair(node, key, bl, unmatched, added, by(bl, unmatched, added))
         if added:
             node.subschemas_added[key] = added
         if unmatched:
@@ -343,7 +342,7 @@ class SchemaDiffer:
         bl: list[Any],
         unmatched: dict[int, str],
         added: list[tuple[int, Any]],
-        pick: Callable[[int, Any], int | None],
+        pick: _Pick,
     ) -> list[tuple[int, Any]]:
         """Pair each added subschema with the unmatched one ``pick`` names; return the rest."""
         still: list[tuple[int, Any]] = []
@@ -356,14 +355,9 @@ class SchemaDiffer:
             self._child(node, f"{key}/{j}", (key, str(j)), bl[match], rv)
         return still
 
-    def _match_content(
-        self,
-        node: SchemaDiff,
-        key: str,
-        bl: list[Any],
-        unmatched: dict[int, str],
-        added: list[tuple[int, Any]],
-    ) -> list[tuple[int, Any]]:
+    def _by_content(
+        self, bl: list[Any], unmatched: dict[int, str], added: list[tuple[int, Any]]
+    ) -> _Pick:
         """Pair a ``$ref`` with an inline schema of the same content (a refactor, no change)."""
         # Only a reference against an inline schema: two differently named components
         # that happen to be alike are still a change of documented type.
@@ -379,32 +373,22 @@ class SchemaDiffer:
                 del left[match]
             return match
 
-        return self._pair(node, key, bl, unmatched, added, same_content)
+        return same_content
 
-    def _match_title(
-        self,
-        node: SchemaDiff,
-        key: str,
-        bl: list[Any],
-        unmatched: dict[int, str],
-        added: list[tuple[int, Any]],
-    ) -> list[tuple[int, Any]]:
+    def _by_title(
+        self, bl: list[Any], unmatched: dict[int, str], added: list[tuple[int, Any]]
+    ) -> _Pick:
         """Pair inline alternatives that carry the same title: one alternative, changed."""
         titles = {_title(bl[i]): i for i in unmatched if _title(bl[i])}
 
         def same_title(j: int, rv: Any) -> int | None:
             return titles.pop(_title(rv), None) if _title(rv) else None
 
-        return self._pair(node, key, bl, unmatched, added, same_title)
+        return same_title
 
-    def _match_type(
-        self,
-        node: SchemaDiff,
-        key: str,
-        bl: list[Any],
-        unmatched: dict[int, str],
-        added: list[tuple[int, Any]],
-    ) -> list[tuple[int, Any]]:
+    def _by_type(
+        self, bl: list[Any], unmatched: dict[int, str], added: list[tuple[int, Any]]
+    ) -> _Pick:
         """Pair the one inline alternative of a type on each side: the same one, changed."""
 
         def kind(raw: Any) -> str:
@@ -423,7 +407,7 @@ class SchemaDiffer:
             for k in news
             if k and len(news[k]) == 1 and len(olds.get(k, ())) == 1
         }
-        return self._pair(node, key, bl, unmatched, added, lambda j, rv: pairs.get(j))
+        return lambda j, rv: pairs.get(j)
 
     @staticmethod
     def _content(spec: Spec, raw: Any) -> str:
