@@ -159,6 +159,22 @@ def test_read_token_cannot_write(make_client: Callable[..., Client], tmp_path: P
     assert app.state.service.list_pacticipants() == []
 
 
+def test_read_token_may_ask_for_pacts_to_verify(
+    make_client: Callable[..., Client], tmp_path: Path
+) -> None:
+    """POST for-verification is a query: the read token gets the pacts, and nothing is stored."""
+    app = _secured(make_client, tmp_path, read_token="r", write_token="w")
+    writer = make_client(app, {"Authorization": "Bearer w"})
+    assert (
+        writer.post("/contracts/publish", json=publish_body("web", "1", ["api"])).status_code == 200
+    )
+    reader = make_client(app, {"Authorization": "Bearer r"})
+    response = reader.post("/pacts/provider/api/for-verification", json={})
+    assert response.status_code == 200
+    assert len(response.json()["_embedded"]["pacts"]) == 1
+    assert [p["name"] for p in app.state.service.list_pacticipants()] == ["api", "web"]
+
+
 def test_write_token_can_write(make_client: Callable[..., Client], tmp_path: Path) -> None:
     """With read/write tokens, the write token may publish."""
     app = _secured(make_client, tmp_path, read_token="r", write_token="w")

@@ -99,7 +99,11 @@ def _authorise(request: Request, token: str | None, read: str | None, write: str
     if not (token or read or write):
         return
     given = _bearer(request)
-    writing = request.method not in _READ_METHODS
+    # POST .../for-verification only asks which pacts to verify: a query, not a change, so
+    # a verifier holding the read token may make it (as the Pact Broker allows).
+    writing = request.method not in _READ_METHODS and not (
+        request.method == "POST" and request.url.path.rstrip("/").endswith("/for-verification")
+    )
     if token:
         if not _same(given, token):
             raise _Denied(401, "a valid bearer token is required (Authorization: Bearer <token>)")
