@@ -10,7 +10,7 @@ Both tools replay the same pact files against the same running example provider
   to `pact verifier` by Seam's state server as a --state-change-url, and by
   `contracts verify --states` itself. With --workers 2 each worker gets its own
   provider and database (``--start`` with ``{port}``), so its time includes starting
-  two providers.
+  two providers; two 2-interaction runs measure that start-up, reported after the table.
 
 Prints a markdown table; scratch files go to bench/.work/verify/.
 """
@@ -84,11 +84,11 @@ def _interaction(i: int, with_states: bool) -> dict[str, object]:
     return item
 
 
-def _write_pact(path: Path, with_states: bool) -> None:
+def _write_pact(path: Path, with_states: bool, count: int = N) -> None:
     doc = {
         "consumer": {"name": "bench"},
         "provider": {"name": "tasks-api"},
-        "interactions": [_interaction(i, with_states) for i in range(1, N + 1)],
+        "interactions": [_interaction(i, with_states) for i in range(1, count + 1)],
         "metadata": {"pactSpecification": {"version": "4.0"}},
     }
     path.write_text(json.dumps(doc), encoding="utf-8")
@@ -113,9 +113,10 @@ def main() -> None:
 
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
-    plain, stated = WORK / "plain.json", WORK / "states.json"
+    plain, stated, tiny = WORK / "plain.json", WORK / "states.json", WORK / "states-2.json"
     _write_pact(plain, with_states=False)
     _write_pact(stated, with_states=True)
+    _write_pact(tiny, with_states=True, count=2)
     env = {
         **os.environ,
         "PYTHONPATH": str(PROVIDER_DIR),
@@ -219,10 +220,30 @@ def main() -> None:
                 *per_worker,
             ],
         }
+        # Fixed costs, outside the table: what `--start` of two providers adds to a run.
+        fixed = {
+            "2 interactions, --workers 2 --start": [
+                *seam,
+                str(tiny),
+                "--workers",
+                "2",
+                *per_worker,
+            ],
+            "2 interactions, running provider": [
+                *seam,
+                str(tiny),
+                "--base-url",
+                f"http://127.0.0.1:{p_states}",
+                *states_opts,
+            ],
+        }
+        fixed_times: dict[str, list[float]] = {name: [] for name in fixed}
         times: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(args.repeat):
             for name, cmd in runs.items():
                 times[name].append(_timed(cmd, env))
+            for name, cmd in fixed.items():
+                fixed_times[name].append(_timed(cmd, env))
 
     med = {name: statistics.median(ts) for name, ts in times.items()}
     print(
@@ -243,6 +264,19 @@ def main() -> None:
     print(
         f"\nstate handlers cost per interaction (states − plain, one worker): "
         f"contracts verify {seam_cost:.1f} ms, pact verifier + Seam state server {cli_cost:.1f} ms"
+    )
+    fixed_med = {name: statistics.median(ts) for name, ts in fixed_times.items()}
+    start_cost = (
+        fixed_med["2 interactions, --workers 2 --start"]
+        - fixed_med["2 interactions, running provider"]
+    )
+    like_for_like = med["states: contracts verify --workers 2"] - start_cost
+    print(
+        "\nstarting two providers (--workers 2 --start) adds "
+        f"{start_cost:.2f} s (2-interaction runs: "
+        + ", ".join(f"{name} {t:.2f} s" for name, t in fixed_med.items())
+        + f"); states --workers 2 without it: {like_for_like:.2f} s, ratio "
+        f"{like_for_like / med['states: pact verifier']:.2f}"
     )
 
 
