@@ -132,20 +132,17 @@ def serve(
             err=True,
         )
     sock = _bind(host, port)
-
-    def stop_before_start(sig: int, frame: FrameType | None) -> None:
-        raise SystemExit(0)
-
-    # A stop request between printing the URL and uvicorn taking over the signals is
-    # still a clean stop.
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+    server = _graceful_server()(config)
+    # A stop request between printing the URL and uvicorn taking over the signals only
+    # marks the server as stopping (uvicorn checks right after start-up). Raising there
+    # instead could land inside uvicorn's start-up and leave it hanging.
     for handled in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(handled, stop_before_start)
+        signal.signal(handled, server.handle_exit)
     bound_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"Seam broker listening on http://{shown}:{bound_port} (database {db})")
     click.echo("Press Ctrl-C to stop.", err=True)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
-    server = _graceful_server()(config)
     try:
         server.run(sockets=[sock])
     finally:
