@@ -5,14 +5,15 @@ from __future__ import annotations
 import base64
 import http.server
 import socket
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from seam.broker import BrokerClient, collect_pact_files, publish
 from seam.errors import BrokerError, BrokerUnreachable, UsageError
+
+from ..conftest import ServeHTTP
 
 
 def test_missing_url_is_a_usage_error() -> None:
@@ -120,15 +121,9 @@ class _HTMLHandler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def html_server() -> Iterator[str]:
+def html_server(serve_http: ServeHTTP) -> str:
     """A real HTTP server that is not a Pact Broker (it answers HTML)."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HTMLHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    return serve_http(_HTMLHandler)
 
 
 def test_non_json_answer_is_a_broker_error(html_server: str) -> None:
@@ -155,15 +150,9 @@ class _BasicAuthHandler(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def basic_auth_server() -> Iterator[str]:
+def basic_auth_server(serve_http: ServeHTTP) -> str:
     """A real HTTP server that demands basic auth before answering an index."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _BasicAuthHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    return serve_http(_BasicAuthHandler)
 
 
 def test_basic_auth_is_sent(basic_auth_server: str) -> None:
@@ -211,16 +200,10 @@ class _BusyThenReady(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def busy_server() -> Iterator[tuple[str, type[_BusyThenReady]]]:
+def busy_server(serve_http: ServeHTTP) -> tuple[str, type[_BusyThenReady]]:
     """A real HTTP server whose first answers are 503 with Retry-After (set busy_left)."""
     handler = type("Busy", (_BusyThenReady,), {"busy_left": 0})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    return serve_http(handler), handler
 
 
 def test_busy_broker_is_asked_again(busy_server: tuple[str, type[_BusyThenReady]]) -> None:

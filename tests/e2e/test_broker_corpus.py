@@ -19,7 +19,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -33,6 +32,8 @@ import pytest
 from seam.model import CaseStatus, Finding, Report
 from seam.server import BrokerService, Storage
 from seam.verify import ProviderStates, verify
+
+from ..conftest import ServeHTTP
 
 CORPUS = Path(
     os.environ.get(
@@ -538,63 +539,52 @@ PLACEHOLDERS: list[tuple[re.Pattern[str], Callable[[Broker, re.Match[str]], str]
 _HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "host"}
 
 
-class PlaceholderShim:
+def _placeholder_shim(
+    broker: Broker, client: httpx.Client
+) -> type[http.server.BaseHTTPRequestHandler]:
     """A reverse proxy in front of the broker that rewrites placeholder paths, nothing else."""
 
-    def __init__(self, broker: Broker) -> None:
-        shim = self
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _forward(self) -> None:
+            path, _, query = self.path.partition("?")
+            for pattern, target in PLACEHOLDERS:
+                m = pattern.fullmatch(path)
+                if m:
+                    path = target(broker, m)
+                    break
+            size = int(self.headers.get("Content-Length") or 0)
+            # A list, not a dict: a header sent on several lines keeps every value.
+            headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
+            answer = client.request(
+                self.command,
+                broker.url + path + (f"?{query}" if query else ""),
+                headers=headers,
+                content=self.rfile.read(size) if size else None,
+            )
+            self.send_response(answer.status_code)
+            for key, value in answer.headers.multi_items():
+                if key.lower() not in _HOP_BY_HOP:
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(answer.content)))
+            self.end_headers()
+            self.wfile.write(answer.content)
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _forward(self) -> None:
-                path, _, query = self.path.partition("?")
-                for pattern, target in PLACEHOLDERS:
-                    m = pattern.fullmatch(path)
-                    if m:
-                        path = target(broker, m)
-                        break
-                size = int(self.headers.get("Content-Length") or 0)
-                # A list, not a dict: a header sent on several lines keeps every value.
-                headers = [(k, v) for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP]
-                answer = shim.http.request(
-                    self.command,
-                    broker.url + path + (f"?{query}" if query else ""),
-                    headers=headers,
-                    content=self.rfile.read(size) if size else None,
-                )
-                self.send_response(answer.status_code)
-                for key, value in answer.headers.multi_items():
-                    if key.lower() not in _HOP_BY_HOP:
-                        self.send_header(key, value)
-                self.send_header("Content-Length", str(len(answer.content)))
-                self.end_headers()
-                self.wfile.write(answer.content)
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
 
-            do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _forward
+        def log_message(self, *args: object) -> None:
+            pass
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.http = httpx.Client(timeout=30)
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> PlaceholderShim:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-        self.http.close()
+    return Handler
 
 
 @pytest.mark.skipif(not V1.exists(), reason="older client pact not in the corpus")
-def test_older_ruby_client_pact_through_placeholder_shim(broker: Broker) -> None:
+def test_older_ruby_client_pact_through_placeholder_shim(
+    broker: Broker, serve_http: ServeHTTP
+) -> None:
     """The older client pact (placeholder paths) passes through a path-rewriting shim."""
-    with PlaceholderShim(broker) as shim:
-        report = verify([V1], provider="Pact Broker", base_url=shim.url, states=_registry(broker))
+    with httpx.Client(timeout=30) as client:
+        shim = serve_http(_placeholder_shim(broker, client))
+        report = verify([V1], provider="Pact Broker", base_url=shim, states=_registry(broker))
     failures, total = _failures(report), len(report.cases)
     print(f"\nbroker corpus (older client pact): {total - len(failures)}/{total} pass")
     assert not failures, f"{len(failures)}/{total} failed:\n" + "\n".join(failures)

@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,6 +22,8 @@ from pathlib import Path
 import httpx
 import pytest
 from pact import Verifier
+
+from ..conftest import ServeHTTP
 
 VENV_BIN = Path(sys.executable).parent
 PACT = VENV_BIN / "pact"
@@ -101,25 +102,6 @@ def _provider_handler(title: str | None) -> type[http.server.BaseHTTPRequestHand
     return Handler
 
 
-class Provider:
-    """A real HTTP provider on 127.0.0.1; ``good=False`` drops a field the consumer reads."""
-
-    def __init__(self, good: bool) -> None:
-        handler = _provider_handler("write tests" if good else None)
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> Provider:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-
 def _write_pact(folder: Path, consumer: str, provider: str) -> Path:
     doc = {
         "consumer": {"name": consumer},
@@ -153,21 +135,25 @@ def _pact(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _verify(broker: str, provider: str, version: str, *, good: bool) -> None:
-    with Provider(good) as real:
-        verifier = (
-            Verifier(provider, host="127.0.0.1")
-            .add_transport(url=real.url)
-            .broker_source(broker, use_env=False)
-            .set_publish_options(version=version, branch="main")
-        )
-        try:
-            verifier.verify()
-        except RuntimeError:
-            if good:
-                raise
-        else:
-            assert good, "the broken provider passed verification"
+def _verify(serve_http: ServeHTTP, broker: str, provider: str, version: str, *, good: bool) -> None:
+    """Verify the broker's pacts against a real HTTP provider on 127.0.0.1 and publish.
+
+    ``good=False`` serves a provider that drops a field the consumer reads.
+    """
+    url = serve_http(_provider_handler("write tests" if good else None))
+    verifier = (
+        Verifier(provider, host="127.0.0.1")
+        .add_transport(url=url)
+        .broker_source(broker, use_env=False)
+        .set_publish_options(version=version, branch="main")
+    )
+    try:
+        verifier.verify()
+    except RuntimeError:
+        if good:
+            raise
+    else:
+        assert good, "the broken provider passed verification"
 
 
 def _results(broker: str, consumer: str) -> list[tuple[str, bool]]:
@@ -206,29 +192,31 @@ def test_publish(broker: str, tmp_path: Path, names: tuple[str, str]) -> None:
 
 
 def test_can_i_deploy_follows_real_verifications(
-    broker: str, tmp_path: Path, names: tuple[str, str]
+    broker: str, tmp_path: Path, names: tuple[str, str], serve_http: ServeHTTP
 ) -> None:
     """can-i-deploy says no after a failed verification and yes after a passing one."""
     consumer, provider = names
     _write_pact(tmp_path / "pacts", consumer, provider)
     assert _pact("publish", str(tmp_path / "pacts"), "-a", "1.0.0", "-b", broker).returncode == 0
-    _verify(broker, provider, "2.0.0", good=False)
+    _verify(serve_http, broker, provider, "2.0.0", good=False)
     ask = ("can-i-deploy", "-a", consumer, "-e", "1.0.0", "-b", broker)
     refused = _pact(*ask)
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert _results(broker, consumer) == [("2.0.0", False)]
-    _verify(broker, provider, "2.1.0", good=True)
+    _verify(serve_http, broker, provider, "2.1.0", good=True)
     allowed = _pact(*ask)
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
 
 
-def test_deploy_to_environment(broker: str, tmp_path: Path, names: tuple[str, str]) -> None:
+def test_deploy_to_environment(
+    broker: str, tmp_path: Path, names: tuple[str, str], serve_http: ServeHTTP
+) -> None:
     """create-environment and record-deployment make can-i-deploy --to-environment pass."""
     consumer, provider = names
     env = f"prod-{uuid.uuid4().hex[:6]}"
     _write_pact(tmp_path / "pacts", consumer, provider)
     assert _pact("publish", str(tmp_path / "pacts"), "-a", "1.0.0", "-b", broker).returncode == 0
-    _verify(broker, provider, "2.0.0", good=True)
+    _verify(serve_http, broker, provider, "2.0.0", good=True)
     created = _pact("create-environment", "--name", env, "--production", "-b", broker)
     assert created.returncode == 0, created.stderr + created.stdout
     ask = ("can-i-deploy", "-a", consumer, "-e", "1.0.0", "--to-environment", env, "-b", broker)
@@ -241,14 +229,14 @@ def test_deploy_to_environment(broker: str, tmp_path: Path, names: tuple[str, st
 
 
 def test_can_i_deploy_to_environment_without_provider(
-    broker: str, tmp_path: Path, names: tuple[str, str]
+    broker: str, tmp_path: Path, names: tuple[str, str], serve_http: ServeHTTP
 ) -> None:
     """An environment where a never-verified provider version runs blocks the deploy."""
     consumer, provider = names
     env = f"prod-{uuid.uuid4().hex[:6]}"
     _write_pact(tmp_path / "pacts", consumer, provider)
     assert _pact("publish", str(tmp_path / "pacts"), "-a", "1.0.0", "-b", broker).returncode == 0
-    _verify(broker, provider, "2.0.0", good=False)
+    _verify(serve_http, broker, provider, "2.0.0", good=False)
     assert _pact("create-environment", "--name", env, "-b", broker).returncode == 0
     recorded = _pact(
         "record-deployment", "-a", provider, "-e", "2.0.0", "--environment", env, "-b", broker

@@ -12,7 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from pact import Verifier
 
 from seam.server import BrokerService, create_app
 
+from ..conftest import ServeHTTP
 from .conftest import pact_doc
 
 Unique = Callable[[str], str]
@@ -59,7 +60,7 @@ def broker(tmp_path: Path) -> Iterator[tuple[str, BrokerService]]:
     app.state.service.storage.close()
 
 
-def _provider(status: int) -> Iterator[str]:
+def _provider(status: int) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             body = json.dumps({"id": 1}).encode()
@@ -72,25 +73,19 @@ def _provider(status: int) -> Iterator[str]:
         def log_message(self, *args: Any) -> None:
             """Quiet."""
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(10)
+    return Handler
 
 
 @pytest.fixture
-def good_provider() -> Iterator[str]:
+def good_provider(serve_http: ServeHTTP) -> str:
     """A real provider on 127.0.0.1 that honours the pact."""
-    yield from _provider(200)
+    return serve_http(_provider(200))
 
 
 @pytest.fixture
-def broken_provider() -> Iterator[str]:
+def broken_provider(serve_http: ServeHTTP) -> str:
     """A real provider on 127.0.0.1 that answers 500."""
-    yield from _provider(500)
+    return serve_http(_provider(500))
 
 
 def _verifier(provider: str, provider_url: str, broker_url: str, *, pending: bool) -> Verifier:
