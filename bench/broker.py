@@ -26,7 +26,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -49,6 +48,7 @@ from seam.broker import (
     publish,
     record_deployment,
 )
+from seam.verify._provider import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "bench" / ".work"
@@ -56,16 +56,10 @@ BIN = Path(sys.executable).parent
 CONSUMER = "web"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def serve(db: Path) -> Iterator[str]:
     """Run ``contracts broker serve --db db`` on a free port; yield its URL."""
-    port = _free_port()
+    port = free_port()
     log = (WORK / "broker-bench.log").open("wb")
     proc = subprocess.Popen(
         [str(BIN / "contracts"), "broker", "serve", "--db", str(db), "--port", str(port)],

@@ -22,6 +22,7 @@ import uvicorn
 
 from seam.broker import BrokerClient
 from seam.server import create_app
+from seam.verify._provider import free_port
 
 
 class SyncASGITransport(httpx.BaseTransport):
@@ -77,13 +78,6 @@ def client(asgi_transport: SyncASGITransport) -> Iterator[BrokerClient]:
     """A Seam broker client talking to the in-process broker."""
     with BrokerClient(BASE, transport=asgi_transport) as c:
         yield c
-
-
-def free_port() -> int:
-    """Ask the OS for a free port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ServedBroker:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from seam.cli import main
+from seam.verify._provider import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_ROOT = ROOT / "providers" / "tasks"
@@ -24,12 +24,6 @@ BROKEN_RESPONSE = (
     "DOCUMENT = {'openapi': '3.1.0', 'info': {'title': 'T', 'version': '1'},"
     " 'paths': {'/a': {'get': {'responses': {'200': {}}}}}}\n"
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _snapshot(*args: str) -> Result:
@@ -68,7 +62,7 @@ def _module(directory: Path, source: str) -> str:
 @pytest.fixture
 def provider(tmp_path: Path) -> Iterator[str]:
     """The example Tasks provider as a real process on 127.0.0.1; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(PROVIDER_ROOT),
@@ -141,7 +135,7 @@ def test_url_answering_404_is_bad_input(provider: str, contracts: Path) -> None:
 
 def test_unreachable_url_exits_3(contracts: Path) -> None:
     """A URL nobody listens on exits 3 with one line and writes nothing."""
-    url = f"http://127.0.0.1:{_free_port()}/openapi.json"
+    url = f"http://127.0.0.1:{free_port()}/openapi.json"
     result = _snapshot("--url", url, "--provider", "p", "--contracts", str(contracts))
     assert result.exit_code == 3
     assert "cannot reach the provider" in _one_error_line(result)

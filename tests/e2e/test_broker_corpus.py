@@ -15,7 +15,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -32,6 +31,7 @@ import pytest
 from seam.model import CaseStatus, Finding, Report
 from seam.server import BrokerService, Storage
 from seam.verify import ProviderStates, verify
+from seam.verify._provider import free_port
 
 from ..conftest import ServeHTTP
 
@@ -47,12 +47,6 @@ COMPAT = [CORPUS / "compat-suite-pact-broker_c1.json", CORPUS / "compat-suite-pa
 CONTRACTS = Path(sys.executable).parent / "contracts"
 
 pytestmark = pytest.mark.skipif(not V2.exists(), reason=f"broker corpus not found at {CORPUS}")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Broker:
@@ -344,7 +338,7 @@ STATES: dict[str, Callable[[Broker], None]] = {
 @contextmanager
 def _serve(tmp_path: Path, *extra: str) -> Iterator[Broker]:
     """Run ``contracts broker serve`` on a free port; yield it with its database at hand."""
-    port = _free_port()
+    port = free_port()
     db = tmp_path / "corpus.sqlite"
     log_path = tmp_path / "broker.log"
     log = log_path.open("wb")

@@ -11,7 +11,6 @@ import http.server
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,8 @@ import httpx
 import pytest
 from pact import Verifier
 
+from seam.verify._provider import free_port
+
 from ..conftest import ServeHTTP
 
 VENV_BIN = Path(sys.executable).parent
@@ -32,17 +33,11 @@ CONTRACTS = VENV_BIN / "contracts"
 pytestmark = pytest.mark.skipif(not PACT.exists(), reason="pact-python-cli is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A ``contracts broker serve`` process on a free port (tests use unique names)."""
     tmp_path = tmp_path_factory.mktemp("rust-cli-broker")
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "broker.log").open("wb")
     proc = subprocess.Popen(
         [
