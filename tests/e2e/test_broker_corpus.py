@@ -14,11 +14,9 @@ import http.server
 import json
 import os
 import re
-import signal
+import shlex
 import sqlite3
-import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,7 +29,7 @@ import pytest
 from seam.model import CaseStatus, Finding, Report
 from seam.server import BrokerService, Storage
 from seam.verify import ProviderStates, verify
-from seam.verify._provider import free_port
+from seam.verify._provider import ProviderProcess, free_port
 
 from ..conftest import ServeHTTP
 
@@ -340,39 +338,16 @@ def _serve(tmp_path: Path, *extra: str) -> Iterator[Broker]:
     """Run ``contracts broker serve`` on a free port; yield it with its database at hand."""
     port = free_port()
     db = tmp_path / "corpus.sqlite"
-    log_path = tmp_path / "broker.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [str(CONTRACTS), "broker", "serve", "--db", str(db), "--port", str(port), *extra],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    try:
-        while True:
-            try:
-                if httpx.get(url + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("broker did not start: " + log_path.read_text()[-2000:])
-            time.sleep(0.1)
+    command = shlex.join(
+        [str(CONTRACTS), "broker", "serve", "--db", str(db), "--port", str(port), *extra]
+    )
+    with ProviderProcess(command, url, ready_timeout=20, log_dir=tmp_path):
         b = Broker(url, db)
         try:
             yield b
         finally:
             b.close()
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-        log.close()
 
 
 @pytest.fixture

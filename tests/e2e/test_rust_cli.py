@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
-import signal
+import shlex
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +20,7 @@ import httpx
 import pytest
 from pact import Verifier
 
-from seam.verify._provider import free_port
+from seam.verify._provider import ProviderProcess, free_port
 
 from ..conftest import ServeHTTP
 
@@ -38,44 +36,12 @@ def broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A ``contracts broker serve`` process on a free port (tests use unique names)."""
     tmp_path = tmp_path_factory.mktemp("rust-cli-broker")
     port = free_port()
-    log = (tmp_path / "broker.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            str(CONTRACTS),
-            "broker",
-            "serve",
-            "--db",
-            str(tmp_path / "b.sqlite"),
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(url + "/", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(
-                    "broker did not start: " + (tmp_path / "broker.log").read_text()[-2000:]
-                )
-            time.sleep(0.1)
+    command = shlex.join(
+        [str(CONTRACTS), "broker", "serve", "--db", str(tmp_path / "b.sqlite"), "--port", str(port)]
+    )
+    with ProviderProcess(command, url, ready_timeout=20, log_dir=tmp_path):
         yield url
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-        log.close()
 
 
 def _provider_handler(title: str | None) -> type[http.server.BaseHTTPRequestHandler]:
