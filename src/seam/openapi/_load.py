@@ -118,10 +118,6 @@ class Document:
             node = self.resolve(ref)
         return node
 
-    @property
-    def is_swagger(self) -> bool:
-        return self.version == "2.0"
-
 
 _MISSING = object()
 

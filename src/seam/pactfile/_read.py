@@ -147,11 +147,6 @@ class Pact:
     raw: Mapping[str, Any]
     source: str | None = None
 
-    @property
-    def major_version(self) -> int:
-        head = self.specification.lstrip("vV").split(".")[0]
-        return int(head) if head.isdigit() else 2
-
 
 def read_pact(path: str | Path) -> Pact:
     """Read and normalise one pact file.
