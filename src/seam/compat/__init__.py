@@ -6,7 +6,6 @@ whose ids are PactFlow's comparator codes (``request.path-or-method.unknown``,
 """
 
 from seam.compat._api import check, check_files, compare
-from seam.compat._context import RULES
-from seam.compat._spec import Spec, build_spec
+from seam.compat._context import RULES, Spec, build_spec
 
 __all__ = ["RULES", "Spec", "build_spec", "check", "check_files", "compare"]

@@ -10,9 +10,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from seam.compat._context import RULES
+from seam.compat._context import RULES, Spec
 from seam.compat._engine import check_interactions, to_case
-from seam.compat._spec import Spec, build_spec
 from seam.errors import InputError, UsageError
 from seam.model import Finding, Report, Severity, apply_overrides
 from seam.openapi import Document, load_document
@@ -45,9 +44,7 @@ def _description_lines(pact: Pact) -> dict[str, int]:
 def _spec(openapi: Document | Mapping[str, Json] | Spec) -> Spec:
     if isinstance(openapi, Spec):
         return openapi
-    if isinstance(openapi, Document):
-        return build_spec(openapi.data)
-    return build_spec(dict(openapi))
+    return Spec(openapi if isinstance(openapi, Document) else dict(openapi))
 
 
 def compare(

@@ -6,9 +6,8 @@ import time
 from collections.abc import Iterator
 
 from seam.compat import _request, _request_body, _response
-from seam.compat._context import RULES, Context
+from seam.compat._context import RULES, Context, Spec
 from seam.compat._interaction import HttpInteraction, OtherInteraction, interactions_of
-from seam.compat._spec import Spec
 from seam.model import Case, CaseStatus, Finding, Severity
 from seam.pactfile import Pact
 
@@ -87,7 +86,7 @@ def _check_one(
             details={"request_path": ix.path},
         )
         return
-    op, params = routed
+    op, params = routed.operation, routed.params
     ctx = Context(spec, op, ix, params, file=file, consumer=consumer)
     path_findings = list(_request.path_parameters(ctx))
     if path_findings:

@@ -20,7 +20,7 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 @RULES.rule("request.path-or-method.unknown", severity=ERROR, area="request")
 def path_parameters(ctx: Context) -> Iterator[Finding]:
     """The request's path and method match no operation (or a path parameter's schema)."""
-    for index, param in enumerate(ctx.op.parameters):
+    for index, param in enumerate(ctx.op.parameter_nodes):
         if param.get("in") != "path":
             continue
         name = str(param.get("name"))
@@ -56,9 +56,9 @@ def _path_style(param: dict[str, Json], name: str, text: str) -> tuple[str, str]
 def _security_names(ctx: Context) -> tuple[set[str], set[str]]:
     headers: set[str] = set()
     query: set[str] = set()
-    for requirement in ctx.op.security:
+    for requirement in ctx.op.requirements:
         for name in requirement:
-            scheme = ctx.spec.security_schemes.get(name) or {}
+            scheme = ctx.op.schemes.get(name) or {}
             kind = str(scheme.get("type", "")).lower()
             if kind == "apikey":
                 where_ = str(scheme.get("in", "")).lower()
@@ -94,14 +94,14 @@ def _satisfied(ctx: Context, scheme: dict[str, Json]) -> bool:
 @RULES.rule("request.authorization.missing", severity=ERROR, area="request")
 def authorization_missing(ctx: Context) -> Iterator[Finding]:
     """The operation requires credentials the request does not carry."""
-    if not ctx.valid_request or not ctx.op.security:
+    if not ctx.valid_request or not ctx.op.requirements:
         return
     missing: list[str] = []
-    for requirement in ctx.op.security:
+    for requirement in ctx.op.requirements:
         if not requirement:
             return  # `{}` makes security optional (OAS 3 §4.8.30)
         for name in requirement:
-            scheme = ctx.spec.security_schemes.get(name)
+            scheme = ctx.op.schemes.get(name)
             if not isinstance(scheme, dict) or _satisfied(ctx, scheme):
                 return
             missing.append(name)
@@ -118,7 +118,7 @@ def authorization_missing(ctx: Context) -> Iterator[Finding]:
 def accept_unknown(ctx: Context) -> Iterator[Finding]:
     """The request has an Accept header but the spec names no response media types."""
     accept = ctx.ix.request.headers.get("accept", "")
-    if accept and not ctx.op.response_types(ctx.doc, None):
+    if accept and not ctx.op.response_types(None):
         yield ctx.finding(
             "request.accept.unknown",
             f"the request accepts {accept!r} but the spec declares no response media type",
@@ -130,7 +130,7 @@ def accept_unknown(ctx: Context) -> Iterator[Finding]:
 def accept_incompatible(ctx: Context) -> Iterator[Finding]:
     """The request's Accept header matches none of the response media types."""
     accept = ctx.ix.request.headers.get("accept", "")
-    offered = ctx.op.response_types(ctx.doc, ctx.ix.status)
+    offered = ctx.op.response_types(ctx.ix.status)
     if accept and offered and find_matching_type(accept, offered) is None:
         yield ctx.finding(
             "request.accept.incompatible",
@@ -180,7 +180,7 @@ def content_type_missing(ctx: Context) -> Iterator[Finding]:
 def _parameter_findings(
     ctx: Context, rule: str, where_: str, values: dict[str, Json], case_fold: bool
 ) -> Iterator[Finding]:
-    for index, param in enumerate(ctx.op.parameters):
+    for index, param in enumerate(ctx.op.parameter_nodes):
         if param.get("in") != where_:
             continue
         name = str(param.get("name"))

@@ -21,7 +21,7 @@ ERROR, WARNING = Severity.ERROR, Severity.WARNING
 @RULES.rule("response.status.unknown", severity=ERROR, area="response")
 def status_unknown(ctx: Context) -> Iterator[Finding]:
     """The expected status is not declared for the operation (and there is no default)."""
-    key, _ = ctx.op.response(ctx.doc, ctx.ix.status)
+    key, _ = ctx.op.response(ctx.ix.status)
     if key is None:
         declared = ", ".join(str(k) for k in (ctx.op.node.get("responses") or {}))
         yield ctx.finding(
@@ -34,7 +34,7 @@ def status_unknown(ctx: Context) -> Iterator[Finding]:
 @RULES.rule("response.status.default", severity=WARNING, area="response")
 def status_default(ctx: Context) -> Iterator[Finding]:
     """The expected status is only covered by the operation's ``default`` response."""
-    key, _ = ctx.op.response(ctx.doc, ctx.ix.status)
+    key, _ = ctx.op.response(ctx.ix.status)
     if key == "default":
         yield ctx.finding(
             "response.status.default",
@@ -51,7 +51,7 @@ def _content_type(ctx: Context) -> str:
 def content_type_unknown(ctx: Context) -> Iterator[Finding]:
     """The response has a Content-Type but the operation declares no response media types."""
     sent = _content_type(ctx)
-    if sent and not ctx.op.response_types(ctx.doc, None):
+    if sent and not ctx.op.response_types(None):
         yield ctx.finding(
             "response.content-type.unknown",
             f"the response is {essence(sent)!r} but the spec declares no response media type",
@@ -63,7 +63,7 @@ def content_type_unknown(ctx: Context) -> Iterator[Finding]:
 def content_type_incompatible(ctx: Context) -> Iterator[Finding]:
     """The response's Content-Type is none of the media types declared for its status."""
     sent = _content_type(ctx)
-    offered = ctx.op.response_types(ctx.doc, ctx.ix.status)
+    offered = ctx.op.response_types(ctx.ix.status)
     if sent and offered and find_matching_type(sent, offered) is None:
         yield ctx.finding(
             "response.content-type.incompatible",
@@ -73,7 +73,7 @@ def content_type_incompatible(ctx: Context) -> Iterator[Finding]:
 
 
 def _declared_headers(ctx: Context) -> dict[str, Json]:
-    _, response = ctx.op.response(ctx.doc, ctx.ix.status)
+    _, response = ctx.op.response(ctx.ix.status)
     headers = (response or {}).get("headers")
     if not isinstance(headers, dict):
         return {}
@@ -140,7 +140,7 @@ def header_unknown(ctx: Context) -> Iterator[Finding]:
 
 def response_content(ctx: Context) -> dict[str, Json] | None:
     """Media type → schema declared for the expected status; None when there is no schema."""
-    _, response = ctx.op.response(ctx.doc, ctx.ix.status)
+    _, response = ctx.op.response(ctx.ix.status)
     if response is None:
         return None
     if ctx.spec.version == "2.0":
@@ -167,7 +167,7 @@ def _media(ctx: Context, content: dict[str, Json]) -> str | None:
 @RULES.rule("response.body.unknown", severity=ERROR, area="response")
 def body_unknown(ctx: Context) -> Iterator[Finding]:
     """The consumer expects a body where the spec declares no schema for one."""
-    key, _ = ctx.op.response(ctx.doc, ctx.ix.status)
+    key, _ = ctx.op.response(ctx.ix.status)
     if ctx.ix.response.has_body and key is not None and response_content(ctx) is None:
         yield ctx.finding(
             "response.body.unknown",

@@ -18,11 +18,10 @@ from seam.diff._engine import Change, judge
 from seam.diff._lines import with_lines
 from seam.diff._pacts import diff_pacts
 from seam.diff._registry import REGISTRY
-from seam.diff._spec import Spec
 from seam.diff._structure import build
 from seam.errors import InputError, UsageError
 from seam.model import Finding, Report, Severity, apply_overrides
-from seam.openapi import Document, load_document
+from seam.openapi import Api, Document, load_document
 from seam.pactfile import Pact, read_pact
 
 __all__ = [
@@ -54,7 +53,7 @@ def diff_documents(
             errors naming it, and those no consumer uses become warnings.
         base_file, revision_file: names for the findings' ``file`` (annotations).
     """
-    changes: list[Change] = judge(build(Spec(base, base_file), Spec(revision, revision_file)))
+    changes: list[Change] = judge(build(Api(base, base_file), Api(revision, revision_file)))
     if pacts:
         return judge_with_consumers(changes, pacts)
     return [c.finding for c in changes]

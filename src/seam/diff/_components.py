@@ -10,14 +10,14 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from seam.diff._registry import Hit, document_rule
-from seam.diff._spec import Spec, pointer
 from seam.diff._structure import DocumentDiff
 from seam.model import Severity
+from seam.openapi import Api, pointer
 
 __all__: list[str] = []
 
 
-def _section(spec: Spec, kind: str) -> tuple[Mapping[str, Any], str]:
+def _section(spec: Api, kind: str) -> tuple[Mapping[str, Any], str]:
     """``components/<kind>`` (or Swagger 2.0's top-level equivalent) and its pointer."""
     if spec.swagger:
         top = {"schemas": "definitions", "securitySchemes": "securityDefinitions"}[kind]
@@ -28,7 +28,7 @@ def _section(spec: Spec, kind: str) -> tuple[Mapping[str, Any], str]:
     return (found if isinstance(found, Mapping) else {}), pointer("components", kind)
 
 
-def _global(spec: Spec) -> set[str]:
+def _global(spec: Api) -> set[str]:
     security = spec.data.get("security")
     names: set[str] = set()
     for alternative in security if isinstance(security, list) else []:

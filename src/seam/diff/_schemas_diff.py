@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
-from seam.diff._spec import Spec, pointer_join
+from seam.openapi import Api, pointer_join
 
 __all__ = ["ABSENT", "SchemaDiff", "SchemaDiffer", "shape", "type_info", "type_only"]
 
@@ -172,7 +172,7 @@ class SchemaDiffer:
     overflow the stack, and each pair of schema objects is compared exactly once.
     """
 
-    def __init__(self, base: Spec, revision: Spec) -> None:
+    def __init__(self, base: Api, revision: Api) -> None:
         self.base = base
         self.revision = revision
         self._memo: dict[tuple[int, int], SchemaDiff] = {}
@@ -410,7 +410,7 @@ class SchemaDiffer:
         return lambda j, rv: pairs.get(j)
 
     @staticmethod
-    def _content(spec: Spec, raw: Any) -> str:
+    def _content(spec: Api, raw: Any) -> str:
         target, _ = spec.deref(raw, "")
         if isinstance(target, dict):
             target = {k: v for k, v in target.items() if k not in _ANNOTATIONS}

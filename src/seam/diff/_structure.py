@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from seam.diff._schemas_diff import SchemaDiff, SchemaDiffer
-from seam.diff._spec import Operation, Parameter, Spec, pointer_join
+from seam.openapi import Api, Operation, Parameter, pointer_join
 
 __all__ = ["DocumentDiff", "MediaDiff", "OperationDiff", "ParameterDiff", "ResponseDiff", "build"]
 
@@ -96,13 +96,13 @@ class OperationDiff:
 class DocumentDiff:
     """All operations of both documents, paired, plus the schema graph."""
 
-    base: Spec
-    revision: Spec
+    base: Api
+    revision: Api
     operations: list[OperationDiff]
     schemas: SchemaDiffer
 
 
-def build(base: Spec, revision: Spec) -> DocumentDiff:
+def build(base: Api, revision: Api) -> DocumentDiff:
     """Pair everything up and compare every schema pair reachable from an operation."""
     differ = SchemaDiffer(base, revision)
     bops, rops = base.operations(), revision.operations()

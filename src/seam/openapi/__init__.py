@@ -3,11 +3,24 @@
 ``load_document`` is the only way Seam reads an OpenAPI/Swagger file: JSON or YAML,
 alias bombs and oversized files refused, relative-file ``$ref``s bundled, remote ones
 refused unless asked for. ``Document.deref`` follows local references.
+
+``Api`` is the one model of a document's operations (Swagger 2.0 and OpenAPI 3.x
+normalised) and its router, ``Api.route(method, path)``: ``check`` and ``diff`` both use it.
 """
 
 from seam.openapi._dump import dump_yaml
 from seam.openapi._infer import infer_openapi
 from seam.openapi._load import Document, load_document, parse_document_text
+from seam.openapi._operations import (
+    METHODS,
+    Api,
+    Operation,
+    Parameter,
+    Route,
+    endpoint_key,
+    pointer,
+    pointer_join,
+)
 from seam.openapi._snapshot import (
     Snapshot,
     normalise_document,
@@ -18,13 +31,21 @@ from seam.openapi._snapshot import (
 from seam.openapi._validate import validate_document
 
 __all__ = [
+    "METHODS",
+    "Api",
     "Document",
+    "Operation",
+    "Parameter",
+    "Route",
     "Snapshot",
     "dump_yaml",
+    "endpoint_key",
     "infer_openapi",
     "load_document",
     "normalise_document",
     "parse_document_text",
+    "pointer",
+    "pointer_join",
     "snapshot_document",
     "snapshot_path",
     "validate_document",

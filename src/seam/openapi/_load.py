@@ -154,7 +154,7 @@ def load_document(
     p = Path(path)
     raw = read_bounded(p, max_bytes=max_bytes, what="OpenAPI document")
     data = parse_document_text(raw, source=str(p))
-    version = _version(data, str(p))
+    version = document_version(data, str(p))
     text = raw.decode("utf-8", errors="replace")
     if _NON_LOCAL_REF.search(text):
         _Bundler(p, allow_remote_refs, max_bytes).bundle(data)
@@ -284,7 +284,12 @@ def _key(k: Any) -> str:
     return str(k)
 
 
-def _version(data: dict[str, Any], source: str) -> str:
+def document_version(data: dict[str, Any], source: str) -> str:
+    """``"2.0"``, ``"3.0"`` or ``"3.1"`` for a document held as data.
+
+    Raises:
+        OpenAPIError: no supported ``openapi``/``swagger`` version at the top level.
+    """
     if "openapi" in data:
         text = str(data["openapi"])
         if text.startswith("3.0"):
