@@ -8,8 +8,8 @@ from typing import Any
 import jsonschema_rs
 import pytest
 
-from seam.compat._schemas import Mode, SchemaCompiler, split_pointer
 from seam.errors import OpenAPIError, RefError
+from seam.openapi._schemas import Mode, SchemaCompiler, split_pointer
 
 from .conftest import AUTH, interaction
 

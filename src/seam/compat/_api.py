@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from seam.compat._context import RULES, Spec
+from seam.compat._context import RULES, Spec, build_spec
 from seam.compat._engine import check_interactions, to_case
 from seam.errors import InputError, UsageError
 from seam.model import Finding, Report, Severity, apply_overrides
@@ -44,7 +44,7 @@ def _description_lines(pact: Pact) -> dict[str, int]:
 def _spec(openapi: Document | Mapping[str, Json] | Spec) -> Spec:
     if isinstance(openapi, Spec):
         return openapi
-    return Spec(openapi if isinstance(openapi, Document) else dict(openapi))
+    return build_spec(openapi if isinstance(openapi, Document) else dict(openapi))
 
 
 def compare(

@@ -8,54 +8,28 @@ from typing import Any
 
 from seam.compat._interaction import HttpInteraction
 from seam.compat._matchers import BodyRules, Token
-from seam.compat._schemas import Mode, SchemaCompiler
 from seam.model import Finding, RuleRegistry
-from seam.openapi import Api, Document, Operation, Route
+from seam.openapi import Api, Document, Operation
+from seam.openapi._schemas import Mode
 
 Json = Any
 
 RULES = RuleRegistry("check")
 
 
-class Spec:
-    """A provider's document as ``check`` uses it: the shared operation model and router
-    (:class:`seam.openapi.Api`) plus the schemas compiled for validation, kept so that
-    several pacts checked against one document compile each schema once.
-
-    Args:
-        document: a loaded document, or the same as plain data (local ``$ref`` only).
-
-    Raises:
-        OpenAPIError: not an OpenAPI document, or ``paths`` is not a mapping.
-    """
-
-    __slots__ = ("api", "schemas")
-
-    def __init__(self, document: Document | dict[str, Json]) -> None:
-        self.api = Api(document)
-        self.api.operations()  # malformed paths are refused now, not at the first route
-        self.schemas = SchemaCompiler(self.api.data, self.api.version)
-
-    @property
-    def doc(self) -> Json:
-        return self.api.data
-
-    @property
-    def version(self) -> str:
-        return self.api.version
-
-    def route(self, method: str, path: str) -> Route | None:
-        """The operation a request reaches (see :meth:`seam.openapi.Api.route`)."""
-        return self.api.route(method, path)
+# ``check`` works on the shared operation model; its compiled schemas live on it too.
+Spec = Api
 
 
-def build_spec(document: Document | dict[str, Json]) -> Spec:
+def build_spec(document: Document | dict[str, Json]) -> Api:
     """Index an OpenAPI 2.0/3.0/3.1 document for ``check``.
 
     Raises:
-        OpenAPIError: ``document`` is not an OpenAPI document.
+        OpenAPIError: ``document`` is not an OpenAPI document, or ``paths`` is not a mapping.
     """
-    return Spec(document)
+    api = Api(document)
+    api.operations()  # malformed paths are refused now, not at the first route
+    return api
 
 
 @dataclass(slots=True)
@@ -81,7 +55,7 @@ class Context:
 
     @property
     def doc(self) -> Json:
-        return self.spec.doc
+        return self.spec.data
 
     @property
     def valid_request(self) -> bool:

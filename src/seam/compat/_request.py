@@ -9,9 +9,9 @@ from urllib.parse import unquote
 
 from seam.compat._context import RULES, Context, where
 from seam.compat._media import STANDARD_REQUEST_HEADERS, essence, find_matching_type
-from seam.compat._params import coerce, delimiter, nest, parameter_schema
-from seam.compat._schemas import Mode
 from seam.model import Finding, Severity
+from seam.openapi._params import coerce, delimiter, nest, parameter_schema
+from seam.openapi._schemas import Mode
 
 Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING

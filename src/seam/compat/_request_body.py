@@ -15,9 +15,9 @@ from urllib.parse import parse_qs
 
 from seam.compat._context import RULES, Context, where
 from seam.compat._media import essence, find_matching_type, is_json
-from seam.compat._params import coerce, parameter_schema
-from seam.compat._schemas import Mode, deref
 from seam.model import Finding, Severity
+from seam.openapi._params import coerce, parameter_schema
+from seam.openapi._schemas import Mode, deref
 
 Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING

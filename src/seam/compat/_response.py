@@ -10,9 +10,9 @@ from typing import Any
 from seam.compat._context import RULES, Context, where
 from seam.compat._matchers import BodyRules
 from seam.compat._media import STANDARD_RESPONSE_HEADERS, essence, find_matching_type, is_json
-from seam.compat._params import coerce, parameter_schema
-from seam.compat._schemas import Mode, deref
 from seam.model import Finding, Severity
+from seam.openapi._params import coerce, parameter_schema
+from seam.openapi._schemas import Mode, deref
 
 Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from seam.errors import OpenAPIError, RefError
 from seam.openapi._load import Document, document_version
+from seam.openapi._schemas import SchemaCompiler
 
 __all__ = [
     "METHODS",
@@ -230,6 +231,14 @@ class Api:
         self._tree: _Node | None = None
         self._wild: list[Operation] = []
         self._base_paths: list[str] | None = None
+        self._schemas: SchemaCompiler | None = None
+
+    @property
+    def schemas(self) -> SchemaCompiler:
+        """The document's schemas compiled for validation, each once (made when first used)."""
+        if self._schemas is None:
+            self._schemas = SchemaCompiler(self.data, self.version)
+        return self._schemas
 
     # -- references ------------------------------------------------------------------
 

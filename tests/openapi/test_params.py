@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from seam.compat._params import coerce, nest, parameter_schema
+from seam.openapi._params import coerce, nest, parameter_schema
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from seam.compat._schemas import deref
+from seam.openapi._schemas import deref
 
 Json = Any
 
