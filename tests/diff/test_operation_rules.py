@@ -504,6 +504,7 @@ CASES: dict[str, tuple[Mutation | None, Mutation, Mutation]] = {
 ELSEWHERE = {
     "contract-file-added",
     "contract-file-removed",
+    "pacts-not-attached",  # tests/diff/test_consumer_routing.py
     "pact-interaction-added",
     "pact-interaction-removed",
     "pact-request-changed",

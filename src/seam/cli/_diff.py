@@ -44,6 +44,13 @@ from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
     "[default: contracts/pacts; PATH/pacts for two trees].",
 )
 @click.option(
+    "--provider",
+    metavar="NAME",
+    default=None,
+    help="The provider whose pacts judge the documents "
+    "[default: the document's file stem, info.title or info.x-provider-name].",
+)
+@click.option(
     "--allow-remote-refs", is_flag=True, help="Fetch remote $refs (never done by default)."
 )
 @click.option(
@@ -58,6 +65,7 @@ def diff(
     ignore_file: Path | None,
     severity: tuple[str, ...],
     pacts_dir: Path | None,
+    provider: str | None,
     allow_remote_refs: bool,
     list_rules: bool,
 ) -> None:
@@ -68,8 +76,10 @@ def diff(
       contracts diff --base REF [PATH]  PATH (default contracts/) at git REF vs the working tree
 
     With consumer pacts (--pacts), a breaking change a consumer uses is an error naming
-    it; one no known consumer uses is a warning. Exit 0 clean, 1 a finding reached
-    --fail-on, 2 unreadable input or bad usage.
+    it; one no consumer uses is a warning that says why each is unaffected. Pacts are
+    matched to a document by --provider, else by its file stem, info.title or
+    info.x-provider-name; when none match, the report says so. Exit 0 clean, 1 a finding
+    reached --fail-on, 2 unreadable input or bad usage.
     """
     from seam import diff as api
 
@@ -86,6 +96,7 @@ def diff(
             base,
             revision,
             pacts=pacts,
+            provider=provider,
             severities=severities,
             ignore=ignore,
             allow_remote_refs=allow_remote_refs,

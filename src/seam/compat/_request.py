@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
@@ -10,7 +9,7 @@ from urllib.parse import unquote
 from seam.compat._context import RULES, Context, where
 from seam.compat._media import STANDARD_REQUEST_HEADERS, essence, find_matching_type
 from seam.model import Finding, Severity
-from seam.openapi._params import coerce, delimiter, nest, parameter_schema
+from seam.openapi._params import coerce, decode_parameter, nest, parameter_schema
 from seam.openapi._schemas import Mode
 
 Json = Any
@@ -197,13 +196,9 @@ def _parameter_findings(
         schema = parameter_schema(param)
         if schema is None:
             continue
-        if "content" in param:
-            try:
-                value = json.loads(raw[0] if isinstance(raw, list) else raw)
-            except (TypeError, ValueError):
-                continue  # not JSON: a media type Seam cannot parse, so nothing to check
-        else:
-            value = coerce(ctx.doc, schema, raw, delimiter(param))
+        decodable, value = decode_parameter(ctx.doc, param, raw)
+        if not decodable:
+            continue  # not JSON: a media type Seam cannot parse, so nothing to check
         key = f"{ctx.op.location}.parameters[{index}]"
         for problem in ctx.violations(key, schema, value, Mode.PARAMETER):
             yield ctx.finding(

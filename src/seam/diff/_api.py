@@ -7,6 +7,7 @@ gives the same report, finding for finding, in the same order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -53,9 +54,10 @@ def diff_documents(
             errors naming it, and those no consumer uses become warnings.
         base_file, revision_file: names for the findings' ``file`` (annotations).
     """
-    changes: list[Change] = judge(build(Api(base, base_file), Api(revision, revision_file)))
+    old, new = Api(base, base_file), Api(revision, revision_file)
+    changes: list[Change] = judge(build(old, new))
     if pacts:
-        return judge_with_consumers(changes, pacts)
+        return judge_with_consumers(changes, pacts, old, new)
     return [c.finding for c in changes]
 
 
@@ -135,6 +137,7 @@ def diff(
     revision: Path,
     *,
     pacts: Sequence[Pact] = (),
+    provider: str | None = None,
     severities: Mapping[str, Severity] | None = None,
     ignore: Sequence[IgnoreEntry] = (),
     allow_remote_refs: bool = False,
@@ -147,6 +150,8 @@ def diff(
         base: the version before the change (file or folder).
         revision: the version after it (the same kind as ``base``).
         pacts: consumer pacts to judge provider changes against.
+        provider: the provider whose pacts judge two bare documents (by default the
+            document's file stem, ``info.title`` or ``info.x-provider-name``).
         severities: rule id → severity overrides.
         ignore: findings to leave out, by rule and endpoint.
         allow_remote_refs: fetch remote ``$ref``s (never by default).
@@ -159,10 +164,11 @@ def diff(
     """
     if base.is_dir() != revision.is_dir():
         raise UsageError(f"cannot compare a folder with a file: {base} and {revision}")
+    judging = _Judging(pacts, provider, allow_remote_refs)
     if base.is_dir():
-        findings = _diff_trees(base, revision, pacts, allow_remote_refs)
+        findings = _diff_trees(base, revision, judging)
     else:
-        findings = _diff_files(base, revision, pacts, allow_remote_refs, str(revision))
+        findings = judging.files(base, revision, str(revision))
     ignored: Callable[[Finding], bool] = lambda f: any(e.matches(f) for e in ignore)  # noqa: E731
     findings = apply_overrides(findings, severities, ignored)
     if lines:
@@ -172,7 +178,7 @@ def diff(
     meta: dict[str, Any] = {
         "base": base_label or str(base),
         "revision": str(revision),
-        "consumers": sorted({p.consumer for p in pacts}),
+        "consumers": sorted(judging.attached),
         "ignored": len(ignore),
     }
     report = Report("diff", findings, meta=meta)
@@ -199,32 +205,83 @@ def _is_pact(path: Path) -> bool:
     )
 
 
-def _diff_files(
-    base: Path, revision: Path, pacts: Sequence[Pact], allow_remote: bool, name: str
-) -> list[Finding]:
-    if _is_pact(base) or _is_pact(revision):
-        return diff_pacts(read_pact(base), read_pact(revision), name)
-    b = load_document(base, allow_remote_refs=allow_remote)
-    r = load_document(revision, allow_remote_refs=allow_remote)
-    return diff_documents(
-        b, r, pacts=_pacts_for(r, revision, pacts), base_file=str(base), revision_file=name
+class _Judging:
+    """The pacts at hand, and which of them each document is judged against."""
+
+    def __init__(self, pacts: Sequence[Pact], provider: str | None, allow_remote: bool) -> None:
+        self.pacts = pacts
+        self.provider = provider
+        self.allow_remote = allow_remote
+        self.attached: set[str] = set()  # consumers whose pacts judged some document
+
+    def files(self, base: Path, revision: Path, name: str) -> list[Finding]:
+        """Findings for two versions of one file (pacts or OpenAPI documents)."""
+        if _is_pact(base) or _is_pact(revision):
+            return diff_pacts(read_pact(base), read_pact(revision), name)
+        b = load_document(base, allow_remote_refs=self.allow_remote)
+        r = load_document(revision, allow_remote_refs=self.allow_remote)
+        mine, names = self.pacts_for(r, revision)
+        findings = diff_documents(b, r, pacts=mine, base_file=str(base), revision_file=name)
+        self.attached.update(p.consumer for p in mine)
+        if self.pacts and not mine:
+            findings.append(_pacts_not_attached(name, names, self.pacts, self.provider))
+        return findings
+
+    def pacts_for(self, doc: Document, path: Path) -> tuple[list[Pact], list[str]]:
+        """The pacts whose provider is this document's, and the names looked for.
+
+        With ``--provider``, that provider's pacts; otherwise the document names its
+        provider by file stem, ``info.title`` or ``info.x-provider-name``, compared
+        without case and punctuation (``Tasks API`` is ``tasks-api``); a consumer's
+        snapshot ``<consumer>-<provider>.yaml`` names both. Pacts of other providers say
+        nothing about this document: judging its changes against them would call every
+        change unused.
+        """
+        if self.provider is not None:
+            names = [self.provider]
+        else:
+            info = doc.data.get("info")
+            info = info if isinstance(info, dict) else {}
+            names = [path.stem] + [
+                v for k in ("x-provider-name", "title") if isinstance(v := info.get(k), str)
+            ]
+        wanted = {_slug(n) for n in names}
+        mine = [
+            p
+            for p in self.pacts
+            if _slug(p.provider) in wanted or f"{p.consumer}-{p.provider}" == path.stem
+        ]
+        return mine, list(dict.fromkeys(names))
+
+
+def _slug(name: str) -> str:
+    """``Tasks API`` and ``tasks-api`` name one provider."""
+    return "-".join(re.findall(r"[a-z0-9]+", name.lower()))
+
+
+@REGISTRY.rule("pacts-not-attached", severity=Severity.WARNING, area="files")
+def _pacts_not_attached(
+    name: str, looked_for: list[str], pacts: Sequence[Pact], provider: str | None
+) -> Finding:
+    """Consumer pacts were given but none names this document's provider: no consumer judged it."""
+    named = sorted({p.provider for p in pacts})
+    if provider is not None:
+        hint = f"no pact has provider {provider!r}; the pacts name {', '.join(named)}"
+    else:
+        wanted = " or ".join(repr(n) for n in looked_for)
+        hint = (
+            f"no pact names {wanted} as its provider; the pacts name {', '.join(named)}: "
+            f"choose with --provider {named[0] if len(named) == 1 else 'NAME'}, "
+            "or set info.x-provider-name in the document"
+        )
+    return Finding(
+        "pacts-not-attached",
+        REGISTRY["pacts-not-attached"].severity,
+        f"changes judged without consumers — {hint}",
+        location=name,
+        file=name,
+        details={"looked_for": looked_for, "pact_providers": named},
     )
-
-
-def _pacts_for(doc: Document, path: Path, pacts: Sequence[Pact]) -> Sequence[Pact]:
-    """The pacts whose provider is this document's (by file stem or ``info.title``).
-
-    Pacts of other providers say nothing about this document: judging its changes
-    against them would call every change unused.
-    """
-    names = {path.stem}
-    title = (
-        doc.data.get("info", {}).get("title") if isinstance(doc.data.get("info"), dict) else None
-    )
-    if isinstance(title, str):
-        names.add(title)
-    mine = [p for p in pacts if p.provider in names or f"{p.consumer}-{p.provider}" == path.stem]
-    return mine
 
 
 def _contract_files(root: Path) -> dict[str, Path]:
@@ -260,9 +317,7 @@ def _file_added(name: str) -> Finding:
     )
 
 
-def _diff_trees(
-    base: Path, revision: Path, pacts: Sequence[Pact], allow_remote: bool
-) -> list[Finding]:
+def _diff_trees(base: Path, revision: Path, judging: _Judging) -> list[Finding]:
     bfiles, rfiles = _contract_files(base), _contract_files(revision)
     findings: list[Finding] = []
     for name in sorted(set(bfiles) | set(rfiles)):
@@ -273,11 +328,7 @@ def _diff_trees(
         elif _referenced_only(rfiles[name]):
             continue
         else:
-            findings.extend(
-                _diff_files(
-                    bfiles[name], rfiles[name], pacts, allow_remote, (revision / name).as_posix()
-                )
-            )
+            findings.extend(judging.files(bfiles[name], rfiles[name], (revision / name).as_posix()))
     return findings
 
 

@@ -1,52 +1,118 @@
 """Who a provider change breaks: breaking changes matched against consumer pacts.
 
-A breaking change (error or warning) to something a consumer's interaction uses
-becomes an error naming the consumer and the interaction; a breaking change no known
-consumer uses becomes a warning. "Uses" is concrete: the interaction calls the
-endpoint, expects that status, reads that response field, sends that parameter or
-request field (or, for a newly required one, does not send it).
+Every HTTP interaction of the pacts is routed once in each document with the same router
+``contracts check`` uses (:meth:`seam.openapi.Api.route`: base paths, templates, the most
+specific one winning). A breaking change (error or warning) to something an interaction
+uses becomes an error naming the consumer and the interaction; one that no consumer uses
+becomes a warning that says why each is unaffected.
+
+"Uses" is concrete: the interaction calls the endpoint, expects that status, reads that
+response field or header, sends a parameter or request field whose recorded value the new
+schema refuses (a constraint the recorded value still meets breaks nobody), omits a
+parameter whose default was removed or changed, or does not send one newly required.
 """
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import unquote
 
 from seam.diff._engine import Change, Root
 from seam.diff._schemas_diff import SchemaDiff
 from seam.diff._structure import OperationDiff
+from seam.errors import SeamError
 from seam.model import Finding, Severity
+from seam.openapi import Api, Parameter, Route
+from seam.openapi._params import decode_parameter
+from seam.openapi._schemas import Mode
 from seam.pactfile import Interaction, Pact
 
 __all__ = ["judge_with_consumers"]
 
-_PARAM = re.compile(r"\\\{[^}/]*\\\}")
+
+@dataclass(frozen=True, slots=True)
+class _Call:
+    """One interaction and where it lands in each document."""
+
+    consumer: str
+    interaction: Interaction
+    base: Route | None
+    revision: Route | None
 
 
-def judge_with_consumers(changes: Sequence[Change], pacts: Sequence[Pact]) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class _Use:
+    """What one call does with what changed: ``breaks`` and the words that say why."""
+
+    breaks: bool
+    why: str
+
+
+class _Calls:
+    """The pacts' HTTP interactions, indexed by the operation each reaches in each document."""
+
+    def __init__(self, pacts: Sequence[Pact], base: Api, revision: Api) -> None:
+        self.base, self.revision = base, revision
+        self._by_op: dict[int, list[_Call]] = {}
+        for pact in pacts:
+            for interaction in pact.interactions:
+                request = interaction.request
+                if interaction.kind != "http" or request is None:
+                    continue
+                call = _Call(
+                    pact.consumer,
+                    interaction,
+                    base.route(request.method, request.path),
+                    revision.route(request.method, request.path),
+                )
+                for route in (call.base, call.revision):
+                    if route is not None:
+                        self._by_op.setdefault(id(route.operation), []).append(call)
+
+    def of(self, op: OperationDiff) -> list[_Call]:
+        """The calls that reach ``op`` in either document, each once."""
+        seen: set[int] = set()
+        out: list[_Call] = []
+        for side in (op.base, op.revision):
+            for call in self._by_op.get(id(side), []) if side is not None else []:
+                if id(call) not in seen:
+                    seen.add(id(call))
+                    out.append(call)
+        return out
+
+
+def judge_with_consumers(
+    changes: Sequence[Change], pacts: Sequence[Pact], base: Api, revision: Api
+) -> list[Finding]:
     """Re-grade breaking findings by whether a known consumer uses what changed."""
-    calls = [
-        (p.consumer, i) for p in pacts for i in p.interactions if i.kind == "http" and i.request
-    ]
+    calls = _Calls(pacts, base, revision)
     out = []
     for change in changes:
         f = change.finding
         if f.severity < Severity.WARNING or not pacts:
             out.append(f)
             continue
-        users = sorted(_users(change, calls), key=lambda u: (u[0], u[1].description))
+        verdicts = list(_verdicts(change, calls))
+        users = sorted(
+            ((c, u, op) for c, u, op in verdicts if u.breaks),
+            key=lambda v: (v[0].consumer, v[0].interaction.description),
+        )
         if not users:
+            why = _unaffected(change, verdicts)
             out.append(
                 replace(
-                    f, severity=Severity.WARNING, details={**f.details, "consumers": "none known"}
+                    f,
+                    severity=Severity.WARNING,
+                    message=f"{f.message} — no consumer affected: {why}",
+                    details={**f.details, "consumers": "none affected", "unaffected": why},
                 )
             )
             continue
-        consumer, interaction, what, op = users[0]
-        names = tuple(sorted({u[0] for u in users}))
+        call, use, op = users[0]
+        names = tuple(sorted({c.consumer for c, _, _ in users}))
         out.append(
             replace(
                 f,
@@ -54,50 +120,51 @@ def judge_with_consumers(changes: Sequence[Change], pacts: Sequence[Pact]) -> li
                 path=op.path,
                 method=op.method,
                 severity=Severity.ERROR,
-                message=f"{f.message} — breaks {consumer}: '{interaction.description}' {what}"
+                message=f"{f.message} — breaks {call.consumer}: "
+                f"'{call.interaction.description}' {use.why}"
                 + (f" (and {len(names) - 1} more consumer(s))" if len(names) > 1 else ""),
                 consumers=names,
-                interaction=interaction.description,
+                interaction=call.interaction.description,
                 details={
                     **f.details,
-                    "broken_interactions": [f"{u[0]}: {u[1].description}" for u in users],
+                    "broken_interactions": [
+                        f"{c.consumer}: {c.interaction.description}" for c, _, _ in users
+                    ],
                 },
             )
         )
     return out
 
 
-def _template(path: str) -> re.Pattern[str]:
-    return re.compile("^" + _PARAM.sub("[^/]+", re.escape(path)) + "/?$")
-
-
-def _calls(
-    op: OperationDiff, calls: list[tuple[str, Interaction]]
-) -> Iterator[tuple[str, Interaction]]:
-    pattern = _template(op.either.path)
-    for consumer, interaction in calls:
-        request = interaction.request
-        assert request is not None
-        if request.method.upper() == op.method and pattern.match(request.path):
-            yield consumer, interaction
-
-
-def _users(
-    change: Change, calls: list[tuple[str, Interaction]]
-) -> Iterator[tuple[str, Interaction, str, OperationDiff]]:
-    f = change.finding
+def _verdicts(change: Change, calls: _Calls) -> Iterator[tuple[_Call, _Use, OperationDiff]]:
+    """Each call that reaches an operation the change touches, with what it does there."""
     if change.roots:
         for root in change.roots:
-            for consumer, interaction in _calls(root.op, calls):
-                what = _schema_use(change, root, interaction)
-                if what:
-                    yield consumer, interaction, what, root.op
+            for call in calls.of(root.op):
+                yield call, _schema_use(change, root, call, calls.revision), root.op
         return
     for op in change.ops:
-        for consumer, interaction in _calls(op, calls):
-            what = _operation_use(f, interaction)
-            if what:
-                yield consumer, interaction, what, op
+        for call in calls.of(op):
+            yield call, _operation_use(change.finding, call), op
+
+
+def _unaffected(change: Change, verdicts: list[tuple[_Call, _Use, OperationDiff]]) -> str:
+    """One line: why no consumer is broken (nobody calls it, or what each caller does)."""
+    if not verdicts:
+        ops = [r.op for r in change.roots] or change.ops
+        endpoints = sorted({f"{op.method} {op.path}" for op in ops})
+        shown = ", ".join(endpoints[:3]) + (
+            f" and {len(endpoints) - 3} more" if len(endpoints) > 3 else ""
+        )
+        return f"no pact calls {shown}" if shown else "no pact uses it"
+    by_consumer: dict[str, str] = {}
+    for call, use, _ in verdicts:
+        by_consumer.setdefault(call.consumer, use.why)
+    parts = [f"{name} calls it but {why}" for name, why in sorted(by_consumer.items())]
+    return "; ".join(parts[:3]) + (f"; and {len(parts) - 3} more" if len(parts) > 3 else "")
+
+
+# -- operation-level changes ----------------------------------------------------------------
 
 
 def _status_matches(status: str, interaction: Interaction) -> bool:
@@ -111,22 +178,30 @@ def _status_matches(status: str, interaction: Interaction) -> bool:
     return status == "default"
 
 
-def _operation_use(f: Finding, interaction: Interaction) -> str:
+def _expected_status(interaction: Interaction) -> str:
+    response = interaction.response
+    return str(response.status) if response is not None else "no response"
+
+
+def _operation_use(f: Finding, call: _Call) -> _Use:
+    interaction = call.interaction
     status = f.details.get("status")
     if isinstance(status, str):
         if not _status_matches(status, interaction):
-            return ""
+            return _Use(False, f"expects {_expected_status(interaction)}, not {status}")
         header = f.details.get("header")
         if isinstance(header, str):
             response = interaction.response
-            reads = response is not None and response.header(header) is not None
-            return f"reads the response header `{header}`" if reads else ""
+            if response is not None and response.header(header) is not None:
+                return _Use(True, f"reads the response header `{header}`")
+            return _Use(False, f"does not read the response header `{header}`")
         media = f.details.get("media_type")
         if isinstance(media, str) and f.rule.startswith("response-media-type"):
             expected = interaction.response.content_type if interaction.response else None
-            same = _essence(expected or "") == _essence(media)
-            return f"expects {_essence(media)}" if same else ""
-        return f"expects status {status}"
+            if _essence(expected or "") == _essence(media):
+                return _Use(True, f"expects {_essence(media)}")
+            return _Use(False, f"does not expect {_essence(media)}")
+        return _Use(True, f"expects status {status}")
     credential = f.details.get("credential")
     if f.rule == "api-security-added" and isinstance(credential, Mapping):
         return _credential_use(interaction, str(credential.get("in")), str(credential.get("name")))
@@ -134,76 +209,102 @@ def _operation_use(f: Finding, interaction: Interaction) -> str:
     if isinstance(name, str) and isinstance(where, str):
         sent = _sends_parameter(interaction, where, name)
         if f.rule == "new-required-request-parameter" or f.rule.endswith("became-required"):
-            return "" if sent else f"does not send the {where} parameter `{name}`"
-        return f"sends the {where} parameter `{name}`" if sent else ""
+            if sent:
+                return _Use(False, f"always sends the {where} parameter `{name}`")
+            return _Use(True, f"does not send the {where} parameter `{name}`")
+        if sent:
+            return _Use(True, f"sends the {where} parameter `{name}`")
+        return _Use(False, f"does not send the {where} parameter `{name}`")
     return _body_use(f, interaction)
 
 
-def _body_use(f: Finding, interaction: Interaction) -> str:
+def _body_use(f: Finding, interaction: Interaction) -> _Use:
     """Request-body changes touch only interactions that send (or omit) a body."""
     request = interaction.request
     assert request is not None
     if f.rule in ("request-body-became-required", "request-body-added-required"):
-        return "" if request.body is not None else "sends no request body"
+        if request.body is not None:
+            return _Use(False, "always sends a request body")
+        return _Use(True, "sends no request body")
     media = f.details.get("media_type")
     if f.rule == "request-body-media-type-removed" and isinstance(media, str):
-        same = _essence(request.content_type or "") == _essence(media)
-        return f"sends {_essence(media)}" if same else ""
+        if _essence(request.content_type or "") == _essence(media):
+            return _Use(True, f"sends {_essence(media)}")
+        return _Use(False, f"does not send {_essence(media)}")
     if f.rule == "request-body-removed":
-        return "sends a request body" if request.body is not None else ""
-    return "calls this endpoint"
+        if request.body is not None:
+            return _Use(True, "sends a request body")
+        return _Use(False, "sends no request body")
+    return _Use(True, "calls this endpoint")
 
 
 def _essence(media: str) -> str:
     return media.split(";")[0].strip().lower()
 
 
-def _credential_use(interaction: Interaction, where: str, name: str) -> str:
+def _credential_use(interaction: Interaction, where: str, name: str) -> _Use:
     """A newly required credential breaks the interactions that do not send it."""
     if _sends_parameter(interaction, where, name):
-        return ""
-    return (
-        f"sends no {name} header" if where == "header" else f"sends no {where} parameter `{name}`"
-    )
+        return _Use(False, f"already sends the {where} credential `{name}`")
+    if where == "header":
+        return _Use(True, f"sends no {name} header")
+    return _Use(True, f"sends no {where} parameter `{name}`")
 
 
 def _sends_parameter(interaction: Interaction, where: str, name: str) -> bool:
+    return _sent_value(interaction, where, name, None) is not None
+
+
+def _sent_value(
+    interaction: Interaction, where: str, name: str, route: Route | None
+) -> list[str] | str | None:
+    """The raw value(s) the interaction sends for a parameter, or None."""
     request = interaction.request
     assert request is not None
     if where == "query":
-        return name in request.query
+        return list(request.query[name]) if name in request.query else None
     if where == "header":
-        return request.header(name) is not None
+        found = request.header(name)
+        return list(found) if found is not None else None
     if where == "cookie":
         cookies = "; ".join(request.header("Cookie") or [])
-        return any(c.strip().startswith(f"{name}=") for c in cookies.split(";"))
-    return where == "path"
+        for cookie in cookies.split(";"):
+            key, sep, value = cookie.strip().partition("=")
+            if sep and key == name:
+                return value
+        return None
+    if where == "path":
+        if route is None:
+            return ""  # a path parameter is always sent
+        return unquote(route.params.get(name, ""))
+    return None
 
 
 # -- schema changes -----------------------------------------------------------------------
 
 
-def _schema_use(change: Change, root: Root, interaction: Interaction) -> str:
+def _schema_use(change: Change, root: Root, call: _Call, revision: Api) -> _Use:
     assert change.node is not None and change.hit is not None
-    paths = _field_paths(root.node, change.node)
+    interaction = call.interaction
     if root.parameter is not None:
-        where, name = root.parameter
-        return (
-            f"sends the {where} parameter `{name}`"
-            if _sends_parameter(interaction, where, name)
-            else ""
-        )
+        return _parameter_use(change, root, call, revision)
+    paths = _field_paths(root.node, change.node)
     if root.ctx.direction == "response":
         if not _status_matches(root.status, interaction) or interaction.response is None:
-            return ""
+            return _Use(False, f"expects {_expected_status(interaction)}, not {root.status}")
         if root.ctx.object == "header":
-            return f"expects status {root.status}"
+            return _Use(True, f"expects status {root.status}")
         body = interaction.response.body.value if interaction.response.body else None
         for path in paths:
             full = (*path, *change.hit.field)
             if _has(body, full):
-                return f"reads `{_dotted(full)}`" if full else "reads the response body"
-        return ""
+                return _Use(True, f"reads `{_dotted(full)}`" if full else "reads the response body")
+        return _Use(
+            False,
+            f"reads no `{_dotted((*paths[0], *change.hit.field))}`"
+            if paths
+            else "reads nothing that changed",
+        )
     request = interaction.request
     body = request.body.value if request and request.body else None
     newly_required = (
@@ -213,10 +314,83 @@ def _schema_use(change: Change, root: Root, interaction: Interaction) -> str:
         full = (*path, *change.hit.field)
         if newly_required:
             if _has(body, full[:-1]) and not _has(body, full):
-                return f"does not send `{_dotted(full)}`"
+                return _Use(True, f"does not send `{_dotted(full)}`")
         elif _has(body, full):
-            return f"sends `{_dotted(full)}`" if full else "sends a request body"
-    return ""
+            what = f"`{_dotted(full)}`" if full else "a request body"
+            if _judged_by_value(change.finding.rule) and _body_accepted(root, call, revision, body):
+                return _Use(False, f"sends {what} in a body the new schema accepts")
+            return _Use(True, f"sends {what}")
+    if newly_required:
+        return _Use(False, "already sends it")
+    field = _dotted((*paths[0], *change.hit.field)) if paths else ""
+    return _Use(False, f"does not send `{field}`" if field else "sends nothing that changed")
+
+
+def _parameter_use(change: Change, root: Root, call: _Call, revision: Api) -> _Use:
+    """A parameter's schema changed: judged by the value the interaction sends."""
+    assert root.parameter is not None
+    side = root.op.revision or root.op.base
+    assert side is not None
+    param = side.parameters.get(root.parameter)
+    where = root.parameter[0]
+    name = param.name if param is not None else root.parameter[1]
+    sent = _sent_value(call.interaction, where, name, call.revision)
+    rule = change.finding.rule
+    if "default-value" in rule:
+        # The old default applied only to requests that leave the parameter out.
+        if sent is None:
+            return _Use(True, f"leaves out the {where} parameter `{name}`, relying on its default")
+        return _Use(False, f"always sends the {where} parameter `{name}`")
+    if sent is None:
+        return _Use(False, f"does not send the {where} parameter `{name}`")
+    shown = sent[0] if isinstance(sent, list) and len(sent) == 1 else sent
+    new = root.op.revision.parameters.get(root.parameter) if root.op.revision else None
+    if new is not None and _parameter_accepted(revision, new, sent):
+        return _Use(False, f"sends `{name}={shown}`, which the new schema accepts")
+    return _Use(True, f"sends the {where} parameter `{name}` (`{name}={shown}`)")
+
+
+def _parameter_accepted(api: Api, param: Parameter, sent: list[str] | str) -> bool:
+    """Whether the revision's parameter schema accepts the recorded value."""
+    if not isinstance(param.node, dict) or param.schema is None:
+        return False
+    decodable, value = decode_parameter(api.data, param.node, sent)
+    if not decodable:
+        return False
+    try:
+        validator = api.schemas.validator(param.schema_pointer, param.schema, Mode.PARAMETER)
+    except SeamError:
+        return False  # a schema Seam cannot compile: judged as before, by use
+    return bool(validator.is_valid(value))
+
+
+def _judged_by_value(rule: str) -> bool:
+    """Constraint changes break a sender only if its value is now refused; a field the
+    provider no longer reads (removed, renamed) is lost whatever the schema accepts."""
+    return not rule.endswith(("property-removed", "property-renamed"))
+
+
+def _body_accepted(root: Root, call: _Call, api: Api, body: Any) -> bool:
+    """Whether the revision's request schema accepts the recorded body as it is."""
+    op = root.op.revision
+    if op is None or op.body is None or body is None:
+        return False
+    content = op.body.get("content")
+    entry = content.get(root.media) if isinstance(content, Mapping) else None
+    schema = entry.get("schema") if isinstance(entry, Mapping) else None
+    request = call.interaction.request
+    sent_type = _essence(request.content_type or "") if request else ""
+    if (
+        schema is None
+        or "json" not in _essence(root.media)
+        or (sent_type and sent_type != _essence(root.media))
+    ):
+        return False
+    key = f"{op.location}.requestBody.{root.media}"
+    try:
+        return bool(api.schemas.validator(key, schema, Mode.REQUEST).is_valid(body))
+    except SeamError:
+        return False
 
 
 def _dotted(path: tuple[str, ...]) -> str:

@@ -60,6 +60,7 @@ class Root:
     node: SchemaDiff
     status: str = ""  # responses only
     parameter: tuple[str, str] | None = None
+    media: str = ""  # bodies only
 
 
 @dataclass(slots=True)
@@ -140,13 +141,13 @@ def _roots(diff: DocumentDiff) -> list[Root]:
             if changed(md.schema):
                 assert md.schema is not None
                 ctx = Context("request", "body", True, xml="xml" in md.media)
-                roots.append(Root(od, ctx, md.schema))
+                roots.append(Root(od, ctx, md.schema, media=md.media))
         for rd in od.responses:
             for md in rd.media:
                 if changed(md.schema):
                     assert md.schema is not None
                     ctx = Context("response", "body", True, xml="xml" in md.media)
-                    roots.append(Root(od, ctx, md.schema, rd.status))
+                    roots.append(Root(od, ctx, md.schema, rd.status, media=md.media))
             for hd in rd.headers:
                 if changed(hd.schema):
                     assert hd.schema is not None

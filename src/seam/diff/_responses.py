@@ -81,15 +81,17 @@ def success_status_added(od: OperationDiff) -> Iterator[Hit]:
     yield from _status_added(od, True, "response-success-status-added", "success")
 
 
-@operation_rule("response-non-success-status-changed", Severity.WARNING, "responses")
+# A documented status is part of the contract: clients branch on 404 vs 400, so removing or
+# changing one fails CI by default (with pacts: an error naming each consumer expecting it).
+@operation_rule("response-non-success-status-changed", Severity.ERROR, "responses")
 def non_success_status_changed(od: OperationDiff) -> Iterator[Hit]:
     """An error status changed (404 → 400): clients handling the old one misread the new."""
     yield from _status_changed(od, False, "response-non-success-status-changed", "non-success")
 
 
-@operation_rule("response-non-success-status-removed", Severity.INFO, "responses")
+@operation_rule("response-non-success-status-removed", Severity.ERROR, "responses")
 def non_success_status_removed(od: OperationDiff) -> Iterator[Hit]:
-    """A non-success status is no longer documented."""
+    """A documented non-success status is no longer returned: clients handling it misread."""
     yield from _status_removed(od, False, "response-non-success-status-removed", "non-success")
 
 

@@ -170,3 +170,18 @@ def _scalar(text: str, kinds: list[str]) -> Json:
         if kind == "string":
             return text
     return text
+
+
+def decode_parameter(doc: Json, param: dict[str, Json], raw: Json) -> tuple[bool, Json]:
+    """``(decodable, value)``: a parameter's wire text as the JSON value its schema describes.
+
+    A parameter described by ``content`` (OAS 3 §4.8.12.2) is decoded as JSON; text that
+    is not JSON cannot be judged (``decodable`` is False). Others are coerced by their
+    schema and style (see :func:`coerce`).
+    """
+    if "content" in param:
+        try:
+            return True, json.loads(raw[0] if isinstance(raw, list) else raw)
+        except (TypeError, ValueError):
+            return False, None
+    return True, coerce(doc, parameter_schema(param), raw, delimiter(param))
