@@ -87,6 +87,20 @@ if contracts diff contracts "$NEXT" --pacts "$WORK/diff-pacts"; then
 else
   echo "   (exit $? as it should: a consumer reads \`status\`)"
 fi
+echo "   two bare files, pacts picked with --provider: GET /tasks/{id} answers 400 where it said 404"
+python - contracts/openapi/tasks-api.yaml "$WORK/tasks-api-400.yaml" <<'PY'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+responses = doc["paths"]["/tasks/{id}"]["get"]["responses"]
+responses["400"] = responses.pop("404")
+open(sys.argv[2], "w", encoding="utf-8").write(yaml.safe_dump(doc, sort_keys=False))
+PY
+if contracts diff contracts/openapi/tasks-api.yaml "$WORK/tasks-api-400.yaml" \
+    --pacts contracts/pacts --provider tasks-api; then
+  echo "   unexpected: the status change passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: notifier expects the 404)"
+fi
 echo "   PR mode: contracts/ as committed at HEAD against the working tree (report only):"
 contracts diff --base HEAD contracts --fail-on never
 
