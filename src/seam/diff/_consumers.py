@@ -26,8 +26,6 @@ from seam.diff._structure import OperationDiff
 from seam.errors import SeamError
 from seam.model import Finding, Severity
 from seam.openapi import Api, Parameter, Route
-from seam.openapi._params import decode_parameter
-from seam.openapi._schemas import Mode
 from seam.pactfile import Interaction, Pact
 
 __all__ = ["judge_with_consumers"]
@@ -352,6 +350,10 @@ def _parameter_use(change: Change, root: Root, call: _Call, revision: Api) -> _U
 
 def _parameter_accepted(api: Api, param: Parameter, sent: list[str] | str) -> bool:
     """Whether the revision's parameter schema accepts the recorded value."""
+    # Validation (jsonschema-rs) loads only when a pact sends a changed value.
+    from seam.openapi._params import decode_parameter
+    from seam.openapi._schemas import Mode
+
     if not isinstance(param.node, dict) or param.schema is None:
         return False
     decodable, value = decode_parameter(api.data, param.node, sent)
@@ -372,6 +374,8 @@ def _judged_by_value(rule: str) -> bool:
 
 def _body_accepted(root: Root, call: _Call, api: Api, body: Any) -> bool:
     """Whether the revision's request schema accepts the recorded body as it is."""
+    from seam.openapi._schemas import Mode
+
     op = root.op.revision
     if op is None or op.body is None or body is None:
         return False

@@ -23,12 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from seam.errors import OpenAPIError, RefError
 from seam.openapi._load import Document, document_version
-from seam.openapi._schemas import SchemaCompiler
+
+if TYPE_CHECKING:
+    from seam.openapi._schemas import SchemaCompiler
 
 __all__ = [
     "METHODS",
@@ -237,6 +239,9 @@ class Api:
     def schemas(self) -> SchemaCompiler:
         """The document's schemas compiled for validation, each once (made when first used)."""
         if self._schemas is None:
+            # jsonschema-rs loads only when something validates: a plain diff never does.
+            from seam.openapi._schemas import SchemaCompiler
+
             self._schemas = SchemaCompiler(self.data, self.version)
         return self._schemas
 
