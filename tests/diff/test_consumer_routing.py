@@ -477,3 +477,19 @@ def test_pacts_of_another_provider_say_they_did_not_attach(
     assert result.exit_code == 1
     assert "pacts-not-attached" in result.output
     assert "no pact has provider 'billing'; the pacts name tasks-api" in result.output
+
+
+def test_removed_status_a_default_covers_fails_only_the_consumer_expecting_it(
+    folder: Path, make_pact: Callable[..., Pact]
+) -> None:
+    """404 removed while `default` still answers: a warning alone, an error for the consumer
+    whose pact expects the 404 (as in the real Petstore's history, 405 → default)."""
+    base = articles_api()
+    base["paths"]["/articles/{id}"]["get"]["responses"]["default"] = {"description": "error"}
+    revision = copy.deepcopy(base)
+    del revision["paths"]["/articles/{id}"]["get"]["responses"]["404"]
+    rule = "response-non-success-status-removed-covered"
+    assert only(run(folder, base, revision), rule).severity is Severity.WARNING
+    web = make_pact("web", call("GET", "/articles/9", 404))
+    finding = only(run(folder, base, revision, [web]), rule)
+    assert (finding.severity, finding.consumers) == (Severity.ERROR, ("web",))

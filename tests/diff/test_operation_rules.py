@@ -399,6 +399,11 @@ CASES: dict[str, tuple[Mutation | None, Mutation, Mutation]] = {
         _del(lambda d: post(d)["responses"], "404"),
         _del(lambda d: d["paths"]["/items/{id}"]["put"]["responses"], "204"),
     ),
+    "response-non-success-status-removed-covered": (
+        _set(f"{PATH}.post.responses.default", {"description": "any error"}),
+        _del(lambda d: post(d)["responses"], "404"),
+        _del(lambda d: post(d)["responses"], "default"),
+    ),
     "response-non-success-status-added": (
         None,
         _set(f"{PATH}.post.responses.409", {"description": "c"}),

@@ -39,14 +39,25 @@ def _status_changed(od: OperationDiff, success: bool, rule: str, label: str) -> 
         )
 
 
-def _status_removed(od: OperationDiff, success: bool, rule: str, label: str) -> Iterator[Hit]:
+def _covered(od: OperationDiff, status: str) -> bool:
+    """A removed status the revision still answers under its range (``4XX``) or ``default``."""
+    kept = {rd.status.upper() for rd in od.responses if rd.revision is not None}
+    return "DEFAULT" in kept or f"{status[:1]}XX" in kept
+
+
+def _status_removed(
+    od: OperationDiff, success: bool, rule: str, label: str, covered: bool = False
+) -> Iterator[Hit]:
     if not od.both or _one_each(od, success):
         return
     for rd in od.responses:
         if rd.revision is None and _success(rd.status) == success:
+            if not success and _covered(od, rd.status) != covered:
+                continue
             yield Hit(
                 rule,
-                f"{label} response {rd.status} removed",
+                f"{label} response {rd.status} removed"
+                + (" (a range or default response still covers it)" if covered else ""),
                 od.either.pointer + "/responses",
                 {"status": rd.status},
                 side="base",
@@ -93,6 +104,14 @@ def non_success_status_changed(od: OperationDiff) -> Iterator[Hit]:
 def non_success_status_removed(od: OperationDiff) -> Iterator[Hit]:
     """A documented non-success status is no longer returned: clients handling it misread."""
     yield from _status_removed(od, False, "response-non-success-status-removed", "non-success")
+
+
+@operation_rule("response-non-success-status-removed-covered", Severity.WARNING, "responses")
+def non_success_status_removed_covered(od: OperationDiff) -> Iterator[Hit]:
+    """A non-success status was removed, but a range (`4XX`) or `default` response covers it."""
+    yield from _status_removed(
+        od, False, "response-non-success-status-removed-covered", "non-success", covered=True
+    )
 
 
 @operation_rule("response-non-success-status-added", Severity.INFO, "responses")
