@@ -493,3 +493,68 @@ def test_removed_status_a_default_covers_fails_only_the_consumer_expecting_it(
     web = make_pact("web", call("GET", "/articles/9", 404))
     finding = only(run(folder, base, revision, [web]), rule)
     assert (finding.severity, finding.consumers) == (Severity.ERROR, ("web",))
+
+
+def list_api(item: dict[str, Any], *, nullable_list: bool = False) -> dict[str, Any]:
+    """GET /articles answers a list of items; the item schema is a component."""
+    doc = articles_api()
+    listing = {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}
+    if nullable_list:
+        listing["nullable"] = True
+    doc["paths"]["/articles"]["get"]["responses"]["200"] = {
+        "description": "ok",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Listing"}}},
+    }
+    doc["components"] = {
+        "schemas": {
+            "Listing": listing,
+            "Item": item,
+            "Base": {"type": "object", "properties": {"id": {"type": "integer"}}},
+        }
+    }
+    return doc
+
+
+TITLED = {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"}}}
+COMPOSED = {
+    "allOf": [
+        {"$ref": "#/components/schemas/Base"},
+        {"type": "object", "properties": {"title": {"type": "string"}}},
+    ]
+}
+ONE_OF = {"oneOf": [{"$ref": "#/components/schemas/Base"}, TITLED]}
+
+
+def untitled(item: dict[str, Any]) -> dict[str, Any]:
+    item = copy.deepcopy(item)
+    for node in [item, *item.get("allOf", []), *item.get("oneOf", [])]:
+        node.get("properties", {}).pop("title", None)
+    return item
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        pytest.param(TITLED, id="array-items-ref-chain"),
+        pytest.param(COMPOSED, id="allOf"),
+        pytest.param(ONE_OF, id="oneOf"),
+    ],
+)
+@pytest.mark.parametrize("reads", [True, False])
+def test_field_read_through_arrays_and_compositions(
+    folder: Path, make_pact: Callable[..., Pact], item: dict[str, Any], reads: bool
+) -> None:
+    """`title` inside list items reached through $ref chains and allOf/oneOf is blamed exactly
+    on the consumer that reads it."""
+    body = [{"id": 1, "title": "a"}] if reads else [{"id": 1}]
+    web = make_pact("web", call("GET", "/articles", 200, body))
+    report = run(folder, list_api(item), list_api(untitled(item)), [web])
+    removed = [f for f in report.findings if "title" in f.message and "removed" in f.rule]
+    assert removed, [f.rule for f in report.findings]
+    for finding in removed:
+        if reads:
+            assert (finding.severity, finding.consumers) == (Severity.ERROR, ("web",))
+            assert "reads `[].title`" in finding.message
+        else:
+            assert finding.severity is Severity.WARNING
+            assert "web calls it but reads no `[].title`" in finding.message
