@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup test lint demo bench clean
+.PHONY: setup system-deps test lint demo bench clean
 
 setup: $(VENV)/.seam-installed
 
@@ -17,12 +17,22 @@ $(VENV)/.seam-installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 
+# PostgreSQL runs the provider's tests on a second database (a throwaway cluster from initdb).
+# Where it is missing and we are root (CI, a fresh machine), install Debian's package so those
+# tests run instead of skipping; elsewhere say how and go on.
+system-deps:
+	@if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing PostgreSQL (Debian package) for the database tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	else echo "note: no PostgreSQL (initdb); its tests will skip: sudo apt-get install postgresql"; fi
+
 lint: setup
 	$(BIN)/ruff check src tests providers consumers bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-test: lint
+test: system-deps lint
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
 demo: setup
