@@ -427,6 +427,12 @@ def example_404_to_400(folder: Path) -> tuple[Path, Path]:
     return old, new
 
 
+def diff_with_example_pacts(old: Path, new: Path, *extra: str) -> Any:
+    """`contracts diff OLD NEW --pacts contracts/pacts EXTRA...` through the real CLI."""
+    pacts = str(ROOT / "contracts/pacts")
+    return CliRunner().invoke(main, ["diff", str(old), str(new), "--pacts", pacts, *extra])
+
+
 @pytest.mark.parametrize(
     "extra",
     [pytest.param([], id="by-title"), pytest.param(["--provider", "tasks-api"], id="provider")],
@@ -435,20 +441,7 @@ def test_two_files_and_pacts_name_the_consumer(
     example_404_to_400: tuple[Path, Path], extra: list[str]
 ) -> None:
     """Two bare files plus --pacts: 404 → 400 is an error naming notifier, exit 1."""
-    old, new = example_404_to_400
-    result = CliRunner().invoke(
-        main,
-        [
-            "diff",
-            str(old),
-            str(new),
-            "--pacts",
-            str(ROOT / "contracts/pacts"),
-            "--format",
-            "json",
-            *extra,
-        ],
-    )
+    result = diff_with_example_pacts(*example_404_to_400, "--format", "json", *extra)
     assert result.exit_code == 1, result.output
     report = json.loads(result.output)
     (finding,) = [
@@ -461,19 +454,7 @@ def test_pacts_of_another_provider_say_they_did_not_attach(
     example_404_to_400: tuple[Path, Path],
 ) -> None:
     """Pacts that name no provider of the document leave a warning naming their providers."""
-    old, new = example_404_to_400
-    result = CliRunner().invoke(
-        main,
-        [
-            "diff",
-            str(old),
-            str(new),
-            "--pacts",
-            str(ROOT / "contracts/pacts"),
-            "--provider",
-            "billing",
-        ],
-    )
+    result = diff_with_example_pacts(*example_404_to_400, "--provider", "billing")
     assert result.exit_code == 1
     assert "pacts-not-attached" in result.output
     assert "no pact has provider 'billing'; the pacts name tasks-api" in result.output
