@@ -22,7 +22,7 @@ from starlette.routing import request_response
 from seam.errors import UsageError
 from seam.server._errors import ServiceError
 from seam.server._hal import Urls
-from seam.server._routes import ROUTES, Call, Handler, Reply
+from seam.server._routes import ROUTES, Call, Reply, Route
 from seam.server._service import BrokerService, check_name
 from seam.server._storage import Storage
 
@@ -31,7 +31,6 @@ __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
 log = logging.getLogger("seam.server")
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
-_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 _HAL = "application/hal+json;charset=utf-8"
 _PARAM = re.compile(r"^\{(\w+)\}$")
 
@@ -50,14 +49,12 @@ class _Router:
     reaches the name check and is refused instead of being routed somewhere else.
     """
 
-    def __init__(self, routes: list[tuple[str, dict[str, Handler]]]) -> None:
-        self._routes = [
-            ([seg for seg in path.split("/") if seg], methods) for path, methods in routes
-        ]
+    def __init__(self, routes: list[Route]) -> None:
+        self._routes = [([seg for seg in route.path.split("/") if seg], route) for route in routes]
 
-    def match(self, raw_path: str) -> tuple[dict[str, Handler], dict[str, str]] | None:
+    def match(self, raw_path: str) -> tuple[Route, dict[str, str]] | None:
         segments = [seg for seg in raw_path.split("/") if seg]
-        for pattern, methods in self._routes:
+        for pattern, route in self._routes:
             if len(pattern) != len(segments):
                 continue
             params: dict[str, str] = {}
@@ -68,7 +65,7 @@ class _Router:
                 elif expected != actual:
                     break
             else:
-                return methods, params
+                return route, params
         return None
 
 
@@ -95,25 +92,15 @@ def _same(given: str | None, expected: str | None) -> bool:
     )
 
 
-def _authorise(request: Request, token: str | None, read: str | None, write: str | None) -> None:
+def _authenticate(request: Request, token: str | None, read: str | None, write: str | None) -> bool:
+    """Refuse a request without a valid token (401); return whether it may write."""
     if not (token or read or write):
-        return
+        return True
     given = _bearer(request)
-    # POST .../for-verification only asks which pacts to verify: a query, not a change, so
-    # a verifier holding the read token may make it (as the Pact Broker allows).
-    writing = request.method not in _READ_METHODS and not (
-        request.method == "POST" and request.url.path.rstrip("/").endswith("/for-verification")
-    )
-    if token:
-        if not _same(given, token):
-            raise _Denied(401, "a valid bearer token is required (Authorization: Bearer <token>)")
-        return
-    if _same(given, write):
-        return
+    if _same(given, token) or _same(given, write):
+        return True
     if _same(given, read):
-        if writing:
-            raise _Denied(403, "the read token cannot change the broker; use the write token")
-        return
+        return False
     raise _Denied(401, "a valid bearer token is required (Authorization: Bearer <token>)")
 
 
@@ -185,22 +172,25 @@ def create_app(
     async def endpoint(request: Request) -> Response:
         accept = request.headers.get("accept", "")
         try:
-            _authorise(request, token, read_token, write_token)
+            may_write = _authenticate(request, token, read_token, write_token)
             raw = request.scope.get("raw_path") or request.scope["path"].encode()
             raw_path = raw.decode("latin-1").split("?", 1)[0]
             found = router.match(raw_path)
             if found is None:
                 return _error(404, [f"no resource at {request.url.path}"], accept)
-            methods, params = found
+            route, params = found
             method = "GET" if request.method == "HEAD" else request.method
-            handler = methods.get(method)
+            handler = route.methods.get(method)
             if handler is None:
-                allowed = ", ".join(sorted(methods))
+                allowed = ", ".join(sorted(route.methods))
                 response = _error(
                     405, [f"{request.method} is not allowed here; use {allowed}"], accept
                 )
                 response.headers["allow"] = allowed
                 return response
+            # The route decides what writes, never the URL's text (issue 16).
+            if route.writes(method) and not may_write:
+                raise _Denied(403, "the read token cannot change the broker; use the write token")
             for key, value in params.items():
                 if key != "meta":
                     check_name(key, value)
