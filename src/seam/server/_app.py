@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import request_response
 
 from seam.errors import UsageError
-from seam.server._errors import ServiceError
+from seam.server._errors import Invalid, ServiceError
 from seam.server._hal import Urls
 from seam.server._routes import ROUTES, Call, Reply, Route
 from seam.server._service import BrokerService, check_name
@@ -61,12 +61,65 @@ class _Router:
             for expected, actual in zip(pattern, segments, strict=True):
                 name = _PARAM.match(expected)
                 if name:
-                    params[name.group(1)] = unquote(actual)
+                    params[name.group(1)] = _decode(name.group(1), actual)
                 elif expected != actual:
                     break
             else:
                 return route, params
         return None
+
+
+# What each path parameter names, for messages about it.
+_PARAM_KINDS = {
+    "p": "pacticipant name",
+    "prov": "provider name",
+    "c": "consumer name",
+    "v": "version number",
+    "t": "tag",
+    "tag": "tag",
+    "b": "branch",
+    "uuid": "uuid",
+    "sha": "pact version",
+    "n": "verification number",
+    "kind": "resource kind",
+}
+
+
+def _decode(param: str, raw: str) -> str:
+    """Percent-decode one path segment as strict UTF-8.
+
+    The lenient default turns every invalid byte into U+FFFD, so ``%FE`` and ``%FF`` would
+    name the same pacticipant; they are refused instead.
+    """
+    try:
+        return unquote(raw, errors="strict")
+    except UnicodeDecodeError as exc:
+        kind = _PARAM_KINDS.get(param, param)
+        # Where the first undecodable byte lands, counted in characters like check_name does.
+        position = unquote(raw).index("\ufffd") + 1
+        message = (
+            f"{kind} {raw!r} is not valid UTF-8 (byte 0x{exc.object[exc.start]:02X} at "
+            f"position {position}); percent-encode names as UTF-8"
+        )
+        raise Invalid(message, errors={kind: [message]}) from None
+
+
+def _query(text: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        message = "the query string is not valid UTF-8; percent-encode values as UTF-8"
+        raise Invalid(message, errors={"query": [message]}) from None
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """True when SQLite says the disk (or its page limit) is full.
+
+    SQLite turns a write's ENOSPC into SQLITE_FULL itself; the broker writes nothing else.
+    """
+    # The primary result code; extended codes keep it in the low byte.
+    code = getattr(exc, "sqlite_errorcode", 0) if isinstance(exc, sqlite3.Error) else 0
+    return (code & 0xFF) == sqlite3.SQLITE_FULL
 
 
 def _check_tokens(token: str | None, read_token: str | None, write_token: str | None) -> None:
@@ -193,9 +246,9 @@ def create_app(
                 raise _Denied(403, "the read token cannot change the broker; use the write token")
             for key, value in params.items():
                 if key != "meta":
-                    check_name(key, value)
+                    check_name(_PARAM_KINDS.get(key, key), value)
             body = await _read_body(request, max_body_bytes)
-            query = parse_qsl(request.url.query, keep_blank_values=True)
+            query = _query(request.url.query)
             urls = Urls(base_url or str(request.base_url))
             call = Call(service, urls, params, query, body, accept, method, raw_path)
             # Handlers run on the event loop thread: each is one short SQLite transaction
@@ -211,6 +264,21 @@ def create_app(
         except ServiceError as exc:
             return _error(exc.status, exc.errors, accept)
         except Exception as exc:
+            if _out_of_space(exc):
+                # Every request fails the same way until someone frees space: one line each,
+                # no traceback, and a status that says so (RFC 4918 section 11.5).
+                log.error(
+                    "no space left for the broker database %s (%s) on %s %s",
+                    storage.path,
+                    exc,
+                    request.method,
+                    request.url.path,
+                )
+                message = (
+                    "the broker's disk is full, so nothing was stored; "
+                    "free space for its database and retry"
+                )
+                return _error(507, [message], accept)
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 # Another process held the write lock for the whole busy timeout.
                 response = _error(503, ["the broker database is busy; retry shortly"], accept)

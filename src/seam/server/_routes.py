@@ -7,7 +7,6 @@ calls block); each takes a :class:`Call` and returns a :class:`Reply`.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,7 +14,7 @@ from typing import Any
 from seam.server._errors import Invalid, NotFound
 from seam.server._hal import Urls
 from seam.server._html import render_index
-from seam.server._service import BrokerService, json_object
+from seam.server._service import BrokerService, json_object, parse_json
 
 __all__ = ["ROUTES", "Call", "Handler", "Reply", "Route"]
 
@@ -37,12 +36,7 @@ class Call:
         """Return the request body parsed as JSON (an empty body is ``{}``)."""
         if not self.body.strip():
             return {}
-        try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise Invalid(
-                "the request body is not valid JSON", errors={"body": ["is not valid JSON"]}
-            ) from None
+        return parse_json(self.body, "body", "the request body")
 
     def arg(self, name: str) -> str | None:
         """Return the first value of a query parameter."""
@@ -407,13 +401,9 @@ def for_verification(call: Call) -> Reply:
         body: Any = {}
         selectors = call.arg("consumer_version_selectors")
         if selectors:
-            try:
-                body["consumerVersionSelectors"] = json.loads(selectors)
-            except ValueError:
-                raise Invalid(
-                    "consumer_version_selectors is not JSON",
-                    errors={"consumer_version_selectors": ["is not valid JSON"]},
-                ) from None
+            body["consumerVersionSelectors"] = parse_json(
+                selectors, "consumer_version_selectors", "consumer_version_selectors"
+            )
         if call.arg("provider_version_branch"):
             body["providerVersionBranch"] = call.arg("provider_version_branch")
         if call.arg("include_pending_status") == "true":
