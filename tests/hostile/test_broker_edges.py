@@ -177,3 +177,42 @@ def test_selectors_nested_too_deep_in_a_query_are_400(
         "/pacts/provider/api/for-verification", params={"consumer_version_selectors": selectors}
     )
     assert response.status_code == 400, response.text
+
+
+async def _asgi_put(app: Starlette, raw_path: bytes) -> int:
+    """PUT ``{}`` to ``raw_path`` as an ASGI server that passes raw bytes through would."""
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "PUT",
+        "scheme": "http",
+        "path": raw_path.decode("utf-8", "replace"),
+        "raw_path": raw_path,
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"broker.test"), (b"content-type", b"application/json")],
+        "server": ("broker.test", 80),
+    }
+    messages = iter([{"type": "http.request", "body": b"{}", "more_body": False}])
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return next(messages, {"type": "http.disconnect"})
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    return int(sent[0]["status"])
+
+
+def test_unencoded_bytes_in_the_raw_path_are_read_as_utf8(
+    broker: tuple[Starlette, Client, Any],
+) -> None:
+    """Raw UTF-8 bytes in the path name the same pacticipant as their percent-encoding."""
+    app, client, portal = broker
+    assert portal.call(_asgi_put, app, b"/pacticipants/caf\xc3\xa9") == 201
+    assert portal.call(_asgi_put, app, b"/pacticipants/caf%C3%A9") == 200
+    assert portal.call(_asgi_put, app, b"/pacticipants/caf\xff") == 400
+    assert _pacticipants(client) == ["café"]

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -91,14 +91,16 @@ def _decode(param: str, raw: str) -> str:
     The lenient default turns every invalid byte into U+FFFD, so ``%FE`` and ``%FF`` would
     name the same pacticipant; they are refused instead.
     """
+    # The raw path was read as latin-1 (byte for byte): bytes sent unencoded are UTF-8 too.
+    data = unquote_to_bytes(raw.encode("latin-1"))
     try:
-        return unquote(raw, errors="strict")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         kind = _PARAM_KINDS.get(param, param)
         # Where the first undecodable byte lands, counted in characters like check_name does.
-        position = unquote(raw).index("\ufffd") + 1
+        position = len(data[: exc.start].decode("utf-8")) + 1
         message = (
-            f"{kind} {raw!r} is not valid UTF-8 (byte 0x{exc.object[exc.start]:02X} at "
+            f"{kind} {raw!r} is not valid UTF-8 (byte 0x{data[exc.start]:02X} at "
             f"position {position}); percent-encode names as UTF-8"
         )
         raise Invalid(message, errors={kind: [message]}) from None
