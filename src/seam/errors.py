@@ -16,10 +16,14 @@ codes in one place (``seam.cli``)::
     └── CheckFailed                 a check ran and failed (rarely raised: most
                                     commands return a Report instead)             (1)
 
-A message says what was expected, what was found, and what to do, on one line.
+A message says what was expected, what was found, and what to do, on one line. A URL in
+a message never shows its password: :func:`redact` hides userinfo (issue 16), and every
+``SeamError`` applies it to its message; reports and logs that show URLs call it too.
 """
 
 from __future__ import annotations
+
+import re
 
 __all__ = [
     "EXIT_FAILED",
@@ -37,6 +41,7 @@ __all__ = [
     "SeamError",
     "UnreachableError",
     "UsageError",
+    "redact",
 ]
 
 EXIT_OK = 0
@@ -45,15 +50,44 @@ EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 
 
+# scheme://userinfo@ — the authority runs to the first '/', '?', '#' or space, and its
+# userinfo to the last '@' in it (RFC 3986 section 3.2), so a raw '@' in a password is hidden.
+_USERINFO = re.compile(r"\b([A-Za-z][A-Za-z0-9+.\-]*://)([^/?#\s]*)@")
+
+
+def redact(text: str) -> str:
+    """Hide the credentials in every URL in ``text``: ``http://user:***@host``.
+
+    A password becomes ``***``; userinfo without a password is hidden whole, since
+    ``https://TOKEN@host`` carries a token in the user name. Text without URLs is unchanged.
+
+    Args:
+        text: A URL, or a message or log line that may contain URLs.
+
+    Returns:
+        ``text`` with each URL's userinfo redacted.
+    """
+
+    def hide(match: re.Match[str]) -> str:
+        user, colon, _ = match.group(2).partition(":")
+        return f"{match.group(1)}{user}:***@" if colon else f"{match.group(1)}***@"
+
+    return _USERINFO.sub(hide, text)
+
+
 class SeamError(Exception):
-    """Base of every error Seam raises on purpose."""
+    """Base of every error Seam raises on purpose.
+
+    The message and location go through :func:`redact`, so no error shows a URL's password.
+    """
 
     exit_code = EXIT_USAGE
 
     def __init__(self, message: str, *, location: str | None = None) -> None:
+        message = redact(message)
         super().__init__(message)
         self.message = message
-        self.location = location
+        self.location = redact(location) if location else location
 
     def __str__(self) -> str:
         if self.location:

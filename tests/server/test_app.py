@@ -88,15 +88,23 @@ def test_wrong_method_is_405_with_allow(client: Client) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw",
-    ["a%2Fb", "%2E%2E", "a..b", "bad%0Aname", "x%7F"],
+    ("raw", "said"),
+    [
+        ("a%2Fb", "'/' or '..'"),
+        ("%2E%2E", "'/' or '..'"),
+        ("a..b", "'/' or '..'"),
+        ("bad%0Aname", "control character"),
+        ("x%7F", "control character"),
+    ],
     ids=["slash", "dots", "dotdot", "nl", "del"],
 )
-def test_names_with_slash_dots_or_control_characters_refused(client: Client, raw: str) -> None:
+def test_names_with_slash_dots_or_control_characters_refused(
+    client: Client, raw: str, said: str
+) -> None:
     """A pacticipant name with '/', '..' or a control character is refused with 400."""
     response = client.put(f"/pacticipants/{raw}", json={})
     assert response.status_code == 400
-    assert "control character" in str(response.json()["errors"])
+    assert said in str(response.json()["errors"])
 
 
 def test_publish_refuses_bad_name_in_body(client: Client) -> None:

@@ -12,7 +12,7 @@ from seam.server._routes import ROUTES
 
 from .conftest import Client, publish_body
 
-_TEMPLATES = [path for path, _ in ROUTES]
+_TEMPLATES = [route.path for route in ROUTES]
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
     lambda children: (

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from seam.errors import CheckFailed, UsageError
+from seam.errors import CheckFailed, UsageError, redact
 
 __all__ = ["COMMANDS", "snapshot"]
 
@@ -124,7 +124,8 @@ def _load(
     if header_values and url is None:
         raise UsageError("--header only applies to --url")
     if url is not None:
-        return _sources.fetch_document(url, timeout=timeout, headers=_headers(header_values)), url
+        document = _sources.fetch_document(url, timeout=timeout, headers=_headers(header_values))
+        return document, redact(url)  # the source is printed: no password in it
     if app_ref is not None:
         return _sources.app_document(app_ref), app_ref
     assert file_path is not None

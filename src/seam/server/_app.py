@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl, unquote_to_bytes
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -20,9 +20,9 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import request_response
 
 from seam.errors import UsageError
-from seam.server._errors import ServiceError
+from seam.server._errors import Invalid, ServiceError
 from seam.server._hal import Urls
-from seam.server._routes import ROUTES, Call, Handler, Reply
+from seam.server._routes import ROUTES, Call, Reply, Route
 from seam.server._service import BrokerService, check_name
 from seam.server._storage import Storage
 
@@ -31,7 +31,6 @@ __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
 log = logging.getLogger("seam.server")
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
-_READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 _HAL = "application/hal+json;charset=utf-8"
 _PARAM = re.compile(r"^\{(\w+)\}$")
 
@@ -50,26 +49,79 @@ class _Router:
     reaches the name check and is refused instead of being routed somewhere else.
     """
 
-    def __init__(self, routes: list[tuple[str, dict[str, Handler]]]) -> None:
-        self._routes = [
-            ([seg for seg in path.split("/") if seg], methods) for path, methods in routes
-        ]
+    def __init__(self, routes: list[Route]) -> None:
+        self._routes = [([seg for seg in route.path.split("/") if seg], route) for route in routes]
 
-    def match(self, raw_path: str) -> tuple[dict[str, Handler], dict[str, str]] | None:
+    def match(self, raw_path: str) -> tuple[Route, dict[str, str]] | None:
         segments = [seg for seg in raw_path.split("/") if seg]
-        for pattern, methods in self._routes:
+        for pattern, route in self._routes:
             if len(pattern) != len(segments):
                 continue
             params: dict[str, str] = {}
             for expected, actual in zip(pattern, segments, strict=True):
                 name = _PARAM.match(expected)
                 if name:
-                    params[name.group(1)] = unquote(actual)
+                    params[name.group(1)] = _decode(name.group(1), actual)
                 elif expected != actual:
                     break
             else:
-                return methods, params
+                return route, params
         return None
+
+
+# What each path parameter names, for messages about it.
+_PARAM_KINDS = {
+    "p": "pacticipant name",
+    "prov": "provider name",
+    "c": "consumer name",
+    "v": "version number",
+    "t": "tag",
+    "tag": "tag",
+    "b": "branch",
+    "uuid": "uuid",
+    "sha": "pact version",
+    "n": "verification number",
+    "kind": "resource kind",
+}
+
+
+def _decode(param: str, raw: str) -> str:
+    """Percent-decode one path segment as strict UTF-8.
+
+    The lenient default turns every invalid byte into U+FFFD, so ``%FE`` and ``%FF`` would
+    name the same pacticipant; they are refused instead.
+    """
+    # The raw path was read as latin-1 (byte for byte): bytes sent unencoded are UTF-8 too.
+    data = unquote_to_bytes(raw.encode("latin-1"))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        kind = _PARAM_KINDS.get(param, param)
+        # Where the first undecodable byte lands, counted in characters like check_name does.
+        position = len(data[: exc.start].decode("utf-8")) + 1
+        message = (
+            f"{kind} {raw!r} is not valid UTF-8 (byte 0x{data[exc.start]:02X} at "
+            f"position {position}); percent-encode names as UTF-8"
+        )
+        raise Invalid(message, errors={kind: [message]}) from None
+
+
+def _query(text: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(text, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        message = "the query string is not valid UTF-8; percent-encode values as UTF-8"
+        raise Invalid(message, errors={"query": [message]}) from None
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """True when SQLite says the disk (or its page limit) is full.
+
+    SQLite turns a write's ENOSPC into SQLITE_FULL itself; the broker writes nothing else.
+    """
+    # The primary result code; extended codes keep it in the low byte.
+    code = getattr(exc, "sqlite_errorcode", 0) if isinstance(exc, sqlite3.Error) else 0
+    return (code & 0xFF) == sqlite3.SQLITE_FULL
 
 
 def _check_tokens(token: str | None, read_token: str | None, write_token: str | None) -> None:
@@ -95,25 +147,15 @@ def _same(given: str | None, expected: str | None) -> bool:
     )
 
 
-def _authorise(request: Request, token: str | None, read: str | None, write: str | None) -> None:
+def _authenticate(request: Request, token: str | None, read: str | None, write: str | None) -> bool:
+    """Refuse a request without a valid token (401); return whether it may write."""
     if not (token or read or write):
-        return
+        return True
     given = _bearer(request)
-    # POST .../for-verification only asks which pacts to verify: a query, not a change, so
-    # a verifier holding the read token may make it (as the Pact Broker allows).
-    writing = request.method not in _READ_METHODS and not (
-        request.method == "POST" and request.url.path.rstrip("/").endswith("/for-verification")
-    )
-    if token:
-        if not _same(given, token):
-            raise _Denied(401, "a valid bearer token is required (Authorization: Bearer <token>)")
-        return
-    if _same(given, write):
-        return
+    if _same(given, token) or _same(given, write):
+        return True
     if _same(given, read):
-        if writing:
-            raise _Denied(403, "the read token cannot change the broker; use the write token")
-        return
+        return False
     raise _Denied(401, "a valid bearer token is required (Authorization: Bearer <token>)")
 
 
@@ -185,27 +227,30 @@ def create_app(
     async def endpoint(request: Request) -> Response:
         accept = request.headers.get("accept", "")
         try:
-            _authorise(request, token, read_token, write_token)
+            may_write = _authenticate(request, token, read_token, write_token)
             raw = request.scope.get("raw_path") or request.scope["path"].encode()
             raw_path = raw.decode("latin-1").split("?", 1)[0]
             found = router.match(raw_path)
             if found is None:
                 return _error(404, [f"no resource at {request.url.path}"], accept)
-            methods, params = found
+            route, params = found
             method = "GET" if request.method == "HEAD" else request.method
-            handler = methods.get(method)
+            handler = route.methods.get(method)
             if handler is None:
-                allowed = ", ".join(sorted(methods))
+                allowed = ", ".join(sorted(route.methods))
                 response = _error(
                     405, [f"{request.method} is not allowed here; use {allowed}"], accept
                 )
                 response.headers["allow"] = allowed
                 return response
+            # The route decides what writes, never the URL's text (issue 16).
+            if route.writes(method) and not may_write:
+                raise _Denied(403, "the read token cannot change the broker; use the write token")
             for key, value in params.items():
                 if key != "meta":
-                    check_name(key, value)
+                    check_name(_PARAM_KINDS.get(key, key), value)
             body = await _read_body(request, max_body_bytes)
-            query = parse_qsl(request.url.query, keep_blank_values=True)
+            query = _query(request.url.query)
             urls = Urls(base_url or str(request.base_url))
             call = Call(service, urls, params, query, body, accept, method, raw_path)
             # Handlers run on the event loop thread: each is one short SQLite transaction
@@ -221,6 +266,21 @@ def create_app(
         except ServiceError as exc:
             return _error(exc.status, exc.errors, accept)
         except Exception as exc:
+            if _out_of_space(exc):
+                # Every request fails the same way until someone frees space: one line each,
+                # no traceback, and a status that says so (RFC 4918 section 11.5).
+                log.error(
+                    "no space left for the broker database %s (%s) on %s %s",
+                    storage.path,
+                    exc,
+                    request.method,
+                    request.url.path,
+                )
+                message = (
+                    "the broker's disk is full, so nothing was stored; "
+                    "free space for its database and retry"
+                )
+                return _error(507, [message], accept)
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 # Another process held the write lock for the whole busy timeout.
                 response = _error(503, ["the broker database is busy; retry shortly"], accept)

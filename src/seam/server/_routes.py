@@ -6,7 +6,7 @@ calls block); each takes a :class:`Call` and returns a :class:`Reply`.
 
 from __future__ import annotations
 
-import json
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +14,9 @@ from typing import Any
 from seam.server._errors import Invalid, NotFound
 from seam.server._hal import Urls
 from seam.server._html import render_index
-from seam.server._service import BrokerService, json_object
+from seam.server._service import BrokerService, json_object, parse_json
 
-__all__ = ["ROUTES", "Call", "Reply"]
+__all__ = ["ROUTES", "Call", "Handler", "Reply", "Route"]
 
 
 @dataclass
@@ -36,12 +36,7 @@ class Call:
         """Return the request body parsed as JSON (an empty body is ``{}``)."""
         if not self.body.strip():
             return {}
-        try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError, RecursionError):
-            raise Invalid(
-                "the request body is not valid JSON", errors={"body": ["is not valid JSON"]}
-            ) from None
+        return parse_json(self.body, "body", "the request body")
 
     def arg(self, name: str) -> str | None:
         """Return the first value of a query parameter."""
@@ -62,6 +57,27 @@ class Reply:
 
 
 Handler = Callable[[Call], Reply]
+
+_READS = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """One resource: its path pattern, a handler per method, and which of them only ask.
+
+    Whether a request changes the broker (and so needs the write token) is decided here,
+    per route and method, never from the text of the URL: a pacticipant may be named
+    ``for-verification``.
+    """
+
+    path: str
+    methods: dict[str, Handler]
+    #: Methods other than GET/HEAD that only query (nothing is stored).
+    queries: frozenset[str] = frozenset()
+
+    def writes(self, method: str) -> bool:
+        """True when ``method`` on this route may change the broker."""
+        return method not in _READS and method not in self.queries
 
 
 # ---------------------------------------------------------------------------- index
@@ -293,10 +309,9 @@ def provider_pacts(call: Call) -> Reply:
     )
 
 
-def provider_branch_pacts(call: Call) -> Reply:
+def provider_branch_pacts(call: Call, *, latest: bool = False) -> Reply:
     provider = call.params["prov"]
     branch = call.params.get("b")
-    latest = call.path.endswith("/latest")
     rows = call.service.branch_pacts(provider, branch=branch, latest=latest)
     u = call.urls
     return Reply(
@@ -310,9 +325,9 @@ def provider_branch_pacts(call: Call) -> Reply:
     )
 
 
-def consumer_branch_pacts(call: Call) -> Reply:
+def consumer_branch_pacts(call: Call, *, latest: bool = False) -> Reply:
     p = call.params
-    if "b" not in p and call.path.endswith("/latest"):
+    if latest:
         # The newest pact on the consumer's main branch: the pact itself.
         rows = call.service.branch_pacts(p["prov"], consumer_name=p["c"], latest=True)
         if not rows:
@@ -386,13 +401,9 @@ def for_verification(call: Call) -> Reply:
         body: Any = {}
         selectors = call.arg("consumer_version_selectors")
         if selectors:
-            try:
-                body["consumerVersionSelectors"] = json.loads(selectors)
-            except ValueError:
-                raise Invalid(
-                    "consumer_version_selectors is not JSON",
-                    errors={"consumer_version_selectors": ["is not valid JSON"]},
-                ) from None
+            body["consumerVersionSelectors"] = parse_json(
+                selectors, "consumer_version_selectors", "consumer_version_selectors"
+            )
         if call.arg("provider_version_branch"):
             body["providerVersionBranch"] = call.arg("provider_version_branch")
         if call.arg("include_pending_status") == "true":
@@ -658,15 +669,20 @@ def integrations(call: Call) -> Reply:
     )
 
 
+def _latest(handler: Callable[..., Reply]) -> Handler:
+    """The handler of a ``.../latest`` route: the route says so, not the URL's last word."""
+    return functools.partial(handler, latest=True)
+
+
 _PACT = "/pacts/provider/{prov}/consumer/{c}"
 _PV = _PACT + "/pact-version/{sha}"
 
-# (path pattern, {method: handler}); {name} matches one path segment.
-ROUTES: list[tuple[str, dict[str, Handler]]] = [
-    ("/", {"GET": index}),
-    ("/contracts/publish", {"POST": publish_contracts}),
-    ("/pacticipants", {"GET": list_pacticipants, "POST": create_pacticipant}),
-    (
+# First match wins; {name} matches one path segment.
+ROUTES: list[Route] = [
+    Route("/", {"GET": index}),
+    Route("/contracts/publish", {"POST": publish_contracts}),
+    Route("/pacticipants", {"GET": list_pacticipants, "POST": create_pacticipant}),
+    Route(
         "/pacticipants/{p}",
         {
             "GET": get_pacticipant,
@@ -675,73 +691,78 @@ ROUTES: list[tuple[str, dict[str, Handler]]] = [
             "DELETE": delete_pacticipant,
         },
     ),
-    ("/pacticipants/{p}/versions", {"GET": list_versions}),
-    (
+    Route("/pacticipants/{p}/versions", {"GET": list_versions}),
+    Route(
         "/pacticipants/{p}/versions/{v}",
         {"GET": get_version, "PUT": save_version, "PATCH": save_version, "DELETE": delete_version},
     ),
-    ("/pacticipants/{p}/latest-version", {"GET": latest_version}),
-    ("/pacticipants/{p}/latest-version/{tag}", {"GET": latest_version}),
-    (
+    Route("/pacticipants/{p}/latest-version", {"GET": latest_version}),
+    Route("/pacticipants/{p}/latest-version/{tag}", {"GET": latest_version}),
+    Route(
         "/pacticipants/{p}/versions/{v}/tags/{t}",
         {"GET": get_tag, "PUT": put_tag, "DELETE": delete_tag},
     ),
-    ("/pacticipants/{p}/branches", {"GET": list_branches}),
-    ("/pacticipants/{p}/branches/{b}", {"GET": get_branch, "DELETE": delete_branch}),
-    ("/pacticipants/{p}/branches/{b}/latest-version", {"GET": latest_version}),
-    (
+    Route("/pacticipants/{p}/branches", {"GET": list_branches}),
+    Route("/pacticipants/{p}/branches/{b}", {"GET": get_branch, "DELETE": delete_branch}),
+    Route("/pacticipants/{p}/branches/{b}/latest-version", {"GET": latest_version}),
+    Route(
         "/pacticipants/{p}/branches/{b}/versions/{v}",
         {"GET": get_branch_version, "PUT": put_branch_version},
     ),
-    (
+    Route(
         "/pacticipants/{p}/versions/{v}/{kind}/environment/{uuid}",
         {"POST": record_deployment_or_release, "GET": version_deployments},
     ),
-    ("/pacts/latest", {"GET": latest_pacts}),
-    ("/pacts/provider/{prov}/latest", {"GET": provider_pacts}),
-    ("/pacts/provider/{prov}", {"GET": provider_pacts}),
-    ("/pacts/provider/{prov}/latest/{tag}", {"GET": provider_pacts}),
-    ("/pacts/provider/{prov}/provider-states", {"GET": provider_states}),
+    Route("/pacts/latest", {"GET": latest_pacts}),
+    Route("/pacts/provider/{prov}/latest", {"GET": provider_pacts}),
+    Route("/pacts/provider/{prov}", {"GET": provider_pacts}),
+    Route("/pacts/provider/{prov}/latest/{tag}", {"GET": provider_pacts}),
+    Route("/pacts/provider/{prov}/provider-states", {"GET": provider_states}),
     # Literal "latest" routes come before "{b}" ones: the first match wins.
-    ("/pacts/provider/{prov}/branch", {"GET": provider_branch_pacts}),
-    ("/pacts/provider/{prov}/branch/latest", {"GET": provider_branch_pacts}),
-    ("/pacts/provider/{prov}/branch/{b}", {"GET": provider_branch_pacts}),
-    ("/pacts/provider/{prov}/branch/{b}/latest", {"GET": provider_branch_pacts}),
-    (_PACT + "/versions", {"GET": all_pact_versions}),
-    (_PACT + "/branch", {"GET": consumer_branch_pacts}),
-    (_PACT + "/branch/latest", {"GET": consumer_branch_pacts}),
-    (_PACT + "/branch/{b}", {"GET": consumer_branch_pacts}),
-    (
+    Route("/pacts/provider/{prov}/branch", {"GET": provider_branch_pacts}),
+    Route("/pacts/provider/{prov}/branch/latest", {"GET": _latest(provider_branch_pacts)}),
+    Route("/pacts/provider/{prov}/branch/{b}", {"GET": provider_branch_pacts}),
+    Route("/pacts/provider/{prov}/branch/{b}/latest", {"GET": _latest(provider_branch_pacts)}),
+    Route(_PACT + "/versions", {"GET": all_pact_versions}),
+    Route(_PACT + "/branch", {"GET": consumer_branch_pacts}),
+    Route(_PACT + "/branch/latest", {"GET": _latest(consumer_branch_pacts)}),
+    Route(_PACT + "/branch/{b}", {"GET": consumer_branch_pacts}),
+    # POST only asks which pacts to verify (the body holds the selectors, too long for a
+    # query string): a verifier holding the read token may make it, as the Pact Broker allows.
+    Route(
         "/pacts/provider/{prov}/for-verification",
         {"GET": for_verification, "POST": for_verification},
+        queries=frozenset({"POST"}),
     ),
-    (_PACT + "/version/{v}", {"GET": get_pact, "PUT": put_pact, "PATCH": put_pact}),
-    (_PACT + "/latest", {"GET": get_pact}),
-    (_PACT + "/latest/{tag}", {"GET": get_pact}),
-    (_PACT + "/branch/{b}/latest", {"GET": get_pact}),
-    (_PACT + "/verification-results", {"POST": post_verification}),
-    (_PV, {"GET": get_pact}),
-    (_PV + "/metadata/{meta}", {"GET": get_pact}),
-    (_PV + "/verification-results", {"POST": post_verification}),
-    (_PV + "/metadata/{meta}/verification-results", {"POST": post_verification}),
-    (_PV + "/verification-results/{n}", {"GET": get_verification}),
-    (
+    Route(_PACT + "/version/{v}", {"GET": get_pact, "PUT": put_pact, "PATCH": put_pact}),
+    Route(_PACT + "/latest", {"GET": get_pact}),
+    Route(_PACT + "/latest/{tag}", {"GET": get_pact}),
+    Route(_PACT + "/branch/{b}/latest", {"GET": get_pact}),
+    Route(_PACT + "/verification-results", {"POST": post_verification}),
+    Route(_PV, {"GET": get_pact}),
+    Route(_PV + "/metadata/{meta}", {"GET": get_pact}),
+    Route(_PV + "/verification-results", {"POST": post_verification}),
+    Route(_PV + "/metadata/{meta}/verification-results", {"POST": post_verification}),
+    Route(_PV + "/verification-results/{n}", {"GET": get_verification}),
+    Route(
         "/verification-results/consumer/{c}/version/{v}/latest",
         {"GET": latest_verifications_for_version},
     ),
-    ("/matrix", {"GET": matrix}),
-    ("/can-i-deploy", {"GET": can_i_deploy}),
-    ("/environments", {"GET": list_environments, "POST": create_environment}),
-    (
+    Route("/matrix", {"GET": matrix}),
+    Route("/can-i-deploy", {"GET": can_i_deploy}),
+    Route("/environments", {"GET": list_environments, "POST": create_environment}),
+    Route(
         "/environments/{uuid}",
         {"GET": get_environment, "PUT": put_environment, "DELETE": delete_environment},
     ),
-    ("/environments/{uuid}/deployed-versions/currently-deployed", {"GET": currently_deployed}),
-    ("/environments/{uuid}/released-versions/currently-supported", {"GET": currently_supported}),
-    ("/deployed-versions/{uuid}", {"GET": get_deployed, "PATCH": patch_deployed}),
-    ("/released-versions/{uuid}", {"GET": get_released, "PATCH": patch_released}),
-    ("/webhooks", {"GET": list_webhooks, "POST": create_webhook}),
-    ("/webhooks/{uuid}", {"GET": get_webhook, "PUT": put_webhook, "DELETE": delete_webhook}),
-    ("/webhooks/provider/{prov}/consumer/{c}", {"POST": create_webhook}),
-    ("/integrations", {"GET": integrations}),
+    Route("/environments/{uuid}/deployed-versions/currently-deployed", {"GET": currently_deployed}),
+    Route(
+        "/environments/{uuid}/released-versions/currently-supported", {"GET": currently_supported}
+    ),
+    Route("/deployed-versions/{uuid}", {"GET": get_deployed, "PATCH": patch_deployed}),
+    Route("/released-versions/{uuid}", {"GET": get_released, "PATCH": patch_released}),
+    Route("/webhooks", {"GET": list_webhooks, "POST": create_webhook}),
+    Route("/webhooks/{uuid}", {"GET": get_webhook, "PUT": put_webhook, "DELETE": delete_webhook}),
+    Route("/webhooks/provider/{prov}/consumer/{c}", {"POST": create_webhook}),
+    Route("/integrations", {"GET": integrations}),
 ]

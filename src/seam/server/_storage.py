@@ -229,10 +229,14 @@ class Storage:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield conn
+            conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (SQLITE_FULL, SQLITE_IOERR);
+            # a second ROLLBACK would fail and hide the error that explains why. A failed
+            # COMMIT is rolled back here, so the connection is never left inside a transaction.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
@@ -242,7 +246,8 @@ class Storage:
         try:
             yield conn
         finally:
-            conn.execute("COMMIT")
+            if conn.in_transaction:
+                conn.execute("COMMIT")
 
     def schema_version(self) -> int:
         """Return the number of the last applied migration (0 for an empty database)."""

@@ -16,7 +16,7 @@ from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from seam.errors import UsageError
+from seam.errors import UsageError, redact
 
 if TYPE_CHECKING:
     from seam.verify._states import ProviderStates
@@ -137,7 +137,8 @@ class _Collect(logging.Handler):
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.levelname}: {record.getMessage()}")
+        # pact_ffi logs the broker URLs it fetches, with their userinfo.
+        self.lines.append(f"{record.levelname}: {redact(record.getMessage())}")
 
 
 @contextmanager

@@ -30,7 +30,14 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from seam.errors import BrokerError, BrokerUnreachable, InputError, SeamError, UsageError
+from seam.errors import (
+    BrokerError,
+    BrokerUnreachable,
+    InputError,
+    SeamError,
+    UsageError,
+    redact,
+)
 from seam.model import Case, CaseStatus, Finding, Report, Severity
 from seam.pactfile import Interaction, Pact, load_pacts, write_pact
 from seam.verify._conformance import run_conformance
@@ -503,7 +510,12 @@ def verify(
         ProviderUnreachable: the provider did not start or does not answer.
         BrokerUnreachable: the broker does not answer.
     """
-    say = progress or _noop
+    show = progress or _noop
+
+    def say(line: str) -> None:
+        # Progress lines name the provider and broker URLs; none shows a password.
+        show(redact(line))
+
     _check_options(
         base_url=base_url,
         start=start,
@@ -599,10 +611,11 @@ def verify(
     report.meta.update(
         {
             "provider": name,
-            "base_url": base_url,
-            "base_urls": [s.base_url for s in shards],
-            "pacts": [p.source for p in pacts],
-            "broker": broker.url if broker else None,
+            # Reports are saved and shared: no URL in them keeps its password.
+            "base_url": redact(base_url),
+            "base_urls": [redact(s.base_url) for s in shards],
+            "pacts": [redact(p.source) if p.source else p.source for p in pacts],
+            "broker": redact(broker.url) if broker else None,
             "workers": n_workers,
             "interactions": len(report.cases),
             "seconds": round(time.monotonic() - started, 3),
