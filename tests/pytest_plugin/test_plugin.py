@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from .conftest import HEADER, QUIET, descriptions, http_test, read_pact, write_suite
@@ -327,3 +329,65 @@ def test_unreadable_existing_pact_is_reported_and_kept(pytester: pytest.Pytester
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*shop-items-api.json: cannot read the existing pact*"])
     assert broken.read_text() == "{not json"
+
+
+@pytest.mark.parametrize(
+    "interactions",
+    [
+        pytest.param({}, id="object"),
+        pytest.param("x", id="string"),
+        pytest.param([1], id="list-of-number"),
+    ],
+)
+def test_existing_pact_with_unusable_interactions_is_refused(
+    pytester: pytest.Pytester, interactions: object
+) -> None:
+    """An existing pact whose interactions are not a list of objects is named and kept."""
+    write_suite(pytester, {"test_a": http_test("test_one", "get one")})
+    existing = pytester.path / PACT
+    existing.parent.mkdir(parents=True)
+    text = json.dumps(
+        {
+            "consumer": {"name": "shop"},
+            "provider": {"name": "items-api"},
+            "interactions": interactions,
+        }
+    )
+    existing.write_text(text)
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*shop-items-api.json: cannot read the existing pact: *; fix or delete it, then run again"]
+    )
+    assert existing.read_text() == text
+
+
+def test_two_pairs_with_one_file_name_are_refused(pytester: pytest.Pytester) -> None:
+    """Pairs a-b → c and a → b-c would share one pact file, so neither is written."""
+    source = (
+        "@pytest.mark.seam(consumer='a-b', provider='c')\n"
+        + http_test("test_one", "get one").lstrip()
+        + "\n\n@pytest.mark.seam(consumer='a', provider='b-c')\n"
+        + http_test("test_two", "get two").lstrip()
+    )
+    pytester.makepyfile(test_a=HEADER + source)
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*seam: a → b-c writes contracts/pacts/a-b-c.json, as a-b → c*"])
+    assert not (pytester.path / "contracts").exists()
+
+
+def test_existing_pact_of_another_pair_is_refused(pytester: pytest.Pytester) -> None:
+    """A pact file already written for a-b → c is not merged into by a → b-c."""
+    first = "@pytest.mark.seam(consumer='a-b', provider='c')\n" + http_test("test_one", "get one")
+    pytester.makepyfile(test_a=HEADER + first.lstrip())
+    pytester.runpytest(*QUIET).assert_outcomes(passed=1)
+    before = (pytester.path / "contracts/pacts/a-b-c.json").read_bytes()
+    second = "@pytest.mark.seam(consumer='a', provider='b-c')\n" + http_test("test_one", "get one")
+    pytester.makepyfile(test_a=HEADER + second.lstrip())
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*a-b-c.json: the existing pact is between a-b and c, not a and b-c*"]
+    )
+    assert (pytester.path / "contracts/pacts/a-b-c.json").read_bytes() == before
