@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -174,6 +176,24 @@ def test_orphan(pact):
     result = pytester.runpytest(*QUIET)
     assert result.ret == pytest.ExitCode.INTERRUPTED
     result.stdout.fnmatch_lines(["*test_a.py::test_orphan: seam: no provider name*"])
+
+
+@pytest.mark.parametrize("name", ["../escaped", "nested/name", ".hidden", "-rf", "two words"])
+def test_name_that_is_not_a_file_name_is_a_collection_error(
+    pytester: pytest.Pytester, name: str
+) -> None:
+    """A consumer name that would lead its pact out of the folder fails collection, named."""
+    unique = f"{name}-{pytester.path.name}"
+    source = f"@pytest.mark.seam(consumer={unique!r})\n" + http_test("test_one", "get one")
+    write_suite(pytester, {"test_a": source})
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        ["*test_a.py::test_one: seam: consumer name * cannot be a file name*"]
+    )
+    # pact_ffi writes "<consumer>-<provider>.json" wherever the name leads from its temp folder.
+    assert not (Path(tempfile.gettempdir()) / f"{Path(unique).name}-items-api.json").exists()
+    assert not (pytester.path / "contracts").exists()
 
 
 def test_marker_wins_over_config(pytester: pytest.Pytester) -> None:
