@@ -29,7 +29,7 @@ SNAPSHOT = "contracts/openapi/shop-items-api.yaml"
 # Each round starts both sessions together; a lost update needs only one unlucky round, and
 # without the lock two sessions ending within the merge's fraction of a second lost one in
 # nearly every round.
-ROUNDS = 15
+ROUNDS = 12
 SIDES = ("a", "b")
 
 # One process per side runs one pytest session per round, each started the moment the test
