@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
 from seam.errors import InputError
 
-__all__ = ["atomic_write_text", "read_bounded"]
+__all__ = ["SAFE_NAME", "SAFE_NAME_HINT", "atomic_write_text", "read_bounded"]
+
+# What a consumer or provider name may hold to become part of a file name: no separator, no
+# leading dot (``..``, a hidden file) or dash (an option), no space or control character.
+# Checked before any name reaches a path (pact_ffi itself writes ``../../x`` wherever it leads).
+SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+SAFE_NAME_HINT = "use letters, digits, '.', '_' and '-' (e.g. tasks-api)"
 
 # Real specs top out around 5 MB (Stripe, GitHub); anything far past that is a mistake or an attack.
 DEFAULT_MAX_BYTES = int(os.environ.get("SEAM_MAX_DOCUMENT_BYTES", 64 * 1024 * 1024))

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-HEAVY = ["pact", "pact_ffi", "httpx", "schemathesis", "yaml", "openapi_spec_validator"]
+HEAVY = ["pact", "pact_ffi", "httpx", "schemathesis", "yaml", "openapi_spec_validator", "filelock"]
 
 PROBE = """
 import json, sys

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from .conftest import HEADER, QUIET, descriptions, http_test, read_pact, write_suite
@@ -174,6 +178,24 @@ def test_orphan(pact):
     result.stdout.fnmatch_lines(["*test_a.py::test_orphan: seam: no provider name*"])
 
 
+@pytest.mark.parametrize("name", ["../escaped", "nested/name", ".hidden", "-rf", "two words"])
+def test_name_that_is_not_a_file_name_is_a_collection_error(
+    pytester: pytest.Pytester, name: str
+) -> None:
+    """A consumer name that would lead its pact out of the folder fails collection, named."""
+    unique = f"{name}-{pytester.path.name}"
+    source = f"@pytest.mark.seam(consumer={unique!r})\n" + http_test("test_one", "get one")
+    write_suite(pytester, {"test_a": source})
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == pytest.ExitCode.INTERRUPTED
+    result.stdout.fnmatch_lines(
+        ["*test_a.py::test_one: seam: consumer name * cannot be a file name*"]
+    )
+    # pact_ffi writes "<consumer>-<provider>.json" wherever the name leads from its temp folder.
+    assert not (Path(tempfile.gettempdir()) / f"{Path(unique).name}-items-api.json").exists()
+    assert not (pytester.path / "contracts").exists()
+
+
 def test_marker_wins_over_config(pytester: pytest.Pytester) -> None:
     """The marker's provider replaces the one in [tool.seam]."""
     source = "@pytest.mark.seam(provider='stock-api')\n" + http_test("test_one", "get one").lstrip()
@@ -327,3 +349,65 @@ def test_unreadable_existing_pact_is_reported_and_kept(pytester: pytest.Pytester
     assert result.ret == 1
     result.stdout.fnmatch_lines(["*shop-items-api.json: cannot read the existing pact*"])
     assert broken.read_text() == "{not json"
+
+
+@pytest.mark.parametrize(
+    "interactions",
+    [
+        pytest.param({}, id="object"),
+        pytest.param("x", id="string"),
+        pytest.param([1], id="list-of-number"),
+    ],
+)
+def test_existing_pact_with_unusable_interactions_is_refused(
+    pytester: pytest.Pytester, interactions: object
+) -> None:
+    """An existing pact whose interactions are not a list of objects is named and kept."""
+    write_suite(pytester, {"test_a": http_test("test_one", "get one")})
+    existing = pytester.path / PACT
+    existing.parent.mkdir(parents=True)
+    text = json.dumps(
+        {
+            "consumer": {"name": "shop"},
+            "provider": {"name": "items-api"},
+            "interactions": interactions,
+        }
+    )
+    existing.write_text(text)
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*shop-items-api.json: cannot read the existing pact: *; fix or delete it, then run again"]
+    )
+    assert existing.read_text() == text
+
+
+def test_two_pairs_with_one_file_name_are_refused(pytester: pytest.Pytester) -> None:
+    """Pairs a-b → c and a → b-c would share one pact file, so neither is written."""
+    source = (
+        "@pytest.mark.seam(consumer='a-b', provider='c')\n"
+        + http_test("test_one", "get one").lstrip()
+        + "\n\n@pytest.mark.seam(consumer='a', provider='b-c')\n"
+        + http_test("test_two", "get two").lstrip()
+    )
+    pytester.makepyfile(test_a=HEADER + source)
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*seam: a → b-c writes contracts/pacts/a-b-c.json, as a-b → c*"])
+    assert not (pytester.path / "contracts").exists()
+
+
+def test_existing_pact_of_another_pair_is_refused(pytester: pytest.Pytester) -> None:
+    """A pact file already written for a-b → c is not merged into by a → b-c."""
+    first = "@pytest.mark.seam(consumer='a-b', provider='c')\n" + http_test("test_one", "get one")
+    pytester.makepyfile(test_a=HEADER + first.lstrip())
+    pytester.runpytest(*QUIET).assert_outcomes(passed=1)
+    before = (pytester.path / "contracts/pacts/a-b-c.json").read_bytes()
+    second = "@pytest.mark.seam(consumer='a', provider='b-c')\n" + http_test("test_one", "get one")
+    pytester.makepyfile(test_a=HEADER + second.lstrip())
+    result = pytester.runpytest(*QUIET)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(
+        ["*a-b-c.json: the existing pact is between a-b and c, not a and b-c*"]
+    )
+    assert (pytester.path / "contracts/pacts/a-b-c.json").read_bytes() == before

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from seam._files import atomic_write_text
+from seam._files import SAFE_NAME, SAFE_NAME_HINT, atomic_write_text
 from seam.errors import UsageError
 from seam.openapi._dump import dump_yaml
 from seam.openapi._validate import validate_document
@@ -63,7 +63,6 @@ _NAME_MAPS = frozenset(
     }
 )
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
-_PROVIDER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _HTTP_METHODS = frozenset({"get", "put", "post", "delete", "options", "head", "patch", "trace"})
 
 
@@ -119,11 +118,8 @@ def snapshot_path(contracts: Path, provider: str) -> Path:
     Raises:
         UsageError: ``provider`` is empty or holds characters unsafe in a file name.
     """
-    if not _PROVIDER_NAME.match(provider):
-        raise UsageError(
-            f"provider name {provider!r} cannot be a file name: "
-            "use letters, digits, '.', '_' and '-' (e.g. tasks-api)"
-        )
+    if not SAFE_NAME.match(provider):
+        raise UsageError(f"provider name {provider!r} cannot be a file name: {SAFE_NAME_HINT}")
     return contracts / "openapi" / f"{provider}.yaml"
 
 

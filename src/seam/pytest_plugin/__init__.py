@@ -14,6 +14,10 @@ first time a test asks for the fixture.
 
 from __future__ import annotations
 
+import inspect
+import itertools
+import os
+import shlex
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -36,6 +40,10 @@ _RECORDER = pytest.StashKey[Recorder]()
 _SUMMARY = pytest.StashKey[tuple[list[str], list[str]]]()
 _PHASES = pytest.StashKey[dict[str, str]]()
 _DOCUMENT = pytest.StashKey[tuple[PairSettings, dict[str, Any]]]()
+# The folder [tool.seam] is read from and test names are relative to, and why it is not
+# pytest's rootdir when it is not (see _project_root).
+_ROOT = pytest.StashKey[tuple[Path, str | None]]()
+_OPTION = "--seam-contracts"
 
 _MARKER = (
     "seam(consumer=None, provider=None): the consumer/provider pair this test's `pact` "
@@ -64,9 +72,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker, read ``[tool.seam]`` and, under xdist, the worker hand-over."""
     config.addinivalue_line("markers", _MARKER)
+    config.stash[_ROOT] = _project_root(config)
     try:
         config.stash[_SETTINGS] = load_settings(
-            config.rootpath,
+            config.stash[_ROOT][0],
             config.invocation_params.dir,
             config.getoption("seam_contracts"),
             config.getoption("seam_no_write"),
@@ -76,6 +85,84 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_RECORDER] = Recorder()
     if config.pluginmanager.hasplugin("xdist") and not hasattr(config, "workerinput"):
         config.pluginmanager.register(_XdistController(config), "seam-xdist-controller")
+
+
+def _space_form_values(config: pytest.Config) -> list[str]:
+    """Values given as ``--seam-contracts DIR`` (two arguments) where pytest looked for its rootdir.
+
+    pytest prepends ``PYTEST_ADDOPTS`` to the command line before it looks; the ini file's
+    ``addopts`` are added after, so they cannot mislead it.
+    """
+    tokens = [
+        *shlex.split(os.environ.get("PYTEST_ADDOPTS", "")),
+        *(str(arg) for arg in config.invocation_params.args),
+    ]
+    return [value for option, value in itertools.pairwise(tokens) if option == _OPTION]
+
+
+def _rootdir_without_our_value(config: pytest.Config) -> Path | None:
+    """The rootdir pytest finds for this command line once ``--seam-contracts DIR`` is known.
+
+    pytest finds its rootdir before plugins add their options, so it takes ``DIR`` for a
+    test path (pytest-dev/pytest#1435, #8846). This asks pytest's own search again with the
+    paths the command line really names; its signature has changed across pytest versions,
+    so only the arguments it accepts are passed, and ``None`` means it could not be asked.
+    """
+    try:
+        from _pytest.config.findpaths import determine_setup
+    except ImportError:  # pragma: no cover - a pytest that moved it
+        return None
+    arguments: dict[str, Any] = {
+        "inifile": config.option.inifilename,
+        "args": [str(arg) for arg in config.option.file_or_dir],
+        "rootdir_cmd_arg": config.option.rootdir or None,
+        "invocation_dir": config.invocation_params.dir,
+        "override_ini": config.option.override_ini,
+    }
+    accepted = inspect.signature(determine_setup).parameters
+    try:
+        found = determine_setup(**{k: v for k, v in arguments.items() if k in accepted})
+    except (TypeError, pytest.UsageError):  # pragma: no cover - a pytest that changed it
+        return None
+    return Path(found[0])
+
+
+def _project_root(config: pytest.Config) -> tuple[Path, str | None]:
+    """Where ``[tool.seam]`` is read and test names start, and a note when pytest was misled.
+
+    ``--seam-contracts DIR`` and ``--seam-contracts=DIR`` must write the same files: with
+    the space, an existing ``DIR`` outside the project moves pytest's rootdir, which would
+    lose ``[tool.seam]`` and rename every test. Seam then keeps the rootdir the ``=`` form
+    gets, and says that pytest's own configuration was not read.
+    """
+    invocation = config.invocation_params.dir
+    if not any((invocation / value).exists() for value in _space_form_values(config)):
+        return config.rootpath, None
+    root = _rootdir_without_our_value(config)
+    if root is None or root == config.rootpath:
+        return config.rootpath, None
+    note = (
+        f"seam: pytest took the value of {_OPTION} for a test path and chose {config.rootpath} "
+        f"as its rootdir; seam uses {root}, but pytest did not read its own configuration "
+        f"there. Write {_OPTION}=DIR to keep it"
+    )
+    return root, note
+
+
+def _test_id(config: pytest.Config, nodeid: str) -> str:
+    """``nodeid`` relative to seam's root rather than pytest's rootdir, when they differ."""
+    root = config.stash[_ROOT][0]
+    if root == config.rootpath:
+        return nodeid
+    path, sep, rest = nodeid.partition("::")
+    moved = Path(os.path.relpath(config.rootpath / path, root)).as_posix()
+    return moved + sep + rest
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """Say when pytest's rootdir is not the one seam reads ``[tool.seam]`` from."""
+    note = config.stash[_ROOT][1] if _ROOT in config.stash else None
+    return [note] if note else []
 
 
 class _XdistController:
@@ -137,7 +224,7 @@ def pytest_pycollect_makeitem(
 
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Remember every collected test, so a later merge knows which tests still exist."""
-    item.config.stash[_RECORDER].collected.add(item.nodeid)
+    item.config.stash[_RECORDER].collected.add(_test_id(item.config, item.nodeid))
 
 
 @pytest.hookimpl(wrapper=True)
@@ -150,7 +237,7 @@ def pytest_make_collect_report(
     if report.failed:
         recorder.collect_errors += 1
     elif isinstance(collector, pytest.Module):
-        recorder.modules.add(collector.nodeid)
+        recorder.modules.add(_test_id(collector.config, collector.nodeid))
     return report
 
 
@@ -201,11 +288,12 @@ def pytest_runtest_makereport(
         values = set(phases.values())
         outcome = "failed" if "failed" in values else "skipped" if "skipped" in values else "passed"
         recorder = item.config.stash[_RECORDER]
-        recorder.outcomes[item.nodeid] = outcome
+        name = _test_id(item.config, item.nodeid)
+        recorder.outcomes[name] = outcome
         recorded = item.stash.get(_DOCUMENT, None)
         if outcome == "passed" and recorded is not None:
             pair, doc = recorded
-            recorder.record((pair.consumer, pair.provider), item.nodeid, doc)
+            recorder.record((pair.consumer, pair.provider), name, doc)
     return report
 
 
@@ -223,7 +311,7 @@ def _facts(session: pytest.Session, recorder: Recorder) -> RunFacts:
         outcomes=dict(recorder.outcomes),
         collected=frozenset(recorder.collected),
         modules=frozenset(recorder.modules),
-        rootdir=config.rootpath,
+        rootdir=config.stash[_ROOT][0],
         complete=complete,
     )
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from seam._files import SAFE_NAME, SAFE_NAME_HINT
+
 __all__ = ["PairSettings", "Settings", "load_settings", "resolve_pair"]
 
 _SPECIFICATIONS = ("V3", "V4")
@@ -99,7 +101,8 @@ def resolve_pair(settings: Settings, marker_kwargs: Mapping[str, Any]) -> PairSe
     """The pair for one test: the marker's arguments win over ``[tool.seam]``.
 
     Raises:
-        SettingsError: no consumer or no provider anywhere, or a marker argument is wrong.
+        SettingsError: no consumer or no provider anywhere, a marker argument is wrong, or a
+            name cannot be part of a file name.
     """
     unknown = sorted(set(marker_kwargs) - {"consumer", "provider"})
     if unknown:
@@ -115,5 +118,8 @@ def resolve_pair(settings: Settings, marker_kwargs: Mapping[str, Any]) -> PairSe
                 f"no {role} name: pass @pytest.mark.seam({role}=...) "
                 f"or set {role} in [tool.seam] of pyproject.toml"
             )
+        if not SAFE_NAME.match(value):
+            # The name becomes a path: pact_ffi would write "../../x" outside every folder.
+            raise SettingsError(f"{role} name {value!r} cannot be a file name: {SAFE_NAME_HINT}")
         names[role] = value
     return PairSettings(names["consumer"], names["provider"], settings.specification)

@@ -1,23 +1,32 @@
 """Write a session's pact files and OpenAPI snapshots, all or nothing, once per session.
 
 Imported only at the end of a session that recorded something: it pulls in
-``seam.pactfile`` and ``seam.openapi`` (PyYAML, openapi-spec-validator).
+``seam.pactfile``, ``seam.openapi`` (PyYAML, openapi-spec-validator) and filelock.
+
+Two sessions may write one contracts folder at once (a watch mode and a pre-commit
+hook, two CI jobs in one workspace). Each merges what it recorded into the file on
+disk, so the read, the merge and the rename of each pact file happen under an
+inter-process lock on that file, and the file is read again once the lock is held:
+otherwise the last rename wins and the other session's interactions are lost.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
-import json
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
+from seam._files import atomic_write_text
 from seam.errors import SeamError
 from seam.openapi import dump_yaml, infer_openapi, validate_document
-from seam.pactfile import canonical_json, parse_pact
+from seam.pactfile import canonical_json, parse_pact, read_pact
 from seam.pytest_plugin._config import Settings
 from seam.pytest_plugin._record import MergePlan, Recorder, RunFacts, plan_merge
 
@@ -25,6 +34,16 @@ __all__ = ["EmitResult", "emit"]
 
 # How many kept interactions the terminal names before it summarises the rest.
 _NAMED = 5
+
+# The locks live in the contracts folder, so that sessions in different containers or with
+# different temporary folders that share one workspace still see each other's; the folder
+# ignores itself in git as .pytest_cache and .mypy_cache do, since a flock file cannot be
+# deleted on release without letting a third session lock a fresh file beside a waiter.
+LOCKS = ".seam-locks"
+_GITIGNORE = "# Created by the seam pytest plugin: locks of sessions writing this folder.\n*\n"
+
+# A merge takes well under a second; a lock held this long belongs to a session that hangs.
+LOCK_TIMEOUT = 60.0
 
 
 @dataclass
@@ -42,19 +61,28 @@ def _show(path: Path, base: Path) -> str:
         return str(path)
 
 
-def _read_existing(path: Path) -> dict[str, Any] | None:
+def _read_existing(path: Path, pair: tuple[str, str]) -> dict[str, Any] | None:
+    """The pact on disk, if any, refused unless it is a readable pact of ``pair``.
+
+    Whatever the merge cannot read it would overwrite, so anything ``contracts check``
+    would refuse (not JSON, ``interactions`` not a list, ...) stops the write instead.
+    """
     if not path.exists():
         return None
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        pact = read_pact(path)
+    except SeamError as exc:
         raise SeamError(
-            f"cannot read the existing pact ({exc}); fix or delete it, then run again",
+            f"cannot read the existing pact: {exc.message}; fix or delete it, then run again",
             location=str(path),
         ) from None
-    if not isinstance(doc, dict):
-        raise SeamError("the existing pact is not a JSON object; delete it", location=str(path))
-    return doc
+    if (pact.consumer, pact.provider) != pair:
+        raise SeamError(
+            f"the existing pact is between {pact.consumer} and {pact.provider}, not "
+            f"{pair[0]} and {pair[1]}, whose file has the same name; rename one of them",
+            location=str(path),
+        )
+    return dict(pact.raw)
 
 
 def _read_text(path: Path) -> str | None:
@@ -114,31 +142,53 @@ def _summary(plan: MergePlan, shown: str, unchanged: bool) -> list[str]:
     return lines
 
 
-def emit(recorder: Recorder, settings: Settings, facts: RunFacts, base: Path) -> EmitResult:
-    """Merge, infer and write every pair the session recorded.
+def _paths(contracts: Path, pair: tuple[str, str]) -> tuple[Path, Path]:
+    consumer, provider = pair
+    return (
+        contracts / "pacts" / f"{consumer}-{provider}.json",
+        contracts / "openapi" / f"{consumer}-{provider}.yaml",
+    )
 
-    Args:
-        recorder: What the session (all workers) recorded.
-        settings: Where to write, and whether to.
-        facts: What ran, for pruning.
-        base: The folder paths are shown relative to.
 
-    Returns:
-        Summary lines and error lines for the terminal.
+def _shared_names(
+    pairs: list[tuple[str, str]], contracts: Path
+) -> dict[Path, list[tuple[str, str]]]:
+    """Pact paths that two pairs would write: ``a-b`` → ``c`` and ``a`` → ``b-c``."""
+    by_path: dict[Path, list[tuple[str, str]]] = {}
+    for pair in pairs:
+        by_path.setdefault(_paths(contracts, pair)[0], []).append(pair)
+    return {path: owners for path, owners in by_path.items() if len(owners) > 1}
+
+
+def _merge(
+    recorder: Recorder, settings: Settings, facts: RunFacts, base: Path, *, validate: bool
+) -> tuple[EmitResult, dict[Path, str]]:
+    """Read the files on disk and merge every recorded pair into them; write nothing.
+
+    ``validate`` checks each changed snapshot against the OpenAPI schema, as every
+    snapshot that is written must be; a merge that only asks whether anything would
+    change can skip it.
     """
     result = EmitResult()
     files: dict[Path, str] = {}
+    shared = _shared_names(sorted(recorder.templates), settings.contracts)
     for pair in sorted(recorder.templates):
         consumer, provider = pair
-        pact_path = settings.contracts / "pacts" / f"{consumer}-{provider}.json"
-        openapi_path = settings.contracts / "openapi" / f"{consumer}-{provider}.yaml"
+        pact_path, openapi_path = _paths(settings.contracts, pair)
+        if pact_path in shared:
+            result.errors.append(
+                f"seam: {consumer} → {provider} writes {_show(pact_path, base)}, as "
+                f"{' and '.join(f'{c} → {p}' for c, p in shared[pact_path] if (c, p) != pair)} "
+                "does; rename a consumer or a provider. It was not written."
+            )
+            continue
         template = recorder.templates[pair]
         # The bookkeeping pact_ffi adds (its own versions) changes on upgrades, not with the API.
         metadata = {k: v for k, v in template.get("metadata", {}).items() if k != "pactRust"}
         template = {**template, "metadata": metadata}
         version = str(metadata.get("pactSpecification", {}).get("version", ""))
         try:
-            existing = _read_existing(pact_path)
+            existing = _read_existing(pact_path, pair)
             plan = plan_merge(
                 template,
                 recorder.declared.get(pair, []),
@@ -160,7 +210,7 @@ def emit(recorder: Recorder, settings: Settings, facts: RunFacts, base: Path) ->
             openapi_text = dump_yaml(snapshot)
             # The validator costs a quarter of a second; a snapshot identical to the one
             # on disk passed it when it was written.
-            if _read_text(openapi_path) != openapi_text:
+            if validate and _read_text(openapi_path) != openapi_text:
                 validate_document(snapshot, source=str(openapi_path))
         except SeamError as exc:
             result.errors.append(f"seam: {exc}")
@@ -177,17 +227,72 @@ def emit(recorder: Recorder, settings: Settings, facts: RunFacts, base: Path) ->
         if not unchanged:
             files[pact_path] = pact_text
             files[openapi_path] = openapi_text
+    return result, files
+
+
+@contextlib.contextmanager
+def _locked(contracts: Path, pact_paths: list[Path]) -> Iterator[None]:
+    """Hold the lock of every pact in ``pact_paths``, taken in sorted order.
+
+    Every session takes its locks in the same order, so two sessions writing
+    overlapping sets of pairs cannot each hold one lock the other waits for.
+
+    Raises:
+        OSError: the lock folder cannot be created.
+        filelock.Timeout: another session held a lock for ``LOCK_TIMEOUT`` seconds.
+    """
+    folder = contracts / LOCKS
+    folder.mkdir(parents=True, exist_ok=True)
+    gitignore = folder / ".gitignore"
+    if not gitignore.exists():
+        atomic_write_text(gitignore, _GITIGNORE)
+    with contextlib.ExitStack() as stack:
+        for path in sorted(set(pact_paths)):
+            lock = FileLock(folder / f"{path.name}.lock", timeout=LOCK_TIMEOUT)
+            stack.enter_context(lock)
+        yield
+
+
+def emit(recorder: Recorder, settings: Settings, facts: RunFacts, base: Path) -> EmitResult:
+    """Merge, infer and write every pair the session recorded.
+
+    The merge runs once without a lock; when it would change a file it runs again
+    under the locks of the session's pact files, on the files as they are then, and
+    its result is written before the locks are released. A run that changes nothing
+    (or may not write) takes no lock, and so writes nothing, not even a lock file.
+
+    Args:
+        recorder: What the session (all workers) recorded.
+        settings: Where to write, and whether to.
+        facts: What ran, for pruning.
+        base: The folder paths are shown relative to.
+
+    Returns:
+        Summary lines and error lines for the terminal.
+    """
+    result, files = _merge(recorder, settings, facts, base, validate=not settings.write)
     if not settings.write:
         result.lines.append("--seam-no-write: nothing was written")
         return result
+    if not files:
+        return result
+    pact_paths = [_paths(settings.contracts, pair)[0] for pair in recorder.templates]
     try:
-        _commit(files)
+        with _locked(settings.contracts, pact_paths):
+            result, files = _merge(recorder, settings, facts, base, validate=True)
+            _commit(files)
+    except Timeout as exc:  # a TimeoutError, so an OSError: caught first
+        result.lines.clear()
+        result.errors.append(
+            f"seam: another pytest session has held {_show(Path(exc.lock_file), base)} for "
+            f"{LOCK_TIMEOUT:.0f} s; no contract was changed. Run again once it has finished"
+        )
     except OSError as exc:
         where = exc.filename or settings.contracts
+        result.lines.clear()
         result.errors.append(
             f"seam: cannot write contracts under {_show(Path(where), base)}: "
             f"{exc.strerror or exc}; no contract was changed. Make the folder writable, "
             "or pass --seam-contracts DIR or --seam-no-write"
         )
-        result.lines.clear()
     return result
