@@ -21,7 +21,17 @@ from urllib.parse import urlsplit
 
 from seam.errors import ProviderUnreachable, UsageError
 
-__all__ = ["ProviderProcess", "free_port", "wait_until_reachable"]
+__all__ = [
+    "ProviderProcess",
+    "check_seconds",
+    "free_port",
+    "http_address",
+    "wait_until_reachable",
+]
+
+# The longest timeout accepted: a day is past every real wait, and its milliseconds fit
+# what the Rust verifier takes.
+MAX_SECONDS = 86_400.0
 
 
 def free_port() -> int:
@@ -31,17 +41,37 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _address(base_url: str) -> tuple[str, int]:
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+def check_seconds(option: str, value: float) -> float:
+    """``value``, when it is a usable timeout: above 0, at most a day, and a number.
+
+    Raises:
+        UsageError: anything else (``nan`` and ``inf`` included: they would wait forever).
+    """
+    if not 0 < value <= MAX_SECONDS:  # false for nan as well
         raise UsageError(
-            f"--base-url {base_url!r}: expected an http(s) URL such as http://127.0.0.1:8000"
+            f"{option} {value!r}: expected a number of seconds above 0 and at most {MAX_SECONDS:g}"
         )
+    return value
+
+
+def http_address(url: str, option: str = "--base-url") -> tuple[str, int]:
+    """The host and port an http(s) URL points at.
+
+    Raises:
+        UsageError: not an http(s) URL with a host and a valid port (``option`` names it).
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname if parts.scheme in ("http", "https") else None
+    except ValueError:  # "http://[::1": an IPv6 address without its closing bracket
+        host = None
+    if not host:
+        raise UsageError(f"{option} {url!r}: expected an http(s) URL such as http://127.0.0.1:8000")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise UsageError(f"--base-url {base_url!r}: the port is not a number") from None
-    return parts.hostname, port
+        raise UsageError(f"{option} {url!r}: the port is not a number from 1 to 65535") from None
+    return host, port
 
 
 def _answers(host: str, port: int) -> bool:
@@ -52,13 +82,14 @@ def _answers(host: str, port: int) -> bool:
         return False
 
 
-def wait_until_reachable(base_url: str, timeout: float = 0.0) -> None:
+def wait_until_reachable(base_url: str, timeout: float = 0.0, option: str = "--base-url") -> None:
     """Return once something accepts connections at ``base_url``.
 
     Raises:
+        UsageError: ``base_url`` is not an http(s) URL.
         ProviderUnreachable: nothing answered within ``timeout`` seconds.
     """
-    host, port = _address(base_url)
+    host, port = http_address(base_url, option)
     deadline = time.monotonic() + timeout
     while not _answers(host, port):
         if time.monotonic() >= deadline:
@@ -83,7 +114,7 @@ class ProviderProcess:
         self.command = command
         self.base_url = base_url
         self.env = dict(env or {})
-        self.ready_timeout = ready_timeout
+        self.ready_timeout = check_seconds("--ready-timeout", ready_timeout)
         self._log_dir = log_dir
         self._proc: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None
@@ -103,7 +134,7 @@ class ProviderProcess:
         Raises:
             UsageError: something already listens at ``base_url``.
         """
-        host, port = _address(self.base_url)
+        host, port = http_address(self.base_url)
         if _answers(host, port):
             raise UsageError(
                 f"something already listens at {self.base_url}; "
@@ -126,7 +157,7 @@ class ProviderProcess:
     def wait_ready(self) -> ProviderProcess:
         """Wait until ``base_url`` accepts connections (see :meth:`start`)."""
         assert self._proc is not None, "launch() first"
-        host, port = _address(self.base_url)
+        host, port = http_address(self.base_url)
         deadline = time.monotonic() + self.ready_timeout
         while not _answers(host, port):
             code = self._proc.poll()
