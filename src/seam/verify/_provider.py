@@ -3,6 +3,13 @@
 A started provider runs in its own process group so that stopping it also stops
 what its command spawned (a shell, uvicorn's workers); it is stopped on success,
 on failure and on Ctrl-C alike.
+
+When this process cannot stop it (SIGKILL, ``os._exit`` in a state handler, a crash), a
+watcher does: a small Python process holding the read end of a pipe whose write end only
+this process holds. The kernel closes that end however this process ends; the watcher
+reads end-of-file and stops the provider's group (SIGTERM, then SIGKILL after 5 seconds).
+A pipe works on every POSIX system; Linux's ``PR_SET_PDEATHSIG`` would reach only the
+shell (it is not inherited by its children) and fires when the starting *thread* ends.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import shlex
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -28,6 +36,26 @@ __all__ = [
     "http_address",
     "wait_until_reachable",
 ]
+
+# The watcher: stops process group argv[1] when its standard input reaches end-of-file,
+# and leaves quietly when a byte comes first (the provider was stopped the ordinary way).
+# Standard library only, run with -I -S: it starts in a few milliseconds.
+_WATCHER = """
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+if sys.stdin.buffer.read(1):
+    sys.exit(0)
+group = int(sys.argv[1])
+for sig in (signal.SIGTERM, signal.SIGKILL):
+    deadline = time.monotonic() + 5
+    try:
+        os.killpg(group, sig)
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            os.killpg(group, 0)
+    except (ProcessLookupError, PermissionError):
+        sys.exit(0)
+"""
 
 # The longest timeout accepted: a day is past every real wait, and its milliseconds fit
 # what the Rust verifier takes.
@@ -117,6 +145,7 @@ class ProviderProcess:
         self.ready_timeout = check_seconds("--ready-timeout", ready_timeout)
         self._log_dir = log_dir
         self._proc: subprocess.Popen[bytes] | None = None
+        self._watcher: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None
 
     def start(self) -> ProviderProcess:
@@ -152,6 +181,13 @@ class ProviderProcess:
                 env={**os.environ, **self.env},
                 start_new_session=True,  # its own process group, stopped as a whole
             )
+        self._watcher = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _WATCHER, str(self._proc.pid)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C to the terminal's group does not reach it
+        )
         return self
 
     def wait_ready(self) -> ProviderProcess:
@@ -197,6 +233,7 @@ class ProviderProcess:
         if proc is None:
             return
         self._proc = None
+        self._dismiss_watcher()
         _signal_group(proc.pid, signal.SIGTERM)
         if not _group_gone(proc, timeout=5.0):
             _signal_group(proc.pid, signal.SIGKILL)
@@ -207,6 +244,22 @@ class ProviderProcess:
             proc.wait(timeout=5.0)
         if self.log_path is not None:
             self.log_path.unlink(missing_ok=True)
+
+    def _dismiss_watcher(self) -> None:
+        """Tell the watcher the provider is stopped here (one byte), and let it end."""
+        watcher, self._watcher = self._watcher, None
+        if watcher is None or watcher.stdin is None:
+            return
+        with contextlib.suppress(BrokenPipeError):
+            watcher.stdin.write(b"x")
+            watcher.stdin.flush()
+        with contextlib.suppress(BrokenPipeError):
+            watcher.stdin.close()
+        try:
+            watcher.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            watcher.wait()
 
     def __enter__(self) -> ProviderProcess:
         return self.start()
