@@ -165,6 +165,19 @@ SPEC_COMMANDS: list[Any] = [
         ),
         id="snapshot",
     ),
+    # The conformance document is read before the provider is started or reached.
+    pytest.param(
+        lambda bad, good, pact, tmp: [
+            "verify",
+            pact,
+            "--base-url",
+            f"http://127.0.0.1:{free_port()}",
+            "--conformance",
+            "--openapi",
+            bad,
+        ],
+        id="verify-conformance",
+    ),
 ]
 
 

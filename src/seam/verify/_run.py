@@ -38,6 +38,7 @@ from seam.errors import (
     UsageError,
 )
 from seam.model import Case, CaseStatus, Finding, Report, Severity
+from seam.openapi import load_document
 from seam.pactfile import Interaction, Pact, load_pacts, write_pact
 from seam.verify._conformance import run_conformance
 from seam.verify._provider import (
@@ -543,8 +544,14 @@ def verify(
         raise InputError(
             f"no HTTP interactions for provider {name!r} in {where}; nothing to verify"
         )
-    if conformance and conformance.openapi and not conformance.openapi.is_file():
-        raise InputError(f"--openapi {conformance.openapi}: no such file")
+    if conformance is not None:
+        if conformance.openapi and not conformance.openapi.is_file():
+            raise InputError(f"--openapi {conformance.openapi}: no such file")
+        # A document file is read here, within Seam's bounds, so a broken one fails before
+        # the provider starts rather than in schemathesis after the whole replay.
+        spec = _conformance_spec(conformance, name, base_url)
+        if not spec.startswith(("http://", "https://")):
+            load_document(spec)
     if broker is not None:
         _check_broker(broker)
 
