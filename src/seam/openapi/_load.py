@@ -25,6 +25,7 @@ import yaml_rs
 
 from seam._files import (
     DEFAULT_MAX_BYTES,
+    MAX_DEPTH,
     check_bounds,
     decode_text,
     load_json,
@@ -48,6 +49,7 @@ _NON_LOCAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#{\[]""")
 # compact "- " and "? " entries, holds at most two levels, so documents indented wider than
 # this go to libyaml, which stops at 1,000 levels.
 _YAML_RS_MAX_INDENT = 1000
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
 # Maps indentation characters to a space, newlines to themselves, anything else to "x".
 _INDENT_CHARS = bytes(
     b if b in (0x20, 0x0A) else 0x20 if b in (ord("-"), ord("?")) else ord("x") for b in range(256)
@@ -225,9 +227,12 @@ def _parse_yaml(text: str, source: str) -> Any:
                 for ln in str(exc).splitlines()
                 if ln.strip() and not ln.lstrip().startswith(("|", "^"))
             ]
-            detail = "; ".join(ln.strip() for ln in lines)
+            # The source line is quoted whole: keep a line of it, not 100,000 brackets.
+            detail = "; ".join(_shortened(ln.strip(), 120) for ln in lines)
             if "alias" in detail and "limit" in detail:
                 detail += " (an alias bomb?)"
+            elif _flow_depth(text) > MAX_DEPTH:  # yaml-rs stops at 256 levels and says only where
+                detail += f" (nested more than {MAX_DEPTH} levels deep)"
             raise OpenAPIError(f"invalid YAML: {detail}", location=source) from None
         return _string_keys(data)
     try:
@@ -240,6 +245,19 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise OpenAPIError(f"invalid YAML{where}: {problem}", location=source) from None
     _check_expansion(data, source)
     return _string_keys(data)
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _flow_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest in ``text`` (brackets in strings count too: a hint only)."""
+    depth = deepest = 0
+    for bracket in _FLOW_BRACKETS.findall(text):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _indented_wider(text: str, columns: int) -> bool:
