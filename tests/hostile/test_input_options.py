@@ -144,3 +144,20 @@ def test_snapshot_check_calls_a_non_utf8_snapshot_stale(tmp_path: Path) -> None:
     )
     assert result.exit_code == 1, (result.output, result.exception)
     assert "is stale" in result.output
+
+
+def test_verify_refuses_a_selector_nested_50000_deep(pact: str) -> None:
+    """A consumer version selector of 50,000 nested brackets is not JSON to use: exit 2."""
+    selector = "[" * 50_000 + "]" * 50_000
+    port = free_port()
+    result = _run(
+        "verify",
+        pact,
+        "--base-url",
+        f"http://127.0.0.1:{port}",
+        "--broker-base-url",
+        f"http://127.0.0.1:{port}",
+        "--consumer-version-selector",
+        selector,
+    )
+    _assert_usage_error(result, "--consumer-version-selector")

@@ -32,7 +32,7 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
     for raw in values:
         try:
             selector = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: brackets nested 50,000 deep
             raise UsageError(
                 f"--consumer-version-selector {raw!r} is not JSON; "
                 "expected e.g. '{\"mainBranch\": true}'"
