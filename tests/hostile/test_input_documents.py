@@ -417,3 +417,23 @@ def test_snapshot_survives_a_document_at_the_depth_limit(tmp_path: Path) -> None
     )
     assert result.exit_code == 0, (result.output, result.exception)
     assert (tmp_path / "c" / "openapi" / "p.yaml").is_file()
+
+
+@pytest.mark.parametrize("levels", [HUGE, 500])
+def test_snapshot_app_document_too_deep_is_one_line_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, levels: int
+) -> None:
+    """A document an --app builds nested too deep is refused like a file, not a RecursionError."""
+    module = f"hostile_app_{tmp_path.name.replace('-', '_')}"
+    (tmp_path / f"{module}.py").write_text(
+        "def document():\n"
+        "    value = 1\n"
+        f"    for _ in range({levels}):\n"
+        "        value = {'c': value}\n"
+        "    return {'openapi': '3.0.3', 'info': {'title': 't', 'version': '1'},"
+        " 'paths': {}, 'x': value}\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    result = _run("snapshot", "--app", f"{module}:document", "--provider", "p")
+    _assert_one_line_exit_2(result, DEEP)
