@@ -1,16 +1,37 @@
-"""File helpers every layer may use: atomic writes and bounded reads."""
+"""File helpers every layer may use: atomic writes and bounded reads.
+
+A bounded read refuses, with one clear line, what would otherwise crash or hang a
+reader: a file too large (``SEAM_MAX_DOCUMENT_BYTES``), text that is not UTF-8, data
+nested too deep (``SEAM_MAX_DOCUMENT_DEPTH``), and integers too long for Python to
+convert. Every reader of pacts and OpenAPI documents goes through these.
+"""
 
 from __future__ import annotations
 
+import codecs
 import contextlib
+import json
+import math
 import os
 import re
+import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from seam.errors import InputError
 
-__all__ = ["SAFE_NAME", "SAFE_NAME_HINT", "atomic_write_text", "read_bounded"]
+__all__ = [
+    "SAFE_NAME",
+    "SAFE_NAME_HINT",
+    "atomic_write_text",
+    "check_bounds",
+    "decode_text",
+    "load_json",
+    "parse_bounds",
+    "read_bounded",
+]
 
 # What a consumer or provider name may hold to become part of a file name: no separator, no
 # leading dot (``..``, a hidden file) or dash (an option), no space or control character.
@@ -20,6 +41,21 @@ SAFE_NAME_HINT = "use letters, digits, '.', '_' and '-' (e.g. tasks-api)"
 
 # Real specs top out around 5 MB (Stripe, GitHub); anything far past that is a mistake or an attack.
 DEFAULT_MAX_BYTES = int(os.environ.get("SEAM_MAX_DOCUMENT_BYTES", 64 * 1024 * 1024))
+# Nesting depth, counted in objects and arrays from the root. Real documents stay under 30
+# (Stripe 23, GitHub 17). The Rust verifier (serde_json's default limit) reads no pact nested
+# deeper than 127, and every recursive walker (compat, diff, snapshot, jsonschema-rs,
+# openapi-spec-validator) handles that with room to spare at Python's default recursion limit
+# (the first of them fails past 250: tests/hostile/test_input_documents.py holds the margin).
+MAX_DEPTH = int(os.environ.get("SEAM_MAX_DOCUMENT_DEPTH", 127))
+
+# Byte-order marks of the encodings Seam does not read, longest first (UTF-32 LE starts
+# with UTF-16 LE's mark).
+_OTHER_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
 
 
 def read_bounded(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "file") -> bytes:
@@ -44,6 +80,135 @@ def read_bounded(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = 
         raise InputError(f"is a directory; expected {what}", location=str(path)) from None
     except PermissionError:
         raise InputError(f"cannot read {what}: permission denied", location=str(path)) from None
+
+
+def decode_text(
+    raw: bytes,
+    *,
+    what: str = "file",
+    location: str | None = None,
+    error: type[InputError] = InputError,
+) -> str:
+    """Decode UTF-8 text, with or without a byte-order mark.
+
+    JSON exchanged between systems must be UTF-8 (RFC 8259, section 8.1), and the Rust
+    verifier and the broker read nothing else: UTF-16 and UTF-32 are named and refused
+    rather than guessed at.
+
+    Raises:
+        InputError: ``error``, when the bytes are not UTF-8.
+    """
+    for bom, name in _OTHER_BOMS:
+        if raw.startswith(bom):
+            raise error(
+                f"{what} is {name} text; Seam reads UTF-8: convert it "
+                f"(e.g. iconv -f {name} -t UTF-8)",
+                location=location,
+            )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"{what} is not UTF-8 text (byte {exc.start} is {raw[exc.start]:#04x}); "
+            "save it as UTF-8",
+            location=location,
+        ) from None
+
+
+def check_bounds(
+    data: Any,
+    *,
+    what: str = "document",
+    location: str | None = None,
+    error: type[InputError] = InputError,
+    max_depth: int = MAX_DEPTH,
+) -> None:
+    """Refuse parsed data nested too deep, or holding an integer too long to print.
+
+    The analyses walk documents recursively; bounding the depth once, on read, keeps
+    every one of them far from Python's recursion limit. A YAML parser hands over
+    integers of any length, which ``str()`` then refuses (``sys.set_int_max_str_digits``).
+    The walk here is iterative, one level at a time (about 25 ms for a 4 MB document),
+    and a cycle (a recursive YAML alias) counts as too deep.
+
+    Raises:
+        InputError: ``error``, when the data is out of bounds.
+    """
+    max_bits = _max_int_bits()
+    level = [data]
+    for _ in range(max_depth):
+        below: list[Any] = []
+        for node in level:
+            if isinstance(node, dict):
+                below.extend(node.values())
+            elif isinstance(node, list):
+                below.extend(node)
+            elif type(node) is int and node.bit_length() > max_bits:
+                raise error(_long_integer(what), location=location)
+        if not below:
+            return
+        level = below
+    if any(isinstance(node, (dict, list)) for node in level):
+        raise error(_too_deep(what, max_depth), location=location)
+
+
+@contextlib.contextmanager
+def parse_bounds(
+    *, what: str = "document", location: str | None = None, error: type[InputError] = InputError
+) -> Iterator[None]:
+    """Turn a parser's RecursionError and too-long-integer ValueError into ``error``.
+
+    Both are how Python's JSON parser and PyYAML meet data out of bounds; any other
+    exception (``json.JSONDecodeError`` included) passes through.
+    """
+    try:
+        yield
+    except RecursionError:
+        # The parsers stop near Python's recursion limit, far past MAX_DEPTH.
+        raise error(_too_deep(what, MAX_DEPTH), location=location) from None
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+        raise error(_long_integer(what), location=location) from None
+
+
+def load_json(
+    text: str | bytes,
+    *,
+    what: str = "document",
+    location: str | None = None,
+    error: type[InputError] = InputError,
+) -> Any:
+    """``json.loads`` within the bounds of a read: UTF-8, nesting depth, integer length.
+
+    Raises:
+        json.JSONDecodeError: the text is not JSON (each format words that itself).
+        InputError: ``error``, for text that is not UTF-8, nested too deep, or an
+            integer longer than Python converts (``sys.get_int_max_str_digits()``).
+    """
+    if isinstance(text, bytes):
+        text = decode_text(text, what=what, location=location, error=error)
+    with parse_bounds(what=what, location=location, error=error):
+        data = json.loads(text)
+    check_bounds(data, what=what, location=location, error=error)
+    return data
+
+
+def _too_deep(what: str, max_depth: int) -> str:
+    return (
+        f"{what} is nested more than {max_depth} levels deep; "
+        "raise SEAM_MAX_DOCUMENT_DEPTH if it is genuine"
+    )
+
+
+def _max_int_bits() -> int:
+    digits = sys.get_int_max_str_digits() or 1_000_000
+    return int(digits * math.log2(10))
+
+
+def _long_integer(what: str) -> str:
+    digits = sys.get_int_max_str_digits()
+    return f"{what} has an integer of more than {digits} digits; write it as a string"
 
 
 def atomic_write_text(path: Path, text: str) -> None:

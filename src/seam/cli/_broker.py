@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from seam.cli._options import broker_options, emit, output_option
+from seam.cli._options import Seconds, broker_options, emit, output_option
 
 if TYPE_CHECKING:
     from seam.broker import BrokerClient
@@ -125,7 +125,7 @@ def publish(
 )
 @click.option(
     "--retry-interval",
-    type=click.FloatRange(min=0),
+    type=Seconds(min_open=False),
     default=10.0,
     show_default=True,
     help="Seconds between those attempts.",

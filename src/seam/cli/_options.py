@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,6 +14,28 @@ from seam.model import Report, Severity
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMATS = ("text", "json", "markdown", "github", "junit")
+# The longest wait any option accepts: a day is past every real timeout, and keeps the
+# milliseconds within what the Rust verifier takes.
+MAX_SECONDS = 86_400.0
+
+
+class Seconds(click.FloatRange):
+    """A finite number of seconds in a range.
+
+    ``click.FloatRange`` lets ``nan`` through (every comparison with it is false), and a
+    ``nan`` timeout waits forever or crashes whatever receives it.
+    """
+
+    name = "seconds"
+
+    def __init__(self, *, min_open: bool = True) -> None:
+        super().__init__(min=0.0, max=MAX_SECONDS, min_open=min_open)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
 
 
 def format_option(choices: tuple[str, ...] = FORMATS) -> Callable[[F], F]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from seam.cli._options import Seconds
 from seam.errors import CheckFailed, UsageError, redact
 
 __all__ = ["COMMANDS", "snapshot"]
@@ -67,7 +68,7 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
     help="Extra request header for --url (repeatable), e.g. an Authorization header.",
 )
 @click.option(
-    "--timeout", type=float, default=10.0, show_default=True, help="Seconds to wait for --url."
+    "--timeout", type=Seconds(), default=10.0, show_default=True, help="Seconds to wait for --url."
 )
 def snapshot(
     url: str | None,
@@ -134,7 +135,8 @@ def _load(
 
 def _check(target: Path, text: str, provider: str) -> None:
     try:
-        current = target.read_text(encoding="utf-8")
+        # A snapshot that is not UTF-8 (edited by hand) is stale like any other difference.
+        current = target.read_bytes().decode("utf-8", errors="replace")
     except FileNotFoundError:
         raise CheckFailed(
             f"{target} does not exist: run contracts snapshot --provider {provider} to create it"

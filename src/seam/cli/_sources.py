@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from seam._files import DEFAULT_MAX_BYTES
+from seam._files import DEFAULT_MAX_BYTES, check_bounds, parse_bounds
 from seam.errors import InputError, OpenAPIError, ProviderUnreachable, UsageError
 
 __all__ = ["app_document", "fetch_document", "file_document"]
@@ -178,11 +178,13 @@ def _plain(document: Any, reference: str) -> dict[str, Any]:
             location=reference,
         )
     try:
-        plain: dict[str, Any] = json.loads(json.dumps(document, allow_nan=False))
+        with parse_bounds(location=reference, error=OpenAPIError):
+            plain: dict[str, Any] = json.loads(json.dumps(document, allow_nan=False))
     except (TypeError, ValueError) as exc:
         raise OpenAPIError(
             f"the document is not JSON data: {_first_line(exc)}", location=reference
         ) from None
+    check_bounds(plain, location=reference, error=OpenAPIError)
     return plain
 
 

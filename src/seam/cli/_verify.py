@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from seam.cli._options import broker_options, emit, format_option, output_option
+from seam.cli._options import Seconds, broker_options, emit, format_option, output_option
 from seam.errors import UsageError
 
 
@@ -32,7 +32,7 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
     for raw in values:
         try:
             selector = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: brackets nested 50,000 deep
             raise UsageError(
                 f"--consumer-version-selector {raw!r} is not JSON; "
                 "expected e.g. '{\"mainBranch\": true}'"
@@ -63,7 +63,7 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
 )
 @click.option(
     "--ready-timeout",
-    type=float,
+    type=Seconds(),
     default=30.0,
     show_default=True,
     help="Seconds to wait for a started provider to answer.",
@@ -128,7 +128,11 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
     help="Verifier processes.",
 )
 @click.option(
-    "--request-timeout", type=float, default=5.0, show_default=True, help="Seconds per request."
+    "--request-timeout",
+    type=Seconds(),
+    default=5.0,
+    show_default=True,
+    help="Seconds per request.",
 )
 @format_option(("text", "json", "github", "markdown", "junit"))
 @output_option

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from seam.compat import _request, _request_body, _response
 from seam.compat._context import RULES, Context, Spec
 from seam.compat._interaction import HttpInteraction, OtherInteraction, interactions_of
+from seam.errors import InputError
 from seam.model import Case, CaseStatus, Finding, Severity
 from seam.pactfile import Pact
 
@@ -64,7 +65,13 @@ def check_interactions(spec: Spec, pact: Pact) -> Iterator[tuple[str, list[Findi
             )
             yield item.description, [finding], time.perf_counter() - started
             continue
-        findings = list(_check_one(spec, item, file, consumer))
+        try:
+            findings = list(_check_one(spec, item, file, consumer))
+        except InputError as exc:
+            # A JSON string in the pact that cannot be read (too deep, a huge integer):
+            # say which interaction of which file holds it.
+            exc.location = exc.location or f"{file or 'pact'}: interaction {item.description!r}"
+            raise
         yield item.description, findings, time.perf_counter() - started
 
 

@@ -7,14 +7,15 @@ values are then read as their schema's types, as parameters are.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
+from seam._files import load_json
 from seam.compat._context import RULES, Context, where
 from seam.compat._media import essence, find_matching_type, is_json
+from seam.errors import PactError
 from seam.model import Finding, Severity
 from seam.openapi._params import coerce, parameter_schema
 from seam.openapi._schemas import Mode, deref
@@ -79,7 +80,7 @@ def _body_value(ctx: Context, media: str) -> tuple[bool, Json]:
     if is_json(kind):
         if isinstance(body, str):
             try:
-                return True, json.loads(body)
+                return True, load_json(body, what="a JSON string in the pact", error=PactError)
             except ValueError:
                 return True, body
         return True, body

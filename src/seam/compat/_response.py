@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Iterator
 from typing import Any
 
+from seam._files import load_json
 from seam.compat._context import RULES, Context, where
 from seam.compat._matchers import BodyRules
 from seam.compat._media import STANDARD_RESPONSE_HEADERS, essence, find_matching_type, is_json
+from seam.errors import PactError
 from seam.model import Finding, Severity
 from seam.openapi._params import coerce, parameter_schema
 from seam.openapi._schemas import Mode, deref
@@ -203,7 +204,7 @@ def body_incompatible(ctx: Context) -> Iterator[Finding]:
     body = ctx.ix.response.body.value if ctx.ix.response.body is not None else None
     if isinstance(body, str):
         with contextlib.suppress(ValueError):
-            body = json.loads(body)
+            body = load_json(body, what="a JSON string in the pact", error=PactError)
     rules = BodyRules(ctx.ix.response.rules.get("body"))
     key = f"{ctx.op.location}.responses.{ctx.ix.status}.{media}"
     for problem in ctx.violations(key, content[media], body, Mode.RESPONSE, rules):

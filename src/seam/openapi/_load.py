@@ -2,7 +2,8 @@
 
 - JSON or YAML (YAML read as close to YAML 1.2 / JSON as PyYAML allows: ``on``/``yes``
   stay strings, dates stay strings, numeric keys such as status codes become strings).
-- Limits: file size (``SEAM_MAX_DOCUMENT_BYTES``), and YAML alias expansion — a
+- Limits: file size (``SEAM_MAX_DOCUMENT_BYTES``), UTF-8 text, nesting depth
+  (``SEAM_MAX_DOCUMENT_DEPTH``, see :mod:`seam._files`), and YAML alias expansion — a
   "billion laughs" document is refused before anything walks it.
 - ``$ref``: local pointers are resolved lazily; relative-file references are bundled
   into the document under ``x-seam-files`` and rewritten to local pointers, so every
@@ -22,7 +23,15 @@ from typing import Any
 import yaml
 import yaml_rs
 
-from seam._files import DEFAULT_MAX_BYTES, read_bounded
+from seam._files import (
+    DEFAULT_MAX_BYTES,
+    MAX_DEPTH,
+    check_bounds,
+    decode_text,
+    load_json,
+    parse_bounds,
+    read_bounded,
+)
 from seam.errors import OpenAPIError, RefError
 
 __all__ = ["Document", "load_document", "parse_document_text"]
@@ -35,6 +44,16 @@ _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 # Non-local $ref values in raw text: a fast way to skip the bundling walk for most documents.
 # (A property *named* "$ref" is followed by "{" and is not a reference: GitHub has one.)
 _NON_LOCAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#{\[]""")
+# yaml-rs recurses without a bound on block nesting (a segmentation fault at some 15,000
+# levels; flow nesting it stops at 256 itself). Each column of a line's indentation, counting
+# compact "- " and "? " entries, holds at most two levels, so documents indented wider than
+# this go to libyaml, which stops at 1,000 levels.
+_YAML_RS_MAX_INDENT = 1000
+_FLOW_BRACKETS = re.compile(r"[\[\]{}]")
+# Maps indentation characters to a space, newlines to themselves, anything else to "x".
+_INDENT_CHARS = bytes(
+    b if b in (0x20, 0x0A) else 0x20 if b in (ord("-"), ord("?")) else ord("x") for b in range(256)
+)
 
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
@@ -167,12 +186,16 @@ def parse_document_text(raw: bytes | str, *, source: str = "<text>") -> dict[str
     Raises:
         OpenAPIError: the text is neither, is not a mapping, or expands too far.
     """
-    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    text = (
+        decode_text(raw, what="document", location=source, error=OpenAPIError)
+        if isinstance(raw, bytes)
+        else raw
+    )
     stripped = text.lstrip()
     data: Any
     if stripped.startswith("{"):
         try:
-            data = json.loads(text)
+            data = load_json(text, location=source, error=OpenAPIError)
         except json.JSONDecodeError as exc:
             raise OpenAPIError(
                 f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
@@ -180,6 +203,7 @@ def parse_document_text(raw: bytes | str, *, source: str = "<text>") -> dict[str
             ) from None
     else:
         data = _parse_yaml(text, source)
+        check_bounds(data, location=source, error=OpenAPIError)
     if not isinstance(data, dict):
         raise OpenAPIError(
             f"expected a mapping at the top level, found {type(data).__name__}", location=source
@@ -191,9 +215,10 @@ def _parse_yaml(text: str, source: str) -> Any:
     """YAML 1.2 through yaml-rs (10x PyYAML on a 4 MB spec, with alias-replay limits).
 
     Merge keys (``<<``) are YAML 1.1 only; documents that use them go through PyYAML,
-    with the alias expansion counted before anything walks the result.
+    with the alias expansion counted before anything walks the result. So do documents
+    indented wider than :data:`_YAML_RS_MAX_INDENT` columns (nesting yaml-rs may not survive).
     """
-    if "<<" not in text:
+    if "<<" not in text and not _indented_wider(text, _YAML_RS_MAX_INDENT):
         try:
             data = yaml_rs.loads(text, parse_datetime=False, alias_limits=_ALIAS_LIMITS)
         except yaml_rs.YAMLDecodeError as exc:
@@ -202,13 +227,17 @@ def _parse_yaml(text: str, source: str) -> Any:
                 for ln in str(exc).splitlines()
                 if ln.strip() and not ln.lstrip().startswith(("|", "^"))
             ]
-            detail = "; ".join(ln.strip() for ln in lines)
+            # The source line is quoted whole: keep a line of it, not 100,000 brackets.
+            detail = "; ".join(_shortened(ln.strip(), 120) for ln in lines)
             if "alias" in detail and "limit" in detail:
                 detail += " (an alias bomb?)"
+            elif _flow_depth(text) > MAX_DEPTH:  # yaml-rs stops at 256 levels and says only where
+                detail += f" (nested more than {MAX_DEPTH} levels deep)"
             raise OpenAPIError(f"invalid YAML: {detail}", location=source) from None
         return _string_keys(data)
     try:
-        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        with parse_bounds(location=source, error=OpenAPIError):
+            data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -216,6 +245,26 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise OpenAPIError(f"invalid YAML{where}: {problem}", location=source) from None
     _check_expansion(data, source)
     return _string_keys(data)
+
+
+def _shortened(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _flow_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest in ``text`` (brackets in strings count too: a hint only)."""
+    depth = deepest = 0
+    for bracket in _FLOW_BRACKETS.findall(text):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _indented_wider(text: str, columns: int) -> bool:
+    # A superset of block indentation (a line of 1,000 dashes counts too), in C: about
+    # 30 ms on a 4 MB document where a regular expression over the lines takes 90.
+    marks = b"\n" + text.encode("utf-8", "surrogatepass").translate(_INDENT_CHARS)
+    return b"\n" + b" " * (columns + 1) in marks
 
 
 def _check_expansion(data: Any, source: str) -> None:
@@ -406,11 +455,13 @@ class _Bundler:
 
 def parse_any(raw: bytes, source: str) -> Any:
     """Parse a referenced file: unlike a root document it may be any JSON/YAML value."""
-    text = raw.decode("utf-8", errors="replace")
+    text = decode_text(raw, what="referenced file", location=source, error=OpenAPIError)
     if not text.lstrip().startswith(("{", "[")):
-        return _parse_yaml(text, source)
+        data = _parse_yaml(text, source)
+        check_bounds(data, what="referenced file", location=source, error=OpenAPIError)
+        return data
     try:
-        return json.loads(text)
+        return load_json(text, what="referenced file", location=source, error=OpenAPIError)
     except json.JSONDecodeError as exc:
         raise OpenAPIError(
             f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", location=source

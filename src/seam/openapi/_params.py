@@ -8,10 +8,11 @@ parameter. Values are coerced towards the schema's type before validation (as Aj
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
+from seam._files import load_json
+from seam.errors import PactError
 from seam.openapi._schemas import deref
 
 Json = Any
@@ -164,7 +165,7 @@ def _scalar(text: str, kinds: list[str]) -> Json:
             return None
         if kind == "object" and text.startswith("{"):
             try:
-                return json.loads(text)
+                return load_json(text, what="a JSON string in the pact", error=PactError)
             except ValueError:
                 return text
         if kind == "string":
@@ -181,7 +182,8 @@ def decode_parameter(doc: Json, param: dict[str, Json], raw: Json) -> tuple[bool
     """
     if "content" in param:
         try:
-            return True, json.loads(raw[0] if isinstance(raw, list) else raw)
+            text = raw[0] if isinstance(raw, list) else raw
+            return True, load_json(text, what="a JSON string in the pact", error=PactError)
         except (TypeError, ValueError):
             return False, None
     return True, coerce(doc, parameter_schema(param), raw, delimiter(param))

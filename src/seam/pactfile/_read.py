@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
-from seam._files import read_bounded
+from seam._files import load_json, read_bounded
 from seam.errors import PactError
 
 __all__ = [
@@ -158,8 +158,8 @@ def read_pact(path: str | Path) -> Pact:
     p = Path(path)
     data = read_bounded(p, what="pact file")
     try:
-        doc = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = load_json(data, what="pact file", location=str(p), error=PactError)
+    except json.JSONDecodeError as exc:
         raise PactError(f"not valid JSON ({exc}); expected a Pact file", location=str(p)) from None
     return parse_pact(doc, source=str(p))
 
@@ -259,7 +259,9 @@ def _interaction(item: Any, index: int, is_message: bool, spec: str, where: str)
         metadata = _obj(item, "metadata")
         return Interaction(
             kind="message",
-            message=_body(contents, metadata.get("contentType") or metadata.get("content-type")),
+            message=_body(
+                contents, metadata.get("contentType") or metadata.get("content-type"), at
+            ),
             message_matching_rules=_rules(item.get("matchingRules"), at),
             metadata=metadata,
             **common,
@@ -268,7 +270,7 @@ def _interaction(item: Any, index: int, is_message: bool, spec: str, where: str)
         request = _obj(item, "request")
         return Interaction(
             kind="sync-message",
-            message=_body(request.get("contents"), None),
+            message=_body(request.get("contents"), None, at),
             message_matching_rules=_rules(request.get("matchingRules"), at),
             metadata=_obj(request, "metadata"),
             **common,
@@ -313,7 +315,7 @@ def _request(request: Any, at: str) -> Request:
         path=path,
         query=_query(request.get("query"), at),
         headers=headers,
-        body=_body_of(request, headers),
+        body=_body_of(request, headers, at),
         matching_rules=rules,
         generators=_obj(request, "generators"),
     )
@@ -332,7 +334,7 @@ def _response(item: dict[str, Any], at: str) -> Response:
     return Response(
         status=status,
         headers=headers,
-        body=_body_of(response, headers),
+        body=_body_of(response, headers, at),
         matching_rules=_rules(response.get("matchingRules"), at),
         generators=_obj(response, "generators"),
     )
@@ -376,14 +378,14 @@ def _content_type(headers: Mapping[str, list[str]], body: Body | None) -> str | 
     return body.content_type if body is not None else None
 
 
-def _body_of(part: dict[str, Any], headers: Mapping[str, list[str]]) -> Body | None:
+def _body_of(part: dict[str, Any], headers: Mapping[str, list[str]], at: str) -> Body | None:
     if "body" not in part:
         return None
     declared = _header(headers, "content-type")
-    return _body(part["body"], declared[0] if declared else None)
+    return _body(part["body"], declared[0] if declared else None, at)
 
 
-def _body(value: Any, content_type: str | None) -> Body | None:
+def _body(value: Any, content_type: str | None, at: str) -> Body | None:
     if value is None:
         return None
     # V4 wraps bodies: {"content": ..., "contentType": ..., "encoded": false | "base64" | "json"}.
@@ -397,11 +399,11 @@ def _body(value: Any, content_type: str | None) -> Body | None:
         content = value.get("content")
         if encoded == "json" and isinstance(content, str):
             with contextlib.suppress(json.JSONDecodeError):
-                content = json.loads(content)
+                content = load_json(content, what="the body", location=at, error=PactError)
             encoded = None
         if isinstance(content, str) and not encoded and ctype and _is_json(ctype):
             with contextlib.suppress(json.JSONDecodeError):
-                content = json.loads(content)
+                content = load_json(content, what="the body", location=at, error=PactError)
         return Body(content, ctype, str(encoded) if encoded else None)
     return Body(value, content_type)
 

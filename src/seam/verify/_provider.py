@@ -3,6 +3,13 @@
 A started provider runs in its own process group so that stopping it also stops
 what its command spawned (a shell, uvicorn's workers); it is stopped on success,
 on failure and on Ctrl-C alike.
+
+When this process cannot stop it (SIGKILL, ``os._exit`` in a state handler, a crash), a
+watcher does: a small Python process holding the read end of a pipe whose write end only
+this process holds. The kernel closes that end however this process ends; the watcher
+reads end-of-file and stops the provider's group (SIGTERM, then SIGKILL after 5 seconds).
+A pipe works on every POSIX system; Linux's ``PR_SET_PDEATHSIG`` would reach only the
+shell (it is not inherited by its children) and fires when the starting *thread* ends.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import shlex
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -21,7 +29,37 @@ from urllib.parse import urlsplit
 
 from seam.errors import ProviderUnreachable, UsageError
 
-__all__ = ["ProviderProcess", "free_port", "wait_until_reachable"]
+__all__ = [
+    "ProviderProcess",
+    "check_seconds",
+    "free_port",
+    "http_address",
+    "wait_until_reachable",
+]
+
+# The watcher: stops process group argv[1] when its standard input reaches end-of-file,
+# and leaves quietly when a byte comes first (the provider was stopped the ordinary way).
+# Standard library only, run with -I -S: it starts in a few milliseconds.
+_WATCHER = """
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+if sys.stdin.buffer.read(1):
+    sys.exit(0)
+group = int(sys.argv[1])
+for sig in (signal.SIGTERM, signal.SIGKILL):
+    deadline = time.monotonic() + 5
+    try:
+        os.killpg(group, sig)
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            os.killpg(group, 0)
+    except (ProcessLookupError, PermissionError):
+        sys.exit(0)
+"""
+
+# The longest timeout accepted: a day is past every real wait, and its milliseconds fit
+# what the Rust verifier takes.
+MAX_SECONDS = 86_400.0
 
 
 def free_port() -> int:
@@ -31,17 +69,37 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _address(base_url: str) -> tuple[str, int]:
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+def check_seconds(option: str, value: float) -> float:
+    """``value``, when it is a usable timeout: above 0, at most a day, and a number.
+
+    Raises:
+        UsageError: anything else (``nan`` and ``inf`` included: they would wait forever).
+    """
+    if not 0 < value <= MAX_SECONDS:  # false for nan as well
         raise UsageError(
-            f"--base-url {base_url!r}: expected an http(s) URL such as http://127.0.0.1:8000"
+            f"{option} {value!r}: expected a number of seconds above 0 and at most {MAX_SECONDS:g}"
         )
+    return value
+
+
+def http_address(url: str, option: str = "--base-url") -> tuple[str, int]:
+    """The host and port an http(s) URL points at.
+
+    Raises:
+        UsageError: not an http(s) URL with a host and a valid port (``option`` names it).
+    """
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname if parts.scheme in ("http", "https") else None
+    except ValueError:  # "http://[::1": an IPv6 address without its closing bracket
+        host = None
+    if not host:
+        raise UsageError(f"{option} {url!r}: expected an http(s) URL such as http://127.0.0.1:8000")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise UsageError(f"--base-url {base_url!r}: the port is not a number") from None
-    return parts.hostname, port
+        raise UsageError(f"{option} {url!r}: the port is not a number from 1 to 65535") from None
+    return host, port
 
 
 def _answers(host: str, port: int) -> bool:
@@ -52,13 +110,14 @@ def _answers(host: str, port: int) -> bool:
         return False
 
 
-def wait_until_reachable(base_url: str, timeout: float = 0.0) -> None:
+def wait_until_reachable(base_url: str, timeout: float = 0.0, option: str = "--base-url") -> None:
     """Return once something accepts connections at ``base_url``.
 
     Raises:
+        UsageError: ``base_url`` is not an http(s) URL.
         ProviderUnreachable: nothing answered within ``timeout`` seconds.
     """
-    host, port = _address(base_url)
+    host, port = http_address(base_url, option)
     deadline = time.monotonic() + timeout
     while not _answers(host, port):
         if time.monotonic() >= deadline:
@@ -83,9 +142,10 @@ class ProviderProcess:
         self.command = command
         self.base_url = base_url
         self.env = dict(env or {})
-        self.ready_timeout = ready_timeout
+        self.ready_timeout = check_seconds("--ready-timeout", ready_timeout)
         self._log_dir = log_dir
         self._proc: subprocess.Popen[bytes] | None = None
+        self._watcher: subprocess.Popen[bytes] | None = None
         self.log_path: Path | None = None
 
     def start(self) -> ProviderProcess:
@@ -103,7 +163,7 @@ class ProviderProcess:
         Raises:
             UsageError: something already listens at ``base_url``.
         """
-        host, port = _address(self.base_url)
+        host, port = http_address(self.base_url)
         if _answers(host, port):
             raise UsageError(
                 f"something already listens at {self.base_url}; "
@@ -121,12 +181,19 @@ class ProviderProcess:
                 env={**os.environ, **self.env},
                 start_new_session=True,  # its own process group, stopped as a whole
             )
+        self._watcher = subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _WATCHER, str(self._proc.pid)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C to the terminal's group does not reach it
+        )
         return self
 
     def wait_ready(self) -> ProviderProcess:
         """Wait until ``base_url`` accepts connections (see :meth:`start`)."""
         assert self._proc is not None, "launch() first"
-        host, port = _address(self.base_url)
+        host, port = http_address(self.base_url)
         deadline = time.monotonic() + self.ready_timeout
         while not _answers(host, port):
             code = self._proc.poll()
@@ -166,6 +233,7 @@ class ProviderProcess:
         if proc is None:
             return
         self._proc = None
+        self._dismiss_watcher()
         _signal_group(proc.pid, signal.SIGTERM)
         if not _group_gone(proc, timeout=5.0):
             _signal_group(proc.pid, signal.SIGKILL)
@@ -176,6 +244,22 @@ class ProviderProcess:
             proc.wait(timeout=5.0)
         if self.log_path is not None:
             self.log_path.unlink(missing_ok=True)
+
+    def _dismiss_watcher(self) -> None:
+        """Tell the watcher the provider is stopped here (one byte), and let it end."""
+        watcher, self._watcher = self._watcher, None
+        if watcher is None or watcher.stdin is None:
+            return
+        with contextlib.suppress(BrokenPipeError):
+            watcher.stdin.write(b"x")
+            watcher.stdin.flush()
+        with contextlib.suppress(BrokenPipeError):
+            watcher.stdin.close()
+        try:
+            watcher.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            watcher.kill()
+            watcher.wait()
 
     def __enter__(self) -> ProviderProcess:
         return self.start()

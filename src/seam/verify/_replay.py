@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from seam.errors import UsageError, redact
+from seam.verify._results import bound_output, bound_results
 
 if TYPE_CHECKING:
     from seam.verify._states import ProviderStates
@@ -259,8 +260,8 @@ def run_shard(
         errors = [asdict(call) for call in server.errors] if server else []
         return ShardResult(
             worker=shard.worker,
-            results=verifier.results,
-            output=str(verifier.output(strip_ansi=True)),
+            results=bound_results(verifier.results),
+            output=bound_output(str(verifier.output(strip_ansi=True))),
             state_errors=errors,
             logs="\n".join(logs.lines),
         )

@@ -3,6 +3,11 @@
 The verifier's ``interactionResults`` give one entry per interaction (result,
 pending, mismatches); its mismatch messages are kept in ``details`` while the
 finding's message says expected and actual in that order.
+
+The verifier copies a mismatched response body whole into its results (five times) and
+its output: a 100 MB body made a 629 MB JSON report and a 2.6 GB peak. :func:`bound_results`
+keeps the first :data:`MAX_KEPT_CHARS` of each value, saying how long it was, as soon as
+the results reach Python, before they become findings or travel from a worker.
 """
 
 from __future__ import annotations
@@ -14,7 +19,10 @@ from typing import Any
 from seam.model import Case, CaseStatus, Finding, RuleRegistry, Severity
 from seam.pactfile import Interaction, Pact
 
-__all__ = ["RULES", "build_cases", "parse_duration"]
+__all__ = ["MAX_KEPT_CHARS", "RULES", "bound_output", "bound_results", "build_cases", "cap_text"]
+
+# What a report keeps of one value (a body, a mismatch sentence): enough to see what differs.
+MAX_KEPT_CHARS = 64 * 1024
 
 RULES = RuleRegistry("verify")
 RULES.add(
@@ -88,6 +96,32 @@ _RULE_BY_TYPE = {
 
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|us|µs|ns|m|s|h)")
 _UNIT = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 1e-3, "us": 1e-6, "µs": 1e-6, "ns": 1e-9}
+
+
+def cap_text(text: str, limit: int = MAX_KEPT_CHARS) -> str:
+    """``text``, or its first ``limit`` characters and how many bytes it had in all."""
+    if len(text) <= limit:
+        return text
+    size = len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    return f"{text[:limit]}… ({size} bytes in all)"
+
+
+def bound_results(results: Any) -> Any:
+    """The verifier's JSON results with every string capped by :func:`cap_text`."""
+    if isinstance(results, str):
+        return cap_text(results)
+    if isinstance(results, dict):
+        return {key: bound_results(value) for key, value in results.items()}
+    if isinstance(results, list):
+        return [bound_results(value) for value in results]
+    return results
+
+
+def bound_output(output: str) -> str:
+    """The verifier's printed output with each line capped (every line is kept)."""
+    if len(output) <= MAX_KEPT_CHARS:
+        return output
+    return "\n".join(cap_text(line) for line in output.splitlines())
 
 
 def parse_duration(text: str) -> float:

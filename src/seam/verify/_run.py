@@ -28,20 +28,27 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from seam.errors import (
     BrokerError,
     BrokerUnreachable,
     InputError,
+    ProviderUnreachable,
     SeamError,
     UsageError,
     redact,
 )
 from seam.model import Case, CaseStatus, Finding, Report, Severity
+from seam.openapi import load_document
 from seam.pactfile import Interaction, Pact, load_pacts, write_pact
 from seam.verify._conformance import run_conformance
-from seam.verify._provider import ProviderProcess, free_port, wait_until_reachable
+from seam.verify._provider import (
+    ProviderProcess,
+    check_seconds,
+    free_port,
+    http_address,
+    wait_until_reachable,
+)
 from seam.verify._replay import (
     BrokerSource,
     PublishOptions,
@@ -104,9 +111,17 @@ def _check_options(
     broker: BrokerSource | None,
     publish: PublishOptions | None,
     workers: int,
+    ready_timeout: float,
+    request_timeout: float,
 ) -> None:
     if not base_url:
         raise UsageError("--base-url is required: where the provider answers (with --start too)")
+    # Checked before anything starts; {port} is filled in later, any number will do here.
+    http_address(base_url.replace("{port}", "1"), "--base-url")
+    if state_url:
+        http_address(state_url, "--state-url")
+    check_seconds("--ready-timeout", ready_timeout)
+    check_seconds("--request-timeout", request_timeout)
     if states is not None and state_url:
         raise UsageError("--states and --state-url cannot be used together: pick one")
     if workers < 1:
@@ -202,12 +217,10 @@ def _conformance_spec(options: ConformanceOptions, provider: str, base_url: str)
 
 
 def _check_broker(broker: BrokerSource) -> None:
-    parts = urlsplit(broker.url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--broker-base-url {broker.url!r}: expected an http(s) URL")
+    http_address(broker.url, "--broker-base-url")
     try:
-        wait_until_reachable(broker.url)
-    except SeamError:
+        wait_until_reachable(broker.url, option="--broker-base-url")
+    except ProviderUnreachable:
         raise BrokerUnreachable(
             f"the Pact Broker at {broker.url} does not answer; check --broker-base-url"
         ) from None
@@ -524,6 +537,8 @@ def verify(
         broker=broker,
         publish=publish,
         workers=workers,
+        ready_timeout=ready_timeout,
+        request_timeout=request_timeout,
     )
     assert base_url is not None
     pacts = _load_local(sources, provider, use_default=broker is None)
@@ -535,8 +550,14 @@ def verify(
         raise InputError(
             f"no HTTP interactions for provider {name!r} in {where}; nothing to verify"
         )
-    if conformance and conformance.openapi and not conformance.openapi.is_file():
-        raise InputError(f"--openapi {conformance.openapi}: no such file")
+    if conformance is not None:
+        if conformance.openapi and not conformance.openapi.is_file():
+            raise InputError(f"--openapi {conformance.openapi}: no such file")
+        # A document file is read here, within Seam's bounds, so a broken one fails before
+        # the provider starts rather than in schemathesis after the whole replay.
+        spec = _conformance_spec(conformance, name, base_url)
+        if not spec.startswith(("http://", "https://")):
+            load_document(spec)
     if broker is not None:
         _check_broker(broker)
 
