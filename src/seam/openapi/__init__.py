@@ -22,6 +22,7 @@ from seam.openapi._operations import (
     pointer,
     pointer_join,
 )
+from seam.openapi._refs import bundled_file
 from seam.openapi._snapshot import (
     Snapshot,
     normalise_document,
@@ -39,6 +40,7 @@ __all__ = [
     "Parameter",
     "Route",
     "Snapshot",
+    "bundled_file",
     "dump_yaml",
     "endpoint_key",
     "infer_openapi",

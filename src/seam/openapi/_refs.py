@@ -32,7 +32,7 @@ from seam.errors import RefError
 if TYPE_CHECKING:
     from seam.openapi._load import Document
 
-__all__ = ["BUNDLE_KEY", "check_refs", "is_literal", "walk_refs"]
+__all__ = ["BUNDLE_KEY", "bundled_file", "check_refs", "is_literal", "walk_refs"]
 
 BUNDLE_KEY = "x-seam-files"
 # Keys whose values are data, not OpenAPI structure: a "$ref" key inside them is just data.
@@ -212,11 +212,21 @@ def _escape(token: str) -> str:
     return token.replace("~", "~0").replace("/", "~1")
 
 
-def _display(pointer: str) -> str:
-    """``#/x-seam-files/common.yaml/A`` → ``common.yaml#/A``: name a bundled file by its path."""
+def bundled_file(pointer: str) -> tuple[str, str] | None:
+    """``#/x-seam-files/common.yaml/A`` → ``("common.yaml", "#/A")``; None outside the bundle.
+
+    Where a pointer into the loaded document is really written: a file bundled on load is
+    named by its path relative to the root document (or its URL).
+    """
     prefix = f"#/{BUNDLE_KEY}/"
     if not pointer.startswith(prefix):
-        return pointer
+        return None
     key, _, rest = pointer[len(prefix) :].partition("/")
     name = urllib.parse.unquote(key).replace("~1", "/").replace("~0", "~")
-    return f"{name}#/{rest}" if rest else name
+    return name, "#/" + rest if rest else "#"
+
+
+def _display(pointer: str) -> str:
+    """A pointer as the user wrote it: ``common.yaml#/A`` for one into a bundled file."""
+    found = bundled_file(pointer)
+    return pointer if found is None else found[0] + found[1]
