@@ -171,7 +171,7 @@ def test_every_broken_ref_is_counted(tmp_path: Path) -> None:
     )
     line = _one_error_line(_check(tmp_path, doc))
     assert "at #/components/schemas/A points at nothing" in line
-    assert line.endswith("(and 2 more broken $refs)")
+    assert line.endswith("(and 2 more broken references)")
 
 
 @pytest.mark.parametrize(
@@ -258,6 +258,48 @@ def test_recursive_schemas_stay_legal(tmp_path: Path, schemas: dict[str, Any]) -
     """Recursion through a constraint (a property, an alternative, nullable) still loads."""
     doc = load_document(_write(tmp_path / "api.json", _api(**schemas)))
     assert doc.resolve(TASK_REF) == schemas["Task"]
+
+
+def _pets(**mapping: str) -> dict[str, Any]:
+    """A tasks API whose Task is a discriminated oneOf of Bug, with ``mapping``."""
+    bug = {"type": "object", "properties": {"kind": {"type": "string"}}}
+    task = {
+        "oneOf": [{"$ref": "#/components/schemas/Bug"}],
+        "discriminator": {"propertyName": "kind", "mapping": mapping},
+    }
+    return _api(Task=task, Bug=bug)
+
+
+@pytest.mark.parametrize(
+    ("mapping", "shown"),
+    [
+        pytest.param(
+            {"story": "#/components/schemas/Story"}, "#/components/schemas/Story", id="ref"
+        ),
+        pytest.param({"story": "Story"}, "#/components/schemas/Story", id="schema-name"),
+    ],
+)
+def test_dangling_discriminator_mapping_is_refused(
+    tmp_path: Path, mapping: dict[str, str], shown: str
+) -> None:
+    """A mapping value naming no schema is a dangling reference too, located at its key."""
+    line = _one_error_line(_check(tmp_path, _pets(bug="Bug", **mapping)))
+    where = "#/components/schemas/Task/discriminator/mapping/story"
+    assert f"discriminator mapping {shown!r} at {where} points at nothing" in line
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        pytest.param({"bug": "#/components/schemas/Bug"}, id="ref"),
+        pytest.param({"bug": "Bug"}, id="schema-name"),
+        pytest.param({"story": "stories.yaml#/Story"}, id="other-file-left-to-the-bundler"),
+    ],
+)
+def test_resolvable_discriminator_mappings_load(tmp_path: Path, mapping: dict[str, str]) -> None:
+    """Mappings to existing schemas, by reference or by name, load as before."""
+    doc = load_document(_write(tmp_path / "api.json", _pets(**mapping)))
+    assert doc.resolve(TASK_REF)["discriminator"]["mapping"] == mapping
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,7 @@ import yaml_rs
 
 from seam._files import DEFAULT_MAX_BYTES, read_bounded
 from seam.errors import OpenAPIError, RefError
-from seam.openapi._refs import BUNDLE_KEY, check_refs, walk_refs
+from seam.openapi._refs import BUNDLE_KEY, check_refs, walk_structure
 
 __all__ = ["Document", "load_document", "parse_document_text"]
 
@@ -331,8 +331,10 @@ class _Bundler:
             data[BUNDLE_KEY] = self.files
 
     def _rewrite(self, node: Any, current: Path, prefix: str) -> None:
-        for _, holder in walk_refs(node):
-            holder["$ref"] = self._local(holder["$ref"], current, prefix)
+        for _, mapping in walk_structure(node):
+            ref = mapping.get("$ref")
+            if isinstance(ref, str):
+                mapping["$ref"] = self._local(ref, current, prefix)
 
     def _local(self, ref: str, current: Path, prefix: str) -> str:
         target, _, fragment = ref.partition("#")

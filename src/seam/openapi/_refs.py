@@ -6,10 +6,11 @@ elsewhere used to pass unnoticed (``check`` against a schema that is only a loop
 resolves every distinct reference once, so each command refuses such a document up front,
 naming the reference and the JSON pointer where it is written.
 
-What counts as a reference: a string ``$ref`` in OpenAPI structure. A ``$ref`` key inside
-literal data (``example``, ``default``, ``enum``, ``const``, an Example's ``value``, ``x-``
-extensions) is data and is left alone; ``x-seam-files`` (relative files bundled on load) is
-structure.
+What counts as a reference: a string ``$ref`` in OpenAPI structure, and a discriminator
+``mapping`` value (a local reference, or a schema name meaning ``#/components/schemas/<name>``).
+A ``$ref`` key inside literal data (``example``, ``default``, ``enum``, ``const``, an Example's
+``value``, ``x-`` extensions) is data and is left alone; ``x-seam-files`` (relative files
+bundled on load) is structure.
 
 What counts as a loop: a chain of references that never reaches anything else, such as
 ``A: {$ref: B}`` and ``B: {$ref: A}``, or ``A: {allOf: [{$ref: A}]}`` — a node that only
@@ -32,7 +33,7 @@ from seam.errors import RefError
 if TYPE_CHECKING:
     from seam.openapi._load import Document
 
-__all__ = ["BUNDLE_KEY", "bundled_file", "check_refs", "is_literal", "walk_refs"]
+__all__ = ["BUNDLE_KEY", "bundled_file", "check_refs", "is_literal", "walk_structure"]
 
 BUNDLE_KEY = "x-seam-files"
 # Keys whose values are data, not OpenAPI structure: a "$ref" key inside them is just data.
@@ -50,19 +51,17 @@ def is_literal(key: str) -> bool:
     return key in _LITERAL_KEYS or (key.startswith("x-") and key != BUNDLE_KEY)
 
 
-def walk_refs(root: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Each mapping below ``root`` that holds a string ``$ref``, with its JSON pointer.
+def walk_structure(root: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each mapping below ``root`` outside literal data (:func:`is_literal`), with its pointer.
 
-    In document order, each container once (YAML aliases may share or loop nodes), never
-    inside literal data (:func:`is_literal`).
+    In document order, each container once (YAML aliases may share or loop nodes).
     """
     stack: list[tuple[str, Any]] = [("#", root)]
     seen = {id(root)}
     while stack:
         at, node = stack.pop()
         if isinstance(node, dict):
-            if isinstance(node.get("$ref"), str):
-                yield at, node
+            yield at, node
             items: Any = [(k, v) for k, v in node.items() if not is_literal(k)]
         elif isinstance(node, list):
             items = enumerate(node)
@@ -75,6 +74,35 @@ def walk_refs(root: Any) -> Iterator[tuple[str, dict[str, Any]]]:
         ]
         seen.update(id(v) for _, v in children)
         stack.extend(reversed(children))
+
+
+def _references(root: Any) -> Iterator[tuple[str, str, str]]:
+    """``(what, reference, where it is written)`` for every reference below ``root``."""
+    for at, node in walk_structure(root):
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            yield "$ref", ref, at
+        discriminator = node.get("discriminator")
+        if isinstance(discriminator, dict):
+            for key, target in _mapping(discriminator):
+                where = f"{at}/discriminator/mapping/{_escape(key)}"
+                yield "discriminator mapping", target, where
+
+
+def _mapping(discriminator: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """The local references of a discriminator's ``mapping`` (OAS 3 §4.8.25).
+
+    A value is a reference (``#/components/schemas/Dog``) or a schema name (``Dog``);
+    one naming another file is the bundler's business and is left alone here.
+    """
+    mapping = discriminator.get("mapping")
+    for key, value in mapping.items() if isinstance(mapping, dict) else ():
+        if not isinstance(value, str):
+            continue
+        if value.startswith("#"):
+            yield str(key), value
+        elif "#" not in value and "/" not in value and "." not in value:
+            yield str(key), "#/components/schemas/" + _escape(value)
 
 
 def check_refs(document: Document, *, text_size: int | None = None) -> None:
@@ -93,7 +121,7 @@ def check_refs(document: Document, *, text_size: int | None = None) -> None:
     """
     refs = _ref_values(document.data, text_size) if text_size is not None else None
     if refs is None:  # aliases, or a size unknown: the walk that visits each node once
-        refs = {holder["$ref"] for _, holder in walk_refs(document.data)}
+        refs = {ref for _, ref, _ in _references(document.data)}
     broken = {}
     for ref in refs:
         try:
@@ -125,6 +153,9 @@ def _ref_values(root: Any, budget: int) -> set[str] | None:
             ref = node.get("$ref")
             if type(ref) is str:
                 refs.add(ref)
+            discriminator = node.get("discriminator")
+            if type(discriminator) is dict:
+                refs.update(target for _, target in _mapping(discriminator))
             for key, value in node.items():
                 kind = type(value)
                 # is_literal(key), inlined: a call per key would double the walk's time.
@@ -144,13 +175,13 @@ def _ref_values(root: Any, budget: int) -> set[str] | None:
 
 def _refuse_dangling(document: Document, broken: dict[str, str]) -> None:
     """Raise for the first broken reference in document order, saying where it is written."""
-    found = [(at, h["$ref"]) for at, h in walk_refs(document.data) if h["$ref"] in broken]
-    at, ref = found[0] if found else ("", min(broken))
+    found = [(what, ref, at) for what, ref, at in _references(document.data) if ref in broken]
+    what, ref, at = found[0] if found else ("$ref", min(broken), "")
     reason = broken[ref].removeprefix(f"$ref {ref!r} ")
     more = len(found) - 1
-    tail = f" (and {more} more broken $ref{'s' if more > 1 else ''})" if more > 0 else ""
+    tail = f" (and {more} more broken reference{'s' if more > 1 else ''})" if more > 0 else ""
     where = f" at {_display(at)}" if at else ""
-    raise RefError(f"$ref {_display(ref)!r}{where} {reason}{tail}", location=document.source)
+    raise RefError(f"{what} {_display(ref)!r}{where} {reason}{tail}", location=document.source)
 
 
 def _follow(document: Document, ref: str, settled: set[str]) -> None:
