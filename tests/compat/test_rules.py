@@ -16,6 +16,13 @@ from .conftest import AUTH, interaction, pact_of
 JSON = {"Content-Type": "application/json"}
 TASK_BODY = {"id": 1, "title": "write tests"}
 
+
+def _rules(match: str = "type", regex: str | None = None, combine: str = "AND") -> dict[str, Any]:
+    """V3 response matching rules with one matcher on the body's `id`."""
+    matcher = {"match": match, **({"regex": regex} if regex is not None else {})}
+    return {"body": {"$.id": {"matchers": [matcher], "combine": combine}}}
+
+
 # rule id → (interaction that makes it fire, the nearest interaction that must not)
 TABLE: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "request.path-or-method.unknown": (
@@ -115,6 +122,19 @@ TABLE: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         interaction(headers=AUTH, response_body={"id": 1, "owner": "ann"}),
         interaction(headers=AUTH, response_body={"id": 1}),
     ),
+    # The pact's own matching rules, judged as pact_ffi's verifier reads them.
+    "interaction.matcher.unknown": (
+        interaction(headers=AUTH, response_body={"id": 1}, response_rules=_rules("regexp")),
+        interaction(headers=AUTH, response_body={"id": 1}, response_rules=_rules("type")),
+    ),
+    "interaction.matcher.invalid": (
+        interaction(headers=AUTH, response_body={"id": 1}, response_rules=_rules("regex", "[0-")),
+        interaction(headers=AUTH, response_body={"id": 1}, response_rules=_rules("regex", "[0-9]")),
+    ),
+    "interaction.combine.unknown": (
+        interaction(headers=AUTH, response_body={"id": 1}, response_rules=_rules(combine="XOR")),
+        interaction(headers=AUTH, response_body={"id": 1}, response_rules=_rules(combine="OR")),
+    ),
 }
 
 MESSAGE = {"description": "task created event", "contents": {"id": 1}, "providerStates": []}
@@ -133,6 +153,10 @@ WARNINGS = {
     "response.header.undefined",
     "response.body.unvalidatable",
     "interaction.type.unsupported",
+    # Seam's own: the comparator does not read matchers; a verifier would refuse these.
+    "interaction.matcher.unknown",
+    "interaction.matcher.invalid",
+    "interaction.combine.unknown",
 }
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from seam.errors import InputError, OpenAPIError, RefError
-from seam.openapi import load_document, parse_document_text
+from seam.openapi import Document, load_document, parse_document_text
 
 MINIMAL = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"
 
@@ -109,14 +109,23 @@ def test_local_ref_and_deref(tmp_path: Path) -> None:
 
 
 def test_cyclic_ref_chain_is_an_error(tmp_path: Path) -> None:
-    """A → B → A is refused with the chain spelled out."""
-    doc = load_document(
-        _write(
-            tmp_path / "s.yaml",
-            MINIMAL + "components:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n"
-            "    B: {$ref: '#/components/schemas/A'}\n",
-        )
+    """A → B → A is refused on load with the chain spelled out."""
+    path = _write(
+        tmp_path / "s.yaml",
+        MINIMAL + "components:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n"
+        "    B: {$ref: '#/components/schemas/A'}\n",
     )
+    with pytest.raises(RefError, match="cyclic") as info:
+        load_document(path)
+    assert "#/components/schemas/A → #/components/schemas/B → #/components/schemas/A" in str(
+        info.value
+    )
+
+
+def test_deref_refuses_a_cyclic_chain_in_plain_data() -> None:
+    """A Document built from data that skipped the load-time check still stops on A → B → A."""
+    schemas = {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}}
+    doc = Document({"openapi": "3.0.3", "components": {"schemas": schemas}}, "3.0", "<data>")
     with pytest.raises(RefError, match="cyclic"):
         doc.deref({"$ref": "#/components/schemas/A"})
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from seam.compat import _request, _request_body, _response
 from seam.compat._context import RULES, Context, Spec
 from seam.compat._interaction import HttpInteraction, OtherInteraction, interactions_of
+from seam.compat._matching_rules import matching_rule_findings
 from seam.errors import InputError
 from seam.model import Case, CaseStatus, Finding, Severity
 from seam.pactfile import Pact
@@ -51,8 +52,10 @@ _RESPONSE = [
 def check_interactions(spec: Spec, pact: Pact) -> Iterator[tuple[str, list[Finding], float]]:
     """Yield ``(interaction description, findings, seconds)`` for each interaction of ``pact``."""
     file, consumer = pact.source, pact.consumer
-    for item in interactions_of(pact):
+    for raw, item in zip(pact.interactions, interactions_of(pact), strict=True):
         started = time.perf_counter()
+        # Matchers the verifier would refuse are worth knowing whatever the spec says.
+        lint = list(matching_rule_findings(raw, file, consumer))
         if isinstance(item, OtherInteraction):
             finding = Finding(
                 rule="interaction.type.unsupported",
@@ -63,10 +66,10 @@ def check_interactions(spec: Spec, pact: Pact) -> Iterator[tuple[str, list[Findi
                 consumers=(consumer,) if consumer else (),
                 interaction=item.description,
             )
-            yield item.description, [finding], time.perf_counter() - started
+            yield item.description, [finding, *lint], time.perf_counter() - started
             continue
         try:
-            findings = list(_check_one(spec, item, file, consumer))
+            findings = [*_check_one(spec, item, file, consumer), *lint]
         except InputError as exc:
             # A JSON string in the pact that cannot be read (too deep, a huge integer):
             # say which interaction of which file holds it.

@@ -9,7 +9,6 @@ every endpoint it affects.
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
@@ -36,6 +35,7 @@ from seam.diff._registry import (
 from seam.diff._schemas_diff import SchemaDiff
 from seam.diff._structure import DocumentDiff, OperationDiff
 from seam.model import Finding
+from seam.openapi import bundled_file
 
 __all__ = ["Change", "Root", "judge"]
 
@@ -100,18 +100,15 @@ def _finding(
     )
 
 
-_BUNDLED = "#/x-seam-files/"
-
-
 def _source(file: str | None, location: str) -> tuple[str | None, str]:
     """The file a location is really written in: bundled ``$ref`` files are named as such."""
-    if file is None or not location.startswith(_BUNDLED):
+    bundled = bundled_file(location)
+    if file is None or bundled is None:
         return file, location
-    key, _, rest = location[len(_BUNDLED) :].partition("/")
-    name = urllib.parse.unquote(key).replace("~1", "/").replace("~0", "~")
+    name, pointer = bundled
     if "://" in name:
-        return name, "#/" + rest if rest else "#"
-    return (PurePosixPath(file).parent / name).as_posix(), "#/" + rest if rest else "#"
+        return name, pointer
+    return (PurePosixPath(file).parent / name).as_posix(), pointer
 
 
 def _operation_changes(diff: DocumentDiff) -> Iterator[Change]:

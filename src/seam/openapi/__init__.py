@@ -2,7 +2,8 @@
 
 ``load_document`` is the only way Seam reads an OpenAPI/Swagger file: JSON or YAML,
 alias bombs and oversized files refused, relative-file ``$ref``s bundled, remote ones
-refused unless asked for. ``Document.deref`` follows local references.
+refused unless asked for, every local one resolved once (dangling refs and cyclic chains
+refused). ``Document.deref`` follows local references.
 
 ``Api`` is the one model of a document's operations (Swagger 2.0 and OpenAPI 3.x
 normalised) and its router, ``Api.route(method, path)``: ``check`` and ``diff`` both use it.
@@ -21,6 +22,7 @@ from seam.openapi._operations import (
     pointer,
     pointer_join,
 )
+from seam.openapi._refs import bundled_file
 from seam.openapi._snapshot import (
     Snapshot,
     normalise_document,
@@ -38,6 +40,7 @@ __all__ = [
     "Parameter",
     "Route",
     "Snapshot",
+    "bundled_file",
     "dump_yaml",
     "endpoint_key",
     "infer_openapi",

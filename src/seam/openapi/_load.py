@@ -5,10 +5,11 @@
 - Limits: file size (``SEAM_MAX_DOCUMENT_BYTES``), UTF-8 text, nesting depth
   (``SEAM_MAX_DOCUMENT_DEPTH``, see :mod:`seam._files`), and YAML alias expansion — a
   "billion laughs" document is refused before anything walks it.
-- ``$ref``: local pointers are resolved lazily; relative-file references are bundled
-  into the document under ``x-seam-files`` and rewritten to local pointers, so every
-  consumer of a :class:`Document` deals with local ``$ref`` only. Files outside the
-  root document's folder and remote URLs are refused unless ``allow_remote_refs``.
+- ``$ref``: relative-file references are bundled into the document under ``x-seam-files``
+  and rewritten to local pointers, so every consumer of a :class:`Document` deals with
+  local ``$ref`` only. Files outside the root document's folder and remote URLs are
+  refused unless ``allow_remote_refs``. Every local reference is then resolved once
+  (:mod:`seam.openapi._refs`): a dangling one, or a loop of references, is refused on load.
 """
 
 from __future__ import annotations
@@ -33,10 +34,10 @@ from seam._files import (
     read_bounded,
 )
 from seam.errors import OpenAPIError, RefError
+from seam.openapi._refs import BUNDLE_KEY, check_refs, walk_structure
 
 __all__ = ["Document", "load_document", "parse_document_text"]
 
-BUNDLE_KEY = "x-seam-files"
 # A real 5 MB spec expands to well under a million nodes; an alias bomb to billions.
 MAX_EXPANDED_NODES = 5_000_000
 _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_EXPANDED_NODES)
@@ -167,7 +168,7 @@ def load_document(
 
     Raises:
         OpenAPIError: not JSON/YAML, not an OpenAPI document, or an alias bomb.
-        RefError: an unresolvable, remote or out-of-tree file ``$ref``.
+        RefError: a dangling, looping, remote or out-of-tree file ``$ref``.
         InputError: the file is missing, unreadable or too large.
     """
     p = Path(path)
@@ -177,7 +178,9 @@ def load_document(
     text = raw.decode("utf-8", errors="replace")
     if _NON_LOCAL_REF.search(text):
         _Bundler(p, allow_remote_refs, max_bytes).bundle(data)
-    return Document(data, version, str(p))
+    document = Document(data, version, str(p))
+    check_refs(document, text_size=len(raw))
+    return document
 
 
 def parse_document_text(raw: bytes | str, *, source: str = "<text>") -> dict[str, Any]:
@@ -361,14 +364,6 @@ def document_version(data: dict[str, Any], source: str) -> str:
     )
 
 
-# Keys whose values are data, not OpenAPI structure: a "$ref" key inside them is just data.
-_LITERAL_KEYS = frozenset({"example", "default", "enum", "const", "value", "externalValue"})
-
-
-def _is_literal(key: str) -> bool:
-    return key in _LITERAL_KEYS or key.startswith("x-")
-
-
 class _Bundler:
     """Inline relative-file ``$ref`` targets under ``x-seam-files`` and make refs local."""
 
@@ -385,20 +380,10 @@ class _Bundler:
             data[BUNDLE_KEY] = self.files
 
     def _rewrite(self, node: Any, current: Path, prefix: str) -> None:
-        stack = [node]
-        seen: set[int] = set()
-        while stack:
-            n = stack.pop()
-            if id(n) in seen:
-                continue
-            seen.add(id(n))
-            if isinstance(n, dict):
-                ref = n.get("$ref")
-                if isinstance(ref, str):
-                    n["$ref"] = self._local(ref, current, prefix)
-                stack.extend(v for k, v in n.items() if k != "$ref" and not _is_literal(k))
-            elif isinstance(n, list):
-                stack.extend(n)
+        for _, mapping in walk_structure(node):
+            ref = mapping.get("$ref")
+            if isinstance(ref, str):
+                mapping["$ref"] = self._local(ref, current, prefix)
 
     def _local(self, ref: str, current: Path, prefix: str) -> str:
         target, _, fragment = ref.partition("#")

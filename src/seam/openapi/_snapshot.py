@@ -27,6 +27,8 @@ from urllib.parse import urlsplit
 from seam._files import SAFE_NAME, SAFE_NAME_HINT, atomic_write_text
 from seam.errors import UsageError
 from seam.openapi._dump import dump_yaml
+from seam.openapi._load import Document, document_version
+from seam.openapi._refs import check_refs
 from seam.openapi._validate import validate_document
 
 __all__ = [
@@ -107,8 +109,13 @@ def snapshot_document(data: Mapping[str, Any], *, source: str = "document") -> s
     Raises:
         OpenAPIError: the document fails validation; the message is the validator's first
             error and the location its JSON pointer.
+        RefError: a ``$ref`` points at nothing or belongs to a cyclic chain.
     """
-    validate_document(dict(data), source=source)
+    plain = dict(data)
+    # References first, as load_document does: the validator would report a dangling one by
+    # printing the whole document, and a cyclic chain as "nested too deeply".
+    check_refs(Document(plain, document_version(plain, source), source))
+    validate_document(plain, source=source)
     return dump_yaml(normalise_document(data))
 
 

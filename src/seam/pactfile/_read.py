@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ _V2_CATEGORY = {
 
 
 _KNOWN_TYPES = frozenset({"Synchronous/HTTP", "Asynchronous/Messages", "Synchronous/Messages"})
+# "1.0.0", "2.0.0", "3.0.0", "4.0", "V4": a major of 1 to 4, however it is written.
+_KNOWN_MAJOR = re.compile(r"\s*[vV]?0*[1-4](?![0-9])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +197,7 @@ def parse_pact(doc: Any, *, source: str | None = None) -> Pact:
     consumer = _name(doc, "consumer", where)
     provider = _name(doc, "provider", where)
     metadata = _obj(doc, "metadata")
-    spec = _specification(metadata)
+    spec = _specification(metadata, where)
     # A pact with neither list is an empty pact, not a broken one (PactFlow reads it so too).
     items: list[tuple[Any, bool]] = []
     for key, is_message in (("interactions", False), ("messages", True)):
@@ -223,14 +226,29 @@ def _name(doc: dict[str, Any], role: str, where: str) -> str:
     return name
 
 
-def _specification(metadata: Mapping[str, Any]) -> str:
+def _specification(metadata: Mapping[str, Any], where: str) -> str:
+    """The specification version as written ("2.0.0" if absent); a major beyond V1–V4 is refused.
+
+    A pact from a later specification may mean anything by its matchers and interaction
+    shapes, so reading it as V4 would judge it wrongly without a word.
+    """
+    version = "2.0.0"
     for key in ("pactSpecification", "pact-specification"):
         value = metadata.get(key)
         if isinstance(value, dict) and value.get("version"):
-            return str(value["version"])
-    if metadata.get("pactSpecificationVersion"):
-        return str(metadata["pactSpecificationVersion"])
-    return "2.0.0"
+            version = str(value["version"])
+            break
+    else:
+        if metadata.get("pactSpecificationVersion"):
+            version = str(metadata["pactSpecificationVersion"])
+    if not _KNOWN_MAJOR.match(version):
+        shown = version if len(version) <= 40 else version[:40] + "…"
+        raise PactError(
+            f"pactSpecification {shown} is not a Pact version Seam reads (1–4); "
+            "write the pact with a Pact V1–V4 library",
+            location=where,
+        )
+    return version
 
 
 def _interaction(item: Any, index: int, is_message: bool, spec: str, where: str) -> Interaction:

@@ -207,13 +207,19 @@ def _write_shards(
 
 def _conformance_spec(options: ConformanceOptions, provider: str, base_url: str) -> str:
     """``--openapi``, else ``contracts/openapi/<provider>.yaml``, else the provider's own."""
+    local = _conformance_file(options, provider)
+    return str(local) if local is not None else base_url.rstrip("/") + "/openapi.json"
+
+
+def _conformance_file(options: ConformanceOptions, provider: str) -> Path | None:
+    """The document file ``--conformance`` reads, if it reads one rather than a URL."""
     if options.openapi is not None:
-        return str(options.openapi)
+        return options.openapi
     for suffix in (".yaml", ".yml", ".json"):
         candidate = DEFAULT_PACTS.parent / "openapi" / f"{provider}{suffix}"
         if candidate.is_file():
-            return str(candidate)
-    return base_url.rstrip("/") + "/openapi.json"
+            return candidate
+    return None
 
 
 def _check_broker(broker: BrokerSource) -> None:
@@ -519,7 +525,8 @@ def verify(
 
     Raises:
         UsageError: options that cannot work together.
-        InputError: a missing or malformed pact file, or no pacts to verify.
+        InputError: a missing or malformed pact file, a broken --conformance document
+            (a dangling or cyclic $ref, say), or no pacts to verify.
         ProviderUnreachable: the provider did not start or does not answer.
         BrokerUnreachable: the broker does not answer.
     """
