@@ -341,5 +341,5 @@ def test_yaml_alias_loop_is_walked_once(tmp_path: Path) -> None:
         "    Broken: {$ref: '#/components/schemas/Gone'}\n",
         encoding="utf-8",
     )
-    with pytest.raises(OpenAPIError, match="nested more than 127 levels deep|points at nothing"):
+    with pytest.raises(OpenAPIError, match=r"nested more than 127 levels deep|points at nothing"):
         load_document(path)
