@@ -101,6 +101,10 @@ if contracts diff contracts/openapi/tasks-api.yaml "$WORK/tasks-api-400.yaml" \
 else
   echo "   (exit $? as it should: notifier expects the 404)"
 fi
+echo "   the pull-request comment the rename would get (--format markdown; errors first, warnings"
+echo "   collapsed, info only counted, under GitHub's size limit, a marker to update it in place):"
+contracts diff contracts "$NEXT" --pacts "$WORK/diff-pacts" --format markdown --fail-on never \
+  | sed 's/^/   | /'
 echo "   PR mode: contracts/ as committed at HEAD against the working tree (report only):"
 contracts diff --base HEAD contracts --fail-on never
 
