@@ -108,7 +108,11 @@ contracts diff contracts "$NEXT" --pacts "$WORK/diff-pacts" --format markdown --
 echo "   PR mode: contracts/ as committed at HEAD against the working tree (report only):"
 contracts diff --base HEAD contracts --fail-on never
 
-step "6. publish to the embedded broker and ask can-i-deploy"
+step "6. which consumer uses what of tasks-api, and what no consumer uses"
+# Routed and judged as diff judges who a change breaks; what nobody uses may change freely.
+contracts usage --provider tasks-api --format markdown | sed 's/^/   /'
+
+step "7. publish to the embedded broker and ask can-i-deploy"
 # The embedded broker in the background on a free port, its SQLite database in .demo/.
 BROKER_PORT=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export PACT_BROKER_BASE_URL="http://127.0.0.1:$BROKER_PORT"   # what every broker command reads

@@ -16,6 +16,7 @@ PACKAGES = [
     "seam.openapi",
     "seam.diff",
     "seam.compat",
+    "seam.usage",
     "seam.verify",
     "seam.broker",
     "seam.server",
