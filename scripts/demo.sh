@@ -107,6 +107,9 @@ contracts diff contracts "$NEXT" --pacts "$WORK/diff-pacts" --format markdown --
   | sed 's/^/   | /'
 echo "   PR mode: contracts/ as committed at HEAD against the working tree (report only):"
 contracts diff --base HEAD contracts --fail-on never
+echo "   what the GitHub Action runs (action.yml): diff against the base, check, annotations and the"
+echo "   job summary; on GitHub it also keeps one pull-request comment (--no-comment here):"
+contracts pull-request --base HEAD --no-comment --summary "$WORK/job-summary.md"
 
 step "6. which consumer uses what of tasks-api, and what no consumer uses"
 # Routed and judged as diff judges who a change breaks; what nobody uses may change freely.

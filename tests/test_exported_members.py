@@ -19,6 +19,7 @@ PACKAGES = [
     "seam.usage",
     "seam.verify",
     "seam.broker",
+    "seam.github",
     "seam.server",
 ]
 

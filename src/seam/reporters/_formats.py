@@ -142,7 +142,11 @@ def _md_line(f: Finding) -> str:
 
 
 def markdown(
-    report: Report, *, include_info: bool = False, limit: int = GITHUB_COMMENT_LIMIT
+    report: Report,
+    *,
+    include_info: bool = False,
+    limit: int = GITHUB_COMMENT_LIMIT,
+    marker: str | None = MARKDOWN_MARKER,
 ) -> str:
     """A pull-request comment people read, under GitHub's comment size limit.
 
@@ -156,9 +160,12 @@ def markdown(
         report: what to render.
         include_info: list info findings too (collapsed like warnings).
         limit: the most characters the comment may have (GitHub's limit by default).
+        marker: the hidden first line, or None (a second report in the same comment).
     """
     icon = _ICON[Severity.ERROR] if report.count(Severity.ERROR) else "✅"
-    head = [MARKDOWN_MARKER, f"### {icon} Seam {report.command}", "", _summary_line(report), ""]
+    head = [f"### {icon} Seam {report.command}", "", _summary_line(report), ""]
+    if marker is not None:
+        head.insert(0, marker)
     findings = report.sorted_findings()
     by_severity = {s: [f for f in findings if f.severity is s] for s in Severity}
     shown = [Severity.ERROR, Severity.WARNING] + ([Severity.INFO] if include_info else [])
