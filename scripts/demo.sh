@@ -111,6 +111,9 @@ echo "   what the GitHub Action runs (action.yml): diff against the base, check,
 echo "   job summary; on GitHub it also keeps one pull-request comment (--no-comment here):"
 contracts pull-request --base HEAD --no-comment --summary "$WORK/job-summary.md"
 
+echo "   the same three checks as pre-commit hooks (.pre-commit-hooks.yaml), validated by pre-commit:"
+pre-commit validate-manifest .pre-commit-hooks.yaml && grep -E '^- id:' .pre-commit-hooks.yaml | sed 's/^/   /'
+
 step "6. which consumer uses what of tasks-api, and what no consumer uses"
 # Routed and judged as diff judges who a change breaks; what nobody uses may change freely.
 contracts usage --provider tasks-api --format markdown | sed 's/^/   /'
