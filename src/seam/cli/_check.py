@@ -31,10 +31,11 @@ def _default_openapi(contracts: Path, pacts: list[Path], provider: str | None) -
                 "pass --openapi FILE or --provider NAME"
             )
         provider = providers.pop()
-    for suffix in (".yaml", ".yml", ".json"):
-        candidate = contracts / "openapi" / f"{provider}{suffix}"
-        if candidate.exists():
-            return candidate
+    from seam.openapi import find_snapshot
+
+    document = find_snapshot(contracts, provider)
+    if document is not None:
+        return document
     raise UsageError(
         f"no OpenAPI document for provider {provider!r} at {contracts / 'openapi'}/{provider}.yaml;"
         " pass --openapi FILE (or run `contracts snapshot` first)"

@@ -12,7 +12,7 @@ from seam.diff import checkout_tree, diff, pacts_from
 from seam.errors import UsageError
 from seam.github._base import ensure_base_ref
 from seam.model import Report, Severity
-from seam.openapi import load_document
+from seam.openapi import find_snapshot, load_document
 from seam.pactfile import Pact
 from seam.reporters import GITHUB_COMMENT_LIMIT, markdown, render
 
@@ -114,15 +114,11 @@ def _check(
             by_provider[pact.provider].append(pact)
     merged: Report | None = None
     for name, group in sorted(by_provider.items()):
-        found = [
-            contracts / "openapi" / f"{name}{suffix}"
-            for suffix in (".yaml", ".yml", ".json")
-            if (contracts / "openapi" / f"{name}{suffix}").exists()
-        ]
-        if not found:
+        found = find_snapshot(contracts, name)
+        if found is None:
             notes.append(f"no openapi/{name}.yaml in {contracts}: {name}'s pacts are not checked")
             continue
-        report = check(group, load_document(found[0]))
+        report = check(group, load_document(found))
         if merged is None:
             merged = report
         else:

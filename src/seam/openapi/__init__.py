@@ -23,6 +23,7 @@ from seam.openapi._operations import (
 )
 from seam.openapi._snapshot import (
     Snapshot,
+    find_snapshot,
     normalise_document,
     snapshot_document,
     snapshot_path,
@@ -40,6 +41,7 @@ __all__ = [
     "Snapshot",
     "dump_yaml",
     "endpoint_key",
+    "find_snapshot",
     "infer_openapi",
     "load_document",
     "normalise_document",
