@@ -131,3 +131,10 @@ def test_stripe_year_with_info_is_cut_at_the_limit(stripe_1y: Report) -> None:
     assert len(out) <= GITHUB_COMMENT_LIMIT
     listed = sum(out.count(f"\n- {icon}") for icon in ("❌", "⚠️", "ℹ️"))
     assert f"**{len(stripe_1y.findings) - listed} more in the job summary.**" in out
+
+
+def test_a_long_message_is_cut_to_one_short_line() -> None:
+    """A finding's line is at most 1,000 characters, so one message cannot fill the comment."""
+    report = Report("diff", findings=[Finding("x", Severity.ERROR, "m" * 5_000, path="/p")])
+    (line,) = [line for line in render(report, "markdown").splitlines() if line.startswith("- ")]
+    assert len(line) == 1_000 and line.endswith("…")

@@ -266,3 +266,13 @@ def test_usage_files_without_pacts_is_bad_input(tmp_path: Any) -> None:
     assert usage_files([pacts], spec).provider == "tasks-api"
     with pytest.raises(InputError, match="no pact files for provider 'other'"):
         usage_files([pacts], spec, provider="other")
+
+
+def test_fields_stop_at_max_depth() -> None:
+    """Nested fields are listed down to `max_depth` levels and no further."""
+    shallow = usage([WEB], _api(), max_depth=1)
+    (listed,) = _op(shallow, "GET /tasks").responses
+    assert [f.name for f in listed.fields] == []  # the array's items are already one level
+    one = _op(shallow, "GET /tasks/{id}").responses[0]
+    assert "owner" in [f.name for f in one.fields]
+    assert "owner.email" not in [f.name for f in one.fields]
