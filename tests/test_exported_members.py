@@ -16,8 +16,10 @@ PACKAGES = [
     "seam.openapi",
     "seam.diff",
     "seam.compat",
+    "seam.usage",
     "seam.verify",
     "seam.broker",
+    "seam.github",
     "seam.server",
 ]
 

@@ -11,8 +11,10 @@ codes in one place (``seam.cli``)::
     │       └── RefError            an unresolvable, remote or cyclic ``$ref``
     ├── UnreachableError            a service could not be reached                (3)
     │   ├── ProviderUnreachable     the provider under verification
-    │   └── BrokerUnreachable       a Pact Broker
+    │   ├── BrokerUnreachable       a Pact Broker
+    │   └── GitHubUnreachable       GitHub's API (the pull-request comment)
     ├── BrokerError                 the broker answered, but refused              (2)
+    ├── GitHubError                 GitHub's API answered, but refused            (2)
     └── CheckFailed                 a check ran and failed (rarely raised: most
                                     commands return a Report instead)             (1)
 
@@ -33,6 +35,8 @@ __all__ = [
     "BrokerError",
     "BrokerUnreachable",
     "CheckFailed",
+    "GitHubError",
+    "GitHubUnreachable",
     "InputError",
     "OpenAPIError",
     "PactError",
@@ -127,6 +131,14 @@ class ProviderUnreachable(UnreachableError):
 
 class BrokerUnreachable(UnreachableError):
     """The Pact Broker did not answer."""
+
+
+class GitHubUnreachable(UnreachableError):
+    """GitHub's API did not answer."""
+
+
+class GitHubError(SeamError):
+    """GitHub's API answered but refused the request (token, permissions, not found)."""
 
 
 class BrokerError(SeamError):

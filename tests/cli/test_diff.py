@@ -260,3 +260,17 @@ def test_bad_documents_exit_2_with_one_line(
     assert result.exit_code == 2
     assert len(result.output.strip().splitlines()) == 1
     assert expected in result.output
+
+
+def test_include_info_lists_info_in_markdown(tmp_path: Path) -> None:
+    """`--format markdown` counts an added endpoint; `--include-info` lists it."""
+    base, revision = tmp_path / "base.json", tmp_path / "revision.json"
+    doc = api(SAME)
+    base.write_text(json.dumps(doc))
+    doc["paths"]["/tags"] = {"get": {"responses": {"200": {"description": "ok"}}}}
+    revision.write_text(json.dumps(doc))
+    counted = run(str(base), str(revision), "--format", "markdown")
+    listed = run(str(base), str(revision), "--format", "markdown", "--include-info")
+    assert counted.exit_code == listed.exit_code == 0
+    assert "1 info finding not listed" in counted.output
+    assert "`GET /tags` `endpoint-added`" in listed.output

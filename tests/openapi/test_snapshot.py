@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from seam.errors import OpenAPIError, UsageError
 from seam.openapi import (
+    find_snapshot,
     normalise_document,
     parse_document_text,
     snapshot_document,
@@ -261,3 +262,12 @@ def test_any_key_and_required_order_gives_the_same_valid_snapshot(
     text = snapshot_document(document)
     assert snapshot_document(other) == text
     validate_document(parse_document_text(text))
+
+
+def test_find_snapshot(tmp_path: Path) -> None:
+    """The provider's document is found as .yaml, .yml or .json; None when absent or unsafe."""
+    (tmp_path / "openapi").mkdir()
+    assert find_snapshot(tmp_path, "billing-api") is None
+    (tmp_path / "openapi" / "billing-api.json").write_text("{}")
+    assert find_snapshot(tmp_path, "billing-api") == tmp_path / "openapi" / "billing-api.json"
+    assert find_snapshot(tmp_path, "../billing-api") is None

@@ -105,15 +105,6 @@ def test_junit_without_cases_uses_endpoints() -> None:
     assert suite.get("tests") == "3" and suite.get("failures") == "1"
 
 
-def test_markdown_has_a_table_per_endpoint() -> None:
-    """Markdown output has a heading and table per endpoint and escapes pipes."""
-    report = _report()
-    report.findings.append(Finding("x", Severity.INFO, "a | b", path="/p", method="GET"))
-    out = render(report, "markdown")
-    assert out.count("| | rule | message | consumers |") == 4
-    assert "a \\| b" in out
-
-
 def test_failed_threshold() -> None:
     """`failed` honours the threshold, failed cases, and `None` (never)."""
     report = Report("diff", findings=[Finding("w", Severity.WARNING, "m")])

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from seam.cli._options import emit, fail_on_option, format_option, output_option, parse_fail_on
+from seam.cli._options import (
+    emit,
+    fail_on_option,
+    format_option,
+    include_info_option,
+    output_option,
+    parse_fail_on,
+)
 from seam.errors import UsageError
 from seam.model import Severity
 
@@ -24,10 +31,11 @@ def _default_openapi(contracts: Path, pacts: list[Path], provider: str | None) -
                 "pass --openapi FILE or --provider NAME"
             )
         provider = providers.pop()
-    for suffix in (".yaml", ".yml", ".json"):
-        candidate = contracts / "openapi" / f"{provider}{suffix}"
-        if candidate.exists():
-            return candidate
+    from seam.openapi import find_snapshot
+
+    document = find_snapshot(contracts, provider)
+    if document is not None:
+        return document
     raise UsageError(
         f"no OpenAPI document for provider {provider!r} at {contracts / 'openapi'}/{provider}.yaml;"
         " pass --openapi FILE (or run `contracts snapshot` first)"
@@ -76,6 +84,7 @@ def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
     "--allow-remote-refs", is_flag=True, help="Let the document's $refs fetch remote URLs."
 )
 @format_option()
+@include_info_option
 @output_option
 @fail_on_option
 @click.option(
@@ -96,6 +105,7 @@ def check(
     contracts_dir: Path,
     allow_remote_refs: bool,
     fmt: str,
+    include_info: bool,
     output: Path | None,
     fail_on: str,
     severity: tuple[str, ...],
@@ -129,7 +139,7 @@ def check(
         severities=severities,
         ignore=ignore,
     )
-    emit(report, fmt, output)
+    emit(report, fmt, output, include_info=include_info)
     if report.failed(parse_fail_on(fail_on)):
         click.get_current_context().exit(1)
 

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from seam.cli._options import emit, fail_on_option, format_option, output_option, parse_fail_on
+from seam.cli._options import (
+    emit,
+    fail_on_option,
+    format_option,
+    include_info_option,
+    output_option,
+    parse_fail_on,
+)
 from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
@@ -20,6 +27,7 @@ from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
     help="PR mode: compare PATH at this git ref with the working tree.",
 )
 @format_option()
+@include_info_option
 @output_option
 @fail_on_option
 @click.option(
@@ -60,6 +68,7 @@ def diff(
     paths: tuple[Path, ...],
     base_ref: str | None,
     fmt: str,
+    include_info: bool,
     output: Path | None,
     fail_on: str,
     ignore_file: Path | None,
@@ -103,7 +112,7 @@ def diff(
             base_label=label,
             lines=fmt == "github",
         )
-    emit(report, fmt, output)
+    emit(report, fmt, output, include_info=include_info)
     raise SystemExit(EXIT_FAILED if report.failed(parse_fail_on(fail_on)) else EXIT_OK)
 
 

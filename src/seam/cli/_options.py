@@ -49,6 +49,15 @@ def format_option(choices: tuple[str, ...] = FORMATS) -> Callable[[F], F]:
     )
 
 
+def include_info_option(func: F) -> F:
+    """``--include-info``: a pull-request comment lists info findings too."""
+    return click.option(
+        "--include-info",
+        is_flag=True,
+        help="With --format markdown, list info findings too (by default only counted).",
+    )(func)
+
+
 def output_option(func: F) -> F:
     return click.option(
         "--output",
@@ -94,11 +103,13 @@ def broker_options(func: F) -> F:
     return func
 
 
-def emit(report: Report, fmt: str, output: Path | None = None) -> None:
+def emit(
+    report: Report, fmt: str, output: Path | None = None, *, include_info: bool = False
+) -> None:
     """Render ``report`` and write it to ``output`` or standard output."""
     from seam.reporters import render
 
-    rendered = render(report, fmt)
+    rendered = render(report, fmt, include_info=include_info)
     if output is None:
         click.echo(rendered, nl=False)
     else:

@@ -18,7 +18,6 @@ from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import unquote
 
 from seam.diff._engine import Change, Root
 from seam.diff._schemas_diff import SchemaDiff
@@ -26,7 +25,14 @@ from seam.diff._structure import OperationDiff
 from seam.errors import SeamError
 from seam.model import Finding, Severity
 from seam.openapi import Api, Parameter, Route
-from seam.pactfile import Interaction, Pact
+from seam.pactfile import (
+    Interaction,
+    Pact,
+    dotted,
+    expects_status,
+    has_field,
+    sent_parameter,
+)
 
 __all__ = ["judge_with_consumers"]
 
@@ -165,17 +171,6 @@ def _unaffected(change: Change, verdicts: list[tuple[_Call, _Use, OperationDiff]
 # -- operation-level changes ----------------------------------------------------------------
 
 
-def _status_matches(status: str, interaction: Interaction) -> bool:
-    actual = interaction.response.status if interaction.response else None
-    if actual is None:
-        return False
-    if status.isdigit():
-        return int(status) == actual
-    if status.upper().endswith("XX"):
-        return str(actual)[0] == status[0]
-    return status == "default"
-
-
 def _expected_status(interaction: Interaction) -> str:
     response = interaction.response
     return str(response.status) if response is not None else "no response"
@@ -185,7 +180,7 @@ def _operation_use(f: Finding, call: _Call) -> _Use:
     interaction = call.interaction
     status = f.details.get("status")
     if isinstance(status, str):
-        if not _status_matches(status, interaction):
+        if not expects_status(status, interaction):
             return _Use(False, f"expects {_expected_status(interaction)}, not {status}")
         header = f.details.get("header")
         if isinstance(header, str):
@@ -240,6 +235,10 @@ def _essence(media: str) -> str:
     return media.split(";")[0].strip().lower()
 
 
+def _sends_parameter(interaction: Interaction, where: str, name: str) -> bool:
+    return sent_parameter(interaction, where, name) is not None
+
+
 def _credential_use(interaction: Interaction, where: str, name: str) -> _Use:
     """A newly required credential breaks the interactions that do not send it."""
     if _sends_parameter(interaction, where, name):
@@ -247,35 +246,6 @@ def _credential_use(interaction: Interaction, where: str, name: str) -> _Use:
     if where == "header":
         return _Use(True, f"sends no {name} header")
     return _Use(True, f"sends no {where} parameter `{name}`")
-
-
-def _sends_parameter(interaction: Interaction, where: str, name: str) -> bool:
-    return _sent_value(interaction, where, name, None) is not None
-
-
-def _sent_value(
-    interaction: Interaction, where: str, name: str, route: Route | None
-) -> list[str] | str | None:
-    """The raw value(s) the interaction sends for a parameter, or None."""
-    request = interaction.request
-    assert request is not None
-    if where == "query":
-        return list(request.query[name]) if name in request.query else None
-    if where == "header":
-        found = request.header(name)
-        return list(found) if found is not None else None
-    if where == "cookie":
-        cookies = "; ".join(request.header("Cookie") or [])
-        for cookie in cookies.split(";"):
-            key, sep, value = cookie.strip().partition("=")
-            if sep and key == name:
-                return value
-        return None
-    if where == "path":
-        if route is None:
-            return ""  # a path parameter is always sent
-        return unquote(route.params.get(name, ""))
-    return None
 
 
 # -- schema changes -----------------------------------------------------------------------
@@ -288,18 +258,18 @@ def _schema_use(change: Change, root: Root, call: _Call, revision: Api) -> _Use:
         return _parameter_use(change, root, call, revision)
     paths = _field_paths(root.node, change.node)
     if root.ctx.direction == "response":
-        if not _status_matches(root.status, interaction) or interaction.response is None:
+        if not expects_status(root.status, interaction) or interaction.response is None:
             return _Use(False, f"expects {_expected_status(interaction)}, not {root.status}")
         if root.ctx.object == "header":
             return _Use(True, f"expects status {root.status}")
         body = interaction.response.body.value if interaction.response.body else None
         for path in paths:
             full = (*path, *change.hit.field)
-            if _has(body, full):
-                return _Use(True, f"reads `{_dotted(full)}`" if full else "reads the response body")
+            if has_field(body, full):
+                return _Use(True, f"reads `{dotted(full)}`" if full else "reads the response body")
         return _Use(
             False,
-            f"reads no `{_dotted((*paths[0], *change.hit.field))}`"
+            f"reads no `{dotted((*paths[0], *change.hit.field))}`"
             if paths
             else "reads nothing that changed",
         )
@@ -311,16 +281,16 @@ def _schema_use(change: Change, root: Root, call: _Call, revision: Api) -> _Use:
     for path in paths:
         full = (*path, *change.hit.field)
         if newly_required:
-            if _has(body, full[:-1]) and not _has(body, full):
-                return _Use(True, f"does not send `{_dotted(full)}`")
-        elif _has(body, full):
-            what = f"`{_dotted(full)}`" if full else "a request body"
+            if has_field(body, full[:-1]) and not has_field(body, full):
+                return _Use(True, f"does not send `{dotted(full)}`")
+        elif has_field(body, full):
+            what = f"`{dotted(full)}`" if full else "a request body"
             if _judged_by_value(change.finding.rule) and _body_accepted(root, call, revision, body):
                 return _Use(False, f"sends {what} in a body the new schema accepts")
             return _Use(True, f"sends {what}")
     if newly_required:
         return _Use(False, "already sends it")
-    field = _dotted((*paths[0], *change.hit.field)) if paths else ""
+    field = dotted((*paths[0], *change.hit.field)) if paths else ""
     return _Use(False, f"does not send `{field}`" if field else "sends nothing that changed")
 
 
@@ -332,7 +302,9 @@ def _parameter_use(change: Change, root: Root, call: _Call, revision: Api) -> _U
     param = side.parameters.get(root.parameter)
     where = root.parameter[0]
     name = param.name if param is not None else root.parameter[1]
-    sent = _sent_value(call.interaction, where, name, call.revision)
+    sent = sent_parameter(
+        call.interaction, where, name, call.revision.params if call.revision else None
+    )
     rule = change.finding.rule
     if "default-value" in rule:
         # The old default applied only to requests that leave the parameter out.
@@ -397,10 +369,6 @@ def _body_accepted(root: Root, call: _Call, api: Api, body: Any) -> bool:
         return False
 
 
-def _dotted(path: tuple[str, ...]) -> str:
-    return ".".join(path).replace(".[]", "[]")
-
-
 def _field_paths(start: SchemaDiff, goal: SchemaDiff, limit: int = 8) -> list[tuple[str, ...]]:
     """Property paths from ``start`` to ``goal`` in the diff graph (shortest first)."""
     found: list[tuple[str, ...]] = []
@@ -426,12 +394,3 @@ def _field_paths(start: SchemaDiff, goal: SchemaDiff, limit: int = 8) -> list[tu
                 continue  # if/then/not/...: no value of its own to read
             queue.append((child, nxt, seen | {id(child)}))
     return found
-
-
-def _has(value: Any, path: tuple[str, ...]) -> bool:
-    if not path:
-        return value is not None
-    head, rest = path[0], path[1:]
-    if head == "[]":
-        return isinstance(value, list) and any(_has(v, rest) for v in value)
-    return isinstance(value, dict) and head in value and _has(value[head], rest)

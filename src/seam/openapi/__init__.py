@@ -25,6 +25,7 @@ from seam.openapi._operations import (
 from seam.openapi._refs import bundled_file
 from seam.openapi._snapshot import (
     Snapshot,
+    find_snapshot,
     normalise_document,
     snapshot_document,
     snapshot_path,
@@ -43,6 +44,7 @@ __all__ = [
     "bundled_file",
     "dump_yaml",
     "endpoint_key",
+    "find_snapshot",
     "infer_openapi",
     "load_document",
     "normalise_document",

@@ -130,6 +130,18 @@ def snapshot_path(contracts: Path, provider: str) -> Path:
     return contracts / "openapi" / f"{provider}.yaml"
 
 
+def find_snapshot(contracts: Path, provider: str) -> Path | None:
+    """The provider's document in a contracts folder: ``openapi/<provider>.yaml`` (or
+    ``.yml``, ``.json``), or None when there is none (or the name cannot be a file name)."""
+    if not SAFE_NAME.match(provider):
+        return None
+    for suffix in (".yaml", ".yml", ".json"):
+        candidate = contracts / "openapi" / f"{provider}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
 def write_snapshot(contracts: Path, provider: str, text: str) -> Snapshot:
     """Write ``text`` to the provider's snapshot file atomically, unless it is already there.
 

@@ -4,6 +4,9 @@ Every version is read into one view (:class:`Pact`, :class:`Interaction`) so tha
 the analyses never branch on the specification: V2's flat ``$.body.x`` matching
 rules become V3's per-category form, V1/V2 query strings become ``{name: [values]}``,
 V4 bodies (``{"content", "contentType", "encoded"}``) become plain values.
+
+``has_field``, ``sent_parameter`` and ``expects_status`` say what an interaction uses;
+``contracts diff`` and ``contracts usage`` share them.
 """
 
 from seam.pactfile._json_path import parse_json_path
@@ -18,6 +21,7 @@ from seam.pactfile._read import (
     parse_pact,
     read_pact,
 )
+from seam.pactfile._uses import dotted, expects_status, has_field, sent_parameter
 from seam.pactfile._write import canonical_json, write_pact
 
 __all__ = [
@@ -28,9 +32,13 @@ __all__ = [
     "Request",
     "Response",
     "canonical_json",
+    "dotted",
+    "expects_status",
+    "has_field",
     "load_pacts",
     "parse_json_path",
     "parse_pact",
     "read_pact",
+    "sent_parameter",
     "write_pact",
 ]

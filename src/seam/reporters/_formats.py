@@ -108,17 +108,119 @@ def _case_dict(case: Case) -> dict[str, object]:
 
 _ICON = {Severity.ERROR: "❌", Severity.WARNING: "⚠️", Severity.INFO: "ℹ️"}
 
+# GitHub refuses an issue or pull-request comment body over 65,536 characters.
+GITHUB_COMMENT_LIMIT = 65_536
+# The hidden first line a bot looks for to update its one comment in place.
+MARKDOWN_MARKER = "<!-- seam-report -->"
+# One finding is one line; a pathological message must not eat the whole comment.
+_MAX_LINE = 1_000
+_PLURAL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "info finding"}
 
-def markdown(report: Report) -> str:
-    """A pull-request comment: a summary, then one table per endpoint."""
-    lines = [f"### Seam {report.command}", "", _summary_line(report), ""]
-    for endpoint, findings in _grouped(report).items():
-        lines += [f"#### `{endpoint}`", "", "| | rule | message | consumers |", "|---|---|---|---|"]
-        for f in findings:
-            msg = f.message.replace("|", "\\|").replace("\n", " ")
-            lines.append(f"| {_ICON[f.severity]} | `{f.rule}` | {msg} | {', '.join(f.consumers)} |")
-        lines.append("")
-    return "\n".join(lines)
+
+def _plural(severity: Severity, n: int) -> str:
+    noun = _PLURAL[severity]
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _md_text(value: str) -> str:
+    # One line, no table pipes, and no `<` that GitHub could read as the start of an HTML tag
+    # (a stray `<details>` in a message would swallow the rest of the comment).
+    value = " ".join(value.split())
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _md_line(f: Finding) -> str:
+    endpoint = _endpoint(f).replace("`", "'")
+    who = ""
+    if f.severity is Severity.ERROR and f.consumers:
+        # The consumers it breaks lead the line: that is who the reviewer has to talk to.
+        who = "**breaks " + ", ".join(_md_text(c) for c in f.consumers) + "** · "
+    line = f"- {_ICON[f.severity]} {who}`{endpoint}` `{f.rule}`: {_md_text(f.message)}"
+    if len(line) > _MAX_LINE:
+        line = line[: _MAX_LINE - 1] + "…"
+    return line
+
+
+def markdown(
+    report: Report,
+    *,
+    include_info: bool = False,
+    limit: int = GITHUB_COMMENT_LIMIT,
+    marker: str | None = MARKDOWN_MARKER,
+) -> str:
+    """A pull-request comment people read, under GitHub's comment size limit.
+
+    A hidden marker line (``<!-- seam-report -->``) lets a bot find and update its
+    comment in place. Errors come first, one line each with the endpoint and the
+    consumers they break; warnings are collapsed in ``<details>``; info findings are
+    counted but listed only with ``include_info``. When the lines do not fit in
+    ``limit`` characters, the last ones are replaced by "N more in the job summary".
+
+    Args:
+        report: what to render.
+        include_info: list info findings too (collapsed like warnings).
+        limit: the most characters the comment may have (GitHub's limit by default).
+        marker: the hidden first line, or None (a second report in the same comment).
+    """
+    icon = _ICON[Severity.ERROR] if report.count(Severity.ERROR) else "✅"
+    head = [f"### {icon} Seam {report.command}", "", _summary_line(report), ""]
+    if marker is not None:
+        head.insert(0, marker)
+    findings = report.sorted_findings()
+    by_severity = {s: [f for f in findings if f.severity is s] for s in Severity}
+    shown = [Severity.ERROR, Severity.WARNING] + ([Severity.INFO] if include_info else [])
+    # (opening lines, finding lines, closing lines) per section; errors are never collapsed.
+    sections: list[tuple[list[str], list[str], list[str]]] = []
+    for severity in shown:
+        items = by_severity[severity]
+        if not items:
+            continue
+        lines = [_md_line(f) for f in items]
+        if severity is Severity.ERROR:
+            sections.append(([f"**{_plural(severity, len(items))}**", ""], lines, [""]))
+        else:
+            summary = f"<summary>{_ICON[severity]} {_plural(severity, len(items))}</summary>"
+            sections.append((["<details>", summary, ""], lines, ["", "</details>", ""]))
+    tail: list[str] = []
+    hidden_info = 0 if include_info else len(by_severity[Severity.INFO])
+    if hidden_info:
+        count = _plural(Severity.INFO, hidden_info)
+        tail = [f"{count} not listed (`--include-info` lists them).", ""]
+    return _fit(head, sections, tail, limit)
+
+
+def _fit(
+    head: list[str],
+    sections: list[tuple[list[str], list[str], list[str]]],
+    tail: list[str],
+    limit: int,
+) -> str:
+    """Join the comment, dropping finding lines from the end until it fits in ``limit``."""
+
+    def size(lines: list[str]) -> int:
+        return sum(len(line) + 1 for line in lines)
+
+    total = sum(len(s[1]) for s in sections)
+    more_line = f"**{total} more in the job summary.**"  # the longest it can be
+    # Every opening and closing line is kept, so the markup stays balanced.
+    budget = limit - size(head) - size(tail) - len(more_line) - 2
+    budget -= sum(size(opening) + size(closing) for opening, _, closing in sections)
+    out = list(head)
+    dropped = 0
+    for opening, lines, closing in sections:
+        kept: list[str] = []
+        for line in lines:
+            if dropped or len(line) + 1 > budget:
+                dropped += 1
+                continue
+            budget -= len(line) + 1
+            kept.append(line)
+        if kept:
+            out += opening + kept + closing
+    if dropped:
+        out += [f"**{dropped} more in the job summary.**", ""]
+    out += tail
+    return "\n".join(out)
 
 
 _GH_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
