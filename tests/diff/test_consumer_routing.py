@@ -519,3 +519,52 @@ def test_recursive_schemas_are_judged_by_the_paths_the_body_holds(
     finding = only(report, "response-property-type-changed")
     assert finding.severity is Severity.WARNING
     assert "web calls it but" in finding.message
+
+
+def test_change_to_a_map_value_the_consumer_reads_names_it(
+    folder: Path, make_pact: Callable[..., Pact]
+) -> None:
+    """A map's values (`additionalProperties`) are fields too: a type change there breaks a
+    consumer whose recorded body holds a value of the map."""
+    reads = make_pact("web", call("GET", "/k", 200, {"m": {"any-key": 1}}))
+    finding = only(
+        run(folder, clique_api("integer", 2), clique_api("string", 2), [reads]),
+        "response-property-type-changed",
+    )
+    assert (finding.severity, finding.consumers) == (Severity.ERROR, ("web",))
+    assert "reads `m.*`" in finding.message
+
+
+def conditional_api(then_required: list[str]) -> dict[str, Any]:
+    """POST /things: `data` whose `then` subschema (under `if`) lists required fields."""
+    data = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}},
+        "if": {"properties": {"kind": {"type": "string"}}},
+        "then": {"properties": {"code": {"type": "string"}}, "required": then_required},
+    }
+    body = {"type": "object", "properties": {"data": data}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "articles", "version": "1"},
+        "paths": {
+            "/things": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": body}}},
+                    "responses": {"201": {"description": "made"}},
+                }
+            }
+        },
+    }
+
+
+def test_field_required_by_a_then_subschema_breaks_a_sender_without_it(
+    folder: Path, make_pact: Callable[..., Pact]
+) -> None:
+    """`if`/`then` describe the value they sit on: a field `then` newly requires breaks the
+    consumer whose `data` lacks it."""
+    web = make_pact("web", call("POST", "/things", 201, request_body={"data": {"kind": "a"}}))
+    report = run(folder, conditional_api([]), conditional_api(["code"]), [web])
+    finding = only(report, "request-property-became-required")
+    assert (finding.severity, finding.consumers) == (Severity.ERROR, ("web",))
+    assert "does not send `data.code`" in finding.message

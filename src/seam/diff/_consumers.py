@@ -444,14 +444,16 @@ def _field_paths(
             around: frozenset[int] = frozenset()
             if head == "properties":
                 nxt, inner = (*path, rest), _property(values, rest)
-            elif head in ("items", "prefixItems"):
+            elif head in ("items", "prefixItems", "contains", "unevaluatedItems"):
                 nxt, inner = (*path, "[]"), _items(values)
-            elif head in ("oneOf", "anyOf", "allOf"):
+            elif head in ("additionalProperties", "patternProperties", "unevaluatedProperties"):
+                nxt, inner = (*path, "*"), _map_values(values)  # a map's values, any key
+            elif head in _SAME_VALUE:
                 if id(child) in since:
                     continue
-                nxt, inner, around = path, values, since  # alternatives: the same value
+                nxt, inner, around = path, values, since
             else:
-                continue  # if/then/not/...: no value of its own to read
+                continue  # not/propertyNames/contentSchema...: no value the consumer reads
             if guided and not inner:
                 continue
             reached[id(child)] = times + 1
@@ -461,6 +463,14 @@ def _field_paths(
 
 def _property(values: list[Any], name: str) -> list[Any]:
     return [v[name] for v in values if isinstance(v, dict) and name in v]
+
+
+def _map_values(values: list[Any]) -> list[Any]:
+    return [x for v in values if isinstance(v, dict) for x in v.values()]
+
+
+# Subschemas that describe the value itself: alternatives, and conditions applied to it.
+_SAME_VALUE = frozenset({"oneOf", "anyOf", "allOf", "if", "then", "else", "dependentSchemas"})
 
 
 def _items(values: list[Any]) -> list[Any]:
@@ -477,4 +487,6 @@ def _has(value: Any, path: tuple[str, ...]) -> bool:
     head, rest = path[0], path[1:]
     if head == "[]":
         return isinstance(value, list) and any(_has(v, rest) for v in value)
+    if head == "*":
+        return isinstance(value, dict) and any(_has(v, rest) for v in value.values())
     return isinstance(value, dict) and head in value and _has(value[head], rest)
