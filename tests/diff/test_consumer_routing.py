@@ -568,3 +568,34 @@ def test_field_required_by_a_then_subschema_breaks_a_sender_without_it(
     finding = only(report, "request-property-became-required")
     assert (finding.severity, finding.consumers) == (Severity.ERROR, ("web",))
     assert "does not send `data.code`" in finding.message
+
+
+def with_xml_title(direction: str, title_type: str) -> dict[str, Any]:
+    """The articles API whose request or response body also comes as application/xml."""
+    doc = articles_api()
+    if direction == "request":
+        content = doc["paths"]["/articles"]["post"]["requestBody"]["content"]
+    else:
+        content = doc["paths"]["/articles/{id}"]["get"]["responses"]["200"]["content"]
+    xml = copy.deepcopy(content["application/json"])
+    xml["schema"]["properties"]["title"]["type"] = title_type
+    content["application/xml"] = xml
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("direction", "interaction"),
+    [
+        ("request", call("POST", "/articles", 201, request_body={"title": "a"})),
+        ("response", call("GET", "/articles/1", 200, {"id": 1, "title": "a"})),
+    ],
+)
+def test_change_to_a_media_type_the_consumer_does_not_use_blames_nobody(
+    folder: Path, make_pact: Callable[..., Pact], direction: str, interaction: dict[str, Any]
+) -> None:
+    """A schema change under application/xml leaves a consumer that exchanges JSON alone."""
+    web = make_pact("web", interaction)
+    base, revision = with_xml_title(direction, "string"), with_xml_title(direction, "boolean")
+    finding = only(run(folder, base, revision, [web]), f"{direction}-property-type-changed")
+    assert finding.severity is Severity.WARNING
+    assert "not application/xml" in finding.message

@@ -302,6 +302,9 @@ def _schema_use(change: Change, root: Root, call: _Call, calls: _Calls) -> _Use:
             return _Use(False, f"expects {_expected_status(interaction)}, not {root.status}")
         if root.ctx.object == "header":
             return _Use(True, f"expects status {root.status}")
+        expected = _essence(interaction.response.content_type or "")
+        if root.media and expected and expected != _essence(root.media):
+            return _Use(False, f"expects {expected}, not {_essence(root.media)}")
         body = interaction.response.body.value if interaction.response.body else None
         paths = _field_paths(root.node, change.node, body=body)
         for path in paths:
@@ -316,6 +319,9 @@ def _schema_use(change: Change, root: Root, call: _Call, calls: _Calls) -> _Use:
             else "reads nothing that changed",
         )
     request = interaction.request
+    sent = _essence(request.content_type or "") if request else ""
+    if root.media and sent and sent != _essence(root.media):
+        return _Use(False, f"sends {sent}, not {_essence(root.media)}")
     body = request.body.value if request and request.body else None
     newly_required = (
         change.finding.rule.startswith("new-required") or "became-required" in change.finding.rule
