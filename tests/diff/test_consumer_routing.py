@@ -599,3 +599,19 @@ def test_change_to_a_media_type_the_consumer_does_not_use_blames_nobody(
     finding = only(run(folder, base, revision, [web]), f"{direction}-property-type-changed")
     assert finding.severity is Severity.WARNING
     assert "not application/xml" in finding.message
+
+
+def test_removed_deprecated_operation_a_consumer_still_calls_names_it(
+    folder: Path, make_pact: Callable[..., Pact]
+) -> None:
+    """A deprecated operation's removal is informational, unless a pact still calls it."""
+    base = articles_api()
+    base["paths"]["/articles/{id}"]["delete"]["deprecated"] = True
+    revision = copy.deepcopy(base)
+    del revision["paths"]["/articles/{id}"]["delete"]
+    reader = make_pact("web", call("GET", "/articles/1", 200, {"id": 1}))
+    finding = only(run(folder, base, revision, [reader]), "api-removed-with-deprecation")
+    assert finding.severity is Severity.INFO
+    deleter = make_pact("admin", call("DELETE", "/articles/1", 204))
+    finding = only(run(folder, base, revision, [deleter]), "api-removed-with-deprecation")
+    assert (finding.severity, finding.consumers) == (Severity.ERROR, ("admin",))

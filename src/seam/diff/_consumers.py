@@ -93,6 +93,13 @@ class _Calls:
         return out
 
 
+# Removing a deprecated operation is informational (oasdiff too), unless a consumer still
+# calls it: the deprecation did not reach that consumer, and the removal breaks it.
+_DEPRECATED_REMOVALS = frozenset(
+    {"api-path-removed-with-deprecation", "api-removed-with-deprecation"}
+)
+
+
 def judge_with_consumers(
     changes: Sequence[Change], pacts: Sequence[Pact], base: Api, revision: Api
 ) -> list[Finding]:
@@ -101,7 +108,8 @@ def judge_with_consumers(
     out = []
     for change in changes:
         f = change.finding
-        if f.severity < Severity.WARNING or not pacts:
+        minor = f.severity < Severity.WARNING
+        if not pacts or (minor and f.rule not in _DEPRECATED_REMOVALS):
             out.append(f)
             continue
         verdicts = list(_verdicts(change, calls))
@@ -109,6 +117,9 @@ def judge_with_consumers(
             ((c, u, op) for c, u, op in verdicts if u.breaks),
             key=lambda v: (v[0].consumer, v[0].interaction.description),
         )
+        if not users and minor:
+            out.append(f)
+            continue
         if not users:
             why = _unaffected(change, verdicts)
             out.append(
