@@ -211,6 +211,8 @@ _WIDENING = (
     "content-schema",
     "property-removed",
     "required-property-removed",
+    "one-of-added",
+    "any-of-added",
 )
 
 
@@ -229,19 +231,23 @@ def classify(row: Row, check: list[Finding], info: set[str], refused: bool) -> s
         return ""
     if refused:
         return REFUSED
-    rules = row.diff
-    if all(r.startswith("api-security") for r in rules):
+    classes = [_diff_only_class(r, row.request_json) for r in row.diff]
+    if "" in classes:
+        return ""
+    return " + ".join(dict.fromkeys(classes))
+
+
+def _diff_only_class(rule: str, request_json: bool) -> str:
+    """Why diff may blame a consumer for ``rule`` while check passes its pact."""
+    if rule.startswith("api-security"):
         return SECURITY
-    if rules == ["response-success-status-removed"]:
+    if rule == "response-success-status-removed":
         return DEFAULT
-    if all(r.startswith("response-") and any(w in r for w in _WIDENING) for r in rules):
+    if rule.startswith("response-") and any(w in rule for w in _WIDENING):
         return WIDENED
-    if all(
-        r in ("request-property-removed", "request-property-renamed", "request-body-removed")
-        for r in rules
-    ):
+    if rule in ("request-property-removed", "request-property-renamed", "request-body-removed"):
         return REQUEST_OPEN
-    if all(r.startswith("request-") for r in rules) and not row.request_json:
+    if rule.startswith("request-") and not request_json:
         return FORM_BODY
     return ""
 
