@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -539,3 +540,140 @@ def test_field_read_through_arrays_and_compositions(
         else:
             assert finding.severity is Severity.WARNING
             assert "web calls it but reads no `[].title`" in finding.message
+
+
+def clique_api(leaf_type: str, size: int = 10) -> dict[str, Any]:
+    """Objects that all refer to one another, each with a map whose values are ``Leaf``."""
+    names = [f"K{i}" for i in range(size)]
+    schemas: dict[str, Any] = {
+        name: {
+            "type": "object",
+            "properties": {
+                **{other.lower(): {"$ref": f"#/components/schemas/{other}"} for other in names},
+                "m": {"$ref": "#/components/schemas/Map"},
+            },
+        }
+        for name in names
+    }
+    schemas["Map"] = {
+        "type": "object",
+        "additionalProperties": {"$ref": "#/components/schemas/Leaf"},
+    }
+    schemas["Leaf"] = {"type": leaf_type}
+    ok = {"application/json": {"schema": {"$ref": "#/components/schemas/K0"}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "articles", "version": "1"},
+        "paths": {"/k": {"get": {"responses": {"200": {"description": "ok", "content": ok}}}}},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_recursive_schemas_are_judged_by_the_paths_the_body_holds(
+    folder: Path, make_pact: Callable[..., Pact]
+) -> None:
+    """A change under schemas that all refer to one another is judged without walking every
+    path through them (Stripe's are like this): the recorded body says which paths are used."""
+    web = make_pact("web", call("GET", "/k", 200, {"k1": {"k2": {"k3": {}}}}))
+    started = time.perf_counter()
+    report = run(folder, clique_api("integer"), clique_api("string"), [web])
+    assert time.perf_counter() - started < 10  # walking every simple path takes minutes
+    finding = only(report, "response-property-type-changed")
+    assert finding.severity is Severity.WARNING
+    assert "web calls it but" in finding.message
+
+
+def test_change_to_a_map_value_the_consumer_reads_names_it(
+    folder: Path, make_pact: Callable[..., Pact]
+) -> None:
+    """A map's values (`additionalProperties`) are fields too: a type change there breaks a
+    consumer whose recorded body holds a value of the map."""
+    reads = make_pact("web", call("GET", "/k", 200, {"m": {"any-key": 1}}))
+    finding = only(
+        run(folder, clique_api("integer", 2), clique_api("string", 2), [reads]),
+        "response-property-type-changed",
+    )
+    assert (finding.severity, finding.consumers) == (Severity.ERROR, ("web",))
+    assert "reads `m.*`" in finding.message
+
+
+def conditional_api(then_required: list[str]) -> dict[str, Any]:
+    """POST /things: `data` whose `then` subschema (under `if`) lists required fields."""
+    data = {
+        "type": "object",
+        "properties": {"kind": {"type": "string"}},
+        "if": {"properties": {"kind": {"type": "string"}}},
+        "then": {"properties": {"code": {"type": "string"}}, "required": then_required},
+    }
+    body = {"type": "object", "properties": {"data": data}}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "articles", "version": "1"},
+        "paths": {
+            "/things": {
+                "post": {
+                    "requestBody": {"content": {"application/json": {"schema": body}}},
+                    "responses": {"201": {"description": "made"}},
+                }
+            }
+        },
+    }
+
+
+def test_field_required_by_a_then_subschema_breaks_a_sender_without_it(
+    folder: Path, make_pact: Callable[..., Pact]
+) -> None:
+    """`if`/`then` describe the value they sit on: a field `then` newly requires breaks the
+    consumer whose `data` lacks it."""
+    web = make_pact("web", call("POST", "/things", 201, request_body={"data": {"kind": "a"}}))
+    report = run(folder, conditional_api([]), conditional_api(["code"]), [web])
+    finding = only(report, "request-property-became-required")
+    assert (finding.severity, finding.consumers) == (Severity.ERROR, ("web",))
+    assert "does not send `data.code`" in finding.message
+
+
+def with_xml_title(direction: str, title_type: str) -> dict[str, Any]:
+    """The articles API whose request or response body also comes as application/xml."""
+    doc = articles_api()
+    if direction == "request":
+        content = doc["paths"]["/articles"]["post"]["requestBody"]["content"]
+    else:
+        content = doc["paths"]["/articles/{id}"]["get"]["responses"]["200"]["content"]
+    xml = copy.deepcopy(content["application/json"])
+    xml["schema"]["properties"]["title"]["type"] = title_type
+    content["application/xml"] = xml
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("direction", "interaction"),
+    [
+        ("request", call("POST", "/articles", 201, request_body={"title": "a"})),
+        ("response", call("GET", "/articles/1", 200, {"id": 1, "title": "a"})),
+    ],
+)
+def test_change_to_a_media_type_the_consumer_does_not_use_blames_nobody(
+    folder: Path, make_pact: Callable[..., Pact], direction: str, interaction: dict[str, Any]
+) -> None:
+    """A schema change under application/xml leaves a consumer that exchanges JSON alone."""
+    web = make_pact("web", interaction)
+    base, revision = with_xml_title(direction, "string"), with_xml_title(direction, "boolean")
+    finding = only(run(folder, base, revision, [web]), f"{direction}-property-type-changed")
+    assert finding.severity is Severity.WARNING
+    assert "not application/xml" in finding.message
+
+
+def test_removed_deprecated_operation_a_consumer_still_calls_names_it(
+    folder: Path, make_pact: Callable[..., Pact]
+) -> None:
+    """A deprecated operation's removal is informational, unless a pact still calls it."""
+    base = articles_api()
+    base["paths"]["/articles/{id}"]["delete"]["deprecated"] = True
+    revision = copy.deepcopy(base)
+    del revision["paths"]["/articles/{id}"]["delete"]
+    reader = make_pact("web", call("GET", "/articles/1", 200, {"id": 1}))
+    finding = only(run(folder, base, revision, [reader]), "api-removed-with-deprecation")
+    assert finding.severity is Severity.INFO
+    deleter = make_pact("admin", call("DELETE", "/articles/1", 204))
+    finding = only(run(folder, base, revision, [deleter]), "api-removed-with-deprecation")
+    assert (finding.severity, finding.consumers) == (Severity.ERROR, ("admin",))

@@ -61,6 +61,8 @@ class _Calls:
     def __init__(self, pacts: Sequence[Pact], base: Api, revision: Api) -> None:
         self.base, self.revision = base, revision
         self._by_op: dict[int, list[_Call]] = {}
+        # Keyed by the ids of nodes of one diff graph, which lives as long as this object.
+        self._shortest: dict[tuple[int, int], list[tuple[str, ...]]] = {}
         for pact in pacts:
             for interaction in pact.interactions:
                 request = interaction.request
@@ -76,6 +78,13 @@ class _Calls:
                     if route is not None:
                         self._by_op.setdefault(id(route.operation), []).append(call)
 
+    def shortest_path(self, start: SchemaDiff, goal: SchemaDiff) -> list[tuple[str, ...]]:
+        """The shortest property path from ``start`` to ``goal`` (or none), found once."""
+        key = (id(start), id(goal))
+        if key not in self._shortest:
+            self._shortest[key] = _field_paths(start, goal, limit=1)
+        return self._shortest[key]
+
     def of(self, op: OperationDiff) -> list[_Call]:
         """The calls that reach ``op`` in either document, each once."""
         seen: set[int] = set()
@@ -88,6 +97,13 @@ class _Calls:
         return out
 
 
+# Removing a deprecated operation is informational (oasdiff too), unless a consumer still
+# calls it: the deprecation did not reach that consumer, and the removal breaks it.
+_DEPRECATED_REMOVALS = frozenset(
+    {"api-path-removed-with-deprecation", "api-removed-with-deprecation"}
+)
+
+
 def judge_with_consumers(
     changes: Sequence[Change], pacts: Sequence[Pact], base: Api, revision: Api
 ) -> list[Finding]:
@@ -96,7 +112,8 @@ def judge_with_consumers(
     out = []
     for change in changes:
         f = change.finding
-        if f.severity < Severity.WARNING or not pacts:
+        minor = f.severity < Severity.WARNING
+        if not pacts or (minor and f.rule not in _DEPRECATED_REMOVALS):
             out.append(f)
             continue
         verdicts = list(_verdicts(change, calls))
@@ -104,6 +121,9 @@ def judge_with_consumers(
             ((c, u, op) for c, u, op in verdicts if u.breaks),
             key=lambda v: (v[0].consumer, v[0].interaction.description),
         )
+        if not users and minor:
+            out.append(f)
+            continue
         if not users:
             why = _unaffected(change, verdicts)
             out.append(
@@ -145,7 +165,7 @@ def _verdicts(change: Change, calls: _Calls) -> Iterator[tuple[_Call, _Use, Oper
     if change.roots:
         for root in change.roots:
             for call in calls.of(root.op):
-                yield call, _schema_use(change, root, call, calls.revision), root.op
+                yield call, _schema_use(change, root, call, calls), root.op
         return
     for op in change.ops:
         for call in calls.of(op):
@@ -251,22 +271,26 @@ def _credential_use(interaction: Interaction, where: str, name: str) -> _Use:
 # -- schema changes -----------------------------------------------------------------------
 
 
-def _schema_use(change: Change, root: Root, call: _Call, revision: Api) -> _Use:
+def _schema_use(change: Change, root: Root, call: _Call, calls: _Calls) -> _Use:
     assert change.node is not None and change.hit is not None
-    interaction = call.interaction
+    interaction, revision = call.interaction, calls.revision
     if root.parameter is not None:
         return _parameter_use(change, root, call, revision)
-    paths = _field_paths(root.node, change.node)
     if root.ctx.direction == "response":
         if not expects_status(root.status, interaction) or interaction.response is None:
             return _Use(False, f"expects {_expected_status(interaction)}, not {root.status}")
         if root.ctx.object == "header":
             return _Use(True, f"expects status {root.status}")
+        expected = _essence(interaction.response.content_type or "")
+        if root.media and expected and expected != _essence(root.media):
+            return _Use(False, f"expects {expected}, not {_essence(root.media)}")
         body = interaction.response.body.value if interaction.response.body else None
+        paths = _field_paths(root.node, change.node, body=body)
         for path in paths:
             full = (*path, *change.hit.field)
             if has_field(body, full):
                 return _Use(True, f"reads `{dotted(full)}`" if full else "reads the response body")
+        paths = paths or calls.shortest_path(root.node, change.node)
         return _Use(
             False,
             f"reads no `{dotted((*paths[0], *change.hit.field))}`"
@@ -274,10 +298,14 @@ def _schema_use(change: Change, root: Root, call: _Call, revision: Api) -> _Use:
             else "reads nothing that changed",
         )
     request = interaction.request
+    sent = _essence(request.content_type or "") if request else ""
+    if root.media and sent and sent != _essence(root.media):
+        return _Use(False, f"sends {sent}, not {_essence(root.media)}")
     body = request.body.value if request and request.body else None
     newly_required = (
         change.finding.rule.startswith("new-required") or "became-required" in change.finding.rule
     )
+    paths = _field_paths(root.node, change.node, body=body)
     for path in paths:
         full = (*path, *change.hit.field)
         if newly_required:
@@ -290,6 +318,7 @@ def _schema_use(change: Change, root: Root, call: _Call, revision: Api) -> _Use:
             return _Use(True, f"sends {what}")
     if newly_required:
         return _Use(False, "already sends it")
+    paths = paths or calls.shortest_path(root.node, change.node)
     field = dotted((*paths[0], *change.hit.field)) if paths else ""
     return _Use(False, f"does not send `{field}`" if field else "sends nothing that changed")
 
@@ -369,28 +398,73 @@ def _body_accepted(root: Root, call: _Call, api: Api, body: Any) -> bool:
         return False
 
 
-def _field_paths(start: SchemaDiff, goal: SchemaDiff, limit: int = 8) -> list[tuple[str, ...]]:
-    """Property paths from ``start`` to ``goal`` in the diff graph (shortest first)."""
+_UNGUIDED: Any = object()
+
+
+def _field_paths(
+    start: SchemaDiff, goal: SchemaDiff, limit: int = 8, body: Any = _UNGUIDED
+) -> list[tuple[str, ...]]:
+    """Property paths from ``start`` to ``goal`` in the diff graph (shortest first).
+
+    With ``body``, only paths the recorded body holds are followed: the pact says which of a
+    recursive schema's countless paths a consumer uses, and the body's depth bounds the walk.
+    Without it, each node is reached once (by its shortest path), so the search costs time
+    in proportion to the graph, not to its number of paths (Stripe's recursive schemas have
+    more paths than can be walked).
+    """
+    guided = body is not _UNGUIDED
     found: list[tuple[str, ...]] = []
-    queue: deque[tuple[SchemaDiff, tuple[str, ...], frozenset[int]]] = deque(
-        [(start, (), frozenset([id(start)]))]
+    reached: dict[int, int] = {id(start): 1}
+    # The nodes passed through alternatives since the last step into the value: a cycle of
+    # oneOf/anyOf/allOf alone would never end.
+    queue: deque[tuple[SchemaDiff, tuple[str, ...], list[Any], frozenset[int]]] = deque(
+        [(start, (), [body], frozenset([id(start)]))]
     )
     while queue and len(found) < limit:
-        node, path, seen = queue.popleft()
+        node, path, values, since = queue.popleft()
         if node is goal:
             found.append(path)
             continue
         for step, child in node.children:
-            if id(child) in seen:
+            times = reached.get(id(child), 0)
+            if times >= (_REACHED if guided else 1):
                 continue
             head, _, rest = step.partition("/")
+            around: frozenset[int] = frozenset()
             if head == "properties":
-                nxt = (*path, rest)
-            elif head in ("items", "prefixItems"):
-                nxt = (*path, "[]")
-            elif head in ("oneOf", "anyOf", "allOf"):
-                nxt = path  # alternatives describe the same value
+                nxt, inner = (*path, rest), _property(values, rest)
+            elif head in ("items", "prefixItems", "contains", "unevaluatedItems"):
+                nxt, inner = (*path, "[]"), _items(values)
+            elif head in ("additionalProperties", "patternProperties", "unevaluatedProperties"):
+                nxt, inner = (*path, "*"), _map_values(values)  # a map's values, any key
+            elif head in _SAME_VALUE:
+                if id(child) in since:
+                    continue
+                nxt, inner, around = path, values, since
             else:
-                continue  # if/then/not/...: no value of its own to read
-            queue.append((child, nxt, seen | {id(child)}))
+                continue  # not/propertyNames/contentSchema...: no value the consumer reads
+            if guided and not inner:
+                continue
+            reached[id(child)] = times + 1
+            queue.append((child, nxt, inner[:_VALUES] if guided else [], around | {id(child)}))
     return found
+
+
+def _property(values: list[Any], name: str) -> list[Any]:
+    return [v[name] for v in values if isinstance(v, dict) and name in v]
+
+
+def _map_values(values: list[Any]) -> list[Any]:
+    return [x for v in values if isinstance(v, dict) for x in v.values()]
+
+
+# Subschemas that describe the value itself: alternatives, and conditions applied to it.
+_SAME_VALUE = frozenset({"oneOf", "anyOf", "allOf", "if", "then", "else", "dependentSchemas"})
+
+
+def _items(values: list[Any]) -> list[Any]:
+    return [x for v in values if isinstance(v, list) for x in v]
+
+
+_REACHED = 256  # times one node is entered along a body's paths: bounds wide bodies
+_VALUES = 64  # sub-values of a body followed per path: enough to find a field, bounded

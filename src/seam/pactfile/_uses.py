@@ -26,6 +26,8 @@ def has_field(value: Any, path: tuple[str, ...]) -> bool:
     head, rest = path[0], path[1:]
     if head == "[]":
         return isinstance(value, list) and any(has_field(v, rest) for v in value)
+    if head == "*":  # any value of a map (additionalProperties, patternProperties)
+        return isinstance(value, dict) and any(has_field(v, rest) for v in value.values())
     return isinstance(value, dict) and head in value and has_field(value[head], rest)
 
 
