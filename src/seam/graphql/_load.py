@@ -1,0 +1,129 @@
+"""Read a GraphQL schema: SDL (``.graphql``/``.graphqls``) or an introspection result (JSON).
+
+The schema is built by graphql-core (``build_ast_schema`` / ``build_client_schema``), the
+Python port of the reference implementation, so every analysis sees the schema a GraphQL
+server would serve. SDL keeps its AST locations: findings carry line numbers from them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graphql import (
+    GraphQLError,
+    GraphQLSchema,
+    build_ast_schema,
+    build_client_schema,
+    parse,
+)
+from graphql.language import Node
+
+from seam._files import read_bounded
+from seam.errors import GraphQLSchemaError
+
+__all__ = ["SDL_SUFFIXES", "Schema", "is_graphql_schema_file", "load_schema", "parse_schema"]
+
+SDL_SUFFIXES = (".graphql", ".graphqls", ".gql")
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    """A built schema and where it came from.
+
+    Attributes:
+        schema: graphql-core's schema (types, fields, arguments, directives).
+        file: the file it was read from, for the findings' ``file``.
+        sdl: True when read from SDL (nodes then carry locations, so lines).
+    """
+
+    schema: GraphQLSchema
+    file: str | None = None
+    sdl: bool = True
+
+    @staticmethod
+    def line(node: Node | None) -> int | None:
+        """The 1-based line where an SDL node starts (None for introspection results)."""
+        loc = getattr(node, "loc", None)
+        return loc.start_token.line if loc is not None else None
+
+
+def is_graphql_schema_file(path: Path) -> bool:
+    """True for SDL files and for JSON introspection results (``__schema`` near the top)."""
+    if path.suffix in SDL_SUFFIXES:
+        return True
+    if path.suffix != ".json" or not path.is_file():
+        return False
+    head = read_bounded(path, what="contract file")[:4096].decode("utf-8", errors="replace")
+    return '"__schema"' in head
+
+
+def parse_schema(text: str, name: str = "<schema>") -> Schema:
+    """Build a schema from SDL text.
+
+    Raises:
+        GraphQLSchemaError: a syntax error or an SDL that does not build (a type
+            defined twice, an unknown type), with its line.
+    """
+    try:
+        document = parse(text)
+        # SDL validation (unknown types, duplicate names) is what makes Inspector refuse
+        # GitHub's broken 2025-02-27 schema; doing it here refuses it too, with the line.
+        return Schema(build_ast_schema(document), name, True)
+    except GraphQLError as exc:
+        where = f"{name}:{exc.locations[0].line}" if exc.locations else name
+        first = exc.message.splitlines()[0] if exc.message else "invalid schema"
+        raise GraphQLSchemaError(
+            f"not a valid GraphQL schema: {first}; fix the SDL", location=where
+        ) from None
+    except (TypeError, ValueError) as exc:  # graphql-core raises these for some bad SDL
+        raise GraphQLSchemaError(
+            f"not a valid GraphQL schema: {exc}; fix the SDL", location=name
+        ) from None
+
+
+def _introspection(data: Any, name: str) -> Schema:
+    if isinstance(data, dict) and isinstance(data.get("data"), dict):
+        data = data["data"]  # a whole HTTP response body: {"data": {"__schema": ...}}
+    if not isinstance(data, dict) or not isinstance(data.get("__schema"), dict):
+        raise GraphQLSchemaError(
+            'expected an introspection result with "__schema" (or "data": {"__schema"}), '
+            "or SDL in a .graphql file",
+            location=name,
+        )
+    try:
+        return Schema(build_client_schema(data), name, False)  # type: ignore[arg-type]
+    except (GraphQLError, TypeError, ValueError, KeyError) as exc:
+        raise GraphQLSchemaError(
+            f"introspection result does not build a schema: {exc}", location=name
+        ) from None
+
+
+def load_schema(path: Path, name: str | None = None) -> Schema:
+    """Read and build a GraphQL schema from an SDL file or a JSON introspection result.
+
+    Args:
+        path: the file.
+        name: how findings name the file (default: ``path``).
+
+    Raises:
+        InputError: unreadable or oversized file.
+        GraphQLSchemaError: invalid SDL, JSON or introspection result.
+    """
+    label = name or str(path)
+    raw = read_bounded(path, what="GraphQL schema")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise GraphQLSchemaError("not UTF-8 text", location=label) from None
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise GraphQLSchemaError(
+                f"not valid JSON (line {exc.lineno}): {exc.msg}", location=label
+            ) from None
+        return _introspection(data, label)
+    return parse_schema(text, label)
