@@ -113,6 +113,29 @@ contracts pull-request --base HEAD --no-comment --summary "$WORK/job-summary.md"
 
 echo "   the same three checks as pre-commit hooks (.pre-commit-hooks.yaml), validated by pre-commit:"
 pre-commit validate-manifest .pre-commit-hooks.yaml && grep -E '^- id:' .pre-commit-hooks.yaml | sed 's/^/   /'
+echo "   GraphQL: two versions of a schema (SDL), judged by the graphql-* rules"
+mkdir -p "$WORK/graphql"
+cat >"$WORK/graphql/schema.graphql" <<'SDL'
+type Query {
+  users(first: Int = 10): [User!]!
+}
+
+type User {
+  id: ID!
+  name: String
+  role: Role
+}
+
+enum Role { ADMIN MEMBER }
+SDL
+# The next version renames User.name, adds a required argument and an enum value.
+sed -e 's/  name: String/  fullName: String/' -e 's/users(first: Int = 10)/users(first: Int = 10, orgId: ID!)/' \
+    -e 's/ADMIN MEMBER/ADMIN MEMBER GUEST/' "$WORK/graphql/schema.graphql" >"$WORK/graphql/next.graphql"
+if contracts diff "$WORK/graphql/schema.graphql" "$WORK/graphql/next.graphql"; then
+  echo "   unexpected: the breaking schema change passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: a rename and a required argument break clients)"
+fi
 
 step "6. which consumer uses what of tasks-api, and what no consumer uses"
 # Routed and judged as diff judges who a change breaks; what nobody uses may change freely.
