@@ -229,11 +229,26 @@ class _Judging:
         if _is_pact(base) or _is_pact(revision):
             return diff_pacts(read_pact(base), read_pact(revision), name)
         if is_graphql_schema_file(base) or is_graphql_schema_file(revision):
-            return diff_schemas(load_schema(base), load_schema(revision, name))
+            return self.graphql(base, revision, name)
         b = load_document(base, allow_remote_refs=self.allow_remote)
         r = load_document(revision, allow_remote_refs=self.allow_remote)
         mine, names = self.pacts_for(r, revision)
         findings = diff_documents(b, r, pacts=mine, base_file=str(base), revision_file=name)
+        self.attached.update(p.consumer for p in mine)
+        if self.pacts and not mine:
+            findings.append(_pacts_not_attached(name, names, self.pacts, self.provider))
+        return findings
+
+    def graphql(self, base: Path, revision: Path, name: str) -> list[Finding]:
+        """Findings for two GraphQL schemas, judged by the operations in their provider's pacts.
+
+        A schema names its provider by its file stem (``contracts/graphql/users-api.graphql``
+        is ``users-api``), or ``--provider``.
+        """
+        names = [self.provider] if self.provider is not None else [revision.stem]
+        wanted = {_slug(n) for n in names}
+        mine = [p for p in self.pacts if _slug(p.provider) in wanted]
+        findings = diff_schemas(load_schema(base), load_schema(revision, name), pacts=mine)
         self.attached.update(p.consumer for p in mine)
         if self.pacts and not mine:
             findings.append(_pacts_not_attached(name, names, self.pacts, self.provider))

@@ -11,15 +11,18 @@ thing is in the revision, or for something removed, where its parent still is.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
 from graphql import GraphQLField, GraphQLInterfaceType, GraphQLObjectType
 from graphql.utilities import find_breaking_changes, find_dangerous_changes
 
+from seam.graphql._consumers import judge_with_operations
 from seam.graphql._load import Schema
 from seam.graphql._rules import CORE_RULES, REGISTRY, WALK_RULES, Change, Pair, field_renamed
 from seam.model import Finding, Severity
+from seam.pactfile import Pact
 
 __all__ = ["changes", "diff_schemas"]
 
@@ -111,13 +114,20 @@ def _line(c: Change, pair: Pair) -> int | None:
 
 
 def diff_schemas(
-    base: Schema, revision: Schema, *, revision_file: str | None = None
+    base: Schema,
+    revision: Schema,
+    *,
+    pacts: Sequence[Pact] = (),
+    revision_file: str | None = None,
 ) -> list[Finding]:
-    """Every change between two GraphQL schemas, as findings (without consumers).
+    """Every change between two GraphQL schemas, as findings.
 
     Args:
         base: the schema before the change.
         revision: the schema after it.
+        pacts: consumer pacts; with any, their GraphQL operations judge each breaking
+            change (an error naming the consumer and operation it breaks, or a warning
+            saying why none is).
         revision_file: how findings name the revision's file (default: its own name).
 
     Returns:
@@ -126,7 +136,10 @@ def diff_schemas(
     """
     pair = Pair(base, revision)
     name = revision_file or revision.file
-    return [to_finding(c, name, _line(c, pair)) for c in changes(base, revision)]
+    judged = [(c, to_finding(c, name, _line(c, pair))) for c in changes(base, revision)]
+    if pacts:
+        return judge_with_operations(judged, pacts, base.schema, revision.schema)
+    return [f for _, f in judged]
 
 
 def to_finding(c: Change, file: str | None, line: int | None) -> Finding:
