@@ -22,7 +22,7 @@ from seam.diff._registry import REGISTRY
 from seam.diff._structure import build
 from seam.errors import InputError, UsageError
 from seam.graphql import REGISTRY as GRAPHQL_REGISTRY
-from seam.graphql import SDL_SUFFIXES, diff_schemas, is_graphql_schema_file, load_schema
+from seam.graphql import SDL_SUFFIXES, diff_schemas, is_graphql_schema_file, load_schemas
 from seam.model import Finding, Report, Severity, apply_overrides
 from seam.openapi import Api, Document, load_document
 from seam.pactfile import Pact, read_pact
@@ -248,7 +248,8 @@ class _Judging:
         names = [self.provider] if self.provider is not None else [revision.stem]
         wanted = {_slug(n) for n in names}
         mine = [p for p in self.pacts if _slug(p.provider) in wanted]
-        findings = diff_schemas(load_schema(base), load_schema(revision, name), pacts=mine)
+        old, new = load_schemas(base, revision, name, whole=bool(mine))
+        findings = diff_schemas(old, new, pacts=mine)
         self.attached.update(p.consumer for p in mine)
         if self.pacts and not mine:
             findings.append(_pacts_not_attached(name, names, self.pacts, self.provider))

@@ -13,6 +13,7 @@ from seam.graphql._load import (
     Schema,
     is_graphql_schema_file,
     load_schema,
+    load_schemas,
     parse_schema,
 )
 from seam.graphql._rules import REGISTRY, Change
@@ -25,5 +26,6 @@ __all__ = [
     "diff_schemas",
     "is_graphql_schema_file",
     "load_schema",
+    "load_schemas",
     "parse_schema",
 ]

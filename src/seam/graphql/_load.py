@@ -23,8 +23,16 @@ from graphql.language import Node
 
 from seam._files import read_bounded
 from seam.errors import GraphQLSchemaError
+from seam.graphql._reduce import reduce_pair
 
-__all__ = ["SDL_SUFFIXES", "Schema", "is_graphql_schema_file", "load_schema", "parse_schema"]
+__all__ = [
+    "SDL_SUFFIXES",
+    "Schema",
+    "is_graphql_schema_file",
+    "load_schema",
+    "load_schemas",
+    "parse_schema",
+]
 
 SDL_SUFFIXES = (".graphql", ".graphqls", ".gql")
 
@@ -45,8 +53,12 @@ class Schema:
 
     @staticmethod
     def line(node: Node | None) -> int | None:
-        """The 1-based line where an SDL node starts (None for introspection results)."""
-        loc = getattr(node, "loc", None)
+        """The 1-based line of an SDL node's name (None for introspection results).
+
+        The name, not the node's start: a definition starts at its description, and the
+        annotation belongs on the line that names the type, field or argument.
+        """
+        loc = getattr(getattr(node, "name", None), "loc", None) or getattr(node, "loc", None)
         return loc.start_token.line if loc is not None else None
 
 
@@ -101,6 +113,41 @@ def _introspection(data: Any, name: str) -> Schema:
         ) from None
 
 
+def _text(path: Path, label: str) -> str:
+    raw = read_bounded(path, what="GraphQL schema")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise GraphQLSchemaError("not UTF-8 text", location=label) from None
+
+
+def load_schemas(
+    base: Path, revision: Path, revision_name: str | None = None, *, whole: bool = False
+) -> tuple[Schema, Schema]:
+    """Both versions of a schema, built for a diff.
+
+    Two SDL files are reduced to the definitions that differ (``_reduce``: unchanged ones
+    stubbed, line numbers kept) unless ``whole``; operations validated against the
+    schema (consumer blame) need it whole.
+
+    Raises:
+        InputError: unreadable or oversized file.
+        GraphQLSchemaError: invalid SDL, JSON or introspection result.
+    """
+    label = revision_name or str(revision)
+    if whole or base.suffix not in SDL_SUFFIXES or revision.suffix not in SDL_SUFFIXES:
+        return load_schema(base), load_schema(revision, label)
+    old, new = _text(base, str(base)), _text(revision, label)
+    reduced = reduce_pair(old, new)
+    if reduced is None:
+        return parse_schema(old, str(base)), parse_schema(new, label)
+    try:
+        return parse_schema(reduced[0], str(base)), parse_schema(reduced[1], label)
+    except GraphQLSchemaError:
+        # The whole text says what is wrong (and where) better than the reduced one.
+        return parse_schema(old, str(base)), parse_schema(new, label)
+
+
 def load_schema(path: Path, name: str | None = None) -> Schema:
     """Read and build a GraphQL schema from an SDL file or a JSON introspection result.
 
@@ -113,11 +160,7 @@ def load_schema(path: Path, name: str | None = None) -> Schema:
         GraphQLSchemaError: invalid SDL, JSON or introspection result.
     """
     label = name or str(path)
-    raw = read_bounded(path, what="GraphQL schema")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise GraphQLSchemaError("not UTF-8 text", location=label) from None
+    text = _text(path, label)
     if path.suffix == ".json":
         try:
             data = json.loads(text)
