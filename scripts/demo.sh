@@ -136,6 +136,22 @@ if contracts diff "$WORK/graphql/schema.graphql" "$WORK/graphql/next.graphql"; t
 else
   echo "   (exit $? as it should: a rename and a required argument break clients)"
 fi
+echo "   the same change judged by a consumer's GraphQL operations, recorded in its pact:"
+mkdir -p "$WORK/graphql/pacts"
+cat >"$WORK/graphql/pacts/web-users-api.json" <<'PACT'
+{"consumer": {"name": "web"}, "provider": {"name": "users-api"},
+ "interactions": [{"description": "list user names",
+   "request": {"method": "POST", "path": "/graphql", "headers": {"Content-Type": "application/json"},
+               "body": {"query": "query UserNames { users { id name } }", "variables": {}}},
+   "response": {"status": 200, "body": {"data": {"users": []}}}}],
+ "metadata": {"pactSpecification": {"version": "3.0.0"}}}
+PACT
+if contracts diff "$WORK/graphql/schema.graphql" "$WORK/graphql/next.graphql" \
+    --pacts "$WORK/graphql/pacts" --provider users-api; then
+  echo "   unexpected: web's operation passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: web's UserNames selects User.name)"
+fi
 
 step "6. which consumer uses what of tasks-api, and what no consumer uses"
 # Routed and judged as diff judges who a change breaks; what nobody uses may change freely.

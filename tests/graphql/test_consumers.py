@@ -162,3 +162,15 @@ def test_dangerous_change_names_the_consumers_it_reaches(tmp_path: Path) -> None
     )
     assert f.severity is Severity.WARNING and f.consumers == ("admin",)
     assert "reaches admin" in f.message
+
+
+def test_each_change_is_blamed_with_its_own_validation_error(tmp_path: Path) -> None:
+    """With two breaking changes in one operation, each finding quotes the error about itself."""
+    p = pact(tmp_path, "mobile", [("query Names { users { id name } }", {})])
+    new = SDL.replace("name: String  ", "").replace(
+        "users(first: Int, role: Role)", "users(first: Int, role: Role, org: ID!)"
+    )
+    found = judge(tmp_path, new, [p])
+    assert "Cannot query field 'name'" in only(found, "graphql-field-removed").message
+    arg = only(found, "graphql-arg-added-required").message
+    assert "argument 'org'" in arg and "Cannot query field" not in arg

@@ -19,6 +19,7 @@ operations reach it, and is info when none does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -194,27 +195,27 @@ def _usage(op: Operation, schema: GraphQLSchema) -> set[str]:
     return usage.used
 
 
-def _problem(op: Operation, schema: GraphQLSchema) -> str | None:
-    """Why the operation fails against ``schema`` (validation, then its variables), or None."""
+def _problems(op: Operation, schema: GraphQLSchema) -> list[str]:
+    """Why the operation fails against ``schema`` (validation, then its variables)."""
     errors = validate(schema, op.document)
     if errors:
-        return errors[0].message
+        return [e.message for e in errors]
     for definition in op.document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             coerced = get_variable_values(
                 schema, definition.variable_definitions or [], dict(op.variables)
             )
-            if isinstance(coerced, list) and coerced:
-                return coerced[0].message
-    return None
+            if isinstance(coerced, list):
+                return [e.message for e in coerced]
+    return []
 
 
 @dataclass(frozen=True, slots=True)
 class _Judged:
     op: Operation
     used: set[str]
-    before: str | None  # the problem against the base schema (it was already broken)
-    after: str | None  # the problem against the revision
+    before: list[str]  # its problems against the base schema (already broken there)
+    after: list[str]  # its problems against the revision
 
 
 def _touches(change: Change, used: set[str]) -> bool:
@@ -228,17 +229,29 @@ def _touches(change: Change, used: set[str]) -> bool:
     return False
 
 
+def _about(change: Change, messages: list[str]) -> str | None:
+    """The first message that names what changed (graphql-core quotes the names it means)."""
+    names = [n for n in (change.arg_name, change.field_name, change.type_name.lstrip("@")) if n]
+    for name in names:
+        pattern = re.compile(rf"(?<![\w$]){re.escape(name)}(?!\w)")
+        for message in messages:
+            if pattern.search(message):
+                return message
+    return None
+
+
 def _ops_for(ops: list[_Judged], change: Change) -> Iterator[tuple[_Judged, bool, str]]:
     """Each operation that touches the change: (op, breaks, why)."""
     for j in ops:
         if not _touches(change, j.used):
             continue
-        if j.after is not None and j.before is None:
-            yield j, True, f"no longer validates: {j.after}"
-        elif change.rule in _OUTPUT_RULES and j.before is None:
+        now = _about(change, j.after)
+        if now is not None and _about(change, j.before) is None:
+            yield j, True, f"no longer validates: {now}"
+        elif change.rule in _OUTPUT_RULES and not j.before:
             yield j, True, f"reads {change.coordinate}"
         else:
-            still = "still validates" if j.after is None else "was already invalid"
+            still = "still validates" if not j.after else "fails only for other changes"
             yield j, False, f"{j.op.consumer}'s {j.op.label} uses {change.coordinate} but {still}"
 
 
@@ -250,7 +263,7 @@ def judge_with_operations(
 ) -> list[Finding]:
     """Re-grade findings by the consumer operations they break (see the module docstring)."""
     ops = [
-        _Judged(op, _usage(op, base), _problem(op, base), _problem(op, revision))
+        _Judged(op, _usage(op, base), _problems(op, base), _problems(op, revision))
         for op in operations_of(pacts)
     ]
     consumers = sorted({p.consumer for p in pacts})
