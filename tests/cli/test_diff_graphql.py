@@ -21,8 +21,9 @@ def run(*args: str) -> Any:
 
 
 @pytest.fixture
-def schemas(tmp_path: Path) -> tuple[Path, Path]:
-    """A base SDL and a revision that removes User.login."""
+def schemas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """A base SDL and a revision that removes User.login (run where no contracts/pacts is)."""
+    monkeypatch.chdir(tmp_path)
     old, new = tmp_path / "old.graphql", tmp_path / "new.graphqls"
     old.write_text(OLD)
     new.write_text(NEW)
@@ -112,3 +113,25 @@ def test_base_ref_compares_committed_sdl(tmp_path: Path, monkeypatch: pytest.Mon
     assert "::error file=contracts/graphql/users.graphql,line=5,title=graphql-field-removed::" in (
         result.output
     )
+
+
+def test_unattached_pacts_say_how_to_name_the_schema(tmp_path: Path) -> None:
+    """Pacts of another provider leave a warning telling how a schema names its provider."""
+    old, new = tmp_path / "old.graphql", tmp_path / "users-api.graphql"
+    old.write_text(OLD)
+    new.write_text(OLD)
+    pacts = tmp_path / "pacts"
+    pacts.mkdir()
+    (pacts / "web-tasks-api.json").write_text(
+        json.dumps(
+            {
+                "consumer": {"name": "web"},
+                "provider": {"name": "tasks-api"},
+                "interactions": [],
+                "metadata": {"pactSpecification": {"version": "3.0.0"}},
+            }
+        )
+    )
+    result = run(str(old), str(new), "--pacts", str(pacts))
+    assert "pacts-not-attached" in result.output
+    assert "name the schema file after its provider" in " ".join(result.output.split())

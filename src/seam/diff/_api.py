@@ -252,7 +252,10 @@ class _Judging:
         findings = diff_schemas(old, new, pacts=mine)
         self.attached.update(p.consumer for p in mine)
         if self.pacts and not mine:
-            findings.append(_pacts_not_attached(name, names, self.pacts, self.provider))
+            naming = "or name the schema file after its provider (PROVIDER.graphql)"
+            findings.append(
+                _pacts_not_attached(name, names, self.pacts, self.provider, naming=naming)
+            )
         return findings
 
     def pacts_for(self, doc: Document, path: Path) -> tuple[list[Pact], list[str]]:
@@ -289,7 +292,12 @@ def _slug(name: str) -> str:
 
 @REGISTRY.rule("pacts-not-attached", severity=Severity.WARNING, area="files")
 def _pacts_not_attached(
-    name: str, looked_for: list[str], pacts: Sequence[Pact], provider: str | None
+    name: str,
+    looked_for: list[str],
+    pacts: Sequence[Pact],
+    provider: str | None,
+    *,
+    naming: str = "or set info.x-provider-name in the document",
 ) -> Finding:
     """Consumer pacts were given but none names this document's provider: no consumer judged it."""
     named = sorted({p.provider for p in pacts})
@@ -299,8 +307,7 @@ def _pacts_not_attached(
         wanted = " or ".join(repr(n) for n in looked_for)
         hint = (
             f"no pact names {wanted} as its provider; the pacts name {', '.join(named)}: "
-            f"choose with --provider {named[0] if len(named) == 1 else 'NAME'}, "
-            "or set info.x-provider-name in the document"
+            f"choose with --provider {named[0] if len(named) == 1 else 'NAME'}, {naming}"
         )
     return Finding(
         "pacts-not-attached",
