@@ -54,3 +54,19 @@ def test_missing_file_is_input_error(tmp_path: Path) -> None:
     """A missing schema file is an InputError naming it."""
     with pytest.raises(InputError, match="no such GraphQL schema"):
         load_schema(tmp_path / "none.graphql")
+
+
+def test_utf16_schema_is_refused_in_one_line(tmp_path: Path) -> None:
+    """A UTF-16 SDL file is named and refused, like every other reader's input."""
+    path = tmp_path / "u16.graphql"
+    path.write_bytes(SDL.encode("utf-16"))
+    with pytest.raises(GraphQLSchemaError, match="UTF-16"):
+        load_schema(path)
+
+
+def test_deeply_nested_type_is_refused(tmp_path: Path) -> None:
+    """A type reference nested past the parser's recursion is an error, not a RecursionError."""
+    path = tmp_path / "deep.graphql"
+    path.write_text("type Query { a: " + "[" * 5000 + "Int" + "]" * 5000 + " }")
+    with pytest.raises(GraphQLSchemaError, match="nested too deep"):
+        load_schema(path)

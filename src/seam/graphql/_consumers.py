@@ -100,7 +100,7 @@ def operations_of(pacts: Sequence[Pact]) -> list[Operation]:
                 continue
             try:
                 document = parse(body["query"])
-            except GraphQLError:
+            except (GraphQLError, RecursionError):
                 continue  # `contracts check` is where a malformed query is reported
             ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
             wanted = body.get("operationName")

@@ -21,7 +21,7 @@ from graphql import (
 )
 from graphql.language import Node
 
-from seam._files import read_bounded
+from seam._files import decode_text, load_json, read_bounded
 from seam.errors import GraphQLSchemaError
 from seam.graphql._reduce import reduce_pair
 
@@ -90,6 +90,11 @@ def parse_schema(text: str, name: str = "<schema>") -> Schema:
         raise GraphQLSchemaError(
             f"not a valid GraphQL schema: {first}; fix the SDL", location=where
         ) from None
+    except RecursionError:
+        # Type references nested thousands deep (`[[[...]]]`): graphql-core's parser recurses.
+        raise GraphQLSchemaError(
+            "not a valid GraphQL schema: nested too deep to read", location=name
+        ) from None
     except (TypeError, ValueError) as exc:  # graphql-core raises these for some bad SDL
         raise GraphQLSchemaError(
             f"not a valid GraphQL schema: {exc}; fix the SDL", location=name
@@ -115,10 +120,7 @@ def _introspection(data: Any, name: str) -> Schema:
 
 def _text(path: Path, label: str) -> str:
     raw = read_bounded(path, what="GraphQL schema")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise GraphQLSchemaError("not UTF-8 text", location=label) from None
+    return decode_text(raw, what="GraphQL schema", location=label, error=GraphQLSchemaError)
 
 
 def load_schemas(
@@ -163,7 +165,9 @@ def load_schema(path: Path, name: str | None = None) -> Schema:
     text = _text(path, label)
     if path.suffix == ".json":
         try:
-            data = json.loads(text)
+            data = load_json(
+                text, what="introspection result", location=label, error=GraphQLSchemaError
+            )
         except json.JSONDecodeError as exc:
             raise GraphQLSchemaError(
                 f"not valid JSON (line {exc.lineno}): {exc.msg}", location=label
