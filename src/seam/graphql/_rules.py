@@ -157,8 +157,8 @@ def standard_scalar_unreferenced(m: re.Match[str], pair: Pair) -> Change:
     return Change(
         "graphql-standard-scalar-unreferenced",
         t,
-        f"standard scalar {t} no longer referenced by the schema: nothing to select, "
-        "variables of that type still work",
+        f"standard scalar {t} no longer referenced by the schema: no field or argument "
+        "has that type any more, and every GraphQL server still knows the standard scalars",
         type_name=t,
     )
 
