@@ -103,10 +103,12 @@ def inspector_path(f: Finding) -> str:
     return c
 
 
-def pairs(corpus: Path, scratch: Path) -> list[tuple[str, Path, Path, Path]]:
+def pairs(
+    corpus: Path, scratch: Path, groups: tuple[str, ...] = ("real", "kinds")
+) -> list[tuple[str, Path, Path, Path]]:
     """(name, old, new, expected) for every pair, real ones unzipped into ``scratch``."""
     out = []
-    for group in ("real", "kinds"):
+    for group in groups:
         for case in sorted(p for p in (corpus / group).iterdir() if p.is_dir()):
             if group == "real":
                 files = []
@@ -171,13 +173,15 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=DEFAULT)
     parser.add_argument("--inspector", type=Path, help="run this graphql-inspector binary live")
     parser.add_argument("--details", action="store_true", help="print every disagreement")
+    parser.add_argument("--group", choices=("real", "kinds"), help="only these pairs")
     args = parser.parse_args()
     per_kind: dict[str, Counter[str]] = defaultdict(Counter)
     lines: list[str] = []
     only: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(prefix="seam-gql-") as tmp:
         scratch = Path(tmp)
-        for name, old, new, expected_file in pairs(args.corpus, scratch):
+        groups = (args.group,) if args.group else ("real", "kinds")
+        for name, old, new, expected_file in pairs(args.corpus, scratch, groups):
             if args.inspector:
                 expected = run_inspector(args.inspector, old, new, scratch)
             else:
