@@ -135,3 +135,9 @@ def test_unattached_pacts_say_how_to_name_the_schema(tmp_path: Path) -> None:
     result = run(str(old), str(new), "--pacts", str(pacts))
     assert "pacts-not-attached" in result.output
     assert "name the schema file after its provider" in " ".join(result.output.split())
+
+
+def test_help_mentions_graphql() -> None:
+    """--help says GraphQL schemas are read and how pacts judge them."""
+    out = " ".join(run("--help").output.split())
+    assert "GraphQL schemas (.graphql/.graphqls SDL, or introspection JSON)" in out
