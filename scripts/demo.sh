@@ -113,6 +113,45 @@ contracts pull-request --base HEAD --no-comment --summary "$WORK/job-summary.md"
 
 echo "   the same three checks as pre-commit hooks (.pre-commit-hooks.yaml), validated by pre-commit:"
 pre-commit validate-manifest .pre-commit-hooks.yaml && grep -E '^- id:' .pre-commit-hooks.yaml | sed 's/^/   /'
+echo "   GraphQL: two versions of a schema (SDL), judged by the graphql-* rules"
+mkdir -p "$WORK/graphql"
+cat >"$WORK/graphql/schema.graphql" <<'SDL'
+type Query {
+  users(first: Int = 10): [User!]!
+}
+
+type User {
+  id: ID!
+  name: String
+  role: Role
+}
+
+enum Role { ADMIN MEMBER }
+SDL
+# The next version renames User.name, adds a required argument and an enum value.
+sed -e 's/  name: String/  fullName: String/' -e 's/users(first: Int = 10)/users(first: Int = 10, orgId: ID!)/' \
+    -e 's/ADMIN MEMBER/ADMIN MEMBER GUEST/' "$WORK/graphql/schema.graphql" >"$WORK/graphql/next.graphql"
+if contracts diff "$WORK/graphql/schema.graphql" "$WORK/graphql/next.graphql"; then
+  echo "   unexpected: the breaking schema change passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: a rename and a required argument break clients)"
+fi
+echo "   the same change judged by a consumer's GraphQL operations, recorded in its pact:"
+mkdir -p "$WORK/graphql/pacts"
+cat >"$WORK/graphql/pacts/web-users-api.json" <<'PACT'
+{"consumer": {"name": "web"}, "provider": {"name": "users-api"},
+ "interactions": [{"description": "list user names",
+   "request": {"method": "POST", "path": "/graphql", "headers": {"Content-Type": "application/json"},
+               "body": {"query": "query UserNames { users { id name } }", "variables": {}}},
+   "response": {"status": 200, "body": {"data": {"users": []}}}}],
+ "metadata": {"pactSpecification": {"version": "3.0.0"}}}
+PACT
+if contracts diff "$WORK/graphql/schema.graphql" "$WORK/graphql/next.graphql" \
+    --pacts "$WORK/graphql/pacts" --provider users-api; then
+  echo "   unexpected: web's operation passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: web's UserNames selects User.name)"
+fi
 
 step "6. which consumer uses what of tasks-api, and what no consumer uses"
 # Routed and judged as diff judges who a change breaks; what nobody uses may change freely.

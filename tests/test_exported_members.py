@@ -14,6 +14,7 @@ PACKAGES = [
     "seam.reporters",
     "seam.pactfile",
     "seam.openapi",
+    "seam.graphql",
     "seam.diff",
     "seam.compat",
     "seam.usage",

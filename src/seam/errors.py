@@ -7,8 +7,9 @@ codes in one place (``seam.cli``)::
     ├── UsageError                  bad options or arguments                      (2)
     ├── InputError                  unreadable or invalid input                   (2)
     │   ├── PactError               a malformed pact file
-    │   └── OpenAPIError            a broken OpenAPI document
-    │       └── RefError            an unresolvable, remote or cyclic ``$ref``
+    │   ├── OpenAPIError            a broken OpenAPI document
+    │   │   └── RefError            an unresolvable, remote or cyclic ``$ref``
+    │   └── GraphQLSchemaError      a GraphQL SDL or introspection result that does not build
     ├── UnreachableError            a service could not be reached                (3)
     │   ├── ProviderUnreachable     the provider under verification
     │   ├── BrokerUnreachable       a Pact Broker
@@ -37,6 +38,7 @@ __all__ = [
     "CheckFailed",
     "GitHubError",
     "GitHubUnreachable",
+    "GraphQLSchemaError",
     "InputError",
     "OpenAPIError",
     "PactError",
@@ -113,6 +115,10 @@ class PactError(InputError):
 
 class OpenAPIError(InputError):
     """An OpenAPI/Swagger document that cannot be loaded or fails validation."""
+
+
+class GraphQLSchemaError(InputError):
+    """A GraphQL schema (SDL or introspection JSON) that does not parse or build."""
 
 
 class RefError(OpenAPIError):

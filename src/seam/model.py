@@ -202,6 +202,13 @@ class RuleRegistry:
         self._rules[rule_id] = rule
         return rule
 
+    def include(self, other: RuleRegistry) -> None:
+        """Take in every rule of ``other`` (one table for a command over several formats)."""
+        for rule in other:
+            if rule.id in self._rules:
+                raise ValueError(f"rule {rule.id!r} is registered twice in {self.name}")
+            self._rules[rule.id] = rule
+
     def __getitem__(self, rule_id: str) -> Rule:
         return self._rules[rule_id]
 

@@ -84,6 +84,9 @@ def diff(
       contracts diff BASE REVISION      two OpenAPI documents, two pacts, or two contracts/ trees
       contracts diff --base REF [PATH]  PATH (default contracts/) at git REF vs the working tree
 
+    GraphQL schemas (.graphql/.graphqls SDL, or introspection JSON) are judged by the
+    graphql-* rules; with pacts, by the GraphQL operations (POST .../graphql) in them.
+
     With consumer pacts (--pacts), a breaking change a consumer uses is an error naming
     it; one no consumer uses is a warning that says why each is unaffected. Pacts are
     matched to a document by --provider, else by its file stem, info.title or

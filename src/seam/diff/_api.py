@@ -21,6 +21,8 @@ from seam.diff._pacts import diff_pacts
 from seam.diff._registry import REGISTRY
 from seam.diff._structure import build
 from seam.errors import InputError, UsageError
+from seam.graphql import REGISTRY as GRAPHQL_REGISTRY
+from seam.graphql import SDL_SUFFIXES, diff_schemas, is_graphql_schema_file, load_schemas
 from seam.model import Finding, Report, Severity, apply_overrides
 from seam.openapi import Api, Document, load_document
 from seam.pactfile import Pact, read_pact
@@ -34,7 +36,7 @@ __all__ = [
     "parse_severities",
 ]
 
-_SPEC_SUFFIXES = (".yaml", ".yml", ".json")
+_SPEC_SUFFIXES = (".yaml", ".yml", ".json", *SDL_SUFFIXES)
 
 
 def diff_documents(
@@ -63,24 +65,27 @@ def diff_documents(
 
 @dataclass(frozen=True, slots=True)
 class IgnoreEntry:
-    """One line of an ignore file: a rule, an endpoint (or every one) and why."""
+    """One line of an ignore file: a rule, an endpoint or schema coordinate (or all) and why."""
 
     rule: str
-    method: str  # "" for every endpoint
-    path: str
+    method: str  # "" for every endpoint (and for GraphQL rules)
+    path: str  # an API path, a GraphQL schema coordinate (`User.name`), or "" for all
     reason: str
 
     def matches(self, f: Finding) -> bool:
         if f.rule != self.rule:
             return False
         if not self.method:
-            return True
+            return not self.path or f.path == self.path
         endpoints = f.details.get("endpoints") or [f"{f.method} {f.path}"]
         return f"{self.method} {self.path}" in endpoints
 
 
 def load_ignore_file(path: Path) -> list[IgnoreEntry]:
     """Read an ignore file: ``RULE_ID METHOD /path reason`` or ``RULE_ID * reason`` per line.
+
+    GraphQL rules name a schema coordinate instead of an endpoint:
+    ``graphql-field-removed User.login reason``.
 
     Raises:
         InputError: a line without a reason or with an unknown rule id.
@@ -98,14 +103,16 @@ def load_ignore_file(path: Path) -> list[IgnoreEntry]:
             )
         if len(parts) >= 2 and parts[1] == "*":
             method, api_path, reason = "", "", parts[2:]
+        elif parts[0] in GRAPHQL_REGISTRY and len(parts) >= 2:
+            method, api_path, reason = "", parts[1], parts[2:]
         elif len(parts) >= 3:
             method, api_path, reason = parts[1].upper(), parts[2], parts[3:]
         else:
             reason = []
         if not reason:
             raise InputError(
-                "expected `RULE_ID METHOD /path reason` or `RULE_ID * reason` "
-                "(a reason is required)",
+                "expected `RULE_ID METHOD /path reason`, `RULE_ID Type.field reason` (GraphQL) "
+                "or `RULE_ID * reason` (a reason is required)",
                 location=where,
             )
         entries.append(IgnoreEntry(parts[0], method, api_path, " ".join(reason)))
@@ -144,7 +151,10 @@ def diff(
     base_label: str | None = None,
     lines: bool = False,
 ) -> Report:
-    """Compare two OpenAPI documents, two pact files or two ``contracts/`` trees.
+    """Compare two OpenAPI documents, GraphQL schemas, pact files or ``contracts/`` trees.
+
+    GraphQL schemas (``.graphql``/``.graphqls``/``.gql`` SDL, or a JSON introspection
+    result) are judged by :func:`seam.graphql.diff_schemas` with the ``graphql-*`` rules.
 
     Args:
         base: the version before the change (file or folder).
@@ -215,9 +225,11 @@ class _Judging:
         self.attached: set[str] = set()  # consumers whose pacts judged some document
 
     def files(self, base: Path, revision: Path, name: str) -> list[Finding]:
-        """Findings for two versions of one file (pacts or OpenAPI documents)."""
+        """Findings for two versions of one file (pacts, OpenAPI documents, GraphQL schemas)."""
         if _is_pact(base) or _is_pact(revision):
             return diff_pacts(read_pact(base), read_pact(revision), name)
+        if is_graphql_schema_file(base) or is_graphql_schema_file(revision):
+            return self.graphql(base, revision, name)
         b = load_document(base, allow_remote_refs=self.allow_remote)
         r = load_document(revision, allow_remote_refs=self.allow_remote)
         mine, names = self.pacts_for(r, revision)
@@ -225,6 +237,25 @@ class _Judging:
         self.attached.update(p.consumer for p in mine)
         if self.pacts and not mine:
             findings.append(_pacts_not_attached(name, names, self.pacts, self.provider))
+        return findings
+
+    def graphql(self, base: Path, revision: Path, name: str) -> list[Finding]:
+        """Findings for two GraphQL schemas, judged by the operations in their provider's pacts.
+
+        A schema names its provider by its file stem (``contracts/graphql/users-api.graphql``
+        is ``users-api``), or ``--provider``.
+        """
+        names = [self.provider] if self.provider is not None else [revision.stem]
+        wanted = {_slug(n) for n in names}
+        mine = [p for p in self.pacts if _slug(p.provider) in wanted]
+        old, new = load_schemas(base, revision, name, whole=bool(mine))
+        findings = diff_schemas(old, new, pacts=mine)
+        self.attached.update(p.consumer for p in mine)
+        if self.pacts and not mine:
+            naming = "or name the schema file after its provider (PROVIDER.graphql)"
+            findings.append(
+                _pacts_not_attached(name, names, self.pacts, self.provider, naming=naming)
+            )
         return findings
 
     def pacts_for(self, doc: Document, path: Path) -> tuple[list[Pact], list[str]]:
@@ -261,7 +292,12 @@ def _slug(name: str) -> str:
 
 @REGISTRY.rule("pacts-not-attached", severity=Severity.WARNING, area="files")
 def _pacts_not_attached(
-    name: str, looked_for: list[str], pacts: Sequence[Pact], provider: str | None
+    name: str,
+    looked_for: list[str],
+    pacts: Sequence[Pact],
+    provider: str | None,
+    *,
+    naming: str = "or set info.x-provider-name in the document",
 ) -> Finding:
     """Consumer pacts were given but none names this document's provider: no consumer judged it."""
     named = sorted({p.provider for p in pacts})
@@ -271,8 +307,7 @@ def _pacts_not_attached(
         wanted = " or ".join(repr(n) for n in looked_for)
         hint = (
             f"no pact names {wanted} as its provider; the pacts name {', '.join(named)}: "
-            f"choose with --provider {named[0] if len(named) == 1 else 'NAME'}, "
-            "or set info.x-provider-name in the document"
+            f"choose with --provider {named[0] if len(named) == 1 else 'NAME'}, {naming}"
         )
     return Finding(
         "pacts-not-attached",
@@ -334,7 +369,7 @@ def _diff_trees(base: Path, revision: Path, judging: _Judging) -> list[Finding]:
 
 def _referenced_only(path: Path) -> bool:
     """A YAML/JSON file that is neither a pact nor an OpenAPI document (a $ref'd part)."""
-    if _is_pact(path):
+    if _is_pact(path) or is_graphql_schema_file(path):
         return False
     head = read_bounded(path, what="contract file")[:65536].decode("utf-8", errors="replace")
     return "openapi" not in head and "swagger" not in head

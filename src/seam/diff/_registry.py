@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from seam.diff._catalogue import FAMILIES
+from seam.graphql import REGISTRY as GRAPHQL_REGISTRY
 from seam.model import RuleRegistry, Severity
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ __all__ = [
 ]
 
 REGISTRY = RuleRegistry("diff")
+# One table for `contracts diff`: --severity, the ignore file and --list-rules know the
+# GraphQL rules (graphql-*) as they know the OpenAPI ones.
+REGISTRY.include(GRAPHQL_REGISTRY)
 _LEVEL = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
 
 
