@@ -677,3 +677,37 @@ def test_removed_deprecated_operation_a_consumer_still_calls_names_it(
     deleter = make_pact("admin", call("DELETE", "/articles/1", 204))
     finding = only(run(folder, base, revision, [deleter]), "api-removed-with-deprecation")
     assert (finding.severity, finding.consumers) == (Severity.ERROR, ("admin",))
+
+
+def test_nullable_all_of_wrapper_renamed_into_a_component_still_shows_a_field_below(
+    folder: Path, make_pact: Callable[..., Pact]
+) -> None:
+    """`{nullable: true, allOf: [$ref A]}` becoming `$ref NA` (A plus nullable) compares A with
+    NA, so a field removed two levels below is seen and blamed on its reader (GitHub's history)."""
+
+    def doc(p: dict[str, Any], schemas: dict[str, Any]) -> dict[str, Any]:
+        body = {"type": "object", "properties": {"p": p}}
+        ok = {"description": "ok", "content": {"application/json": {"schema": body}}}
+        return {
+            "openapi": "3.0.3",
+            "info": {"title": "articles", "version": "1"},
+            "paths": {"/y": {"get": {"responses": {"200": ok}}}},
+            "components": {"schemas": schemas},
+        }
+
+    string = {"type": "string"}
+    perms = {"type": "object", "properties": {"perms": {"$ref": "#/components/schemas/P"}}}
+    base = doc(
+        {"nullable": True, "allOf": [{"$ref": "#/components/schemas/A"}]},
+        {"A": perms, "P": {"type": "object", "properties": {"a": string, "b": string}}},
+    )
+    revision = doc(
+        {"$ref": "#/components/schemas/NA"},
+        {"NA": {**perms, "nullable": True}, "P": {"type": "object", "properties": {"a": string}}},
+    )
+    web = make_pact("web", call("GET", "/y", 200, {"p": {"perms": {"a": "x", "b": "y"}}}))
+    report = run(folder, base, revision, [web])
+    finding = only(report, "response-optional-property-removed")
+    assert (finding.severity, finding.consumers) == (Severity.ERROR, ("web",))
+    assert "reads `p.perms.b`" in finding.message
+    assert not [f for f in report.findings if "all-of" in f.rule]

@@ -54,6 +54,8 @@ _ANNOTATIONS = frozenset(
     {"description", "title", "example", "examples", "externalDocs", "xml", "$comment", "$id"}
 )
 _DERIVED = frozenset({"type", "format", "nullable", "x-nullable"})
+# What may stand beside a lone `allOf: [$ref]` for it to be "that schema, or null".
+_WRAPS = _ANNOTATIONS | {"nullable", "x-nullable", "readOnly", "writeOnly", "deprecated"}
 _HANDLED = frozenset({"properties", "required", "prefixItems", *_SINGLE, *_MAPS, *_COMPOSITIONS})
 # Names the unmatched base subschema an added one pairs with (or None): one matcher.
 _Pick: TypeAlias = Callable[[int, Any], int | None]
@@ -180,11 +182,13 @@ class SchemaDiffer:
         self._finished = False
         self._kept: set[int] | None = None
         self.alive: set[int] = set()
+        self._unwrapped: dict[int, tuple[Any, dict[str, Any]]] = {}
+        self._unwrapped_at: dict[int, str] = {}
 
     def pair(self, base: Any, base_at: str, revision: Any, revision_at: str) -> SchemaDiff | None:
         """The node for two schemas (``None`` unless both are schema objects)."""
-        b, b_at = self.base.deref(base, base_at)
-        r, r_at = self.revision.deref(revision, revision_at)
+        b, b_at = self._unwrap(self.base, *self.base.deref(base, base_at))
+        r, r_at = self._unwrap(self.revision, *self.revision.deref(revision, revision_at))
         if not isinstance(b, dict) or not isinstance(r, dict):
             return None
         key = (id(b), id(r))
@@ -194,6 +198,28 @@ class SchemaDiffer:
             self._memo[key] = node
             self._pending.append(node)
         return node
+
+    def _unwrap(self, api: Api, node: Any, at: str) -> tuple[Any, str]:
+        """``{nullable: true, allOf: [{$ref: X}]}`` is OpenAPI 3.0's way to write "X or null"
+        (a ``$ref``'s siblings are ignored there): it is X with the wrapper's keywords, so that
+        renaming the wrapper into a component of its own compares X with X, not the wrapper's
+        ``allOf`` with X's properties (a removed field two levels below went unseen)."""
+        if not isinstance(node, dict):
+            return node, at
+        parts = node.get("allOf")
+        if not (isinstance(parts, list) and len(parts) == 1 and set(node) - {"allOf"} <= _WRAPS):
+            return node, at
+        found = self._unwrapped.get(id(node))
+        if found is None:
+            target, target_at = api.deref(parts[0], at + "/allOf/0")
+            if not isinstance(target, dict) or "allOf" in target:
+                return node, at
+            merged = {**target, **{k: v for k, v in node.items() if k != "allOf"}}
+            # Keyed by the wrapper's id (kept alive beside it), so a recursive schema meets the
+            # same merged object again and the pair memo still ends the walk.
+            found = self._unwrapped[id(node)] = (node, merged)
+            self._unwrapped_at[id(merged)] = target_at
+        return found[1], self._unwrapped_at[id(found[1])]
 
     def resolve_base(self, raw: Any, at: str) -> tuple[Any, str]:
         return self.base.deref(raw, at)
