@@ -437,3 +437,42 @@ def test_uuid_format_only_when_every_value_is_one() -> None:
     snapshot = infer(http("a", "/t/7f1c2a9e-3b1d-4c5e-9f00-1234567890ab"), http("b", "/t/1"))
     (param,) = snapshot["paths"]["/t/{id}"]["get"]["parameters"]
     assert param["schema"] == {"type": "string"}
+
+
+def test_provider_document_names_the_templates_its_router_reaches() -> None:
+    """With the provider's own document at hand, a request it routes takes that operation's
+    template: two slugs are one `/articles/{slug}`, an id is called what the provider calls it;
+    a request the provider does not route is still inferred."""
+    from seam.openapi import Api
+
+    ok = {"responses": {"200": {"description": "ok"}}}
+    provider = Api(
+        {
+            "openapi": "3.0.3",
+            "info": {"title": "blog", "version": "1"},
+            "servers": [{"url": "/api"}],
+            "paths": {"/articles/{slug}": {"get": ok}, "/users/{userId}/posts": {"get": ok}},
+        }
+    )
+    pact = parse_pact(
+        {
+            "consumer": {"name": "web"},
+            "provider": {"name": "blog"},
+            "metadata": {"pactSpecification": {"version": "4.0"}},
+            "interactions": [
+                http("an article", "/api/articles/hello"),
+                http("another article", "/api/articles/world"),
+                http("a user's posts", "/api/users/42/posts"),
+                http("a page the provider lacks", "/api/pages/7"),
+            ],
+        }
+    )
+    with_provider = infer_openapi(pact, provider)
+    validate_document(with_provider)
+    assert sorted(with_provider["paths"]) == [
+        "/api/articles/{slug}",
+        "/api/pages/{id}",
+        "/api/users/{userId}/posts",
+    ]
+    alone = infer_openapi(pact)
+    assert "/api/users/{userId}/posts" not in alone["paths"]

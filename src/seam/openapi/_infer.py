@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qsl
 
+from seam.openapi._operations import Api
 from seam.pactfile import Body, Interaction, Pact, parse_json_path
 
 __all__ = ["infer_openapi"]
@@ -372,6 +373,28 @@ def _template_varying(routes: list[_Route]) -> None:
                         changed = True
 
 
+def _take_provider_template(provider: Api, interaction: Interaction, route: _Route) -> None:
+    """Where the provider's router reaches an operation, its template says which segments
+    are parameters and what they are called (a slug is one ``{slug}``, not two paths)."""
+    request = interaction.request
+    assert request is not None
+    found = provider.route(request.method, request.path)
+    if found is None:
+        return
+    template = _segments(found.base_path + found.operation.path)
+    if len(template) != len(route.segments):
+        return
+    names: dict[int, str] = {}
+    for i, segment in enumerate(template):
+        if "{" in segment or "}" in segment:
+            whole = re.fullmatch(r"\{([^{}]+)\}", segment)
+            if whole is None:
+                return  # `{name}.json`: a partial segment; keep the inferred template
+            names[i] = whole.group(1)
+    route.params = set(names)
+    route.names = names
+
+
 def _param_name(route: _Route, i: int, taken: set[str]) -> str:
     name = route.names.get(i)
     if name is None:
@@ -604,11 +627,14 @@ def _without_markers(node: Any) -> Any:
     return node
 
 
-def infer_openapi(pact: Pact) -> dict[str, Any]:
+def infer_openapi(pact: Pact, provider: Api | None = None) -> dict[str, Any]:
     """An OpenAPI 3.0 document of the paths, parameters, bodies and statuses a pact uses.
 
     Args:
         pact: A normalised pact (:func:`seam.pactfile.read_pact`).
+        provider: the provider's own document, when at hand: a request it routes
+            (:meth:`Api.route`) takes that operation's path template, parameter names
+            included, so the two documents read side by side; others are inferred.
 
     Returns:
         The document, deterministic for a given pact; it passes openapi-spec-validator.
@@ -622,6 +648,9 @@ def infer_openapi(pact: Pact) -> dict[str, Any]:
     )
     routes = [_Route(i) for i in http]
     _template_varying(routes)
+    if provider is not None:
+        for interaction, route in zip(http, routes, strict=True):
+            _take_provider_template(provider, interaction, route)
     names_by_shape: dict[str, dict[int, str]] = {}
     grouped: dict[tuple[str, str], list[tuple[Interaction, _Route]]] = {}
     templates: dict[str, dict[int, str]] = {}

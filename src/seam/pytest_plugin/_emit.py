@@ -25,7 +25,14 @@ from filelock import FileLock, Timeout
 
 from seam._files import atomic_write_text
 from seam.errors import SeamError
-from seam.openapi import dump_yaml, infer_openapi, validate_document
+from seam.openapi import (
+    Api,
+    dump_yaml,
+    find_snapshot,
+    infer_openapi,
+    load_document,
+    validate_document,
+)
 from seam.pactfile import canonical_json, parse_pact, read_pact
 from seam.pytest_plugin._config import Settings
 from seam.pytest_plugin._record import MergePlan, Recorder, RunFacts, plan_merge
@@ -160,6 +167,23 @@ def _shared_names(
     return {path: owners for path, owners in by_path.items() if len(owners) > 1}
 
 
+def _provider_document(contracts: Path, provider: str) -> Api | None:
+    """The provider's own OpenAPI in the contracts folder, when it is there and readable.
+
+    The consumer's snapshot then takes the provider's path templates for the requests they
+    route (one router, :meth:`seam.openapi.Api.route`). A document that cannot be read
+    leaves the snapshot inferred from the pact alone: it is the provider's to fix, and
+    `contracts check` says what is wrong with it.
+    """
+    found = find_snapshot(contracts, provider)
+    if found is None:
+        return None
+    try:
+        return Api(load_document(found))
+    except SeamError:
+        return None
+
+
 def _merge(
     recorder: Recorder, settings: Settings, facts: RunFacts, base: Path, *, validate: bool
 ) -> tuple[EmitResult, dict[Path, str]]:
@@ -206,7 +230,10 @@ def _merge(
                     )
                 continue
             pact_text = canonical_json(plan.doc)
-            snapshot = infer_openapi(parse_pact(plan.doc, source=str(pact_path)))
+            snapshot = infer_openapi(
+                parse_pact(plan.doc, source=str(pact_path)),
+                _provider_document(settings.contracts, provider),
+            )
             openapi_text = dump_yaml(snapshot)
             # The validator costs a quarter of a second; a snapshot identical to the one
             # on disk passed it when it was written.
