@@ -137,17 +137,25 @@ def main() -> None:
     parser.add_argument("--sizes", default="200,2000")
     parser.add_argument("--rust-sizes", default="200,2000", help="sizes with pact verifier rows")
     parser.add_argument("--cert-dir", choices=("both", "set", "unset"), default="both")
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="also run --workers 1 with the seam package from this src folder (an older commit)",
+    )
+    parser.add_argument("--baseline-sizes", default="200", help="sizes with baseline rows")
+    parser.add_argument("--work", type=Path, default=WORK, help="scratch folder")
     args = parser.parse_args()
 
     sizes = [int(n) for n in args.sizes.split(",")]
     rust_sizes = {int(n) for n in args.rust_sizes.split(",") if n}
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
+    work = args.work
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
     for n in sizes:
-        _write_pact(WORK / f"plain-{n}.json", with_states=False, count=n)
-        _write_pact(WORK / f"states-{n}.json", with_states=True, count=n)
-    plain_db = f"sqlite:///{WORK}/plain.db"
-    states_db = f"sqlite:///{WORK}/states.db"
+        _write_pact(work / f"plain-{n}.json", with_states=False, count=n)
+        _write_pact(work / f"states-{n}.json", with_states=True, count=n)
+    plain_db = f"sqlite:///{work}/plain.db"
+    states_db = f"sqlite:///{work}/states.db"
     from tasks_api import db
 
     db.migrate(plain_db)
@@ -182,7 +190,7 @@ def main() -> None:
         me = [python, str(Path(__file__).resolve().parent / "verify_floor.py")]
         runs: dict[tuple[str, int, str], list[str]] = {}
         for n in sizes:
-            plain, stated = str(WORK / f"plain-{n}.json"), str(WORK / f"states-{n}.json")
+            plain, stated = str(work / f"plain-{n}.json"), str(work / f"states-{n}.json")
             runs[("plain", n, "floor (httpx loop)")] = [
                 *me, plain, plain_url,
             ]  # fmt: skip
@@ -204,11 +212,21 @@ def main() -> None:
             runs[("states", n, "contracts verify --workers 1")] = [
                 *seam, stated, "--base-url", states_url, *states_opts,
             ]  # fmt: skip
+        extra_env: dict[tuple[str, int, str], dict[str, str]] = {}
+        if args.baseline_src:
+            old = {"PYTHONPATH": f"{args.baseline_src.resolve()}{os.pathsep}{PROVIDER_DIR}"}
+            for (kind, n, tool), cmd in list(runs.items()):
+                if tool == "contracts verify --workers 1" and str(n) in args.baseline_sizes.split(
+                    ","
+                ):
+                    runs[(kind, n, f"{tool} (baseline)")] = cmd
+                    extra_env[(kind, n, f"{tool} (baseline)")] = old
         times: dict[tuple[str, str, int, str], list[tuple[float, float]]] = {}
         for _ in range(args.repeat):
             for env_name, env in envs.items():
                 for (kind, n, tool), cmd in runs.items():
-                    sample = _timed(cmd, {**env, "DATABASE_URL": states_db})
+                    extra = extra_env.get((kind, n, tool), {})
+                    sample = _timed(cmd, {**env, "DATABASE_URL": states_db, **extra})
                     times.setdefault((env_name, kind, n, tool), []).append(sample)
 
     print(f"median of {args.repeat} interleaved runs; ratios against the floor of the same table")

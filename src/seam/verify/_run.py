@@ -40,7 +40,7 @@ from seam.errors import (
 )
 from seam.model import Case, CaseStatus, Finding, Report, Severity
 from seam.openapi import load_document
-from seam.pactfile import Interaction, Pact, load_pacts, write_pact
+from seam.pactfile import Interaction, Pact, load_pacts
 from seam.verify._conformance import run_conformance
 from seam.verify._provider import (
     ProviderProcess,
@@ -213,7 +213,9 @@ def _write_shards(
                 name = _UNSAFE.sub("_", f"{n:03d}-{part:05d}-{pact.consumer}-{pact.provider}.json")
                 path = root / f"worker-{w}" / name
                 path.parent.mkdir(parents=True, exist_ok=True)
-                write_pact(path, doc)
+                # Scratch for this run only: no canonical form, no fsync (write_pact's
+                # fsync per chunk file cost ~0.7 ms per interaction on a busy disk).
+                path.write_text(json.dumps(doc), encoding="utf-8")
                 files.append(str(path))
         out.append(files)
     return out
