@@ -1,18 +1,24 @@
-"""`contracts verify` vs the official Rust CLI `pact verifier` on 200 interactions.
+"""`contracts verify` vs the floor and the official Rust CLI `pact verifier`.
 
-Run: .venv/bin/python bench/verify_speed.py [--repeat N]
+Run: .venv/bin/python bench/verify_speed.py [--repeat N] [--sizes 200,2000]
+     [--cert-dir both|set|unset] [--rust-sizes 200,2000]
 
-Both tools replay the same pact files against the same running example provider
-(providers/tasks, SQLite), end to end as commands, interleaved, median of N runs:
+Every row replays the same pact file against the same running example provider
+(providers/tasks, SQLite), end to end as a command, interleaved, median of N runs:
 
-* plain: 200 interactions without provider states (GET /tasks/N, POST /tasks);
-* states: the same with a provider state each (``task N exists`` / ``no tasks``), served
-  to `pact verifier` by Seam's state server as a --state-change-url, and by
-  `contracts verify --states` itself. With --workers 2 each worker gets its own
-  provider and database (``--start`` with ``{port}``), so its time includes starting
-  two providers; two 2-interaction runs measure that start-up, reported after the table.
+* floor: the same requests from one httpx client in a loop (bench/verify_floor.py,
+  a process of its own like every other row), with the same state handlers called in-process;
+* pact verifier: the Rust CLI; its provider states come from Seam's state server
+  (the same handlers) in this process as a --state-change-url;
+* contracts verify --workers 1 / 2 against the running provider.
 
-Prints a markdown table; scratch files go to bench/.work/verify/.
+plain: interactions without provider states (3 in 4 ``GET /tasks/N``, 1 in 4
+``POST /tasks``); states: the same with a state each (``task N exists`` / ``no tasks``).
+Each size runs with ``SSL_CERT_DIR=/etc/ssl/certs`` (as on many machines and CI images)
+and without it. Seconds are wall clock; "cpu" is the command's own user+system time
+(its children included, the provider's not: it runs before the clock).
+
+Prints markdown tables; scratch files go to bench/.work/verify/.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -31,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 WORK = ROOT / "bench" / ".work" / "verify"
 PROVIDER_DIR = ROOT / "providers" / "tasks"
-N = 200
+CERT_DIR = "/etc/ssl/certs"
 
 sys.path.insert(0, str(PROVIDER_DIR))
 from seam.verify import StateServer, load_states  # noqa: E402
@@ -84,7 +91,7 @@ def _interaction(i: int, with_states: bool) -> dict[str, object]:
     return item
 
 
-def _write_pact(path: Path, with_states: bool, count: int = N) -> None:
+def _write_pact(path: Path, with_states: bool, count: int) -> None:
     doc = {
         "consumer": {"name": "bench"},
         "provider": {"name": "tasks-api"},
@@ -94,190 +101,176 @@ def _write_pact(path: Path, with_states: bool, count: int = N) -> None:
     path.write_text(json.dumps(doc), encoding="utf-8")
 
 
-def _timed(cmd: list[str], env: dict[str, str], expect: int = 0) -> float:
+def _timed(cmd: list[str], env: dict[str, str], expect: int = 0) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the command and its children) of one run."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != expect:
         raise SystemExit(
             f"{' '.join(cmd[:3])}... exited {proc.returncode}:\n{proc.stdout.decode()[-2000:]}"
             f"\n{proc.stderr.decode()[-2000:]}"
         )
-    return elapsed
+    return elapsed, cpu
+
+
+def _cert_envs(mode: str) -> dict[str, dict[str, str]]:
+    base = {k: v for k, v in os.environ.items() if k not in ("SSL_CERT_DIR",)}
+    base.update({"PYTHONPATH": str(PROVIDER_DIR), "PACT_DO_NOT_TRACK": "true"})
+    envs = {
+        f"SSL_CERT_DIR={CERT_DIR}": {**base, "SSL_CERT_DIR": CERT_DIR},
+        "no SSL_CERT_DIR": base,
+    }
+    if mode == "set":
+        envs.pop("no SSL_CERT_DIR")
+    elif mode == "unset":
+        envs.pop(f"SSL_CERT_DIR={CERT_DIR}")
+    return envs
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sizes", default="200,2000")
+    parser.add_argument("--rust-sizes", default="200,2000", help="sizes with pact verifier rows")
+    parser.add_argument("--cert-dir", choices=("both", "set", "unset"), default="both")
+    parser.add_argument(
+        "--baseline-src",
+        type=Path,
+        help="also run --workers 1 with the seam package from this src folder (an older commit)",
+    )
+    parser.add_argument("--baseline-sizes", default="200", help="sizes with baseline rows")
+    parser.add_argument("--work", type=Path, default=WORK, help="scratch folder")
     args = parser.parse_args()
 
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
-    plain, stated, tiny = WORK / "plain.json", WORK / "states.json", WORK / "states-2.json"
-    _write_pact(plain, with_states=False)
-    _write_pact(stated, with_states=True)
-    _write_pact(tiny, with_states=True, count=2)
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(PROVIDER_DIR),
-        "PACT_DO_NOT_TRACK": "true",
-    }
-    plain_db = f"sqlite:///{WORK}/plain.db"
-    states_db = f"sqlite:///{WORK}/states.db"
+    sizes = [int(n) for n in args.sizes.split(",")]
+    rust_sizes = {int(n) for n in args.rust_sizes.split(",") if n}
+    work = args.work
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    for n in sizes:
+        _write_pact(work / f"plain-{n}.json", with_states=False, count=n)
+        _write_pact(work / f"states-{n}.json", with_states=True, count=n)
+    plain_db = f"sqlite:///{work}/plain.db"
+    states_db = f"sqlite:///{work}/states.db"
     from tasks_api import db
 
     db.migrate(plain_db)
-    for i in range(1, N + 1):
+    for i in range(1, max(sizes) + 1):
         db.insert_task(plain_db, id=i, title=f"Task {i}")
 
     python = sys.executable
     serve = f"{python} -m tasks_api serve"
     p_plain, p_states = free_port(), free_port()
+    envs = _cert_envs(args.cert_dir)
+    any_env = next(iter(envs.values()))
     os.environ["DATABASE_URL"] = states_db  # for the state server the Rust CLI calls
     with (
         ProviderProcess(
             f"{serve} --port {p_plain} --database-url {plain_db}",
             f"http://127.0.0.1:{p_plain}",
-            env=env,
+            env=any_env,
         ),
         ProviderProcess(
             f"{serve} --port {p_states} --database-url {states_db}",
             f"http://127.0.0.1:{p_states}",
-            env=env,
+            env=any_env,
         ),
         StateServer(load_states("tasks_api.states:states")) as state_server,
     ):
-        pact_cli = [
-            str(BIN / "pact"),
-            "verifier",
-            "-h",
-            "127.0.0.1",
-            "-n",
-            "tasks-api",
-            "--retries",
-            "0",
-        ]
-        seam = [
-            str(BIN / "contracts"),
-            "verify",
-            "--provider",
-            "tasks-api",
-            "-q",
-            "--format",
-            "json",
-            "-o",
-            os.devnull,
-        ]
+        plain_url, states_url = f"http://127.0.0.1:{p_plain}", f"http://127.0.0.1:{p_states}"
+        pact_cli = [str(BIN / "pact"), "verifier", "-h", "127.0.0.1", "-n", "tasks-api"]
+        pact_cli += ["--retries", "0"]
+        seam = [str(BIN / "contracts"), "verify", "--provider", "tasks-api", "-q"]
+        seam += ["--format", "json", "-o", os.devnull]
         states_opts = ["--states", "tasks_api.states:states", "--env", f"DATABASE_URL={states_db}"]
-        per_worker = [
-            "--start",
-            f"{serve} --port {{port}}",
-            "--base-url",
-            "http://127.0.0.1:{port}",
-            "--states",
-            "tasks_api.states:states",
-            "--env",
-            f"DATABASE_URL=sqlite:///{WORK}/w{{worker}}.db",
-        ]
-        runs = {
-            "plain: pact verifier": [*pact_cli, "-f", str(plain), "-p", str(p_plain)],
-            "plain: contracts verify --workers 1": [
-                *seam,
-                str(plain),
-                "--base-url",
-                f"http://127.0.0.1:{p_plain}",
-            ],
-            "plain: contracts verify --workers 2": [
-                *seam,
-                str(plain),
-                "--base-url",
-                f"http://127.0.0.1:{p_plain}",
-                "--workers",
-                "2",
-            ],
-            "states: pact verifier": [
-                *pact_cli,
-                "-f",
-                str(stated),
-                "-p",
-                str(p_states),
-                "--state-change-url",
-                state_server.url,
-                "--state-change-teardown",
-            ],
-            "states: contracts verify --workers 1": [
-                *seam,
-                str(stated),
-                "--base-url",
-                f"http://127.0.0.1:{p_states}",
-                *states_opts,
-            ],
-            "states: contracts verify --workers 2": [
-                *seam,
-                str(stated),
-                "--workers",
-                "2",
-                *per_worker,
-            ],
-        }
-        # Fixed costs, outside the table: what `--start` of two providers adds to a run.
-        fixed = {
-            "2 interactions, --workers 2 --start": [
-                *seam,
-                str(tiny),
-                "--workers",
-                "2",
-                *per_worker,
-            ],
-            "2 interactions, running provider": [
-                *seam,
-                str(tiny),
-                "--base-url",
-                f"http://127.0.0.1:{p_states}",
-                *states_opts,
-            ],
-        }
-        fixed_times: dict[str, list[float]] = {name: [] for name in fixed}
-        times: dict[str, list[float]] = {name: [] for name in runs}
+        me = [python, str(Path(__file__).resolve().parent / "verify_floor.py")]
+        runs: dict[tuple[str, int, str], list[str]] = {}
+        for n in sizes:
+            plain, stated = str(work / f"plain-{n}.json"), str(work / f"states-{n}.json")
+            runs[("plain", n, "floor (httpx loop)")] = [
+                *me, plain, plain_url,
+            ]  # fmt: skip
+            if n in rust_sizes:
+                runs[("plain", n, "pact verifier")] = [*pact_cli, "-f", plain, "-p", str(p_plain)]
+            for w in (1, 2):
+                runs[("plain", n, f"contracts verify --workers {w}")] = [
+                    *seam, plain, "--base-url", plain_url, "--workers", str(w),
+                ]  # fmt: skip
+            runs[("states", n, "floor (httpx loop + handlers)")] = [
+                *me, stated, states_url, "tasks_api.states:states",
+            ]  # fmt: skip
+            if n in rust_sizes:
+                runs[("states", n, "pact verifier")] = [
+                    *pact_cli, "-f", stated, "-p", str(p_states),
+                    "--state-change-url", state_server.url, "--state-change-teardown",
+                ]  # fmt: skip
+            # One provider and database shared by both workers, as for the anchor.
+            runs[("states", n, "contracts verify --workers 1")] = [
+                *seam, stated, "--base-url", states_url, *states_opts,
+            ]  # fmt: skip
+        extra_env: dict[tuple[str, int, str], dict[str, str]] = {}
+        if args.baseline_src:
+            old = {"PYTHONPATH": f"{args.baseline_src.resolve()}{os.pathsep}{PROVIDER_DIR}"}
+            for (kind, n, tool), cmd in list(runs.items()):
+                if tool == "contracts verify --workers 1" and str(n) in args.baseline_sizes.split(
+                    ","
+                ):
+                    runs[(kind, n, f"{tool} (baseline)")] = cmd
+                    extra_env[(kind, n, f"{tool} (baseline)")] = old
+        times: dict[tuple[str, str, int, str], list[tuple[float, float]]] = {}
         for _ in range(args.repeat):
-            for name, cmd in runs.items():
-                times[name].append(_timed(cmd, env))
-            for name, cmd in fixed.items():
-                fixed_times[name].append(_timed(cmd, env))
+            for env_name, env in envs.items():
+                for (kind, n, tool), cmd in runs.items():
+                    extra = extra_env.get((kind, n, tool), {})
+                    sample = _timed(cmd, {**env, "DATABASE_URL": states_db, **extra})
+                    times.setdefault((env_name, kind, n, tool), []).append(sample)
 
-    med = {name: statistics.median(ts) for name, ts in times.items()}
-    print(
-        f"{N} interactions, median of {args.repeat} interleaved runs, "
-        "seconds (ratio vs pact verifier)\n"
-    )
-    print("| run | seconds | ratio |")
-    print("|---|---:|---:|")
-    for name, seconds in med.items():
-        anchor = med[name.split(":")[0] + ": pact verifier"]
-        print(f"| {name} | {seconds:.2f} | {seconds / anchor:.2f} |")
-    cli_cost = (med["states: pact verifier"] - med["plain: pact verifier"]) / N * 1000
-    seam_cost = (
-        (med["states: contracts verify --workers 1"] - med["plain: contracts verify --workers 1"])
-        / N
-        * 1000
-    )
-    print(
-        f"\nstate handlers cost per interaction (states − plain, one worker): "
-        f"contracts verify {seam_cost:.1f} ms, pact verifier + Seam state server {cli_cost:.1f} ms"
-    )
-    fixed_med = {name: statistics.median(ts) for name, ts in fixed_times.items()}
-    start_cost = (
-        fixed_med["2 interactions, --workers 2 --start"]
-        - fixed_med["2 interactions, running provider"]
-    )
-    like_for_like = med["states: contracts verify --workers 2"] - start_cost
-    print(
-        "\nstarting two providers (--workers 2 --start) adds "
-        f"{start_cost:.2f} s (2-interaction runs: "
-        + ", ".join(f"{name} {t:.2f} s" for name, t in fixed_med.items())
-        + f"); states --workers 2 without it: {like_for_like:.2f} s, ratio "
-        f"{like_for_like / med['states: pact verifier']:.2f}"
-    )
+    print(f"median of {args.repeat} interleaved runs; ratios against the floor of the same table")
+    for env_name in envs:
+        for n in sizes:
+            print(f"\n{n} interactions, {env_name}\n")
+            print("| run | seconds | cpu s | ms/interaction (cpu) | × floor | × pact verifier |")
+            print("|---|---:|---:|---:|---:|---:|")
+            for kind in ("plain", "states"):
+                rows = {
+                    tool: (
+                        statistics.median(w for w, _ in ts),
+                        statistics.median(c for _, c in ts),
+                    )
+                    for (e, k, size, tool), ts in times.items()
+                    if (e, k, size) == (env_name, kind, n)
+                }
+                base = next(v for t, v in rows.items() if t.startswith("floor"))
+                rust = rows.get("pact verifier")
+                for tool, (wall, cpu) in rows.items():
+                    vs_rust = f"{wall / rust[0]:.2f}" if rust else "-"
+                    print(
+                        f"| {kind}: {tool} | {wall:.2f} | {cpu:.2f} | {cpu / n * 1000:.1f} "
+                        f"| {wall / base[0]:.2f} | {vs_rust} |"
+                    )
+    if len(sizes) > 1:
+        small, large = min(sizes), max(sizes)
+        print(f"\nper extra interaction, {small} to {large} (start-up cancels out), ms wall/cpu\n")
+        print("| run | " + " | ".join(envs) + " |")
+        print("|---|" + "---:|" * len(envs))
+        tools = dict.fromkeys((k, t) for (_, k, size, t) in times if size == large)
+        for kind, tool in tools:
+            cells = []
+            for env_name in envs:
+                a = times.get((env_name, kind, small, tool))
+                b = times.get((env_name, kind, large, tool))
+                if not a or not b:
+                    cells.append("-")
+                    continue
+                dw = statistics.median(w for w, _ in b) - statistics.median(w for w, _ in a)
+                dc = statistics.median(c for _, c in b) - statistics.median(c for _, c in a)
+                span = large - small
+                cells.append(f"{dw / span * 1000:.2f} / {dc / span * 1000:.2f}")
+            print(f"| {kind}: {tool} | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

@@ -279,3 +279,50 @@ def test_provider_dying_mid_run_is_reported_with_its_log(tasks: Any) -> None:
         "exited with code 70 during the run" in m and "simulated crash" in m for m in messages
     )
     assert report.failed()
+
+
+def _repeated_pact(tmp_path: Path, copies: int) -> Path:
+    """The web pact's interactions ``copies`` times over, each description made unique."""
+    doc = json.loads((PACTS / "web-tasks-api.json").read_text(encoding="utf-8"))
+    doc["interactions"] = [
+        {**item, "description": f"{item['description']} #{n}"}
+        for n in range(copies)
+        for item in doc["interactions"]
+    ]
+    out = tmp_path / f"repeated-{copies}.json"
+    out.write_text(json.dumps(doc), encoding="utf-8")
+    return out
+
+
+def test_shards_are_written_in_chunks_in_pact_order(tmp_path: Path) -> None:
+    """Each worker's share of a pact goes into files of at most ``chunk`` interactions, in order."""
+    from seam.pactfile import load_pacts
+    from seam.verify._run import _write_shards
+
+    pacts = load_pacts([_repeated_pact(tmp_path, 5)])  # 35 interactions
+    replayable = [(p, i) for p in pacts for i in p.interactions]
+    shards = _write_shards(pacts, replayable, 2, tmp_path / "shards", 4)
+    for w, files in enumerate(shards):
+        chunks = [json.loads(Path(f).read_text(encoding="utf-8"))["interactions"] for f in files]
+        assert all(1 <= len(chunk) <= 4 for chunk in chunks)
+        written = [item["description"] for chunk in chunks for item in chunk]
+        assert written == [i.description for _, i in replayable[w::2]]
+
+
+def test_chunked_run_reports_exactly_as_one_file(
+    tasks: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chunks of 4 give the same cases, order, statuses and findings as one 28-interaction file."""
+    import seam.verify._run as run
+
+    pact = _repeated_pact(tmp_path, 4)
+    monkeypatch.setattr(run, "CHUNK", 10_000)
+    whole = tasks.verify("created-200", pacts=pact)
+    monkeypatch.setattr(run, "CHUNK", 4)
+    chunked = tasks.verify("created-200", pacts=pact)
+    assert len(chunked.cases) == 28
+    assert [(c.name, c.status) for c in chunked.cases] == [(c.name, c.status) for c in whole.cases]
+    assert [(f.interaction, f.rule, f.message) for f in chunked.findings] == [
+        (f.interaction, f.rule, f.message) for f in whole.findings
+    ]
+    assert {c.status for c in chunked.cases} == {CaseStatus.PASSED, CaseStatus.FAILED}

@@ -11,13 +11,16 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seam.errors import UsageError, redact
 from seam.verify._results import bound_output, bound_results
+from seam.verify._tls import TLS_VARIABLES, environment, verifier_tls_env
 
 if TYPE_CHECKING:
     from seam.verify._states import ProviderStates
@@ -154,22 +157,6 @@ def _capture_logs() -> Iterator[_Collect]:
         target.removeHandler(handler)
 
 
-@contextmanager
-def _environment(env: Mapping[str, str]) -> Iterator[None]:
-    # Handlers read their settings (DATABASE_URL, ...) from the environment when they run;
-    # put the worker's values there for the run and restore the old ones afterwards.
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def selector_keywords(selector: Mapping[str, Any]) -> dict[str, Any]:
     """Translate a Pact Broker consumer version selector into pact-python keywords.
 
@@ -229,7 +216,7 @@ def run_shard(
     with ExitStack() as stack:
         # Opt out of pact_ffi's anonymous usage tracking unless the user chose otherwise.
         tracking = {"PACT_DO_NOT_TRACK": os.environ.get("PACT_DO_NOT_TRACK", "true")}
-        stack.enter_context(_environment({**tracking, **shard.env}))
+        stack.enter_context(environment({**tracking, **shard.env}))
         verifier = Verifier(shard.provider, host="127.0.0.1")
         verifier.add_transport(url=shard.base_url)
         verifier.set_request_timeout(shard.request_timeout_ms)
@@ -245,13 +232,21 @@ def run_shard(
                 tags=shard.publish.tags,
             )
         server = None
+        state_url = shard.state_url
         if states is None and shard.states:
             states = load_states(shard.states)
         if states is not None:
-            server = stack.enter_context(StateServer(states, on_setup=on_setup))
-            verifier.state_handler(server.url, teardown=True, body=True)
-        elif shard.state_url:
-            verifier.state_handler(shard.state_url, teardown=True, body=True)
+            # Handlers see the user's TLS settings, not the verifier's (set below).
+            user_tls = {k: os.environ.get(k) for k in TLS_VARIABLES}
+            server = stack.enter_context(
+                StateServer(states, on_setup=on_setup, handler_env=user_tls)
+            )
+            state_url = server.url
+        if state_url:
+            verifier.state_handler(state_url, teardown=True, body=True)
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="seam-tls-")))
+        targets = [shard.base_url, state_url, shard.broker.url if shard.broker else None]
+        stack.enter_context(environment(verifier_tls_env(targets, scratch)))
         # pact-python raises a bare RuntimeError for any failure; the details are in
         # the verifier's JSON results and output, read below.
         logs = stack.enter_context(_capture_logs())

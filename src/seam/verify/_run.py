@@ -40,7 +40,7 @@ from seam.errors import (
 )
 from seam.model import Case, CaseStatus, Finding, Report, Severity
 from seam.openapi import load_document
-from seam.pactfile import Interaction, Pact, load_pacts, write_pact
+from seam.pactfile import Interaction, Pact, load_pacts
 from seam.verify._conformance import run_conformance
 from seam.verify._provider import (
     ProviderProcess,
@@ -64,6 +64,7 @@ __all__ = ["ConformanceOptions", "verify"]
 
 DEFAULT_PACTS = Path("contracts/pacts")
 PROGRESS_FROM = 50  # interactions: shorter runs print no progress lines
+CHUNK = 25  # interactions per pact file the verifier reads (see _write_shards)
 Progress = Callable[[str], None]
 
 
@@ -182,9 +183,21 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
 def _write_shards(
-    pacts: Sequence[Pact], replayable: Sequence[tuple[Pact, Interaction]], workers: int, root: Path
+    pacts: Sequence[Pact],
+    replayable: Sequence[tuple[Pact, Interaction]],
+    workers: int,
+    root: Path,
+    chunk: int,
 ) -> list[list[str]]:
-    """Split the interactions round-robin into ``workers`` folders of pact files."""
+    """Split the interactions round-robin into ``workers`` folders of pact files.
+
+    Each worker's share of a pact is written as files of at most ``chunk`` interactions,
+    in pact order: the verifier's cost per interaction grows with the size of the pact
+    file it is in (from ~2.5 ms at 25 to ~35 ms at 2,000), not with the run. Only local
+    pacts are split, so publishing and pending (which concern broker pacts) are as
+    before, and cases are matched back to interactions by consumer, description and
+    states, whatever file they were in.
+    """
     buckets: list[dict[int, list[Interaction]]] = [{} for _ in range(workers)]
     for i, (pact, interaction) in enumerate(replayable):
         buckets[i % workers].setdefault(id(pact), []).append(interaction)
@@ -195,12 +208,15 @@ def _write_shards(
         for n, (pact_id, interactions) in enumerate(bucket.items()):
             pact = by_id[pact_id]
             doc = {k: v for k, v in pact.raw.items() if k not in ("interactions", "messages")}
-            doc["interactions"] = [dict(x.raw) for x in interactions]
-            name = _UNSAFE.sub("_", f"{n:03d}-{pact.consumer}-{pact.provider}.json")
-            path = root / f"worker-{w}" / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_pact(path, doc)
-            files.append(str(path))
+            for part, start in enumerate(range(0, len(interactions), chunk)):
+                doc["interactions"] = [dict(x.raw) for x in interactions[start : start + chunk]]
+                name = _UNSAFE.sub("_", f"{n:03d}-{part:05d}-{pact.consumer}-{pact.provider}.json")
+                path = root / f"worker-{w}" / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Scratch for this run only: no canonical form, no fsync (write_pact's
+                # fsync per chunk file cost ~0.7 ms per interaction on a busy disk).
+                path.write_text(json.dumps(doc), encoding="utf-8")
+                files.append(str(path))
         out.append(files)
     return out
 
@@ -578,7 +594,7 @@ def verify(
 
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="seam-verify-")))
-        shard_files = _write_shards(pacts, replayable, n_workers, tmp)
+        shard_files = _write_shards(pacts, replayable, n_workers, tmp, CHUNK)
         shards, launched = _start_shards(
             stack,
             Shard(

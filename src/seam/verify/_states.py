@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
 from seam.errors import UsageError
+from seam.verify._tls import environment
 
 __all__ = ["ProviderStates", "StateError", "StateServer", "load_states"]
 
@@ -273,10 +274,11 @@ class StateServer:
         host: str = "127.0.0.1",
         port: int = 0,
         on_setup: Callable[[], None] | None = None,
+        handler_env: Mapping[str, str | None] | None = None,
     ) -> None:
         self.states = states
         self._journal = _Journal()
-        handler = _handler_class(states, self._journal, on_setup)
+        handler = _handler_class(states, self._journal, on_setup, handler_env or {})
         self._server = ThreadingHTTPServer((host, port), handler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -313,8 +315,15 @@ class StateServer:
 
 
 def _handler_class(
-    states: ProviderStates, journal: _Journal, on_setup: Callable[[], None] | None
+    states: ProviderStates,
+    journal: _Journal,
+    on_setup: Callable[[], None] | None,
+    handler_env: Mapping[str, str | None],
 ) -> type[BaseHTTPRequestHandler]:
+    # One handler at a time while its environment is in place (the verifier waits for
+    # each state change, so it reads no variables meanwhile).
+    env_lock = threading.Lock()
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         # Headers and body go out in two writes; with Nagle on, the verifier's delayed
@@ -336,7 +345,11 @@ def _handler_class(
             if on_setup is not None and action != "teardown":
                 on_setup()  # the verifier sets up states as it starts each interaction
             try:
-                values = _run(states, state, params, action)
+                if handler_env and state:
+                    with env_lock, environment(handler_env):
+                        values = _run(states, state, params, action)
+                else:
+                    values = _run(states, state, params, action)
             except StateError as exc:
                 call.error = str(exc)
                 journal.add(call)
