@@ -181,6 +181,7 @@ class RuleRegistry:
     def __init__(self, name: str) -> None:
         self.name = name
         self._rules: dict[str, Rule] = {}
+        self._later: list[tuple[str, Callable[[], RuleRegistry]]] = []
 
     def rule(self, rule_id: str, *, severity: Severity, area: str = "") -> Callable[[_F], _F]:
         def register(func: _F) -> _F:
@@ -209,19 +210,41 @@ class RuleRegistry:
                 raise ValueError(f"rule {rule.id!r} is registered twice in {self.name}")
             self._rules[rule.id] = rule
 
+    def include_later(self, prefix: str, load: Callable[[], RuleRegistry]) -> None:
+        """:meth:`include` another registry, whose ids all start with ``prefix``, when one
+        of them is first looked for or the table is listed: its module (and what it
+        imports) loads only if needed."""
+        self._later.append((prefix, load))
+
+    def _load_later(self, rule_id: object = None) -> bool:
+        wanted = [
+            entry
+            for entry in self._later
+            if rule_id is None or (isinstance(rule_id, str) and rule_id.startswith(entry[0]))
+        ]
+        self._later = [entry for entry in self._later if entry not in wanted]
+        for _, load in wanted:
+            self.include(load())
+        return bool(wanted)
+
     def __getitem__(self, rule_id: str) -> Rule:
+        if rule_id not in self._rules:
+            self._load_later(rule_id)
         return self._rules[rule_id]
 
     def __contains__(self, rule_id: object) -> bool:
-        return rule_id in self._rules
+        return rule_id in self._rules or (self._load_later(rule_id) and rule_id in self._rules)
 
     def __iter__(self) -> Iterator[Rule]:
+        self._load_later()
         return iter(sorted(self._rules.values(), key=lambda r: r.id))
 
     def __len__(self) -> int:
+        self._load_later()
         return len(self._rules)
 
     def ids(self) -> list[str]:
+        self._load_later()
         return sorted(self._rules)
 
 

@@ -14,12 +14,12 @@ Two kinds of rule:
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from seam.diff._catalogue import FAMILIES
-from seam.graphql import REGISTRY as GRAPHQL_REGISTRY
 from seam.model import RuleRegistry, Severity
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ __all__ = [
 REGISTRY = RuleRegistry("diff")
 # One table for `contracts diff`: --severity, the ignore file and --list-rules know the
 # GraphQL rules (graphql-*) as they know the OpenAPI ones.
-REGISTRY.include(GRAPHQL_REGISTRY)
+REGISTRY.include_later("graphql-", lambda: importlib.import_module("seam.graphql").REGISTRY)
 _LEVEL = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
 
 

@@ -23,6 +23,7 @@ from graphql.language import Node
 
 from seam._files import decode_text, load_json, read_bounded
 from seam.errors import GraphQLSchemaError
+from seam.graphql._files import SDL_SUFFIXES, is_graphql_schema_file
 from seam.graphql._reduce import reduce_pair
 
 __all__ = [
@@ -33,8 +34,6 @@ __all__ = [
     "load_schemas",
     "parse_schema",
 ]
-
-SDL_SUFFIXES = (".graphql", ".graphqls", ".gql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,16 +59,6 @@ class Schema:
         """
         loc = getattr(getattr(node, "name", None), "loc", None) or getattr(node, "loc", None)
         return loc.start_token.line if loc is not None else None
-
-
-def is_graphql_schema_file(path: Path) -> bool:
-    """True for SDL files and for JSON introspection results (``__schema`` near the top)."""
-    if path.suffix in SDL_SUFFIXES:
-        return True
-    if path.suffix != ".json" or not path.is_file():
-        return False
-    head = read_bounded(path, what="contract file")[:4096].decode("utf-8", errors="replace")
-    return '"__schema"' in head
 
 
 def parse_schema(text: str, name: str = "<schema>") -> Schema:
