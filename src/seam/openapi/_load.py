@@ -44,7 +44,9 @@ _ALIAS_LIMITS = yaml_rs.AliasLimits(max_total_replayed_events=MAX_EXPANDED_NODES
 _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 # Non-local $ref values in raw text: a fast way to skip the bundling walk for most documents.
 # (A property *named* "$ref" is followed by "{" and is not a reference: GitHub has one.)
-_NON_LOCAL_REF = re.compile(r"""["']?\$ref["']?\s*:\s*["']?(?!#)[^\s"'#{\[]""")
+# Starting at the literal `$ref` (not at an optional quote before it) lets the regex engine
+# skip ahead: 7 ms instead of 130 ms on Stripe's 4 MB document, the same matches.
+_NON_LOCAL_REF = re.compile(r"""\$ref["']?\s*:\s*["']?(?!#)[^\s"'#{\[]""")
 # yaml-rs recurses without a bound on block nesting (a segmentation fault at some 15,000
 # levels; flow nesting it stops at 256 itself). Each column of a line's indentation, counting
 # compact "- " and "? " entries, holds at most two levels, so documents indented wider than
