@@ -382,7 +382,7 @@ class _Bundler:
             data[BUNDLE_KEY] = self.files
 
     def _rewrite(self, node: Any, current: Path, prefix: str) -> None:
-        for _, mapping in walk_structure(node):
+        for _, mapping in walk_structure(node, pointers=False):
             ref = mapping.get("$ref")
             if isinstance(ref, str):
                 mapping["$ref"] = self._local(ref, current, prefix)

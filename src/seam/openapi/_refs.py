@@ -51,10 +51,12 @@ def is_literal(key: str) -> bool:
     return key in _LITERAL_KEYS or (key.startswith("x-") and key != BUNDLE_KEY)
 
 
-def walk_structure(root: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+def walk_structure(root: Any, *, pointers: bool = True) -> Iterator[tuple[str, dict[str, Any]]]:
     """Each mapping below ``root`` outside literal data (:func:`is_literal`), with its pointer.
 
-    In document order, each container once (YAML aliases may share or loop nodes).
+    In document order, each container once (YAML aliases may share or loop nodes). With
+    ``pointers=False`` every pointer is ``""``: building them is most of the walk's cost
+    (0.3 s on Stripe's YAML), and the bundler rewriting refs needs none.
     """
     stack: list[tuple[str, Any]] = [("#", root)]
     seen = {id(root)}
@@ -68,7 +70,7 @@ def walk_structure(root: Any) -> Iterator[tuple[str, dict[str, Any]]]:
         else:
             continue
         children = [
-            (f"{at}/{_escape(str(k))}", v)
+            (f"{at}/{_escape(str(k))}" if pointers else "", v)
             for k, v in items
             if isinstance(v, (dict, list)) and id(v) not in seen
         ]
