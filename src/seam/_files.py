@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,6 @@ __all__ = [
     "load_json",
     "parse_bounds",
     "read_bounded",
-    "rebuild_bounded",
 ]
 
 # What a consumer or provider name may hold to become part of a file name: no separator, no
@@ -151,56 +150,6 @@ def check_bounds(
         level = below
     if any(isinstance(node, (dict, list)) for node in level):
         raise error(_too_deep(what, max_depth), location=location)
-
-
-def rebuild_bounded(
-    data: Any,
-    key: Callable[[Any], str],
-    *,
-    what: str = "document",
-    location: str | None = None,
-    error: type[InputError] = InputError,
-    max_depth: int = MAX_DEPTH,
-) -> Any:
-    """A copy of parsed data with every mapping key passed through ``key``, refused as
-    :func:`check_bounds` refuses it, in one walk (YAML needs the copy anyway: its keys may
-    be numbers, and the two walks cost a tenth of loading Stripe's YAML).
-
-    Shared nodes (YAML aliases) are copied once and stay shared; a node inside itself
-    counts as too deep, as in :func:`check_bounds`.
-
-    Raises:
-        InputError: ``error``, when the data is out of bounds.
-    """
-    max_bits = _max_int_bits()
-    memo: dict[int, Any] = {}
-    active: set[int] = set()
-
-    def walk(node: Any, depth: int) -> Any:
-        if isinstance(node, dict | list):
-            found = memo.get(id(node))
-            if found is not None:
-                if id(node) in active:
-                    raise error(_too_deep(what, max_depth), location=location)
-                return found
-            if depth >= max_depth:
-                raise error(_too_deep(what, max_depth), location=location)
-            active.add(id(node))
-            out: Any
-            if isinstance(node, dict):
-                out = memo[id(node)] = {}
-                for k, v in node.items():
-                    out[key(k)] = walk(v, depth + 1)
-            else:
-                out = memo[id(node)] = []
-                out.extend(walk(v, depth + 1) for v in node)
-            active.discard(id(node))
-            return out
-        if type(node) is int and node.bit_length() > max_bits:
-            raise error(_long_integer(what), location=location)
-        return node
-
-    return walk(data, 0)
 
 
 @contextlib.contextmanager

@@ -32,7 +32,6 @@ from seam._files import (
     load_json,
     parse_bounds,
     read_bounded,
-    rebuild_bounded,
 )
 from seam.errors import OpenAPIError, RefError
 from seam.openapi._refs import BUNDLE_KEY, check_refs, walk_structure
@@ -209,6 +208,7 @@ def parse_document_text(raw: bytes | str, *, source: str = "<text>") -> dict[str
             ) from None
     else:
         data = _parse_yaml(text, source)
+        check_bounds(data, location=source, error=OpenAPIError)
     if not isinstance(data, dict):
         raise OpenAPIError(
             f"expected a mapping at the top level, found {type(data).__name__}", location=source
@@ -239,7 +239,7 @@ def _parse_yaml(text: str, source: str) -> Any:
             elif _flow_depth(text) > MAX_DEPTH:  # yaml-rs stops at 256 levels and says only where
                 detail += f" (nested more than {MAX_DEPTH} levels deep)"
             raise OpenAPIError(f"invalid YAML: {detail}", location=source) from None
-        return _string_keys(data, source)
+        return _string_keys(data)
     try:
         with parse_bounds(location=source, error=OpenAPIError):
             data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
@@ -249,7 +249,7 @@ def _parse_yaml(text: str, source: str) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise OpenAPIError(f"invalid YAML{where}: {problem}", location=source) from None
     _check_expansion(data, source)
-    return _string_keys(data, source)
+    return _string_keys(data)
 
 
 def _shortened(text: str, limit: int) -> str:
@@ -303,12 +303,29 @@ def _check_expansion(data: Any, source: str) -> None:
         )
 
 
-def _string_keys(node: Any, source: str) -> Any:
-    """YAML keys such as ``200:`` are ints; OpenAPI means strings (status codes, names).
+def _string_keys(node: Any) -> Any:
+    """YAML keys such as ``200:`` are ints; OpenAPI means strings (status codes, names)."""
+    memo: dict[int, Any] = {}
 
-    The same walk bounds the document's nesting and integers (:func:`rebuild_bounded`).
-    """
-    return rebuild_bounded(node, _key, location=source, error=OpenAPIError)
+    def walk(n: Any) -> Any:
+        if isinstance(n, dict):
+            if id(n) in memo:
+                return memo[id(n)]
+            out: dict[str, Any] = {}
+            memo[id(n)] = out
+            for k, v in n.items():
+                out[_key(k)] = walk(v)
+            return out
+        if isinstance(n, list):
+            if id(n) in memo:
+                return memo[id(n)]
+            lst: list[Any] = []
+            memo[id(n)] = lst
+            lst.extend(walk(v) for v in n)
+            return lst
+        return n
+
+    return walk(node)
 
 
 def _key(k: Any) -> str:
