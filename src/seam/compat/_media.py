@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from seam.pactfile import media_essence
+
 _QUALITY = re.compile(r";\s*q=([01](?:\.\d*)?)")
 
 # Headers every HTTP stack may add (RFC 9110 and common practice): a consumer sending one
@@ -92,14 +94,9 @@ STANDARD_RESPONSE_HEADERS = [
 ]
 
 
-def essence(media_type: str) -> str:
-    """``application/json; charset=utf-8`` → ``application/json``."""
-    return media_type.split(";", 1)[0].strip().lower()
-
-
 def is_json(media_type: str) -> bool:
     """True for ``application/json``, ``*/*+json`` and ``*/*`` (a JSON body is assumed)."""
-    kind = essence(media_type)
+    kind = media_essence(media_type)
     return kind in ("application/json", "*/*", "") or kind.endswith("+json")
 
 
@@ -130,8 +127,8 @@ def find_matching_type(wanted: str, available: Sequence[str]) -> str | None:
     accepted = [_QUALITY.sub("", e) for e in entries]
     offered = [a.replace(" ", "").lower() for a in available]
 
-    bare_accepted = [essence(a) for a in accepted]
-    bare_offered = [essence(o) for o in offered]
+    bare_accepted = [media_essence(a) for a in accepted]
+    bare_offered = [media_essence(o) for o in offered]
     for candidate in (
         _first_bare(accepted, offered, available, lambda a, o: a == o),
         _first_bare(bare_accepted, bare_offered, available, lambda a, o: a == o),

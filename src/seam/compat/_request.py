@@ -7,10 +7,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from seam.compat._context import RULES, Context, where
-from seam.compat._media import STANDARD_REQUEST_HEADERS, essence, find_matching_type
+from seam.compat._media import STANDARD_REQUEST_HEADERS, find_matching_type
 from seam.model import Finding, Severity
 from seam.openapi._params import coerce, decode_parameter, nest, parameter_schema
 from seam.openapi._schemas import Mode
+from seam.pactfile import media_essence
 
 Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -141,7 +142,7 @@ def accept_incompatible(ctx: Context) -> Iterator[Finding]:
 @RULES.rule("request.content-type.unknown", severity=WARNING, area="request")
 def content_type_unknown(ctx: Context) -> Iterator[Finding]:
     """The request has a Content-Type but the spec names no request media types."""
-    sent = essence(ctx.ix.request.content_type)
+    sent = media_essence(ctx.ix.request.content_type)
     if sent and not ctx.op.consumes:
         yield ctx.finding(
             "request.content-type.unknown",
@@ -157,7 +158,7 @@ def content_type_incompatible(ctx: Context) -> Iterator[Finding]:
     if sent and ctx.op.consumes and find_matching_type(sent, ctx.op.consumes) is None:
         yield ctx.finding(
             "request.content-type.incompatible",
-            f"the request is {essence(sent)!r} but the spec consumes only "
+            f"the request is {media_essence(sent)!r} but the spec consumes only "
             f"{', '.join(ctx.op.consumes)}",
             "request.headers.content-type",
         )

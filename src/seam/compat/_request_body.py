@@ -14,11 +14,12 @@ from urllib.parse import parse_qs
 
 from seam._files import load_json
 from seam.compat._context import RULES, Context, where
-from seam.compat._media import essence, find_matching_type, is_json
+from seam.compat._media import find_matching_type, is_json
 from seam.errors import PactError
 from seam.model import Finding, Severity
 from seam.openapi._params import coerce, parameter_schema
 from seam.openapi._schemas import Mode, deref
+from seam.pactfile import media_essence
 
 Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -74,7 +75,7 @@ def _body_required(ctx: Context) -> bool:
 def _body_value(ctx: Context, media: str) -> tuple[bool, Json]:
     """(validatable, value) for the pact's request body under ``media``."""
     body = ctx.ix.request.body.value if ctx.ix.request.body is not None else None
-    kind = essence(media)
+    kind = media_essence(media)
     if body == "":
         return True, body  # nothing sent where the schema expects something: checked as is
     if is_json(kind):
@@ -127,7 +128,7 @@ def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
     if media is not None and not _body_value(ctx, media)[0]:
         yield ctx.finding(
             "request.body.unvalidatable",
-            f"a {essence(media)!r} request body cannot be checked against a schema",
+            f"a {media_essence(media)!r} request body cannot be checked against a schema",
             "request.body",
         )
 

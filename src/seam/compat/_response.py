@@ -9,11 +9,12 @@ from typing import Any
 from seam._files import load_json
 from seam.compat._context import RULES, Context, where
 from seam.compat._matchers import BodyRules
-from seam.compat._media import STANDARD_RESPONSE_HEADERS, essence, find_matching_type, is_json
+from seam.compat._media import STANDARD_RESPONSE_HEADERS, find_matching_type, is_json
 from seam.errors import PactError
 from seam.model import Finding, Severity
 from seam.openapi._params import coerce, parameter_schema
 from seam.openapi._schemas import Mode, deref
+from seam.pactfile import media_essence
 
 Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -55,7 +56,7 @@ def content_type_unknown(ctx: Context) -> Iterator[Finding]:
     if sent and not ctx.op.response_types(None):
         yield ctx.finding(
             "response.content-type.unknown",
-            f"the response is {essence(sent)!r} but the spec declares no response media type",
+            f"the response is {media_essence(sent)!r} but the spec declares no response media type",
             "response.headers.content-type",
         )
 
@@ -68,7 +69,8 @@ def content_type_incompatible(ctx: Context) -> Iterator[Finding]:
     if sent and offered and find_matching_type(sent, offered) is None:
         yield ctx.finding(
             "response.content-type.incompatible",
-            f"the response is {essence(sent)!r} but the spec produces only {', '.join(offered)}",
+            f"the response is {media_essence(sent)!r} but the spec produces only "
+            f"{', '.join(offered)}",
             "response.headers.content-type",
         )
 
@@ -187,7 +189,7 @@ def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
     if media is not None and not is_json(media):
         yield ctx.finding(
             "response.body.unvalidatable",
-            f"a {essence(media)!r} response body cannot be checked against a schema",
+            f"a {media_essence(media)!r} response body cannot be checked against a schema",
             "response.body",
         )
 

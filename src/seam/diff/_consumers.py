@@ -31,6 +31,7 @@ from seam.pactfile import (
     dotted,
     expects_status,
     has_field,
+    media_essence,
     sent_parameter,
 )
 
@@ -211,9 +212,9 @@ def _operation_use(f: Finding, call: _Call) -> _Use:
         media = f.details.get("media_type")
         if isinstance(media, str) and f.rule.startswith("response-media-type"):
             expected = interaction.response.content_type if interaction.response else None
-            if _essence(expected or "") == _essence(media):
-                return _Use(True, f"expects {_essence(media)}")
-            return _Use(False, f"does not expect {_essence(media)}")
+            if media_essence(expected or "") == media_essence(media):
+                return _Use(True, f"expects {media_essence(media)}")
+            return _Use(False, f"does not expect {media_essence(media)}")
         return _Use(True, f"expects status {status}")
     credential = f.details.get("credential")
     if f.rule == "api-security-added" and isinstance(credential, Mapping):
@@ -241,18 +242,14 @@ def _body_use(f: Finding, interaction: Interaction) -> _Use:
         return _Use(True, "sends no request body")
     media = f.details.get("media_type")
     if f.rule == "request-body-media-type-removed" and isinstance(media, str):
-        if _essence(request.content_type or "") == _essence(media):
-            return _Use(True, f"sends {_essence(media)}")
-        return _Use(False, f"does not send {_essence(media)}")
+        if media_essence(request.content_type or "") == media_essence(media):
+            return _Use(True, f"sends {media_essence(media)}")
+        return _Use(False, f"does not send {media_essence(media)}")
     if f.rule == "request-body-removed":
         if request.body is not None:
             return _Use(True, "sends a request body")
         return _Use(False, "sends no request body")
     return _Use(True, "calls this endpoint")
-
-
-def _essence(media: str) -> str:
-    return media.split(";")[0].strip().lower()
 
 
 def _sends_parameter(interaction: Interaction, where: str, name: str) -> bool:
@@ -281,9 +278,9 @@ def _schema_use(change: Change, root: Root, call: _Call, calls: _Calls) -> _Use:
             return _Use(False, f"expects {_expected_status(interaction)}, not {root.status}")
         if root.ctx.object == "header":
             return _Use(True, f"expects status {root.status}")
-        expected = _essence(interaction.response.content_type or "")
-        if root.media and expected and expected != _essence(root.media):
-            return _Use(False, f"expects {expected}, not {_essence(root.media)}")
+        expected = media_essence(interaction.response.content_type or "")
+        if root.media and expected and expected != media_essence(root.media):
+            return _Use(False, f"expects {expected}, not {media_essence(root.media)}")
         body = interaction.response.body.value if interaction.response.body else None
         paths = _field_paths(root.node, change.node, body=body)
         for path in paths:
@@ -298,9 +295,9 @@ def _schema_use(change: Change, root: Root, call: _Call, calls: _Calls) -> _Use:
             else "reads nothing that changed",
         )
     request = interaction.request
-    sent = _essence(request.content_type or "") if request else ""
-    if root.media and sent and sent != _essence(root.media):
-        return _Use(False, f"sends {sent}, not {_essence(root.media)}")
+    sent = media_essence(request.content_type or "") if request else ""
+    if root.media and sent and sent != media_essence(root.media):
+        return _Use(False, f"sends {sent}, not {media_essence(root.media)}")
     body = request.body.value if request and request.body else None
     newly_required = (
         change.finding.rule.startswith("new-required") or "became-required" in change.finding.rule
@@ -384,11 +381,11 @@ def _body_accepted(root: Root, call: _Call, api: Api, body: Any) -> bool:
     entry = content.get(root.media) if isinstance(content, Mapping) else None
     schema = entry.get("schema") if isinstance(entry, Mapping) else None
     request = call.interaction.request
-    sent_type = _essence(request.content_type or "") if request else ""
+    sent_type = media_essence(request.content_type or "") if request else ""
     if (
         schema is None
-        or "json" not in _essence(root.media)
-        or (sent_type and sent_type != _essence(root.media))
+        or "json" not in media_essence(root.media)
+        or (sent_type and sent_type != media_essence(root.media))
     ):
         return False
     key = f"{op.location}.requestBody.{root.media}"

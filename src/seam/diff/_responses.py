@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from seam.diff._registry import Hit, operation_rule
 from seam.diff._structure import OperationDiff, ResponseDiff
 from seam.model import Severity
+from seam.pactfile import media_essence
 
 __all__: list[str] = []
 
@@ -120,12 +121,8 @@ def non_success_status_added(od: OperationDiff) -> Iterator[Hit]:
     yield from _status_added(od, False, "response-non-success-status-added", "non-success")
 
 
-def _essence(media: str) -> str:
-    return media.split(";")[0].strip().lower()
-
-
 def _json_like(media: str) -> bool:
-    return _essence(media).endswith(("/json", "+json"))
+    return media_essence(media).endswith(("/json", "+json"))
 
 
 def _renamed_media(rd: ResponseDiff) -> tuple[str, str, str] | None:
@@ -139,9 +136,9 @@ def _renamed_media(rd: ResponseDiff) -> tuple[str, str, str] | None:
     ):
         return None
     old, new = removed[0], added[0]
-    if "+" in _essence(old) and "+" not in _essence(new):
+    if "+" in media_essence(old) and "+" not in media_essence(new):
         return "generalized", old, new  # application/problem+json → application/json
-    if "+" in _essence(new) or ";" in new:
+    if "+" in media_essence(new) or ";" in new:
         return "specialized", old, new
     return "changed", old, new
 

@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from seam.openapi._operations import Api
-from seam.pactfile import Body, Interaction, Pact, parse_json_path
+from seam.pactfile import Body, Interaction, Pact, media_essence, parse_json_path
 
 __all__ = ["infer_openapi"]
 
@@ -241,8 +241,8 @@ def _merge_same(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
 
 
 def _media_type(content_type: str | None, body: Body | None = None) -> str:
-    if content_type and content_type.split(";")[0].strip():
-        return content_type.split(";")[0].strip().lower()
+    if content_type and media_essence(content_type):
+        return media_essence(content_type)
     # No declared type: Pact itself guesses from the body (JSON values, else text).
     value = body.value if body is not None else None
     if body is not None and not body.encoded and not isinstance(value, str):

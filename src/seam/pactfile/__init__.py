@@ -18,6 +18,7 @@ from seam.pactfile._read import (
     Request,
     Response,
     load_pacts,
+    media_essence,
     parse_pact,
     read_pact,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "expects_status",
     "has_field",
     "load_pacts",
+    "media_essence",
     "parse_json_path",
     "parse_pact",
     "read_pact",

@@ -426,8 +426,13 @@ def _body(value: Any, content_type: str | None, at: str) -> Body | None:
     return Body(value, content_type)
 
 
+def media_essence(content_type: str) -> str:
+    """``application/json; charset=utf-8`` → ``application/json`` (RFC 9110 8.3.1)."""
+    return content_type.split(";", 1)[0].strip().lower()
+
+
 def _is_json(content_type: str) -> bool:
-    media = content_type.split(";")[0].strip().lower()
+    media = media_essence(content_type)
     return media == "application/json" or media.endswith("+json")
 
 
