@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from seam.cli._options import (
+    allow_remote_refs_option,
+    contracts_option,
     emit,
     fail_on_option,
     format_option,
@@ -72,17 +74,8 @@ def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
     help="The provider's OpenAPI/Swagger document [default: contracts/openapi/<provider>.yaml].",
 )
 @click.option("--provider", help="Check only pacts with this provider (and find its document).")
-@click.option(
-    "--contracts",
-    "contracts_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("contracts"),
-    show_default=True,
-    help="The contracts folder holding pacts/ and openapi/.",
-)
-@click.option(
-    "--allow-remote-refs", is_flag=True, help="Let the document's $refs fetch remote URLs."
-)
+@contracts_option()
+@allow_remote_refs_option
 @format_option()
 @include_info_option
 @output_option

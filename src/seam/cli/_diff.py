@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from seam.cli._options import (
+    allow_remote_refs_option,
     emit,
     fail_on_option,
     format_option,
@@ -58,9 +59,7 @@ from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
     help="The provider whose pacts judge the documents "
     "[default: the document's file stem, info.title or info.x-provider-name].",
 )
-@click.option(
-    "--allow-remote-refs", is_flag=True, help="Fetch remote $refs (never done by default)."
-)
+@allow_remote_refs_option
 @click.option(
     "--list-rules", is_flag=True, help="Print every rule id, severity and summary, then exit."
 )

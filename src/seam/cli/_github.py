@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from seam.cli._options import fail_on_option, parse_fail_on
+from seam.cli._options import contracts_option, fail_on_option, parse_fail_on
 from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
@@ -33,14 +33,7 @@ def _event_number(event_path: str | None) -> int | None:
     help="The pull request's base branch or ref; fetched if the checkout is shallow. "
     "[env: GITHUB_BASE_REF; without it the diff is skipped]",
 )
-@click.option(
-    "--contracts",
-    "contracts_dir",
-    type=click.Path(path_type=Path),
-    default=Path("contracts"),
-    show_default=True,
-    help="The contracts folder holding pacts/ and openapi/.",
-)
+@contracts_option()
 @click.option("--provider", metavar="NAME", help="Only this provider's pacts and document.")
 @fail_on_option
 @click.option(

@@ -78,6 +78,29 @@ def fail_on_option(func: F) -> F:
     )(func)
 
 
+def contracts_option(
+    help: str = "The contracts folder holding pacts/ and openapi/.",
+) -> Callable[[F], F]:
+    """``--contracts DIR`` (default ``contracts``), passed as ``contracts_dir``."""
+    return click.option(
+        "--contracts",
+        "contracts_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("contracts"),
+        show_default=True,
+        help=help,
+    )
+
+
+def allow_remote_refs_option(func: F) -> F:
+    """``--allow-remote-refs``: the one way a document's $refs may reach the network."""
+    return click.option(
+        "--allow-remote-refs",
+        is_flag=True,
+        help="Let the document's $refs fetch remote URLs (never done otherwise).",
+    )(func)
+
+
 def parse_fail_on(value: str) -> Severity | None:
     return None if value == "never" else Severity.parse(value)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from seam.cli._options import Seconds
+from seam.cli._options import Seconds, contracts_option
 from seam.errors import CheckFailed, UsageError, redact
 
 __all__ = ["COMMANDS", "snapshot"]
@@ -46,14 +46,7 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
     help="Read the document from a JSON or YAML file.",
 )
 @click.option("--provider", required=True, help="The provider's name, as pacts name it.")
-@click.option(
-    "--contracts",
-    "contracts_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("contracts"),
-    show_default=True,
-    help="The contracts folder; the snapshot goes to <contracts>/openapi/<provider>.yaml.",
-)
+@contracts_option("The contracts folder; the snapshot goes to <contracts>/openapi/<provider>.yaml.")
 @click.option(
     "--check",
     is_flag=True,

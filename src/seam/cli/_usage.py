@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from seam.cli._check import _default_openapi, _default_pacts
-from seam.cli._options import output_option
+from seam.cli._options import allow_remote_refs_option, contracts_option, output_option
 
 
 @click.command("usage")
@@ -18,17 +18,8 @@ from seam.cli._options import output_option
     help="The provider's OpenAPI document [default: contracts/openapi/<provider>.yaml].",
 )
 @click.option("--provider", metavar="NAME", help="Read only the pacts for this provider.")
-@click.option(
-    "--contracts",
-    "contracts_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("contracts"),
-    show_default=True,
-    help="The contracts folder holding pacts/ and openapi/.",
-)
-@click.option(
-    "--allow-remote-refs", is_flag=True, help="Let the document's $refs fetch remote URLs."
-)
+@contracts_option()
+@allow_remote_refs_option
 @click.option(
     "--format",
     "fmt",
