@@ -31,6 +31,7 @@ __all__ = [
     "load_json",
     "parse_bounds",
     "read_bounded",
+    "yaml_key",
 ]
 
 # What a consumer or provider name may hold to become part of a file name: no separator, no
@@ -122,6 +123,7 @@ def check_bounds(
     location: str | None = None,
     error: type[InputError] = InputError,
     max_depth: int = MAX_DEPTH,
+    string_keys: bool = False,
 ) -> None:
     """Refuse parsed data nested too deep, or holding an integer too long to print.
 
@@ -131,25 +133,65 @@ def check_bounds(
     The walk here is iterative, one level at a time (about 25 ms for a 4 MB document),
     and a cycle (a recursive YAML alias) counts as too deep.
 
+    With ``string_keys``, the same walk also turns YAML's non-string mapping keys into the
+    strings JSON would hold (``200:`` is the status ``"200"``, ``true:`` is ``"true"``),
+    in place: a second walk copying the whole document cost more than parsing it.
+
     Raises:
         InputError: ``error``, when the data is out of bounds.
     """
     max_bits = _max_int_bits()
+    join = "".join
     level = [data]
     for _ in range(max_depth):
         below: list[Any] = []
+        extend = below.extend
         for node in level:
-            if isinstance(node, dict):
-                below.extend(node.values())
-            elif isinstance(node, list):
-                below.extend(node)
-            elif type(node) is int and node.bit_length() > max_bits:
+            kind = type(node)
+            if kind is dict or isinstance(node, dict):
+                if string_keys:
+                    try:
+                        join(node)  # in C: fails on the first key that is not a string
+                    except TypeError:
+                        _stringify_keys(node, max_bits, what, location, error)
+                extend(node.values())
+            elif kind is list or isinstance(node, list):
+                extend(node)
+            elif kind is int and node.bit_length() > max_bits:
                 raise error(_long_integer(what), location=location)
         if not below:
             return
         level = below
     if any(isinstance(node, (dict, list)) for node in level):
         raise error(_too_deep(what, max_depth), location=location)
+
+
+def _stringify_keys(
+    node: dict[Any, Any],
+    max_bits: int,
+    what: str,
+    location: str | None,
+    error: type[InputError],
+) -> None:
+    """Rewrite ``node``'s keys as strings, in place and in order (a later duplicate wins)."""
+    items = []
+    for key, value in node.items():
+        if type(key) is int and key.bit_length() > max_bits:
+            raise error(_long_integer(what), location=location)
+        items.append((yaml_key(key), value))
+    node.clear()
+    node.update(items)
+
+
+def yaml_key(key: Any) -> str:
+    """A YAML mapping key as JSON would spell it: ``200`` → ``"200"``, ``True`` → ``"true"``."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return str(key)
 
 
 @contextlib.contextmanager

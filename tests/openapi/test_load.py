@@ -202,3 +202,52 @@ def test_ref_key_inside_example_data_is_left_alone(tmp_path: Path) -> None:
     )
     doc = load_document(path)
     assert doc.data["components"]["examples"]["E"]["value"] == {"$ref": "https://x.invalid/u"}
+
+
+@pytest.mark.parametrize("indicator", [">-", "|-", ">2-"])
+def test_file_ref_written_as_a_block_scalar_is_bundled(tmp_path: Path, indicator: str) -> None:
+    """A relative-file `$ref` whose value is a YAML block scalar on the next line is bundled."""
+    _write(tmp_path / "common.yaml", "Name: {type: string, maxLength: 9}\n")
+    doc = load_document(
+        _write(
+            tmp_path / "s.yaml",
+            MINIMAL + f"components:\n  schemas:\n    A:\n      $ref: {indicator}\n"
+            "        common.yaml#/Name\n",
+        )
+    )
+    assert doc.deref(doc.data["components"]["schemas"]["A"]) == {
+        "type": "string",
+        "maxLength": 9,
+    }
+
+
+def test_local_ref_written_as_a_block_scalar_resolves(tmp_path: Path) -> None:
+    """Stripe's `$ref: >-` with a local pointer on the next line resolves like a plain one."""
+    doc = load_document(
+        _write(
+            tmp_path / "s.yaml",
+            MINIMAL + "components:\n  schemas:\n    B: {type: integer}\n    A:\n"
+            "      $ref: >-\n        #/components/schemas/B\n",
+        )
+    )
+    assert doc.deref(doc.data["components"]["schemas"]["A"]) == {"type": "integer"}
+
+
+def test_yaml_keys_become_strings_in_nested_and_repeated_mappings() -> None:
+    """Integer, boolean and null keys are strings at every depth, also in aliased mappings."""
+    data = parse_document_text(
+        MINIMAL.replace("paths: {}\n", "")
+        + "x-codes: &codes {200: ok, 404: {7: seven, true: yes, null: none}}\n"
+        + "x-again: *codes\n"
+        + "paths: {}\n"
+    )
+    for key in ("x-codes", "x-again"):
+        assert list(data[key]) == ["200", "404"]
+        assert list(data[key]["404"]) == ["7", "true", "null"]
+
+
+def test_yaml_key_too_long_to_print_is_refused() -> None:
+    """An integer key past Python's digit limit is one clear error, not a traceback."""
+    digits = "9" * 5000
+    with pytest.raises(OpenAPIError, match="integer of more than"):
+        parse_document_text(MINIMAL + f"x-big:\n  ? {digits}\n  : a\n")
