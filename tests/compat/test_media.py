@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from seam.compat._media import find_matching_type, is_json
+from seam.compat._media import find_matching_type
+from seam.pactfile import is_json
 
 
 @pytest.mark.parametrize(

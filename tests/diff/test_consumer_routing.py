@@ -413,6 +413,51 @@ def test_request_body_judged_by_the_recorded_body(
         assert "in a body the new schema accepts" in finding.message
 
 
+def form_api(enum: list[str]) -> dict[str, Any]:
+    """POST /charges takes a form body (as Stripe's API does): a currency from ``enum``."""
+    doc = articles_api()
+    doc["paths"]["/charges"] = {
+        "post": {
+            "requestBody": {
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "amount": {"type": "integer", "minimum": 1},
+                                "currency": {"type": "string", "enum": enum},
+                            },
+                        }
+                    }
+                }
+            },
+            "responses": {"200": {"description": "charged"}},
+        }
+    }
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("currency", "broken"),
+    [pytest.param("eur", False, id="kept"), pytest.param("gbp", True, id="removed")],
+)
+def test_form_body_judged_by_the_recorded_fields(
+    folder: Path, make_pact: Callable[..., Pact], currency: str, broken: bool
+) -> None:
+    """An enum value removed from a form field blames only the consumer that sends that value."""
+    interaction = call("POST", "/charges", 200)
+    interaction["request"]["headers"] = {"Content-Type": "application/x-www-form-urlencoded"}
+    interaction["request"]["body"] = f"amount=100&currency={currency}"
+    shop = make_pact("shop", interaction)
+    report = run(folder, form_api(["eur", "gbp", "usd"]), form_api(["eur", "usd"]), [shop])
+    finding = only(report, "request-property-enum-value-removed")
+    if broken:
+        assert (finding.severity, finding.consumers) == (Severity.ERROR, ("shop",))
+    else:
+        assert finding.severity is Severity.WARNING
+        assert "sends `currency` in a body the new schema accepts" in finding.message
+
+
 @pytest.fixture
 def example_404_to_400(folder: Path) -> tuple[Path, Path]:
     """The example system's own provider document, and a copy where GET /tasks/{id} 404 → 400."""

@@ -94,12 +94,6 @@ STANDARD_RESPONSE_HEADERS = [
 ]
 
 
-def is_json(media_type: str) -> bool:
-    """True for ``application/json``, ``*/*+json`` and ``*/*`` (a JSON body is assumed)."""
-    kind = media_essence(media_type)
-    return kind in ("application/json", "*/*", "") or kind.endswith("+json")
-
-
 def _quality(entry: str) -> float:
     found = _QUALITY.search(entry)
     return float(found.group(1)) if found else 1.0

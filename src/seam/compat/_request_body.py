@@ -7,17 +7,13 @@ values are then read as their schema's types, as parameters are.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs
 
-from seam._files import load_json
 from seam.compat._context import RULES, Context, where
-from seam.compat._media import find_matching_type, is_json
-from seam.errors import PactError
+from seam.compat._media import find_matching_type
 from seam.model import Finding, Severity
-from seam.openapi._params import coerce, parameter_schema
+from seam.openapi._params import decode_body, parameter_schema
 from seam.openapi._schemas import Mode, deref
 from seam.pactfile import media_essence
 
@@ -48,56 +44,12 @@ def request_content(ctx: Context) -> dict[str, Json] | None:
     return None
 
 
-def multipart_fields(body: str, content_type: str) -> dict[str, str] | None:
-    """The named text fields of a ``multipart/form-data`` body (RFC 7578), or None."""
-    found = re.search(r'boundary="?([^";]+)"?', content_type)
-    if found is None:
-        return None
-    fields: dict[str, str] = {}
-    for part in body.split("--" + found.group(1))[1:]:
-        if part.startswith("--"):
-            break
-        head, _, value = part.lstrip("\r\n").partition("\r\n\r\n")
-        name = re.search(r'name="([^"]*)"', head)
-        if name is not None:
-            fields[name.group(1)] = value.removesuffix("\r\n")
-    return fields
-
-
 def _body_required(ctx: Context) -> bool:
     node = ctx.op.node
     if ctx.spec.version != "2.0":
         body = deref(ctx.doc, node.get("requestBody")) if node.get("requestBody") else None
         return isinstance(body, dict) and body.get("required") is True
     return any(p.get("required") is True for p in ctx.op.parameters_in("body"))
-
-
-def _body_value(ctx: Context, media: str) -> tuple[bool, Json]:
-    """(validatable, value) for the pact's request body under ``media``."""
-    body = ctx.ix.request.body.value if ctx.ix.request.body is not None else None
-    kind = media_essence(media)
-    if body == "":
-        return True, body  # nothing sent where the schema expects something: checked as is
-    if is_json(kind):
-        if isinstance(body, str):
-            try:
-                return True, load_json(body, what="a JSON string in the pact", error=PactError)
-            except ValueError:
-                return True, body
-        return True, body
-    if kind == "application/x-www-form-urlencoded" and isinstance(body, str):
-        return True, {k: v[0] if len(v) == 1 else v for k, v in parse_qs(body).items()}
-    if kind in ("application/x-www-form-urlencoded", "multipart/form-data") and isinstance(
-        body, dict
-    ):
-        return True, body
-    if kind == "multipart/form-data" and isinstance(body, str):
-        fields = multipart_fields(
-            body, media if "boundary=" in media else ctx.ix.request.content_type
-        )
-        if fields is not None:
-            return True, fields
-    return False, body
 
 
 @RULES.rule("request.body.unknown", severity=WARNING, area="request")
@@ -118,6 +70,12 @@ def _body_media(ctx: Context, content: dict[str, Json]) -> str | None:
     return find_matching_type(sent, list(content))
 
 
+def _decoded(ctx: Context, content: dict[str, Json], media: str) -> tuple[bool, Json]:
+    """``(decodable, value)`` of the pact's request body under ``media`` (see decode_body)."""
+    sent = ctx.ix.request.body.value if ctx.ix.request.body is not None else None
+    return decode_body(ctx.doc, content[media], media, sent, ctx.ix.request.content_type)
+
+
 @RULES.rule("request.body.unvalidatable", severity=WARNING, area="request")
 def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
     """The request body's media type cannot be checked against a schema."""
@@ -125,7 +83,7 @@ def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
     if not ctx.ix.request.has_body or content is None:
         return
     media = _body_media(ctx, content)
-    if media is not None and not _body_value(ctx, media)[0]:
+    if media is not None and not _decoded(ctx, content, media)[0]:
         yield ctx.finding(
             "request.body.unvalidatable",
             f"a {media_essence(media)!r} request body cannot be checked against a schema",
@@ -150,16 +108,9 @@ def body_incompatible(ctx: Context) -> Iterator[Finding]:
     media = _body_media(ctx, content)
     if media is None or content.get(media) is None:
         return
-    ok, value = _body_value(ctx, media)
+    ok, value = _decoded(ctx, content, media)
     if not ok:
         return
-    if (
-        not is_json(media)
-        and isinstance(value, dict)
-        and isinstance(ctx.ix.request.body.value if ctx.ix.request.body else None, str)
-    ):
-        # Form fields arrive as text, like query parameters: read them as their types.
-        value = coerce(ctx.doc, content[media], value)
     key = f"{ctx.op.location}.requestBody.{media}"
     for problem in ctx.violations(key, content[media], value, Mode.REQUEST):
         yield ctx.finding(

@@ -9,12 +9,12 @@ from typing import Any
 from seam._files import load_json
 from seam.compat._context import RULES, Context, where
 from seam.compat._matchers import BodyRules
-from seam.compat._media import STANDARD_RESPONSE_HEADERS, find_matching_type, is_json
+from seam.compat._media import STANDARD_RESPONSE_HEADERS, find_matching_type
 from seam.errors import PactError
 from seam.model import Finding, Severity
 from seam.openapi._params import coerce, parameter_schema
 from seam.openapi._schemas import Mode, deref
-from seam.pactfile import media_essence
+from seam.pactfile import is_json, media_essence
 
 Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING

@@ -31,6 +31,7 @@ from seam.pactfile import (
     dotted,
     expects_status,
     has_field,
+    is_json,
     media_essence,
     sent_parameter,
 )
@@ -298,7 +299,8 @@ def _schema_use(change: Change, root: Root, call: _Call, calls: _Calls) -> _Use:
     sent = media_essence(request.content_type or "") if request else ""
     if root.media and sent and sent != media_essence(root.media):
         return _Use(False, f"sends {sent}, not {media_essence(root.media)}")
-    body = request.body.value if request and request.body else None
+    raw = request.body.value if request and request.body else None
+    body = _sent_fields(root, raw, request.content_type if request else None)
     newly_required = (
         change.finding.rule.startswith("new-required") or "became-required" in change.finding.rule
     )
@@ -310,7 +312,7 @@ def _schema_use(change: Change, root: Root, call: _Call, calls: _Calls) -> _Use:
                 return _Use(True, f"does not send `{dotted(full)}`")
         elif has_field(body, full):
             what = f"`{dotted(full)}`" if full else "a request body"
-            if _judged_by_value(change.finding.rule) and _body_accepted(root, call, revision, body):
+            if _judged_by_value(change.finding.rule) and _body_accepted(root, call, revision, raw):
                 return _Use(False, f"sends {what} in a body the new schema accepts")
             return _Use(True, f"sends {what}")
     if newly_required:
@@ -370,23 +372,41 @@ def _judged_by_value(rule: str) -> bool:
     return not rule.endswith(("property-removed", "property-renamed"))
 
 
-def _body_accepted(root: Root, call: _Call, api: Api, body: Any) -> bool:
-    """Whether the revision's request schema accepts the recorded body as it is."""
+def _sent_fields(root: Root, raw: Any, content_type: str | None) -> Any:
+    """The recorded body as fields: form text (``a=1&b=2``, multipart) read into a mapping.
+
+    Values stay text here: which fields are sent does not depend on their types.
+    """
+    from seam.openapi._params import decode_body
+
+    if not isinstance(raw, str) or not root.media or is_json(root.media):
+        return raw
+    decodable, fields = decode_body({}, None, root.media, raw, content_type or "")
+    return fields if decodable else raw
+
+
+def _body_accepted(root: Root, call: _Call, api: Api, raw: Any) -> bool:
+    """Whether the revision's request schema accepts the recorded body.
+
+    JSON as it is; form fields read as their new schema's types, as ``check`` reads them.
+    """
+    from seam.openapi._params import decode_body
     from seam.openapi._schemas import Mode
 
     op = root.op.revision
-    if op is None or op.body is None or body is None:
+    if op is None or op.body is None or raw is None:
         return False
     content = op.body.get("content")
     entry = content.get(root.media) if isinstance(content, Mapping) else None
     schema = entry.get("schema") if isinstance(entry, Mapping) else None
     request = call.interaction.request
     sent_type = media_essence(request.content_type or "") if request else ""
-    if (
-        schema is None
-        or "json" not in media_essence(root.media)
-        or (sent_type and sent_type != media_essence(root.media))
-    ):
+    if schema is None or (sent_type and sent_type != media_essence(root.media)):
+        return False
+    decodable, body = decode_body(
+        api.data, schema, root.media, raw, (request.content_type or "") if request else ""
+    )
+    if not decodable:
         return False
     key = f"{op.location}.requestBody.{root.media}"
     try:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import parse_qs
 
 from seam._files import load_json
 from seam.errors import PactError
 from seam.openapi._schemas import deref
+from seam.pactfile import is_json, media_essence
 
 Json = Any
 
@@ -187,3 +189,61 @@ def decode_parameter(doc: Json, param: dict[str, Json], raw: Json) -> tuple[bool
         except (TypeError, ValueError):
             return False, None
     return True, coerce(doc, parameter_schema(param), raw, delimiter(param))
+
+
+def decode_body(
+    doc: Json, schema: Json, media: str, body: Json, content_type: str = ""
+) -> tuple[bool, Json]:
+    """``(decodable, value)``: a recorded request body as the JSON value ``schema`` judges.
+
+    JSON is taken as it is (a JSON string is parsed; text that is not JSON stays text, for
+    the schema to refuse). ``application/x-www-form-urlencoded`` and ``multipart/form-data``
+    text is read into its named fields (RFC 7578), whose text values are then read as their
+    schema's types, as parameters are; fields already recorded as an object are kept. Any
+    other media type cannot be judged (``decodable`` is False).
+
+    Args:
+        doc: the document, for ``$ref``s inside ``schema``.
+        schema: the request body's schema under ``media``.
+        media: the media type the document names (the key under ``content``).
+        body: the body as the pact records it.
+        content_type: the request's own Content-Type (a multipart boundary may be only there).
+    """
+    kind = media_essence(media)
+    if body == "":
+        return True, body  # nothing sent where the schema expects something: checked as is
+    if is_json(kind):
+        if isinstance(body, str):
+            try:
+                return True, load_json(body, what="a JSON string in the pact", error=PactError)
+            except ValueError:
+                return True, body
+        return True, body
+    fields: dict[str, Json] | None = None
+    if kind == "application/x-www-form-urlencoded" and isinstance(body, str):
+        fields = {k: v[0] if len(v) == 1 else v for k, v in parse_qs(body).items()}
+    elif kind == "multipart/form-data" and isinstance(body, str):
+        fields = multipart_fields(body, media if "boundary=" in media else content_type)
+    elif kind in ("application/x-www-form-urlencoded", "multipart/form-data") and isinstance(
+        body, dict
+    ):
+        return True, body
+    if fields is None:
+        return False, body
+    return True, coerce(doc, schema, fields)
+
+
+def multipart_fields(body: str, content_type: str) -> dict[str, str] | None:
+    """The named text fields of a ``multipart/form-data`` body (RFC 7578), or None."""
+    found = re.search(r'boundary="?([^";]+)"?', content_type)
+    if found is None:
+        return None
+    fields: dict[str, str] = {}
+    for part in body.split("--" + found.group(1))[1:]:
+        if part.startswith("--"):
+            break
+        head, _, value = part.lstrip("\r\n").partition("\r\n\r\n")
+        name = re.search(r'name="([^"]*)"', head)
+        if name is not None:
+            fields[name.group(1)] = value.removesuffix("\r\n")
+    return fields

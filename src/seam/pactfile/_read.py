@@ -431,6 +431,16 @@ def media_essence(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
 
+def is_json(media_type: str) -> bool:
+    """True for ``application/json``, ``*/*+json`` and ``*/*`` (a JSON body is assumed).
+
+    For a media type an OpenAPI document names; a pact's own Content-Type is JSON only
+    when it says so (:func:`_is_json`).
+    """
+    kind = media_essence(media_type)
+    return kind in ("application/json", "*/*", "") or kind.endswith("+json")
+
+
 def _is_json(content_type: str) -> bool:
     media = media_essence(content_type)
     return media == "application/json" or media.endswith("+json")
