@@ -156,6 +156,8 @@ fi
 step "6. which consumer uses what of tasks-api, and what no consumer uses"
 # Routed and judged as diff judges who a change breaks; what nobody uses may change freely.
 contracts usage --provider tasks-api --format markdown | sed 's/^/   /'
+contracts usage --provider tasks-api --format html -o "$WORK/usage.html"
+echo "   the same as one self-contained page (no external assets): open $WORK/usage.html"
 
 step "7. publish to the embedded broker and ask can-i-deploy"
 # The embedded broker in the background on a free port, its SQLite database in .demo/.

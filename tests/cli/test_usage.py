@@ -90,6 +90,16 @@ def test_json_and_markdown(contracts: Path, tmp_path: Path) -> None:
     assert "| `DELETE /notes/{id}` | operation | **unused** |" in out.read_text()
 
 
+def test_html_page_to_a_file(contracts: Path, tmp_path: Path) -> None:
+    """`--format html -o` writes one page naming the unused operation."""
+    out = tmp_path / "usage.html"
+    result = run("--format", "html", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<code>DELETE /notes/{id}</code> (the whole operation)" in page
+
+
 def test_missing_document_exits_2_with_one_line(contracts: Path) -> None:
     """A provider without a document is bad input: exit 2, one line saying what to pass."""
     result = run("--provider", "other-api")

@@ -23,10 +23,10 @@ from seam.cli._options import allow_remote_refs_option, contracts_option, output
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "html"]),
     default="text",
     show_default=True,
-    help="Report format.",
+    help="Report format (html: one self-contained page).",
 )
 @output_option
 def usage(

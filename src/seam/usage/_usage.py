@@ -169,7 +169,8 @@ def usage(
         provider=provider,
         consumers=tuple(sorted({p.consumer for p in pacts})),
         operations=operations,
-        unrouted=tuple(unrouted),
+        # Sorted: the pacts' order (the command line's, a folder listing's) must not show.
+        unrouted=tuple(sorted(unrouted)),
     )
 
 
