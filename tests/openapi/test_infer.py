@@ -112,6 +112,60 @@ def test_path_regex_templates_the_segments_it_lets_vary() -> None:
     assert list(snapshot["paths"]) == ["/items/{id}/x"]
 
 
+@pytest.mark.parametrize(
+    ("paths", "expected"),
+    [
+        pytest.param(
+            ["/articles/how-to-x", "/articles/why-y"], ["/articles/{slug}"], id="two-slugs"
+        ),
+        pytest.param(
+            ["/api/posts/how-to-x/comments", "/api/posts/why-y/comments"],
+            ["/api/posts/{slug}/comments"],
+            id="nested",
+        ),
+        pytest.param(
+            ["/articles/2024-year-in-review", "/articles/why-y"],
+            ["/articles/{slug}"],
+            id="with-digits",
+        ),
+        pytest.param(
+            ["/articles/how-to-x", "/articles/why-y", "/articles/feed"],
+            ["/articles/feed", "/articles/{slug}"],
+            id="fixed-word-beside-slugs",
+        ),
+        pytest.param(
+            ["/users/me", "/users/42"], ["/users/me", "/users/{id}"], id="me-beside-an-id"
+        ),
+        pytest.param(
+            ["/tasks/bulk-update", "/tasks/bulk-delete"],
+            ["/tasks/bulk-delete", "/tasks/bulk-update"],
+            id="two-word-actions",
+        ),
+        pytest.param(
+            ["/api/user-groups", "/api/how-to-x-and-y"],
+            ["/api/how-to-x-and-y", "/api/user-groups"],
+            id="not-under-a-collection",
+        ),
+        pytest.param(["/articles/how-to-x"], ["/articles/how-to-x"], id="one-alone"),
+    ],
+)
+def test_slugs_under_a_collection_are_one_template(paths: list[str], expected: list[str]) -> None:
+    """Kebab-case titles under a plural collection are one `{slug}`; fixed routes stay."""
+    snapshot = infer(*(http(p, p) for p in paths))
+    assert sorted(snapshot["paths"]) == expected
+
+
+def test_slug_template_is_byte_stable() -> None:
+    """The slug template and its parameter come out the same in any interaction order."""
+    calls = [http(p, p) for p in ("/articles/how-to-x", "/articles/why-y", "/articles/a-b-c")]
+    first = dump_yaml(infer(*calls))
+    for seed in range(5):
+        random.Random(seed).shuffle(calls)
+        assert dump_yaml(infer(*calls)) == first
+    (param,) = infer(*calls)["paths"]["/articles/{slug}"]["get"]["parameters"]
+    assert param == {"in": "path", "name": "slug", "required": True, "schema": {"type": "string"}}
+
+
 def test_literal_segments_stay_literal() -> None:
     """A word beside an identifier at the same position keeps its own path."""
     snapshot = infer(http("one", "/tasks/1"), http("export", "/tasks/export"))

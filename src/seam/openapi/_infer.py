@@ -7,9 +7,10 @@ provider's own OpenAPI document has, so the two can be read side by side.
 * Paths are templated where a segment carries a provider-state generator
   (``/tasks/${id}`` → ``/tasks/{id}``), where a path regex lets it vary, where it
   holds different values under one parent (``/users/ann.lee``, ``/users/Bob``; plain
-  lowercase words such as ``/api/tasks`` and ``/api/users`` are resources and stay), and
-  where it looks like an identifier (digits, a UUID): Pact records an example path, not
-  the route.
+  lowercase words such as ``/api/tasks`` and ``/api/users`` are resources and stay), where
+  kebab-case titles sit under a plural collection (``/articles/how-to-x`` beside
+  ``/articles/why-y`` is one ``/articles/{slug}``), and where it looks like an identifier
+  (digits, a UUID): Pact records an example path, not the route.
 * Bodies become JSON Schema from their examples and matching rules: types, ``regex`` →
   ``pattern``, date/time matchers → ``format``, ``min``/``max`` on arrays →
   ``minItems``/``maxItems``, ``null`` → ``nullable``; fields present in every example
@@ -42,6 +43,8 @@ _DIGITS = re.compile(r"[0-9]+")
 # becomes {} ("anything") only if no example ever shows an element.
 _NO_EXAMPLE: dict[str, Any] = {"x-seam-no-example": True}
 _WORD = re.compile(r"[a-z][a-z_-]*")
+# A title made into a URL: lowercase words joined by hyphens ("how-to-write-tests").
+_KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
 _STATE_EXPR = re.compile(r"\$\{([^}]+)\}")
 # Parameters OpenAPI 3.0 ignores when declared as headers (§4.7.12.1); they are
 # expressed as content types and security schemes instead.
@@ -357,20 +360,45 @@ def _template_varying(routes: list[_Route]) -> None:
                     key = (i, (*shape[:i], "\0", *shape[i + 1 :]), route.trailing)
                     buckets.setdefault(key, []).append(route)
         for (i, shape, _), members in buckets.items():
+            if i == 0 or shape[i - 1] == "{}":
+                continue
             values = {m.segments[i] for m in members}
             # A value under a fixed parent ("/users/ann.lee") varies; resource names
             # ("/api/tasks" beside "/api/users", "/tasks/{id}/comments" beside ".../history")
             # are plain lowercase words and stay literal.
-            if (
-                len(values) > 1
-                and i > 0
-                and shape[i - 1] != "{}"
-                and not all(_WORD.fullmatch(v) for v in values)
-            ):
+            if len(values) > 1 and not all(_WORD.fullmatch(v) for v in values):
+                # "2024-recap" beside "why-y": titles, so the parameter is a slug, not an id.
+                slug = all(_KEBAB.fullmatch(v) for v in values)
                 for member in members:
                     if i not in member.params:
                         member.params.add(i)
+                        if slug:
+                            member.names.setdefault(i, "slug")
                         changed = True
+            elif _slugs(shape[i - 1], values):
+                for member in members:
+                    if _KEBAB.fullmatch(member.segments[i]):
+                        member.params.add(i)
+                        member.names.setdefault(i, "slug")
+                        changed = True
+
+
+def _slugs(parent: str, values: set[str]) -> bool:
+    """Whether lowercase siblings under ``parent`` are slugs rather than fixed routes.
+
+    Slugs are titles made into URLs: kebab-case values under a plural collection
+    (``/articles/how-to-x``, ``/articles/why-y``), at least two of them, one of three or
+    more words. Two-word names (``/tasks/bulk-update``, ``/api/user-groups``) are more
+    often fixed routes, and so are single words (``/users/me``), which stay literal beside
+    the slugs. A provider document in the contracts folder settles every case it routes.
+    """
+    kebab = [v for v in values if _KEBAB.fullmatch(v)]
+    plural = (
+        _WORD.fullmatch(parent) is not None
+        and parent.endswith("s")
+        and not parent.endswith(("ss", "us"))
+    )
+    return plural and len(kebab) > 1 and any(v.count("-") >= 2 for v in kebab)
 
 
 def _take_provider_template(provider: Api, interaction: Interaction, route: _Route) -> None:
