@@ -142,7 +142,7 @@ def test_names_that_cannot_name_a_pact_are_refused(
 def test_broken_pyproject_is_bad_input(project: Path) -> None:
     """A pyproject.toml that is not TOML is refused with its path, not rewritten."""
     (project / "pyproject.toml").write_text("[project\nname=", encoding="utf-8")
-    with pytest.raises(InputError, match="pyproject.toml.*not valid TOML"):
+    with pytest.raises(InputError, match=r"pyproject\.toml.*not valid TOML"):
         init(project, provider="tasks-api")
     assert (project / "pyproject.toml").read_text() == "[project\nname="
 
