@@ -88,6 +88,15 @@ def test_a_last_line_without_newline_is_ended_not_joined(project: Path) -> None:
     assert tomllib.loads(text)["project"]["name"] == "x"
 
 
+def test_crlf_file_stays_crlf(project: Path) -> None:
+    """A file with Windows line ends keeps them, and the added table uses them too."""
+    (project / "pyproject.toml").write_bytes(PYPROJECT.replace("\n", "\r\n").encode())
+    init(project, provider="tasks-api")
+    raw = (project / "pyproject.toml").read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    assert raw.startswith(PYPROJECT.split("[tool.ruff]")[0].replace("\n", "\r\n").encode())
+
+
 def test_existing_tool_seam_is_refused_and_nothing_written(project: Path) -> None:
     """A project that has [tool.seam] is left exactly as it was, with a line saying --force."""
     (project / "pyproject.toml").write_text(PYPROJECT + '\n[tool.seam]\nconsumer = "old"\n')

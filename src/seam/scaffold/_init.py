@@ -137,7 +137,11 @@ def _with_seam_table(text: str, table: dict[str, str]) -> str:
         tool["seam"] = seam
     except TOMLKitError as exc:
         raise InputError(f"pyproject.toml: cannot add [tool.seam] ({exc})") from None
-    return tomlkit.dumps(doc)
+    out = tomlkit.dumps(doc)
+    if text and text.count("\n") == text.count("\r\n"):
+        # A Windows-edited file: the added lines end as its own lines do.
+        out = out.replace("\r\n", "\n").replace("\n", "\r\n")
+    return out
 
 
 def _test_file_name(provider: str) -> str:
