@@ -136,12 +136,28 @@ def test_force_replaces_the_table_and_the_files(project: Path) -> None:
         pytest.param(
             {"provider": "p", "consumer": "a b"}, UsageError, "consumer name", id="consumer-space"
         ),
+        pytest.param(
+            {"provider": "p", "contracts": "../up"}, UsageError, "--contracts", id="contracts-up"
+        ),
+        pytest.param(
+            {"provider": "p", "tests": "/abs/tests"}, UsageError, "--tests", id="tests-absolute"
+        ),
+        pytest.param(
+            {"provider": "p", "contracts": 'a"\nb: c'}, UsageError, "--contracts", id="yaml-break"
+        ),
+        pytest.param(
+            {"provider": "p", "action": "seam@v1\nrun: x"},
+            UsageError,
+            "OWNER/REPO@REF",
+            id="action",
+        ),
     ],
 )
-def test_names_that_cannot_name_a_pact_are_refused(
+def test_names_and_folders_that_do_not_fit_are_refused(
     project: Path, kwargs: dict[str, Any], error: type[Exception], words: str
 ) -> None:
-    """A consumer or provider that cannot be part of a file name is refused, nothing written."""
+    """Names that cannot be part of a file name, folders outside the project or that would
+    break the files written, and a malformed Action reference are refused; nothing is written."""
     before = _files(project)
     with pytest.raises(error, match=words):
         init(project, **kwargs)

@@ -92,6 +92,21 @@ def _name(value: str, what: str) -> str:
     return value
 
 
+# A folder inside the project, as it will be written into TOML, YAML and Python source.
+_FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*(?:/[A-Za-z0-9_][A-Za-z0-9._-]*)*")
+# `uses:` of a workflow step: OWNER/REPO[/PATH]@REF.
+_ACTION_REF = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_./-]+)?@[A-Za-z0-9_./-]+")
+
+
+def _folder(value: str, option: str) -> str:
+    if not _FOLDER.fullmatch(value) or ".." in value.split("/"):
+        raise UsageError(
+            f"{option} {value!r}: give a folder inside the project, such as contracts or "
+            "api/contracts (letters, digits, '.', '_', '-', '/')"
+        )
+    return value
+
+
 def _read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
     if not path.exists():
         return "", {}
@@ -104,7 +119,8 @@ def _read_pyproject(path: Path) -> tuple[str, dict[str, Any]]:
 
 def _default_consumer(project: Path, data: dict[str, Any]) -> str:
     """The project's own name ([project] name, else its folder) when it can name a pact."""
-    name = data.get("project", {}).get("name")
+    table = data.get("project")
+    name = table.get("name") if isinstance(table, dict) else None
     for candidate in (name, project.resolve().name):
         if isinstance(candidate, str) and SAFE_NAME.match(candidate):
             return candidate
@@ -185,6 +201,10 @@ def init(
     if not project.is_dir():
         raise UsageError(f"no such folder: {project}")
     _name(provider, "provider")
+    _folder(contracts, "--contracts")
+    _folder(tests, "--tests")
+    if not _ACTION_REF.fullmatch(action):
+        raise UsageError(f"--action {action!r}: give OWNER/REPO@REF, e.g. {ACTION}")
     pyproject = project / "pyproject.toml"
     text, data = _read_pyproject(pyproject)
     consumer = _name(consumer or _default_consumer(project, data), "consumer")
