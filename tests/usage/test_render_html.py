@@ -128,14 +128,16 @@ def test_page_shows_who_uses_what_and_what_no_one_uses() -> None:
 
 
 def test_hostile_names_are_text_not_markup() -> None:
-    """Field names and interaction descriptions full of markup are escaped, shown as text."""
-    page = render_usage(usage([_pact("web", HOSTILE)], _document(IMG)), "html")
+    """Consumer and field names and interaction descriptions full of markup are escaped,
+    shown as text."""
+    consumer = '"><b>web</b>&amp;'
+    page = render_usage(usage([_pact(consumer, HOSTILE)], _document(IMG)), "html")
     parsed = _parse(page)
     assert parsed.errors == [] and parsed.stack == []
-    assert "script" not in parsed.tags and "img" not in parsed.tags
+    assert not {"script", "img", "b"} & set(parsed.tags)
     text = "".join(parsed.text)
-    assert IMG in text and HOSTILE in text
-    assert HOSTILE not in page and IMG not in page
+    assert IMG in text and HOSTILE in text and consumer in text
+    assert HOSTILE not in page and IMG not in page and consumer not in page
 
 
 def test_page_is_byte_stable() -> None:
