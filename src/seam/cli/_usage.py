@@ -57,7 +57,9 @@ def usage(
     if output is None:
         click.echo(rendered, nl=False)
     else:
-        output.write_text(rendered, encoding="utf-8")
+        from seam._files import atomic_write_text
+
+        atomic_write_text(output, rendered)  # a page a browser has open is never half-written
 
 
 COMMANDS = [usage]
