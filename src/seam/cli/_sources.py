@@ -6,15 +6,13 @@ snapshot logic is :mod:`seam.openapi`.
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from seam._files import DEFAULT_MAX_BYTES, check_bounds, parse_bounds
+from seam._imports import import_object
 from seam.errors import InputError, OpenAPIError, ProviderUnreachable, UsageError
 
 __all__ = ["app_document", "fetch_document", "file_document"]
@@ -103,17 +101,14 @@ def app_document(reference: str) -> dict[str, Any]:
 
     ``ATTR`` (dotted names allowed) may be an app with an ``openapi()`` method (FastAPI),
     a mapping that is the document, or a callable returning one. The current directory
-    is importable, as with ``python -m``.
+    is importable, as with ``python -m`` (:func:`seam._imports.import_object`).
 
     Raises:
         UsageError: the reference is malformed, the import fails, or the object is none
             of the above.
         OpenAPIError: ``openapi()`` fails or returns something that is not JSON data.
     """
-    module_name, _, attr_path = reference.partition(":")
-    if not module_name or not attr_path:
-        raise UsageError(f"--app expects MODULE:ATTR (e.g. tasks_api.app:app), not {reference!r}")
-    target = _resolve(_import(module_name), module_name, attr_path)
+    target = import_object(reference, option="--app", example="tasks_api.app:app")
     try:
         if callable(getattr(target, "openapi", None)):
             document = target.openapi()
@@ -134,40 +129,6 @@ def app_document(reference: str) -> dict[str, Any]:
             location=reference,
         ) from None
     return _plain(document, reference)
-
-
-def _import(module_name: str) -> Any:
-    added = os.getcwd() not in sys.path
-    if added:
-        sys.path.insert(0, os.getcwd())
-    try:
-        return importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module_name == exc.name or module_name.startswith(exc.name + ".")):
-            raise UsageError(
-                f"cannot import {module_name!r}: no module named {exc.name!r}; "
-                "is it on PYTHONPATH (or in the current directory)?"
-            ) from None
-        raise UsageError(
-            f"importing {module_name!r} failed: {type(exc).__name__}: {_first_line(exc)}"
-        ) from None
-    except (Exception, SystemExit) as exc:  # the user's module may do anything while importing
-        raise UsageError(
-            f"importing {module_name!r} failed: {type(exc).__name__}: {_first_line(exc)}"
-        ) from None
-    finally:
-        if added:
-            sys.path.remove(os.getcwd())
-
-
-def _resolve(module: Any, module_name: str, attr_path: str) -> Any:
-    target = module
-    for part in attr_path.split("."):
-        try:
-            target = getattr(target, part)
-        except AttributeError:
-            raise UsageError(f"module {module_name!r} has no attribute {attr_path!r}") from None
-    return target
 
 
 def _plain(document: Any, reference: str) -> dict[str, Any]:

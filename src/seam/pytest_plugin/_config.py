@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from seam._config import ConfigError, ToolTable, read_tool_table
 from seam._files import SAFE_NAME, SAFE_NAME_HINT
 
 __all__ = ["PairSettings", "Settings", "load_settings", "resolve_pair"]
@@ -39,27 +39,18 @@ class SettingsError(ValueError):
     """``[tool.seam]`` or a marker that cannot work."""
 
 
-def _table(rootdir: Path) -> Mapping[str, Any]:
-    pyproject = rootdir / "pyproject.toml"
-    if not pyproject.is_file():
-        return {}
+def _table(rootdir: Path) -> ToolTable:
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(f"cannot read [tool.seam] from {pyproject}: {exc}") from None
-    table = data.get("tool", {}).get("seam", {})
-    if not isinstance(table, dict):
-        raise SettingsError(f"{pyproject}: [tool.seam] must be a table")
-    return table
+        return read_tool_table(rootdir / "pyproject.toml")
+    except ConfigError as exc:
+        raise SettingsError(str(exc)) from None
 
 
-def _text(table: Mapping[str, Any], key: str) -> str | None:
-    value = table.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value:
-        raise SettingsError(f"[tool.seam] {key} must be a non-empty string, found {value!r}")
-    return value
+def _text(table: ToolTable, key: str) -> str | None:
+    try:
+        return table.text(key)
+    except ConfigError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 def _specification(value: str) -> str:
@@ -81,7 +72,8 @@ def load_settings(
     relative to where pytest was invoked, like any path on a command line.
 
     Raises:
-        SettingsError: the table has a value of the wrong type or an unknown specification.
+        SettingsError: the table has an unknown key, a value of the wrong type or an unknown
+            specification.
     """
     table = _table(rootdir)
     if contracts_option:
