@@ -11,7 +11,7 @@ import pytest
 
 from seam.errors import InputError, PactError, ProviderUnreachable, UsageError
 from seam.model import CaseStatus, Report
-from seam.verify import BrokerSource, ProviderStates, verify
+from seam.verify import BrokerSource, ProviderStates, Tally, verify
 
 PACTS = Path(__file__).resolve().parent / "pacts"
 BASE_URL = "http://127.0.0.1:{port}"
@@ -262,7 +262,7 @@ def test_broker_options_are_checked_before_anything_starts(
 
 def test_bad_states_module_fails_before_the_provider_starts() -> None:
     """An unimportable --states is a usage error even when the provider could not start."""
-    with pytest.raises(UsageError, match="cannot import seam_no_such_states"):
+    with pytest.raises(UsageError, match=r"cannot import 'seam_no_such_states'"):
         verify(
             [PACTS],
             base_url=BASE_URL,
@@ -326,3 +326,22 @@ def test_chunked_run_reports_exactly_as_one_file(
         (f.interaction, f.rule, f.message) for f in whole.findings
     ]
     assert {c.status for c in chunked.cases} == {CaseStatus.PASSED, CaseStatus.FAILED}
+
+
+def test_tally_counts_every_interaction_without_states(tasks: Any) -> None:
+    """With a tally and no --states, a counting state server reports each interaction."""
+    tallies: list[Tally] = []
+    report = tasks.verify(states=None, tally=tallies.append)
+    total = len(report.cases)
+    failed = sum(1 for c in report.cases if c.status is CaseStatus.FAILED)
+    done = [t.done for t in tallies]
+    assert done[0] == 0 and done == sorted(done) and len(set(done)) == total + 1
+    assert tallies[-1] == Tally(total, failed, total, tallies[-1].seconds)
+    assert failed > 0  # no states were set up, so the seeded tasks are missing
+
+
+def test_tally_estimate_is_the_pace_so_far() -> None:
+    """The estimate is the seconds per interaction so far times those remaining."""
+    assert Tally(done=4, failed=1, total=10, seconds=2.0).estimate() == pytest.approx(3.0)
+    assert Tally(done=0, failed=0, total=10, seconds=2.0).estimate() is None
+    assert Tally(done=10, failed=0, total=10, seconds=2.0).remaining == 0

@@ -189,3 +189,36 @@ def test_server_ignores_the_empty_state(served: StateServer) -> None:
     response = httpx.post(served.url, json={"state": "", "action": "setup"})
     assert response.status_code == 200
     assert served.errors == []
+
+
+def test_counting_server_answers_every_state_and_counts_setups() -> None:
+    """Without handlers the server answers any state with no values and counts each setup."""
+    counted: list[None] = []
+    with StateServer(None, on_setup=lambda: counted.append(None)) as server:
+        for action in ("setup", "teardown", "setup"):
+            body = {"state": f"task {uuid.uuid4().hex} exists", "action": action}
+            response = httpx.post(server.url, json=body)
+            assert (response.status_code, response.json()) == (200, {})
+        assert len(counted) == 2 and server.errors == []
+
+
+def test_load_states_imports_from_the_current_folder(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--states MODULE:OBJ` finds a module in the current folder, as `snapshot --app` does."""
+    name = f"seam_cwd_states_{uuid.uuid4().hex}"
+    (tmp_path / f"{name}.py").write_text(
+        "from seam.verify import ProviderStates\nstates = ProviderStates()\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    try:
+        assert isinstance(load_states(f"{name}:states"), ProviderStates)
+        assert str(tmp_path) not in sys.path  # the folder is importable only while importing
+    finally:
+        sys.modules.pop(name, None)
+
+
+def test_load_states_without_the_module_names_the_option_and_the_folder() -> None:
+    """A module that is nowhere is one usage error naming --states and where it looked."""
+    with pytest.raises(UsageError, match=r"--states: cannot import 'seam_nowhere_xyz'.*current"):
+        load_states("seam_nowhere_xyz:states")

@@ -7,7 +7,7 @@ provider's data before each interaction (see README, section "contracts verify")
 
 from seam.verify._replay import BrokerSource, PublishOptions
 from seam.verify._results import RULES
-from seam.verify._run import ConformanceOptions, verify
+from seam.verify._run import ConformanceOptions, Tally, verify
 from seam.verify._states import ProviderStates, StateError, StateServer, load_states
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "PublishOptions",
     "StateError",
     "StateServer",
+    "Tally",
     "load_states",
     "verify",
 ]

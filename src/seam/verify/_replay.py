@@ -204,7 +204,8 @@ def run_shard(
         shard: what to verify and where.
         states: handlers to serve (in this process only); otherwise ``shard.states``
             is imported, or ``shard.state_url`` is called.
-        on_setup: called at each state setup the verifier asks for (progress).
+        on_setup: called at each state setup the verifier asks for (progress); with no
+            states and no ``shard.state_url``, a state server that only counts is started.
 
     Raises:
         UsageError: ``--states`` cannot be loaded.
@@ -235,8 +236,9 @@ def run_shard(
         state_url = shard.state_url
         if states is None and shard.states:
             states = load_states(shard.states)
-        if states is not None:
-            # Handlers see the user's TLS settings, not the verifier's (set below).
+        if states is not None or (on_setup is not None and not state_url):
+            # Handlers see the user's TLS settings, not the verifier's (set below). Without
+            # handlers the server only counts interactions for ``on_setup`` (progress).
             user_tls = {k: os.environ.get(k) for k in TLS_VARIABLES}
             server = stack.enter_context(
                 StateServer(states, on_setup=on_setup, handler_env=user_tls)

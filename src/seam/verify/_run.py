@@ -273,26 +273,65 @@ def _interruptible(func: Callable[[], ShardResult]) -> ShardResult:
     return outcome[0]
 
 
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """How far a verification run is: what a progress display shows.
+
+    ``failed`` is what is known so far: the verifier reports each interaction's result at
+    the end of its run, so mid-run it stays 0 and the last tally has the real count.
+    """
+
+    done: int
+    failed: int
+    total: int
+    seconds: float
+
+    @property
+    def remaining(self) -> int:
+        return max(self.total - self.done, 0)
+
+    def estimate(self) -> float | None:
+        """Seconds left at the pace so far (``None`` before the first interaction is done)."""
+        if self.done <= 0:
+            return None
+        return self.seconds / self.done * self.remaining
+
+
 class _Progress:
     """Reports how far the first shard got, from the state setups the verifier requests.
 
     The verifier sets up each interaction's states (or the empty state) before replaying
     it, so setups done / setups expected is how far the run is; the other workers run
-    the same number of interactions at about the same pace.
+    the same number of interactions at about the same pace. With a ``tally`` callback
+    every setup is reported; without, a line at each tenth.
     """
 
-    def __init__(self, say: Progress, expected: int, total: int) -> None:
+    def __init__(
+        self,
+        say: Progress,
+        expected: int,
+        total: int,
+        tally: Callable[[Tally], None] | None = None,
+    ) -> None:
         self._say = say
+        self._tally = tally
         self._expected = max(expected, 1)
         self._total = total
         self._done = 0
         self._next = 0.1
         self._lock = threading.Lock()
+        self._started = time.monotonic()
 
     def __call__(self) -> None:
         with self._lock:
             self._done += 1
             share = self._done / self._expected
+            if self._tally is not None:
+                # This setup starts an interaction: the ones set up before it are done.
+                before = min((self._done - 1) / self._expected, 1.0)
+                elapsed = time.monotonic() - self._started
+                self._tally(Tally(round(before * self._total), 0, self._total, elapsed))
+                return
             if share < self._next or share > 1:
                 return
             self._next += 0.1
@@ -513,6 +552,7 @@ def verify(
     conformance: ConformanceOptions | None = None,
     request_timeout: float = 5.0,
     progress: Progress | None = None,
+    tally: Callable[[Tally], None] | None = None,
 ) -> Report:
     """Replay every pact interaction against the provider and report each one.
 
@@ -535,6 +575,8 @@ def verify(
         conformance: also run schemathesis against the provider's OpenAPI.
         request_timeout: seconds the verifier waits for each response.
         progress: called with a line of text at each step (the CLI prints them).
+        tally: called with a :class:`Tally` as each interaction starts and once at the
+            end (a live display draws them); the lines at each tenth are then left out.
 
     Returns:
         A report with one case per interaction and a finding per mismatch.
@@ -626,11 +668,17 @@ def verify(
         ):
             say("note: workers share one provider, so their provider states may interfere")
         ticker = None
-        if total >= PROGRESS_FROM and states_obj is not None:
+        # Lines at each tenth only pay off on long runs, and need the states' setups to
+        # count; a tally (a live display) counts every run, through a counting server.
+        if tally is not None or (total >= PROGRESS_FROM and states_obj is not None):
             mine = replayable[::n_workers]
             expected = sum(max(1, len(i.provider_states)) for _, i in mine)
-            ticker = _Progress(say, expected, total)
+            ticker = _Progress(say, expected, total, tally)
         results = _run_all(shards, states_obj, ticker)
+        report = _report(pacts, results, name, publish is not None)
+        if tally is not None:
+            failed = sum(1 for c in report.cases if c.status is CaseStatus.FAILED)
+            tally(Tally(total, failed, total, time.monotonic() - started))
         crashed = _exited(launched)
         conformance_cases: list[Case] = []
         conformance_findings: list[Finding] = []
@@ -647,7 +695,6 @@ def verify(
                 phases=conformance.phases,
             )
 
-    report = _report(pacts, results, name, publish is not None)
     report.cases.extend(_skipped_cases(skipped, name))
     report.cases.extend(conformance_cases)
     report.findings.extend(conformance_findings)

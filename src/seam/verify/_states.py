@@ -9,7 +9,6 @@ response body becomes the values the verifier injects.
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import json
 import re
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
+from seam._imports import import_object
 from seam.errors import UsageError
 from seam.verify._tls import environment
 
@@ -222,20 +222,16 @@ def _describe(name: str, action: str, exc: BaseException) -> str:
 def load_states(spec: str) -> ProviderStates:
     """Import ``module:attr`` and return the :class:`ProviderStates` it names.
 
+    The current folder is importable, as ``snapshot --app`` makes it (one helper,
+    :func:`seam._imports.import_object`).
+
     Raises:
         UsageError: the spec is malformed, the module cannot be imported or the
             attribute is not a ProviderStates.
     """
-    module_name, sep, attr = spec.partition(":")
-    if not sep or not module_name or not attr:
-        raise UsageError(f"--states {spec!r}: expected MODULE:OBJECT, e.g. tasks_api.states:states")
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as exc:  # an import error inside the user's module is still bad input
-        raise UsageError(f"--states {spec!r}: cannot import {module_name}: {exc}") from exc
-    obj = getattr(module, attr, None)
+    obj = import_object(spec, option="--states", example="tasks_api.states:states")
     if not isinstance(obj, ProviderStates):
-        found = "nothing" if obj is None else type(obj).__name__
+        found = type(obj).__name__
         raise UsageError(f"--states {spec!r}: expected a seam.verify.ProviderStates, found {found}")
     return obj
 
@@ -264,12 +260,14 @@ class StateServer:
     """Serves a :class:`ProviderStates` as a state-change URL on 127.0.0.1.
 
     Use as a context manager; ``url`` is where the verifier posts. Every failed call
-    is kept in ``errors`` so the report can show the handler's own message.
+    is kept in ``errors`` so the report can show the handler's own message. With
+    ``states=None`` it only counts (``on_setup``) and answers every call with no values,
+    as if there were no state-change URL: how a run without handlers shows progress.
     """
 
     def __init__(
         self,
-        states: ProviderStates,
+        states: ProviderStates | None,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
@@ -315,7 +313,7 @@ class StateServer:
 
 
 def _handler_class(
-    states: ProviderStates,
+    states: ProviderStates | None,
     journal: _Journal,
     on_setup: Callable[[], None] | None,
     handler_env: Mapping[str, str | None],
@@ -373,9 +371,11 @@ def _handler_class(
     return Handler
 
 
-def _run(states: ProviderStates, state: str, params: Mapping[str, Any], action: str) -> Any:
+def _run(
+    states: ProviderStates | None, state: str, params: Mapping[str, Any], action: str
+) -> Any:
     # The empty state is the verifier's generic per-interaction hook: nothing to do.
-    if not state:
+    if not state or states is None:
         return {}
     if action == "teardown":
         states.teardown_state(state, params)
