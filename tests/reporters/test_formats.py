@@ -113,3 +113,26 @@ def test_failed_threshold() -> None:
     assert not report.failed(None)
     report.cases.append(Case("c", CaseStatus.FAILED))
     assert report.failed(Severity.ERROR)
+
+
+def test_text_in_colour_paints_verdicts_and_only_adds_escapes() -> None:
+    """Coloured text: errors red, warnings yellow, ok green; less the escapes, the plain text."""
+    report = _report()
+    report.meta["show_cases"] = True
+    plain = render(report, "text")
+    coloured = render(report, "text", color=True)
+    assert "\x1b[31merror  \x1b[0m response-property-removed" in coloured
+    assert "\x1b[33mwarning\x1b[0m request-parameter-removed" in coloured
+    assert "\x1b[32mok     \x1b[0m list tasks" in coloured
+    assert "\x1b[31mFAILED \x1b[0m get task" in coloured
+    assert coloured.splitlines()[-1].startswith("\x1b[31mdiff:")  # an error: a red summary
+    assert "\x1b" not in plain
+    for escape in ("\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[0m"):
+        coloured = coloured.replace(escape, "")
+    assert coloured == plain
+
+
+@pytest.mark.parametrize("fmt", sorted(set(REPORTERS) - {"text"}))
+def test_colour_is_text_only(fmt: str) -> None:
+    """Machine formats never carry colour, whatever the caller asks."""
+    assert render(_report(), fmt, color=True) == render(_report(), fmt)

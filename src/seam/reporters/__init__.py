@@ -40,7 +40,7 @@ def register(name: str, reporter: Reporter) -> None:
     REPORTERS[name] = reporter
 
 
-def render(report: Report, fmt: str, *, include_info: bool = False) -> str:
+def render(report: Report, fmt: str, *, include_info: bool = False, color: bool = False) -> str:
     """Render ``report`` in format ``fmt``.
 
     Args:
@@ -48,11 +48,14 @@ def render(report: Report, fmt: str, *, include_info: bool = False) -> str:
         fmt: a name in :data:`REPORTERS`.
         include_info: list info findings in ``markdown`` too (the other formats always
             list them; a pull-request comment only counts them by default).
+        color: ANSI colours in ``text`` (for a terminal; the other formats ignore it).
 
     Raises:
         KeyError: for an unknown format name.
     """
     reporter = REPORTERS[fmt]
+    if color and reporter is _formats.text:
+        return _formats.text(report, color=True)
     if include_info and reporter is _formats.markdown:
         return markdown(report, include_info=True)
     return reporter(report)

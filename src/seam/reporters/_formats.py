@@ -44,7 +44,17 @@ _MARK = {
 }
 
 
-def _case_lines(report: Report) -> list[str]:
+# ANSI SGR colours for a terminal (ECMA-48 8.3.117): errors red, warnings yellow, ok green.
+_RED, _YELLOW, _GREEN, _RESET = "\x1b[31m", "\x1b[33m", "\x1b[32m", "\x1b[0m"
+_SEVERITY_COLOR = {Severity.ERROR: _RED, Severity.WARNING: _YELLOW}
+_CASE_COLOR = {CaseStatus.PASSED: _GREEN, CaseStatus.FAILED: _RED, CaseStatus.PENDING: _YELLOW}
+
+
+def _paint(value: str, color: str | None) -> str:
+    return f"{color}{value}{_RESET}" if color else value
+
+
+def _case_lines(report: Report, color: bool = False) -> list[str]:
     """One line per case under its group (``meta.show_cases``: verify lists every interaction)."""
     lines: list[str] = []
     group = None
@@ -52,21 +62,34 @@ def _case_lines(report: Report) -> list[str]:
         if case.group != group:
             group = case.group
             lines.append(group or report.command)
-        lines.append(f"  {_MARK[case.status]} {case.name}")
+        mark = _paint(_MARK[case.status], _CASE_COLOR.get(case.status) if color else None)
+        lines.append(f"  {mark} {case.name}")
     if lines:
         lines.append("")
     return lines
 
 
-def text(report: Report) -> str:
-    """Findings grouped by endpoint, one line each, then a summary line."""
-    cases = _case_lines(report) if report.meta.get("show_cases") else []
+def _summary_color(report: Report) -> str:
+    if report.count(Severity.ERROR) or any(c.status is CaseStatus.FAILED for c in report.cases):
+        return _RED
+    return _YELLOW if report.count(Severity.WARNING) else _GREEN
+
+
+def text(report: Report, *, color: bool = False) -> str:
+    """Findings grouped by endpoint, one line each, then a summary line.
+
+    With ``color``, severities, case marks and the summary carry ANSI colours (for a
+    terminal); without, the bytes are plain text.
+    """
+    cases = _case_lines(report, color) if report.meta.get("show_cases") else []
     lines: list[str] = []
     for endpoint, findings in _grouped(report).items():
         lines.append(endpoint)
         for f in findings:
             where = f" [{f.location}]" if f.location else ""
-            lines.append(f"  {f.severity.label:<7} {f.rule}{where}: {f.message}")
+            tint = _SEVERITY_COLOR.get(f.severity) if color else None
+            label = _paint(f"{f.severity.label:<7}", tint)
+            lines.append(f"  {label} {f.rule}{where}: {f.message}")
             if f.interaction:
                 lines.append(f"          interaction: {f.interaction!r}")
             if f.consumers:
@@ -74,7 +97,7 @@ def text(report: Report) -> str:
     if lines:
         lines.append("")
     lines = cases + lines
-    lines.append(_summary_line(report))
+    lines.append(_paint(_summary_line(report), _summary_color(report) if color else None))
     return "\n".join(lines) + "\n"
 
 
