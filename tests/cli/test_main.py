@@ -46,3 +46,32 @@ def test_unknown_command_is_a_usage_error() -> None:
     """An unknown command exits 2."""
     result = CliRunner().invoke(main, ["no-such-command"])
     assert result.exit_code == 2
+
+
+def _env_options(group: click.Group, prefix: tuple[str, ...] = ()) -> list[object]:
+    found = []
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found.extend(_env_options(command, (*prefix, name)))
+            continue
+        for param in command.params:
+            if isinstance(param, click.Option) and param.envvar:
+                found.append(pytest.param((*prefix, name), param, id=f"{name} {param.opts[0]}"))
+    return found
+
+
+@pytest.mark.parametrize(("path", "option"), _env_options(main))
+def test_help_names_the_environment_variable_each_option_reads(
+    path: tuple[str, ...], option: click.Option
+) -> None:
+    """Every option with an environment variable shows it in its command's --help."""
+    result = CliRunner().invoke(main, [*path, "--help"], prog_name="contracts")
+    help_text = " ".join(result.output.split())
+    assert f"env var: {option.envvar}" in help_text
+
+
+def test_help_names_no_color() -> None:
+    """`contracts --help` says NO_COLOR and FORCE_COLOR decide colour as --no-color does."""
+    result = CliRunner().invoke(main, ["--help"])
+    text = " ".join(result.output.split())
+    assert "--no-color" in text and "NO_COLOR" in text and "FORCE_COLOR" in text

@@ -15,14 +15,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from seam.cli._options import Seconds, broker_options, emit, output_option
+from seam.cli._options import Seconds, broker_options, configured_contracts, emit, output_option
 
 if TYPE_CHECKING:
     from seam.broker import BrokerClient
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-DEFAULT_PACTS = Path("contracts/pacts")
 
 
 def _text_or_json(func: F) -> F:
@@ -85,7 +83,7 @@ def publish(
 
     # Split a comma list as the official CLI does: -t a,b is two tags.
     tag_list = [t for tag in tags for t in tag.split(",") if t]
-    pacts = collect_pact_files(sources or (DEFAULT_PACTS,))
+    pacts = collect_pact_files(sources or (configured_contracts() / "pacts",))
     with _client(**broker) as client:
         result = publish_pacts(
             client, pacts, version, branch=branch, tags=tag_list, build_url=build_url

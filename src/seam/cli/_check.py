@@ -16,6 +16,7 @@ from seam.cli._options import (
     output_option,
     parse_fail_on,
 )
+from seam.cli._terminal import no_color_option, step_progress
 from seam.errors import UsageError
 from seam.model import Severity
 
@@ -91,6 +92,7 @@ def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
 @click.option(
     "--list-rules", is_flag=True, help="Print every rule id, severity and summary, then exit."
 )
+@no_color_option
 def check(
     pact_files: tuple[Path, ...],
     openapi: Path | None,
@@ -124,14 +126,16 @@ def check(
     severities = _severities(severity)
     pacts = list(pact_files) or _default_pacts(contracts_dir, provider)
     document = openapi or _default_openapi(contracts_dir, pacts, provider)
-    report = check_files(
-        pacts,
-        document,
-        provider=provider,
-        allow_remote_refs=allow_remote_refs,
-        severities=severities,
-        ignore=ignore,
-    )
+    with step_progress("check") as progress:
+        report = check_files(
+            pacts,
+            document,
+            provider=provider,
+            allow_remote_refs=allow_remote_refs,
+            severities=severities,
+            ignore=ignore,
+            progress=progress,
+        )
     emit(report, fmt, output, include_info=include_info)
     if report.failed(parse_fail_on(fail_on)):
         click.get_current_context().exit(1)

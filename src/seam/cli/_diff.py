@@ -9,6 +9,7 @@ import click
 
 from seam.cli._options import (
     allow_remote_refs_option,
+    configured_contracts,
     emit,
     fail_on_option,
     format_option,
@@ -16,6 +17,7 @@ from seam.cli._options import (
     output_option,
     parse_fail_on,
 )
+from seam.cli._terminal import no_color_option, step_progress
 from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
 
 
@@ -63,6 +65,7 @@ from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
 @click.option(
     "--list-rules", is_flag=True, help="Print every rule id, severity and summary, then exit."
 )
+@no_color_option
 def diff(
     paths: tuple[Path, ...],
     base_ref: str | None,
@@ -100,7 +103,10 @@ def diff(
         return
     severities = api.parse_severities(severity)
     ignore = api.load_ignore_file(ignore_file) if ignore_file else []
-    with tempfile.TemporaryDirectory(prefix="seam-diff-") as scratch:
+    with (
+        tempfile.TemporaryDirectory(prefix="seam-diff-") as scratch,
+        step_progress("diff") as progress,
+    ):
         base, revision, label = _inputs(paths, base_ref, Path(scratch))
         pacts = api.pacts_from(_pact_sources(pacts_dir, revision))
         report = api.diff(
@@ -113,6 +119,7 @@ def diff(
             allow_remote_refs=allow_remote_refs,
             base_label=label,
             lines=fmt == "github",
+            progress=progress,
         )
     emit(report, fmt, output, include_info=include_info)
     raise SystemExit(EXIT_FAILED if report.failed(parse_fail_on(fail_on)) else EXIT_OK)
@@ -134,7 +141,7 @@ def _inputs(
         return paths[0], paths[1], None
     if len(paths) > 1:
         raise UsageError("with --base REF give at most one PATH (default: contracts)")
-    revision = paths[0] if paths else Path("contracts")
+    revision = paths[0] if paths else configured_contracts()
     if not revision.exists():
         raise UsageError(f"{revision} does not exist in the working tree")
     base = checkout_tree(base_ref, revision, scratch)
@@ -148,7 +155,7 @@ def _pact_sources(pacts_dir: Path | None, revision: Path) -> list[Path]:
         return [pacts_dir]
     if revision.is_dir():
         return [revision / "pacts"]
-    return [Path("contracts") / "pacts"]
+    return [configured_contracts() / "pacts"]
 
 
 COMMANDS = [diff]

@@ -30,8 +30,8 @@ def _event_number(event_path: str | None) -> int | None:
     "--base",
     envvar="GITHUB_BASE_REF",
     metavar="REF",
-    help="The pull request's base branch or ref; fetched if the checkout is shallow. "
-    "[env: GITHUB_BASE_REF; without it the diff is skipped]",
+    help="The pull request's base branch or ref; fetched if the checkout is shallow "
+    "(without it the diff is skipped).",
 )
 @contracts_option()
 @click.option("--provider", metavar="NAME", help="Only this provider's pacts and document.")
@@ -41,7 +41,7 @@ def _event_number(event_path: str | None) -> int | None:
     "summary_file",
     envvar="GITHUB_STEP_SUMMARY",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Append the full report (Markdown) to this file. [env: GITHUB_STEP_SUMMARY]",
+    help="Append the full report (Markdown) to this file.",
 )
 @click.option(
     "--comment/--no-comment",
@@ -53,7 +53,7 @@ def _event_number(event_path: str | None) -> int | None:
     "--repository",
     envvar="GITHUB_REPOSITORY",
     metavar="OWNER/NAME",
-    help="[env: GITHUB_REPOSITORY]",
+    help="The repository the pull request is in.",
 )
 @click.option(
     "--number",
@@ -65,12 +65,12 @@ def _event_number(event_path: str | None) -> int | None:
     envvar="GITHUB_API_URL",
     default="https://api.github.com",
     show_default=True,
-    help="GitHub's REST API. [env: GITHUB_API_URL]",
+    help="GitHub's REST API.",
 )
 @click.option(
     "--token",
     envvar="GITHUB_TOKEN",
-    help="A token that may write pull-request comments. [env: GITHUB_TOKEN]",
+    help="A token that may write pull-request comments.",
 )
 def pull_request(
     base: str | None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -129,11 +130,78 @@ def broker_options(func: F) -> F:
 def emit(
     report: Report, fmt: str, output: Path | None = None, *, include_info: bool = False
 ) -> None:
-    """Render ``report`` and write it to ``output`` or standard output."""
+    """Render ``report`` and write it to ``output`` or standard output.
+
+    Text on a terminal is coloured (see :mod:`seam.cli._terminal`); a file or a pipe
+    gets the plain bytes.
+    """
+    from seam.cli._terminal import color_enabled
     from seam.reporters import render
 
-    rendered = render(report, fmt, include_info=include_info)
+    color = output is None and color_enabled(sys.stdout)
+    rendered = render(report, fmt, include_info=include_info, color=color)
     if output is None:
-        click.echo(rendered, nl=False)
+        click.echo(rendered, nl=False, color=color or None)
     else:
         output.write_text(rendered, encoding="utf-8")
+
+
+# [tool.seam] key → the parameter it gives a default to, in every command that has one.
+_CONFIG_PARAMS = {
+    "contracts": "contracts_dir",
+    "provider": "provider",
+    "broker-url": "broker_base_url",
+    "ignore-file": "ignore_file",
+    "states": "states_spec",
+}
+_PATH_KEYS = frozenset({"contracts", "ignore-file"})
+
+
+def config_values(cwd: Path) -> dict[str, Any]:
+    """The nearest ``[tool.seam]``'s settings, by the name of the parameter each one fills.
+
+    Raises:
+        ConfigError: the table cannot be read or holds an unknown key.
+    """
+    from seam._config import find_pyproject, read_tool_table
+
+    pyproject = find_pyproject(cwd)
+    if pyproject is None:
+        return {}
+    table = read_tool_table(pyproject)
+    values: dict[str, Any] = {}
+    for key, param in _CONFIG_PARAMS.items():
+        value = table.path(key, cwd) if key in _PATH_KEYS else table.text(key)
+        if value is not None:
+            values[param] = value
+    return values
+
+
+def default_map(group: click.Group, values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` as a click ``default_map``: each command gets the ones it has a parameter for.
+
+    click looks a default up in the map after the command line and the option's
+    environment variable, so the precedence is command line > env var > [tool.seam] >
+    built-in default.
+    """
+    out: dict[str, Any] = {}
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            nested = default_map(command, values)
+            if nested:
+                out[name] = nested
+            continue
+        own = {p.name: values[p.name] for p in command.params if p.name in values}
+        if own:
+            out[name] = own
+    return out
+
+
+CONFIG_META = "seam.config"
+
+
+def configured_contracts() -> Path:
+    """The contracts folder ``[tool.seam]`` names, for commands without ``--contracts``."""
+    ctx = click.get_current_context(silent=True)
+    values = ctx.find_root().meta.get(CONFIG_META, {}) if ctx is not None else {}
+    return Path(values.get("contracts_dir") or "contracts")

@@ -9,7 +9,15 @@ from typing import Any
 
 import click
 
-from seam.cli._options import Seconds, broker_options, emit, format_option, output_option
+from seam.cli._options import (
+    Seconds,
+    broker_options,
+    configured_contracts,
+    emit,
+    format_option,
+    output_option,
+)
+from seam.cli._terminal import no_color_option, verify_progress
 from seam.errors import UsageError
 
 
@@ -25,6 +33,11 @@ def _env_pairs(values: tuple[str, ...]) -> dict[str, str]:
             raise UsageError(f"--env {item!r}: expected KEY=VALUE")
         out[key] = value
     return out
+
+
+def _default_pacts(broker: object | None) -> list[Path]:
+    """``<contracts>/pacts`` ([tool.seam] may name the folder); none when a broker is given."""
+    return [] if broker is not None else [configured_contracts() / "pacts"]
 
 
 def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> list[dict[str, Any]]:
@@ -138,6 +151,7 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
 @output_option
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="No progress lines on standard error.")
+@no_color_option
 def verify(
     pacts: tuple[Path, ...],
     provider: str | None,
@@ -175,10 +189,11 @@ def verify(
 ) -> None:
     """Replay every pact interaction against the provider and report each one.
 
-    PACTS are pact files or folders of them [default: contracts/pacts]. Provider
-    states come from --states (Python handlers, see seam.verify.ProviderStates) or
-    a --state-url. With --broker-base-url the broker's pacts for verification are
-    fetched too (selectors, pending, WIP), and --publish posts the results.
+    PACTS are pact files or folders of them [default: <contracts>/pacts, where
+    [tool.seam] may name the contracts folder]. Provider states come from --states
+    (Python handlers, see seam.verify.ProviderStates) or a --state-url. With
+    --broker-base-url the broker's pacts for verification are fetched too (selectors,
+    pending, WIP), and --publish posts the results.
 
     Exit 0 when every interaction passed (pending ones never fail), 1 on a failure,
     2 for bad input or options, 3 when the provider or broker cannot be reached.
@@ -214,24 +229,26 @@ def verify(
     # A CI runner cancels with SIGTERM: unwind like Ctrl-C so the started providers stop.
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        report = run_verify(
-            list(pacts),
-            provider=provider,
-            base_url=base_url,
-            start=start,
-            ready_timeout=ready_timeout,
-            states=states_spec,
-            state_url=state_url,
-            broker=broker,
-            publish=publish_options,
-            env=_env_pairs(env_items),
-            workers=workers,
-            conformance=ConformanceOptions(openapi, max_examples, seed, conformance_headers)
-            if conformance
-            else None,
-            request_timeout=request_timeout,
-            progress=None if quiet else lambda line: click.echo(line, err=True),
-        )
+        with verify_progress(quiet) as (progress, tally):
+            report = run_verify(
+                list(pacts) or _default_pacts(broker),
+                provider=provider,
+                base_url=base_url,
+                start=start,
+                ready_timeout=ready_timeout,
+                states=states_spec,
+                state_url=state_url,
+                broker=broker,
+                publish=publish_options,
+                env=_env_pairs(env_items),
+                workers=workers,
+                conformance=ConformanceOptions(openapi, max_examples, seed, conformance_headers)
+                if conformance
+                else None,
+                request_timeout=request_timeout,
+                progress=progress,
+                tally=tally,
+            )
     finally:
         signal.signal(signal.SIGTERM, previous)
     emit(report, fmt, output)

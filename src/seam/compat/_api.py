@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,7 @@ def check(
     *,
     severities: Mapping[str, Severity] | None = None,
     ignore: Collection[str] = (),
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Report:
     """Check several pacts against one OpenAPI document.
 
@@ -85,6 +86,8 @@ def check(
         openapi: the provider's document (see :func:`compare`).
         severities: rule id → severity, replacing the rule's default.
         ignore: rule ids whose findings are left out.
+        progress: called with (pacts done, pacts in all, the next pact's file) before
+            each pact (the CLI draws a progress bar on a terminal).
 
     Returns:
         A ``check`` report: one case per interaction, every finding, counts in ``meta``.
@@ -102,7 +105,10 @@ def check(
     spec = _spec(openapi)
     source = openapi.source if isinstance(openapi, Document) else None
     report = Report(command="check", meta={"openapi": source, "pacts": []})
-    for pact in pacts:
+    todo = list(pacts)
+    for number, pact in enumerate(todo):
+        if progress is not None:
+            progress(number, len(todo), pact.source or pact.consumer)
         group = f"{pact.consumer} -> {pact.provider}"
         report.meta["pacts"].append(pact.source)
         lines = _description_lines(pact)
@@ -112,6 +118,8 @@ def check(
                 findings = [replace(f, line=lines[name]) for f in findings]
             report.findings.extend(findings)
             report.cases.append(to_case(name, group, findings, seconds))
+    if progress is not None:
+        progress(len(todo), len(todo), "")
     report.meta["interactions"] = len(report.cases)
     report.meta["seconds"] = round(time.perf_counter() - started, 4)
     return report
@@ -125,6 +133,7 @@ def check_files(
     allow_remote_refs: bool = False,
     severities: Mapping[str, Severity] | None = None,
     ignore: Collection[str] = (),
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Report:
     """Read pact files (or folders of them) and an OpenAPI file, then :func:`check` them.
 
@@ -135,6 +144,7 @@ def check_files(
         allow_remote_refs: let the document's ``$ref``s reach remote URLs.
         severities: rule id → severity overrides (see :func:`check`).
         ignore: rule ids to leave out.
+        progress: see :func:`check`.
 
     Raises:
         InputError: no pact was found, or a file cannot be read.
@@ -147,4 +157,4 @@ def check_files(
         where = ", ".join(str(p) for p in pact_paths) or "(none given)"
         wanted = f" for provider {provider!r}" if provider else ""
         raise InputError(f"no pact files{wanted} found in {where}; pass pact files or a folder")
-    return check(pacts, document, severities=severities, ignore=ignore)
+    return check(pacts, document, severities=severities, ignore=ignore, progress=progress)

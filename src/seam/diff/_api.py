@@ -149,6 +149,7 @@ def diff(
     allow_remote_refs: bool = False,
     base_label: str | None = None,
     lines: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> Report:
     """Compare two OpenAPI documents, GraphQL schemas, pact files or ``contracts/`` trees.
 
@@ -166,6 +167,8 @@ def diff(
         allow_remote_refs: fetch remote ``$ref``s (never by default).
         base_label: how to name ``base`` in the report (e.g. ``main:contracts``).
         lines: fill in each finding's line in its file (for annotations).
+        progress: for two folders, called with (files done, files in all, the next
+            file's name) before each file (the CLI draws a progress bar on a terminal).
 
     Raises:
         InputError: unreadable input (OpenAPIError, PactError, RefError included).
@@ -175,7 +178,7 @@ def diff(
         raise UsageError(f"cannot compare a folder with a file: {base} and {revision}")
     judging = _Judging(pacts, provider, allow_remote_refs)
     if base.is_dir():
-        findings = _diff_trees(base, revision, judging)
+        findings = _diff_trees(base, revision, judging, progress)
     else:
         findings = judging.files(base, revision, str(revision))
     ignored: Callable[[Finding], bool] = lambda f: any(e.matches(f) for e in ignore)  # noqa: E731
@@ -353,10 +356,18 @@ def _file_added(name: str) -> Finding:
     )
 
 
-def _diff_trees(base: Path, revision: Path, judging: _Judging) -> list[Finding]:
+def _diff_trees(
+    base: Path,
+    revision: Path,
+    judging: _Judging,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> list[Finding]:
     bfiles, rfiles = _contract_files(base), _contract_files(revision)
     findings: list[Finding] = []
-    for name in sorted(set(bfiles) | set(rfiles)):
+    names = sorted(set(bfiles) | set(rfiles))
+    for number, name in enumerate(names):
+        if progress is not None:
+            progress(number, len(names), name)
         if name not in rfiles:
             findings.append(_file_removed(name))
         elif name not in bfiles:
@@ -365,6 +376,8 @@ def _diff_trees(base: Path, revision: Path, judging: _Judging) -> list[Finding]:
             continue
         else:
             findings.extend(judging.files(bfiles[name], rfiles[name], (revision / name).as_posix()))
+    if progress is not None:
+        progress(len(names), len(names), "")
     return findings
 
 
