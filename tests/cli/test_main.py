@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import click
 import pytest
 from click.testing import CliRunner
@@ -75,3 +80,29 @@ def test_help_names_no_color() -> None:
     result = CliRunner().invoke(main, ["--help"])
     text = " ".join(result.output.split())
     assert "--no-color" in text and "NO_COLOR" in text and "FORCE_COLOR" in text
+
+
+def test_shell_completion_script_and_answers() -> None:
+    """The README's completion line prints a bash script, and completing `ch` offers check."""
+    contracts = str(Path(sys.executable).with_name("contracts"))
+    script = subprocess.run(
+        [contracts],
+        env={**os.environ, "_CONTRACTS_COMPLETE": "bash_source"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "complete -o nosort -F" in script.stdout
+    answer = subprocess.run(
+        [contracts],
+        env={
+            **os.environ,
+            "_CONTRACTS_COMPLETE": "bash_complete",
+            "COMP_WORDS": "contracts ch",
+            "COMP_CWORD": "1",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert answer.stdout.split() == ["plain,check"]
