@@ -49,3 +49,9 @@ def test_unknown_marker_argument_is_refused(tmp_path: Path) -> None:
     settings = settings_from(tmp_path, '[tool.seam]\nconsumer = "c"\nprovider = "p"\n')
     with pytest.raises(SettingsError, match="unknown seam marker argument"):
         resolve_pair(settings, {"provder": "q"})  # type: ignore[arg-type]
+
+
+def test_unknown_table_key_is_refused_as_the_cli_refuses_it(tmp_path: Path) -> None:
+    """The plugin reads [tool.seam] with the CLI's reader: a misspelt key is named."""
+    with pytest.raises(SettingsError, match=r"unknown key\(s\) in \[tool.seam\]: consumr"):
+        settings_from(tmp_path, '[tool.seam]\nconsumr = "c"\n')
