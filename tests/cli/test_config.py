@@ -103,3 +103,16 @@ def test_no_pyproject_keeps_the_built_in_defaults(
     result = _run("check")
     assert result.exit_code == 2
     assert "contracts/pacts/*.json" in result.output
+
+
+def test_ignore_file_comes_from_the_table_relative_to_it(project: Path) -> None:
+    """diff reads --ignore from [tool.seam] ignore-file, a path next to pyproject.toml."""
+    with (project / "pyproject.toml").open("a") as table:
+        table.write('ignore-file = "seam-ignore.txt"\n')
+    openapi = project / "spec" / "openapi"
+    args = ["diff", str(openapi / "tasks-api.yaml"), str(openapi / "web-tasks-api.yaml")]
+    missing = _run(*args)
+    assert missing.exit_code == 2
+    assert f"{project / 'seam-ignore.txt'}: no such ignore file" in missing.output
+    (project / "seam-ignore.txt").write_text("# nothing ignored\n")
+    assert _run(*args).exit_code in (0, 1)

@@ -190,6 +190,7 @@ def test_text_report_is_coloured_on_a_terminal(tmp_path: Path) -> None:
         pytest.param({"FORCE_COLOR": "1"}, [], True, id="FORCE_COLOR"),
         pytest.param({"FORCE_COLOR": "1", "NO_COLOR": "1"}, [], False, id="NO_COLOR-wins"),
         pytest.param({"FORCE_COLOR": "1"}, ["--no-color"], False, id="--no-color-wins"),
+        pytest.param({"FORCE_COLOR": "1"}, ["GROUP"], False, id="contracts---no-color"),
         pytest.param({}, [], False, id="pipe"),
     ],
 )
@@ -207,6 +208,8 @@ def test_colour_decision(
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
     command = _failing_check(tmp_path)
-    result = CliRunner().invoke(main, [*command, *args])
+    # GROUP: the flag given to `contracts` itself, before the command.
+    argv = ["--no-color", *command] if args == ["GROUP"] else [*command, *args]
+    result = CliRunner().invoke(main, argv)
     assert result.exit_code == 1
     assert ("\x1b[31m" in result.output) is coloured
