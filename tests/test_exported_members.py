@@ -15,6 +15,7 @@ PACKAGES = [
     "seam.pactfile",
     "seam.openapi",
     "seam.graphql",
+    "seam.asyncapi",
     "seam.diff",
     "seam.compat",
     "seam.usage",

@@ -9,7 +9,8 @@ codes in one place (``seam.cli``)::
     │   ├── PactError               a malformed pact file
     │   ├── OpenAPIError            a broken OpenAPI document
     │   │   └── RefError            an unresolvable, remote or cyclic ``$ref``
-    │   └── GraphQLSchemaError      a GraphQL SDL or introspection result that does not build
+    │   ├── GraphQLSchemaError      a GraphQL SDL or introspection result that does not build
+    │   └── AsyncAPIError           a broken AsyncAPI document
     ├── UnreachableError            a service could not be reached                (3)
     │   ├── ProviderUnreachable     the provider under verification
     │   ├── BrokerUnreachable       a Pact Broker
@@ -33,6 +34,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_UNREACHABLE",
     "EXIT_USAGE",
+    "AsyncAPIError",
     "BrokerError",
     "BrokerUnreachable",
     "CheckFailed",
@@ -119,6 +121,10 @@ class OpenAPIError(InputError):
 
 class GraphQLSchemaError(InputError):
     """A GraphQL schema (SDL or introspection JSON) that does not parse or build."""
+
+
+class AsyncAPIError(InputError):
+    """An AsyncAPI document that cannot be loaded or fails validation."""
 
 
 class RefError(OpenAPIError):
