@@ -8,6 +8,7 @@ and messages (traits merged, default content type applied, payload schemas with 
 ``check`` and ``diff`` of message pacts use this one model.
 """
 
+from seam.asyncapi._infer import ASYNCAPI_VERSION, asyncapi_path, find_asyncapi, infer_asyncapi
 from seam.asyncapi._load import (
     SUPPORTED_VERSIONS,
     is_asyncapi,
@@ -25,12 +26,16 @@ from seam.asyncapi._model import (
 )
 
 __all__ = [
+    "ASYNCAPI_VERSION",
     "SUPPORTED_VERSIONS",
     "AsyncApi",
     "Channel",
     "Message",
     "Operation",
     "asyncapi_from_data",
+    "asyncapi_path",
+    "find_asyncapi",
+    "infer_asyncapi",
     "is_asyncapi",
     "load_asyncapi",
     "load_asyncapi_document",

@@ -21,19 +21,48 @@ from seam.errors import UsageError
 from seam.model import Severity
 
 
+def _provider(pacts: list[Path], provider: str | None, what: str, option: str) -> str:
+    """The provider named by option, else the one all the pacts name."""
+    if provider is not None:
+        return provider
+    from seam.pactfile import load_pacts
+
+    providers = {p.provider for p in load_pacts(pacts)}
+    if len(providers) != 1:
+        found = ", ".join(sorted(providers)) or "none"
+        raise UsageError(
+            f"cannot tell which provider's {what} to use (pacts name: {found}); "
+            f"pass {option} FILE or --provider NAME"
+        )
+    return providers.pop()
+
+
+def _kinds(pacts: list[Path], provider: str | None) -> set[str]:
+    """The interaction kinds (``http``, ``message``, …) of the pacts to check."""
+    from seam.pactfile import load_pacts
+
+    return {i.kind for pact in load_pacts(pacts, provider=provider) for i in pact.interactions}
+
+
+def _default_asyncapi(contracts: Path, pacts: list[Path], provider: str | None) -> Path | None:
+    """``contracts/asyncapi/<provider>.yaml`` when the pacts hold messages and it exists."""
+    if "message" not in _kinds(pacts, provider):
+        return None
+    from seam.asyncapi import find_asyncapi
+
+    name = _provider(pacts, provider, "AsyncAPI document", "--asyncapi")
+    found = find_asyncapi(contracts, name)
+    if found is None:
+        raise UsageError(
+            f"the pacts hold message interactions but there is no AsyncAPI document for "
+            f"provider {name!r} at {contracts / 'asyncapi'}/{name}.yaml; pass --asyncapi FILE"
+        )
+    return found
+
+
 def _default_openapi(contracts: Path, pacts: list[Path], provider: str | None) -> Path:
     """``contracts/openapi/<provider>.yaml``, the provider named by option or by the pacts."""
-    if provider is None:
-        from seam.pactfile import load_pacts
-
-        providers = {p.provider for p in load_pacts(pacts)}
-        if len(providers) != 1:
-            found = ", ".join(sorted(providers)) or "none"
-            raise UsageError(
-                f"cannot tell which provider's OpenAPI to use (pacts name: {found}); "
-                "pass --openapi FILE or --provider NAME"
-            )
-        provider = providers.pop()
+    provider = _provider(pacts, provider, "OpenAPI", "--openapi")
     from seam.openapi import find_snapshot
 
     document = find_snapshot(contracts, provider)
@@ -74,6 +103,12 @@ def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The provider's OpenAPI/Swagger document [default: contracts/openapi/<provider>.yaml].",
 )
+@click.option(
+    "--asyncapi",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The provider's AsyncAPI 2.x/3.x document, for message interactions "
+    "[default: contracts/asyncapi/<provider>.yaml when the pacts hold messages].",
+)
 @click.option("--provider", help="Check only pacts with this provider (and find its document).")
 @contracts_option()
 @allow_remote_refs_option
@@ -96,6 +131,7 @@ def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
 def check(
     pact_files: tuple[Path, ...],
     openapi: Path | None,
+    asyncapi: Path | None,
     provider: str | None,
     contracts_dir: Path,
     allow_remote_refs: bool,
@@ -113,7 +149,11 @@ def check(
     contracts/pacts/*-<provider>.json]. Each interaction must match an operation
     whose parameters, security, media types, status and schemas can serve it;
     finding codes are PactFlow's (request.path-or-method.unknown,
-    response.body.incompatible, ...).
+    response.body.incompatible, ...). Message interactions are checked against the
+    provider's AsyncAPI document: each must be a message it sends (by name, title or
+    message id = the pact's description, or by the channel in the pact's metadata) whose
+    payload schema and content type fit (message.unknown, message.payload.incompatible,
+    message.content-type.mismatch).
 
     Exit 0 when compatible, 1 when a finding reaches --fail-on, 2 for bad input.
     """
@@ -125,11 +165,17 @@ def check(
         return
     severities = _severities(severity)
     pacts = list(pact_files) or _default_pacts(contracts_dir, provider)
-    document = openapi or _default_openapi(contracts_dir, pacts, provider)
+    events = asyncapi or _default_asyncapi(contracts_dir, pacts, provider)
+    # A provider whose pacts hold only messages needs no OpenAPI document.
+    only_messages = events is not None and "http" not in _kinds(pacts, provider)
+    document = openapi or (
+        None if only_messages else _default_openapi(contracts_dir, pacts, provider)
+    )
     with step_progress("check") as progress:
         report = check_files(
             pacts,
             document,
+            asyncapi_path=events,
             provider=provider,
             allow_remote_refs=allow_remote_refs,
             severities=severities,

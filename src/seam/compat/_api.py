@@ -10,8 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from seam.asyncapi import AsyncApi, load_asyncapi
 from seam.compat._context import RULES, Spec, build_spec
 from seam.compat._engine import check_interactions, to_case
+from seam.compat._messages import MessageSpec
 from seam.errors import InputError, UsageError
 from seam.model import Finding, Report, Severity, apply_overrides
 from seam.openapi import Document, load_document
@@ -73,17 +75,21 @@ def compare(
 
 def check(
     pacts: Iterable[Pact],
-    openapi: Document | Mapping[str, Json] | Spec,
+    openapi: Document | Mapping[str, Json] | Spec | None,
     *,
+    asyncapi: AsyncApi | None = None,
     severities: Mapping[str, Severity] | None = None,
     ignore: Collection[str] = (),
     progress: Callable[[int, int, str], None] | None = None,
 ) -> Report:
-    """Check several pacts against one OpenAPI document.
+    """Check several pacts against the provider's OpenAPI and/or AsyncAPI document.
 
     Args:
         pacts: pacts read by :mod:`seam.pactfile`.
-        openapi: the provider's document (see :func:`compare`).
+        openapi: the provider's OpenAPI document (see :func:`compare`); None when the pacts
+            hold messages only (an HTTP interaction is then ``interaction.type.unsupported``).
+        asyncapi: the provider's AsyncAPI document, for message interactions
+            (:mod:`seam.compat._messages` says how a message is matched).
         severities: rule id → severity, replacing the rule's default.
         ignore: rule ids whose findings are left out.
         progress: called with (pacts done, pacts in all, the next pact's file) before
@@ -102,9 +108,12 @@ def check(
             "`contracts check --list-rules` lists them"
         )
     started = time.perf_counter()
-    spec = _spec(openapi)
+    spec = _spec(openapi) if openapi is not None else None
+    messages = MessageSpec(asyncapi) if asyncapi is not None else None
     source = openapi.source if isinstance(openapi, Document) else None
     report = Report(command="check", meta={"openapi": source, "pacts": []})
+    if asyncapi is not None:
+        report.meta["asyncapi"] = asyncapi.source
     todo = list(pacts)
     for number, pact in enumerate(todo):
         if progress is not None:
@@ -112,7 +121,7 @@ def check(
         group = f"{pact.consumer} -> {pact.provider}"
         report.meta["pacts"].append(pact.source)
         lines = _description_lines(pact)
-        for name, raw, seconds in check_interactions(spec, pact):
+        for name, raw, seconds in check_interactions(spec, pact, messages):
             findings = apply_overrides(raw, severities, lambda f: f.rule in ignore)
             if name in lines:  # so GitHub annotations land on the interaction
                 findings = [replace(f, line=lines[name]) for f in findings]
@@ -127,8 +136,9 @@ def check(
 
 def check_files(
     pact_paths: Sequence[str | Path],
-    openapi_path: str | Path,
+    openapi_path: str | Path | None,
     *,
+    asyncapi_path: str | Path | None = None,
     provider: str | None = None,
     allow_remote_refs: bool = False,
     severities: Mapping[str, Severity] | None = None,
@@ -139,7 +149,8 @@ def check_files(
 
     Args:
         pact_paths: pact files, or folders whose ``*.json`` files are pacts.
-        openapi_path: the provider's OpenAPI/Swagger document (JSON or YAML).
+        openapi_path: the provider's OpenAPI/Swagger document (JSON or YAML), or None.
+        asyncapi_path: the provider's AsyncAPI 2.x/3.x document, for message interactions.
         provider: keep only pacts with this provider name.
         allow_remote_refs: let the document's ``$ref``s reach remote URLs.
         severities: rule id → severity overrides (see :func:`check`).
@@ -149,12 +160,32 @@ def check_files(
     Raises:
         InputError: no pact was found, or a file cannot be read.
         PactError: a pact file is not a pact.
-        OpenAPIError: the document cannot be loaded.
+        OpenAPIError: the OpenAPI document cannot be loaded.
+        AsyncAPIError: the AsyncAPI document cannot be loaded or is invalid.
+        UsageError: neither document is given.
     """
-    document = load_document(openapi_path, allow_remote_refs=allow_remote_refs)
+    if openapi_path is None and asyncapi_path is None:
+        raise UsageError("nothing to check against: pass an OpenAPI or an AsyncAPI document")
+    document = (
+        load_document(openapi_path, allow_remote_refs=allow_remote_refs)
+        if openapi_path is not None
+        else None
+    )
+    asyncapi = (
+        load_asyncapi(asyncapi_path, allow_remote_refs=allow_remote_refs)
+        if asyncapi_path is not None
+        else None
+    )
     pacts = load_pacts(pact_paths, provider=provider)
     if not pacts:
         where = ", ".join(str(p) for p in pact_paths) or "(none given)"
         wanted = f" for provider {provider!r}" if provider else ""
         raise InputError(f"no pact files{wanted} found in {where}; pass pact files or a folder")
-    return check(pacts, document, severities=severities, ignore=ignore, progress=progress)
+    return check(
+        pacts,
+        document,
+        asyncapi=asyncapi,
+        severities=severities,
+        ignore=ignore,
+        progress=progress,
+    )

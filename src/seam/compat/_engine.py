@@ -9,6 +9,7 @@ from seam.compat import _request, _request_body, _response
 from seam.compat._context import RULES, Context, Spec
 from seam.compat._interaction import HttpInteraction, OtherInteraction, interactions_of
 from seam.compat._matching_rules import matching_rule_findings
+from seam.compat._messages import MessageSpec, check_message
 from seam.errors import InputError
 from seam.model import Case, CaseStatus, Finding, Severity
 from seam.pactfile import Pact
@@ -16,7 +17,8 @@ from seam.pactfile import Pact
 RULES.add(
     "interaction.type.unsupported",
     severity=Severity.WARNING,
-    summary="A non-HTTP interaction (message) cannot be checked against an OpenAPI document.",
+    summary="An interaction Seam cannot check: a message without an AsyncAPI document, "
+    "HTTP without an OpenAPI document, or an unknown type.",
     area="interaction",
 )
 
@@ -49,18 +51,34 @@ _RESPONSE = [
 ]
 
 
-def check_interactions(spec: Spec, pact: Pact) -> Iterator[tuple[str, list[Finding], float]]:
-    """Yield ``(interaction description, findings, seconds)`` for each interaction of ``pact``."""
+def check_interactions(
+    spec: Spec | None, pact: Pact, messages: MessageSpec | None = None
+) -> Iterator[tuple[str, list[Finding], float]]:
+    """Yield ``(interaction description, findings, seconds)`` for each interaction of ``pact``.
+
+    HTTP interactions are checked against ``spec`` (OpenAPI), message interactions against
+    ``messages`` (AsyncAPI); one without its document is ``interaction.type.unsupported``.
+    """
     file, consumer = pact.source, pact.consumer
     for raw, item in zip(pact.interactions, interactions_of(pact), strict=True):
         started = time.perf_counter()
         # Matchers the verifier would refuse are worth knowing whatever the spec says.
         lint = list(matching_rule_findings(raw, file, consumer))
-        if isinstance(item, OtherInteraction):
+        if raw.kind == "message" and messages is not None:
+            try:
+                findings = [*check_message(messages, raw, file, consumer), *lint]
+            except InputError as exc:
+                exc.location = exc.location or f"{file or 'pact'}: message {raw.description!r}"
+                raise
+            yield raw.description, findings, time.perf_counter() - started
+            continue
+        if isinstance(item, OtherInteraction) or spec is None:
+            needs = {"http": "an OpenAPI", "message": "an AsyncAPI"}.get(raw.kind)
             finding = Finding(
                 rule="interaction.type.unsupported",
                 severity=RULES["interaction.type.unsupported"].severity,
-                message=f"{item.kind} interactions cannot be checked against an OpenAPI document",
+                message=f"{raw.kind} interactions cannot be checked"
+                + (f" without {needs} document" if needs else ""),
                 location=f"interactions[{item.index}]",
                 file=file,
                 consumers=(consumer,) if consumer else (),

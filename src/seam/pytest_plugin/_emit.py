@@ -24,7 +24,8 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from seam._files import atomic_write_text
-from seam.errors import SeamError
+from seam.asyncapi import asyncapi_path, infer_asyncapi, validation_problems
+from seam.errors import AsyncAPIError, SeamError
 from seam.openapi import (
     Api,
     dump_yaml,
@@ -230,15 +231,14 @@ def _merge(
                     )
                 continue
             pact_text = canonical_json(plan.doc)
-            snapshot = infer_openapi(
-                parse_pact(plan.doc, source=str(pact_path)),
-                _provider_document(settings.contracts, provider),
-            )
+            parsed = parse_pact(plan.doc, source=str(pact_path))
+            snapshot = infer_openapi(parsed, _provider_document(settings.contracts, provider))
             openapi_text = dump_yaml(snapshot)
             # The validator costs a quarter of a second; a snapshot identical to the one
             # on disk passed it when it was written.
             if validate and _read_text(openapi_path) != openapi_text:
                 validate_document(snapshot, source=str(openapi_path))
+            events_path, events_text = _asyncapi_snapshot(settings.contracts, parsed, validate)
         except SeamError as exc:
             result.errors.append(f"seam: {exc}")
             continue
@@ -246,15 +246,42 @@ def _merge(
             existing is not None
             and canonical_json(existing) == pact_text
             and _read_text(openapi_path) == openapi_text
+            and (events_text is None or _read_text(events_path) == events_text)
         )
         result.lines.extend(_summary(plan, _show(pact_path, base), unchanged))
         result.lines.append(
             f"{_show(openapi_path, base)}: OpenAPI snapshot of what {consumer} uses"
         )
+        if events_text is not None:
+            result.lines.append(
+                f"{_show(events_path, base)}: AsyncAPI snapshot of the messages {consumer} expects"
+            )
         if not unchanged:
             files[pact_path] = pact_text
             files[openapi_path] = openapi_text
+            if events_text is not None:
+                files[events_path] = events_text
     return result, files
+
+
+def _asyncapi_snapshot(contracts: Path, pact: Any, validate: bool) -> tuple[Path, str | None]:
+    """The consumer's AsyncAPI snapshot file and text; None when the pact has no messages.
+
+    Raises:
+        AsyncAPIError: the inferred document fails the official schema (a Seam bug).
+    """
+    path = asyncapi_path(contracts, pact.consumer, pact.provider)
+    document = infer_asyncapi(pact)
+    if document is None:
+        return path, None
+    text = dump_yaml(document)
+    if validate and _read_text(path) != text:
+        problems = validation_problems(document)
+        if problems:
+            raise AsyncAPIError(
+                f"inferred AsyncAPI snapshot is invalid: {problems[0]}", location=str(path)
+            )
+    return path, text
 
 
 @contextlib.contextmanager
