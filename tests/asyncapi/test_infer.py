@@ -101,7 +101,7 @@ _JSON = st.recursive(
     )
 )
 def test_inferred_snapshot_validates_and_checks_clean(messages: list[tuple[str, Any]]) -> None:
-    """Any message pact's snapshot is a valid AsyncAPI document its own pact checks clean against."""
+    """Any message pact's snapshot is valid AsyncAPI and its own pact checks clean against it."""
     pact = _pact(
         *(
             {**_message(d, c), "providerStates": [{"name": f"s{i}"}]}
