@@ -17,6 +17,7 @@ from seam.asyncapi._load import (
     validation_problems,
 )
 from seam.asyncapi._model import (
+    CHANNEL_KEYS,
     AsyncApi,
     Channel,
     Message,
@@ -27,6 +28,7 @@ from seam.asyncapi._model import (
 
 __all__ = [
     "ASYNCAPI_VERSION",
+    "CHANNEL_KEYS",
     "SUPPORTED_VERSIONS",
     "AsyncApi",
     "Channel",

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from seam._files import SAFE_NAME, SAFE_NAME_HINT
+from seam.asyncapi._model import CHANNEL_KEYS
 from seam.errors import UsageError
 from seam.openapi._infer import _body_schema, _media_type, _merge_all, _without_markers
 from seam.pactfile import Interaction, Pact
@@ -31,7 +32,6 @@ from seam.pactfile import Interaction, Pact
 __all__ = ["ASYNCAPI_VERSION", "asyncapi_path", "find_asyncapi", "infer_asyncapi"]
 
 ASYNCAPI_VERSION = "3.0.0"
-CHANNEL_KEYS = ("channel", "topic", "destination")
 # Component and channel keys allowed by the AsyncAPI 3.0 schema (`^[\w\d\.\-_]+$`).
 _UNSAFE_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -15,7 +15,7 @@ Patch; 3.x: the message's own fields win) and ``contentType`` falling back to th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,10 @@ from typing import Any
 from seam.asyncapi._load import load_asyncapi_document, parse_asyncapi_document
 from seam.openapi import Document
 
-__all__ = ["AsyncApi", "Channel", "Message", "Operation", "load_asyncapi"]
+__all__ = ["CHANNEL_KEYS", "AsyncApi", "Channel", "Message", "Operation", "load_asyncapi"]
+
+# Metadata keys a message pact names its destination under (pact-python, Pact JVM users).
+CHANNEL_KEYS = ("channel", "topic", "destination")
 
 Json = Any
 
@@ -137,6 +140,31 @@ class AsyncApi:
                 for m in op.messages:
                     out.setdefault((m.channel, m.pointer), m)
         return list(out.values())
+
+    def channel_of(self, metadata: Mapping[str, Any]) -> str | None:
+        """The channel a pact message's metadata names (``channel``, ``topic``, ``destination``)."""
+        for key in CHANNEL_KEYS:
+            value = metadata.get(key)
+            if isinstance(value, str) and value:
+                return value
+        return None
+
+    def expected(self, description: str, metadata: Mapping[str, Any]) -> list[Message]:
+        """The sent messages a pact's message interaction may stand for (the one matching rule).
+
+        With a channel in the metadata, only that channel's messages (by id or address);
+        among them those whose id, ``name`` or ``title`` equals the description, ignoring
+        case; failing that, with a channel named, all of its messages (the payload decides).
+        """
+        channel = self.channel_of(metadata)
+        candidates = self.sent_messages()
+        if channel is not None:
+            candidates = [
+                m for m in candidates if channel in (m.channel, self.channels[m.channel].address)
+            ]
+        wanted = description.casefold()
+        named = [m for m in candidates if any(n.casefold() == wanted for n in m.names)]
+        return named or (candidates if channel is not None else [])
 
     def messages(self) -> Iterator[Message]:
         """Every message of every channel."""

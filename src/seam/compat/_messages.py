@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from seam._files import load_json
-from seam.asyncapi import AsyncApi, Message
+from seam.asyncapi import CHANNEL_KEYS, AsyncApi, Message
 from seam.compat._context import RULES, where
 from seam.compat._interaction import _rules
 from seam.compat._matchers import BodyRules
@@ -41,8 +41,6 @@ __all__ = ["MessageSpec", "check_message"]
 Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
-# Metadata keys pact-python and Pact JVM users put the destination under.
-CHANNEL_KEYS = ("channel", "topic", "destination")
 
 RULES.add(
     "message.unknown",
@@ -117,25 +115,16 @@ class MessageSpec:
 
     def match(self, ix: Interaction, value: Json, rules: BodyRules) -> Message | str:
         """The sent message ``ix`` stands for, or why there is none (one sentence)."""
-        channel = _channel(ix)
-        candidates = self.sent
+        channel = self.api.channel_of(ix.metadata)
+        found = self.api.expected(ix.description, ix.metadata)
+        if found:
+            return next((m for m in found if not self.problems(m, value, rules)), found[0])
         if channel is not None:
-            candidates = [
-                m for m in self.sent if channel in (m.channel, self.api.channels[m.channel].address)
-            ]
-            if not candidates:
-                return (
-                    f"the provider sends nothing on channel {channel!r} "
-                    f"(it sends on: {_list(self._sent_channels())})"
-                )
-        wanted = ix.description.casefold()
-        named = [m for m in candidates if any(n.casefold() == wanted for n in m.names)]
-        if named:
-            return next((m for m in named if not self.problems(m, value, rules)), named[0])
-        if channel is not None:
-            return next(
-                (m for m in candidates if not self.problems(m, value, rules)), candidates[0]
+            return (
+                f"the provider sends nothing called {ix.description!r} on channel {channel!r} "
+                f"(it sends on: {_list(self._sent_channels())})"
             )
+        wanted = ix.description.casefold()
         received = [m for m in self.api.messages() if any(n.casefold() == wanted for n in m.names)]
         if received:
             return (
@@ -158,14 +147,6 @@ def _list(names: Any) -> str:
         ", ".join(found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")
         or "none"
     )
-
-
-def _channel(ix: Interaction) -> str | None:
-    for key in CHANNEL_KEYS:
-        value = ix.metadata.get(key)
-        if isinstance(value, str) and value:
-            return value
-    return None
 
 
 def _contents(ix: Interaction) -> Json:
@@ -198,7 +179,9 @@ def check_message(
     rules = BodyRules(_rules(ix.message_matching_rules).get("body"))
     matched = spec.match(ix, value, rules)
     if isinstance(matched, str):
-        yield finding("message.unknown", matched, "message", channel=_channel(ix))
+        yield finding(
+            "message.unknown", matched, "message", channel=spec.api.channel_of(ix.metadata)
+        )
         return
     address = spec.api.channels[matched.channel].address
     details = {"channel": matched.channel, "address": address, "asyncapi_message": matched.label}

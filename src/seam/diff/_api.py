@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from seam._files import read_bounded
+from seam.diff._asyncapi import diff_asyncapi
 from seam.diff._consumers import judge_with_consumers
 from seam.diff._engine import Change, judge
 from seam.diff._lines import with_lines
@@ -232,6 +233,8 @@ class _Judging:
             return diff_pacts(read_pact(base), read_pact(revision), name)
         if is_graphql_schema_file(base) or is_graphql_schema_file(revision):
             return self.graphql(base, revision, name)
+        if _is_asyncapi(base) or _is_asyncapi(revision):
+            return self.asyncapi(base, revision, name)
         b = load_document(base, allow_remote_refs=self.allow_remote)
         r = load_document(revision, allow_remote_refs=self.allow_remote)
         mine, names = self.pacts_for(r, revision)
@@ -260,6 +263,21 @@ class _Judging:
             findings.append(
                 _pacts_not_attached(name, names, self.pacts, self.provider, naming=naming)
             )
+        return findings
+
+    def asyncapi(self, base: Path, revision: Path, name: str) -> list[Finding]:
+        """Findings for two AsyncAPI documents, judged by their provider's message pacts."""
+        from seam.asyncapi import load_asyncapi
+
+        # The base is history: validated when it was written, perhaps by an older rule (the
+        # parser's example check), so only the revision must be valid to be compared.
+        b = load_asyncapi(base, allow_remote_refs=self.allow_remote, validate=False)
+        r = load_asyncapi(revision, allow_remote_refs=self.allow_remote)
+        mine, names = self.pacts_for(r.document, revision)
+        findings = diff_asyncapi(b, r, pacts=mine, base_file=str(base), revision_file=name)
+        self.attached.update(p.consumer for p in mine)
+        if self.pacts and not mine:
+            findings.append(_pacts_not_attached(name, names, self.pacts, self.provider))
         return findings
 
     def pacts_for(self, doc: Document, path: Path) -> tuple[list[Pact], list[str]]:
@@ -381,9 +399,26 @@ def _diff_trees(
     return findings
 
 
+# A top-level key: unindented in YAML; in JSON, any "asyncapi" key of a non-OpenAPI file.
+_ASYNCAPI_YAML = re.compile(r"""^["']?asyncapi["']?[ \t]*:""", re.MULTILINE)
+_ASYNCAPI_JSON = re.compile(r'"asyncapi"\s*:')
+
+
+def _is_asyncapi(path: Path) -> bool:
+    """An AsyncAPI document, by content: an ``asyncapi:`` key (AsyncAPI 3.0 §3.3.1)."""
+    if path.suffix not in (".yaml", ".yml", ".json") or not path.is_file():
+        return False
+    head = read_bounded(path, what="contract file")[:65536].decode("utf-8", errors="replace")
+    if head.lstrip().startswith("{"):
+        found = _ASYNCAPI_JSON.search(head) is not None and '"openapi"' not in head
+    else:
+        found = _ASYNCAPI_YAML.search(head) is not None
+    return found and not _is_pact(path)
+
+
 def _referenced_only(path: Path) -> bool:
     """A YAML/JSON file that is neither a pact nor an OpenAPI document (a $ref'd part)."""
-    if _is_pact(path) or is_graphql_schema_file(path):
+    if _is_pact(path) or is_graphql_schema_file(path) or _is_asyncapi(path):
         return False
     head = read_bounded(path, what="contract file")[:65536].decode("utf-8", errors="replace")
     return "openapi" not in head and "swagger" not in head
