@@ -517,6 +517,9 @@ ELSEWHERE = {
     "pact-response-field-dropped",
     "pact-response-field-expected",
     "pact-response-status-changed",
+    "pact-message-field-expected",  # tests/diff/test_pacts.py
+    "pact-message-field-dropped",
+    "pact-message-metadata-changed",
 }
 
 

@@ -73,3 +73,33 @@ def test_unchanged_pact_has_no_findings(write: Callable[..., Path]) -> None:
     """A pact compared with itself has no findings."""
     doc = pact(interaction("a task"))
     assert _rules(write, doc, json.loads(json.dumps(doc))) == []
+
+
+def message(description: str, content: Any, **metadata: Any) -> dict[str, Any]:
+    return {
+        "description": description,
+        "contents": content,
+        "metadata": {"contentType": "application/json", **metadata},
+    }
+
+
+def message_pact(*messages: dict[str, Any]) -> dict[str, Any]:
+    return {**pact(), "interactions": [], "messages": list(messages)}
+
+
+def test_message_fields_read_and_dropped(write: Callable[..., Path]) -> None:
+    """A message pact whose consumer reads a new field and drops another says both."""
+    rules = _rules(
+        write,
+        message_pact(message("task.changed", {"id": 1, "old": "open"})),
+        message_pact(message("task.changed", {"id": 1, "new": "done"})),
+    )
+    assert sorted(rules) == ["pact-message-field-dropped", "pact-message-field-expected"]
+
+
+def test_message_metadata_changed(write: Callable[..., Path]) -> None:
+    """A message that moved to another channel is reported; the same message is quiet."""
+    same = message_pact(message("task.changed", {"id": 1}, topic="a"))
+    moved = message_pact(message("task.changed", {"id": 1}, topic="b"))
+    assert _rules(write, same, same) == []
+    assert _rules(write, same, moved) == ["pact-message-metadata-changed"]

@@ -85,6 +85,41 @@ def field_dropped(base: Interaction | None, revision: Interaction | None) -> Ite
     yield from _fields_change(base, revision, False)
 
 
+def _message_fields_change(
+    base: Interaction | None, revision: Interaction | None, expected: bool
+) -> Iterator[str]:
+    """Message payload fields the consumer now reads (or no longer reads)."""
+    if base and revision and base.kind == "message" and revision.kind == "message":
+        before = set(_fields(_body(base.message)))
+        after = set(_fields(_body(revision.message)))
+        what = "now reads" if expected else "no longer reads"
+        for field in sorted(after - before if expected else before - after):
+            yield f"{what} message field `{field}`"
+
+
+@REGISTRY.rule("pact-message-field-expected", severity=_I, area="pacts")
+def message_field_expected(base: Interaction | None, revision: Interaction | None) -> Iterator[str]:
+    """The consumer now reads a field of a message it did not read before."""
+    yield from _message_fields_change(base, revision, True)
+
+
+@REGISTRY.rule("pact-message-field-dropped", severity=_I, area="pacts")
+def message_field_dropped(base: Interaction | None, revision: Interaction | None) -> Iterator[str]:
+    """The consumer no longer reads a field of a message."""
+    yield from _message_fields_change(base, revision, False)
+
+
+@REGISTRY.rule("pact-message-metadata-changed", severity=_I, area="pacts")
+def message_metadata_changed(
+    base: Interaction | None, revision: Interaction | None
+) -> Iterator[str]:
+    """A message's metadata (content type, channel, …) changed."""
+    if base and revision and base.kind == "message" and revision.kind == "message":
+        for key in sorted(set(base.metadata) | set(revision.metadata)):
+            if base.metadata.get(key) != revision.metadata.get(key):
+                yield f"message metadata `{key}` changed"
+
+
 _RULES = (
     ("pact-interaction-added", interaction_added),
     ("pact-interaction-removed", interaction_removed),
@@ -92,6 +127,9 @@ _RULES = (
     ("pact-response-status-changed", status_changed),
     ("pact-response-field-expected", field_expected),
     ("pact-response-field-dropped", field_dropped),
+    ("pact-message-field-expected", message_field_expected),
+    ("pact-message-field-dropped", message_field_dropped),
+    ("pact-message-metadata-changed", message_metadata_changed),
 )
 
 
