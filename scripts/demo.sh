@@ -153,6 +153,48 @@ else
   echo "   (exit $? as it should: web's UserNames selects User.name)"
 fi
 
+step "5b. messages: events checked against the provider's AsyncAPI document, and a breaking change"
+# The Tasks service's events are described in contracts/asyncapi/tasks-api.yaml (AsyncAPI 3.0).
+# A notifier message pact (the shape the example notifier records): task.status_changed
+# carries the task and its old and new status.
+mkdir -p "$WORK/messages/pacts"
+cat >"$WORK/messages/pacts/notifier-tasks-api.json" <<'PACT'
+{"consumer": {"name": "notifier"}, "provider": {"name": "tasks-api"},
+ "interactions": [{"type": "Asynchronous/Messages", "description": "task.status_changed",
+   "providerStates": [{"name": "a task exists", "params": {"id": 1}}],
+   "contents": {"content": {"task": {"id": 1, "title": "write the report", "status": "done",
+                                     "assignee": null},
+                            "old_status": "open", "new_status": "done"},
+                "contentType": "application/json", "encoded": false},
+   "metadata": {"contentType": "application/json"},
+   "matchingRules": {"body": {"$.task.id": {"combine": "AND", "matchers": [{"match": "integer"}]}}}}],
+ "metadata": {"pactSpecification": {"version": "4.0"}}}
+PACT
+contracts check "$WORK/messages/pacts/notifier-tasks-api.json" \
+  --asyncapi contracts/asyncapi/tasks-api.yaml
+echo "   the provider renames old_status to previous_status in its events; who does that break?"
+python - contracts/asyncapi/tasks-api.yaml "$WORK/messages/tasks-api.yaml" <<'PY'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
+payload = doc["components"]["messages"]["taskStatusChanged"]["payload"]
+payload["properties"]["previous_status"] = payload["properties"].pop("old_status")
+payload["required"] = ["task", "previous_status", "new_status"]
+open(sys.argv[2], "w", encoding="utf-8").write(yaml.safe_dump(doc, sort_keys=False))
+PY
+if contracts diff contracts/asyncapi/tasks-api.yaml "$WORK/messages/tasks-api.yaml" \
+    --pacts "$WORK/messages/pacts"; then
+  echo "   unexpected: the rename passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: notifier's task.status_changed reads old_status)"
+fi
+echo "   and the renamed document no longer serves the notifier's pact:"
+if contracts check "$WORK/messages/pacts/notifier-tasks-api.json" \
+    --asyncapi "$WORK/messages/tasks-api.yaml"; then
+  echo "   unexpected: the pact passed" >&2; exit 1
+else
+  echo "   (exit $? as it should)"
+fi
+
 step "6. which consumer uses what of tasks-api, and what no consumer uses"
 # Routed and judged as diff judges who a change breaks; what nobody uses may change freely.
 contracts usage --provider tasks-api --format markdown | sed 's/^/   /'
