@@ -8,6 +8,12 @@ each operation's action, direction (send/receive) and channels, and each payload
 top-level properties and canonical hash (``$ref``s resolved, ``x-parser-*`` keys removed).
 
     .venv/bin/python bench/asyncapi_corpus.py [--corpus DIR] [--json] [-v]
+    .venv/bin/python bench/asyncapi_corpus.py --live DIR   # DIR: where `npm install
+                                                           # @asyncapi/parser@3.6.6` ran
+
+With ``--live`` the official parser also runs here, side by side, on the same files: its
+verdicts are compared with the stored answers and with Seam's, and the CPU time (user+sys)
+of reading and validating the whole corpus is given for both, and their ratio.
 
 Exit 0 always (a report); tests/asyncapi/test_corpus.py holds the score.
 """
@@ -17,7 +23,11 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -151,15 +161,69 @@ def compare(path: Path, expected: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+# Parses each file given with the official parser; prints {file: valid} as JSON.
+_NODE = """
+const { Parser, fromFile } = require('@asyncapi/parser');
+(async () => {
+  const parser = new Parser();
+  const out = {};
+  for (const file of process.argv.slice(2)) {
+    const { diagnostics } = await fromFile(parser, file).parse();
+    out[file] = !diagnostics.some((d) => d.severity === 0);
+  }
+  console.log(JSON.stringify(out));
+})();
+"""
+
+
+_SEAM = """
+import sys
+from seam.asyncapi import load_asyncapi
+from seam.errors import SeamError
+for file in sys.argv[1:]:
+    try:
+        load_asyncapi(file)
+    except SeamError:
+        pass
+"""
+
+
+def child_cpu(command: list[str], env: dict[str, str] | None = None) -> tuple[str, float]:
+    """Run ``command``; its stdout and CPU seconds (user+sys, start-up included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return done.stdout, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def live(folder: Path, files: list[Path]) -> tuple[dict[str, bool], float]:
+    """The official parser's verdict per file, and its CPU seconds (user+sys)."""
+    with tempfile.NamedTemporaryFile("w", suffix=".js", delete=False) as script:
+        script.write(_NODE)
+    env = {**os.environ, "NODE_PATH": str(folder / "node_modules")}
+    try:
+        out, cpu = child_cpu(["node", script.name, *map(str, files)], env)
+    finally:
+        os.unlink(script.name)
+    return json.loads(out.strip().splitlines()[-1]), cpu
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--json", action="store_true", help="print every row as JSON")
     parser.add_argument("-v", "--verbose", action="store_true", help="list disagreements")
+    parser.add_argument("--live", type=Path, help="run @asyncapi/parser installed here too")
     args = parser.parse_args()
+    pairs = documents(args.corpus)
     started = time.process_time()
-    rows = [compare(doc, json.loads(exp.read_text())) for doc, exp in documents(args.corpus)]
+    for doc, _ in pairs:  # reading and validating alone, as the parser's run does
+        try:
+            load_asyncapi(doc)
+        except SeamError:
+            pass
     cpu = time.process_time() - started
+    rows = [compare(doc, json.loads(exp.read_text())) for doc, exp in pairs]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
@@ -168,7 +232,21 @@ def main() -> int:
     wrong = sum(len(r["field_mismatches"]) for r in rows)
     print(f"documents: {len(rows)}; valid/invalid agreement: {agree}/{len(rows)}")
     print(f"structural fields compared (both valid): {fields}; agreeing: {fields - wrong}/{fields}")
-    print(f"CPU seconds (user+sys, whole corpus): {cpu:.2f}")
+    print(f"Seam CPU seconds (user+sys), reading and validating the corpus: {cpu:.2f}")
+    if args.live is not None:
+        verdicts, node_cpu = live(args.live, [doc for doc, _ in pairs])
+        stored = sum(verdicts[str(d)] == r["expected_valid"] for (d, _), r in zip(pairs, rows))
+        seam = sum(verdicts[str(d)] == r["seam_valid"] for (d, _), r in zip(pairs, rows))
+        print(
+            f"live @asyncapi/parser: agrees with the stored answers on {stored}/{len(rows)}, "
+            f"with Seam on {seam}/{len(rows)}"
+        )
+        _, seam_cpu = child_cpu([sys.executable, "-c", _SEAM, *(str(d) for d, _ in pairs)])
+        print(
+            f"CPU seconds (user+sys, one process each, start-up included): Seam "
+            f"{seam_cpu:.2f}, @asyncapi/parser {node_cpu:.2f}; Seam / parser: "
+            f"{seam_cpu / node_cpu:.3f}"
+        )
     for r in rows:
         if r["expected_valid"] != r["seam_valid"] or (args.verbose and r["field_mismatches"]):
             print(
