@@ -24,6 +24,7 @@ from seam.asyncapi._model import (
     Operation,
     asyncapi_from_data,
     load_asyncapi,
+    message_payload,
 )
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "is_asyncapi",
     "load_asyncapi",
     "load_asyncapi_document",
+    "message_payload",
     "parse_asyncapi_document",
     "validation_problems",
 ]

@@ -15,15 +15,28 @@ Patch; 3.x: the message's own fields win) and ``contentType`` falling back to th
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from seam._files import load_json
 from seam.asyncapi._load import load_asyncapi_document, parse_asyncapi_document
+from seam.errors import PactError
 from seam.openapi import Document
+from seam.pactfile import Interaction
 
-__all__ = ["CHANNEL_KEYS", "AsyncApi", "Channel", "Message", "Operation", "load_asyncapi"]
+__all__ = [
+    "CHANNEL_KEYS",
+    "AsyncApi",
+    "Channel",
+    "Message",
+    "Operation",
+    "load_asyncapi",
+    "message_payload",
+]
 
 # Metadata keys a message pact names its destination under (pact-python, Pact JVM users).
 CHANNEL_KEYS = ("channel", "topic", "destination")
@@ -316,6 +329,22 @@ def _message(
         schema_format=schema_format if isinstance(schema_format, str) else None,
         headers=headers,
     )
+
+
+def message_payload(interaction: Interaction) -> Json:
+    """A message interaction's contents as the JSON value a payload schema judges.
+
+    A JSON string recorded as text is parsed; other text, and base64 contents, stay as they are.
+
+    Raises:
+        PactError: the string is JSON but out of bounds (too deep, a huge integer).
+    """
+    body = interaction.message
+    value = body.value if body is not None else None
+    if isinstance(value, str) and body is not None and not body.encoded:
+        with contextlib.suppress(json.JSONDecodeError):
+            value = load_json(value, what="a JSON string in the pact", error=PactError)
+    return value
 
 
 def _merge_patch(target: Json, patch: Json) -> Json:

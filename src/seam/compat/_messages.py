@@ -21,20 +21,17 @@ bodies, and Pact matchers relax values the same way (one ``SchemaCompiler``, one
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator
 from typing import Any
 
-from seam._files import load_json
-from seam.asyncapi import CHANNEL_KEYS, AsyncApi, Message
+from seam.asyncapi import CHANNEL_KEYS, AsyncApi, Message, message_payload
 from seam.compat._context import RULES, where
 from seam.compat._interaction import _rules
 from seam.compat._matchers import BodyRules
-from seam.compat._media import find_matching_type, is_json
-from seam.errors import PactError
+from seam.compat._media import find_matching_type
 from seam.model import Finding, Severity
 from seam.openapi._schemas import Mode, SchemaCompiler
-from seam.pactfile import Interaction, media_essence
+from seam.pactfile import Interaction, is_json, media_essence
 
 __all__ = ["MessageSpec", "check_message"]
 
@@ -149,14 +146,6 @@ def _list(names: Any) -> str:
     )
 
 
-def _contents(ix: Interaction) -> Json:
-    value = ix.message.value if ix.message is not None else None
-    if isinstance(value, str) and ix.message is not None and not ix.message.encoded:
-        with contextlib.suppress(ValueError):
-            value = load_json(value, what="a JSON string in the pact", error=PactError)
-    return value
-
-
 def check_message(
     spec: MessageSpec, ix: Interaction, file: str | None, consumer: str | None
 ) -> Iterator[Finding]:
@@ -175,7 +164,7 @@ def check_message(
             details={k: v for k, v in details.items() if v is not None},
         )
 
-    value = _contents(ix)
+    value = message_payload(ix)
     rules = BodyRules(_rules(ix.message_matching_rules).get("body"))
     matched = spec.match(ix, value, rules)
     if isinstance(matched, str):

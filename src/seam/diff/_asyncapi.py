@@ -20,19 +20,16 @@ finding becomes a warning saying why ("no consumer affected: …"), as for HTTP.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from seam._files import load_json
-from seam.asyncapi import AsyncApi, Message
+from seam.asyncapi import AsyncApi, Message, message_payload
 from seam.diff._registry import REGISTRY
 from seam.diff._schemas_diff import SchemaDiff, SchemaDiffer
-from seam.errors import PactError
 from seam.model import Finding, Severity
 from seam.openapi import Api
-from seam.pactfile import Interaction, Pact, dotted, has_field, media_essence
+from seam.pactfile import Pact, dotted, has_field, media_essence
 
 __all__ = ["diff_asyncapi"]
 
@@ -402,14 +399,6 @@ def _type(types: Any, fmt: Any) -> str:
 # -- consumers ----------------------------------------------------------------------------
 
 
-def _contents(ix: Interaction) -> Any:
-    value = ix.message.value if ix.message is not None else None
-    if isinstance(value, str) and ix.message is not None and not ix.message.encoded:
-        with contextlib.suppress(ValueError):
-            value = load_json(value, what="a JSON string in the pact", error=PactError)
-    return value
-
-
 def _judge(change: _Change, base: AsyncApi, pacts: Sequence[Pact]) -> Finding:
     """Blame a breaking change on the consumers that read it, or say why none is affected."""
     f = change.finding
@@ -424,7 +413,7 @@ def _judge(change: _Change, base: AsyncApi, pacts: Sequence[Pact]) -> Finding:
             if change.message not in base.expected(ix.description, ix.metadata):
                 continue
             expecting.append(pact.consumer)
-            if change.field is None or has_field(_contents(ix), change.field):
+            if change.field is None or has_field(message_payload(ix), change.field):
                 readers.append((pact.consumer, ix.description))
     if not readers:
         what = dotted(change.field) if change.field else None
