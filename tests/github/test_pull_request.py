@@ -115,3 +115,37 @@ def test_command_as_the_action_runs_it(
     assert done.returncode == 0, done.stderr
     assert "pull-request comment deleted" in done.stderr
     assert server.done, server.mismatches
+
+
+def test_message_pacts_are_checked_against_the_asyncapi_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A provider with only message pacts is checked against asyncapi/<provider>.yaml."""
+    root = Path(__file__).resolve().parents[2]
+    contracts = tmp_path / "contracts"
+    (contracts / "pacts").mkdir(parents=True)
+    (contracts / "asyncapi").mkdir()
+    events = (root / "contracts" / "asyncapi" / "tasks-api.yaml").read_text()
+    (contracts / "asyncapi" / "tasks-api.yaml").write_text(events)
+    pact = {
+        "consumer": {"name": "notifier"},
+        "provider": {"name": "tasks-api"},
+        "metadata": {"pactSpecification": {"version": "4.0"}},
+        "interactions": [
+            {
+                "type": "Asynchronous/Messages",
+                "description": "task.created",
+                "contents": {"content": {"task": {"id": 1, "due": "x"}}, "encoded": False},
+                "metadata": {"contentType": "application/json"},
+            }
+        ],
+    }
+    (contracts / "pacts" / "notifier-tasks-api.json").write_text(json.dumps(pact))
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    monkeypatch.chdir(tmp_path)
+    result = pull_request(Path("contracts"), base="main")
+    (checked,) = [r for r in result.reports if r.command == "check"]
+    assert [f.rule for f in checked.findings] == ["message.payload.incompatible"]

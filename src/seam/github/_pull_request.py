@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seam.asyncapi import find_asyncapi, load_asyncapi
 from seam.compat import check
 from seam.diff import checkout_tree, diff, pacts_from
 from seam.errors import UsageError
@@ -107,7 +108,8 @@ def pull_request(
 def _check(
     contracts: Path, pacts: list[Pact], provider: str | None, notes: list[str]
 ) -> Report | None:
-    """Each provider's pacts against ``openapi/<provider>.yaml``, as one report."""
+    """Each provider's pacts against ``openapi/<provider>.yaml`` (HTTP) and
+    ``asyncapi/<provider>.yaml`` (messages), as one report."""
     by_provider: dict[str, list[Pact]] = defaultdict(list)
     for pact in pacts:
         if provider is None or pact.provider == provider:
@@ -115,10 +117,16 @@ def _check(
     merged: Report | None = None
     for name, group in sorted(by_provider.items()):
         found = find_snapshot(contracts, name)
-        if found is None:
+        kinds = {i.kind for pact in group for i in pact.interactions}
+        events = find_asyncapi(contracts, name) if "message" in kinds else None
+        if found is None and (events is None or "http" in kinds):
             notes.append(f"no openapi/{name}.yaml in {contracts}: {name}'s pacts are not checked")
             continue
-        report = check(group, load_document(found))
+        report = check(
+            group,
+            load_document(found) if found is not None else None,
+            asyncapi=load_asyncapi(events) if events is not None else None,
+        )
         if merged is None:
             merged = report
         else:
