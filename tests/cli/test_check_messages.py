@@ -91,7 +91,7 @@ def test_explicit_asyncapi_file_is_used(contracts: Path, tmp_path: Path) -> None
 
 
 def test_missing_asyncapi_document_is_a_usage_error(contracts: Path) -> None:
-    """Message pacts without --asyncapi or contracts/asyncapi/<provider>.yaml: exit 2, a hint."""
+    """Pacts of messages only, without any AsyncAPI document: exit 2 and a hint."""
     (contracts / "asyncapi" / "tasks-api.yaml").unlink()
     result = _run("--contracts", str(contracts))
     assert result.exit_code == 2
@@ -103,3 +103,28 @@ def test_help_mentions_asyncapi() -> None:
     result = _run("--help")
     assert result.exit_code == 0
     assert "--asyncapi" in result.output
+
+
+def test_messages_beside_http_without_asyncapi_stay_warnings(contracts: Path) -> None:
+    """With HTTP interactions too and no AsyncAPI document, messages are warnings, not errors."""
+    (contracts / "asyncapi" / "tasks-api.yaml").unlink()
+    (contracts / "openapi").mkdir()
+    (contracts / "openapi" / "tasks-api.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /tasks:\n    get:\n"
+        "      responses: {'200': {description: ok}}\n"
+    )
+    pact = contracts / "pacts" / "notifier-tasks-api.json"
+    doc = json.loads(pact.read_text())
+    doc["interactions"].append(
+        {
+            "type": "Synchronous/HTTP",
+            "description": "list tasks",
+            "request": {"method": "GET", "path": "/tasks"},
+            "response": {"status": 200},
+        }
+    )
+    pact.write_text(json.dumps(doc))
+    result = _run("--contracts", str(contracts), "--format", "json")
+    assert result.exit_code == 0, result.output
+    rules = [f["rule"] for f in json.loads(result.output)["findings"]]
+    assert rules == ["interaction.type.unsupported"]

@@ -44,17 +44,24 @@ def _kinds(pacts: list[Path], provider: str | None) -> set[str]:
     return {i.kind for pact in load_pacts(pacts, provider=provider) for i in pact.interactions}
 
 
-def _default_asyncapi(contracts: Path, pacts: list[Path], provider: str | None) -> Path | None:
-    """``contracts/asyncapi/<provider>.yaml`` when the pacts hold messages and it exists."""
-    if "message" not in _kinds(pacts, provider):
+def _default_asyncapi(
+    contracts: Path, pacts: list[Path], provider: str | None, kinds: set[str]
+) -> Path | None:
+    """``contracts/asyncapi/<provider>.yaml`` when the pacts hold messages and it exists.
+
+    Without one, messages beside HTTP interactions stay ``interaction.type.unsupported``
+    warnings (as before AsyncAPI was read); pacts of messages only have nothing to be
+    checked against, which is a usage error.
+    """
+    if "message" not in kinds:
         return None
     from seam.asyncapi import find_asyncapi
 
     name = _provider(pacts, provider, "AsyncAPI document", "--asyncapi")
     found = find_asyncapi(contracts, name)
-    if found is None:
+    if found is None and "http" not in kinds:
         raise UsageError(
-            f"the pacts hold message interactions but there is no AsyncAPI document for "
+            f"the pacts hold only message interactions and there is no AsyncAPI document for "
             f"provider {name!r} at {contracts / 'asyncapi'}/{name}.yaml; pass --asyncapi FILE"
         )
     return found
@@ -165,9 +172,10 @@ def check(
         return
     severities = _severities(severity)
     pacts = list(pact_files) or _default_pacts(contracts_dir, provider)
-    events = asyncapi or _default_asyncapi(contracts_dir, pacts, provider)
+    kinds = _kinds(pacts, provider)
+    events = asyncapi or _default_asyncapi(contracts_dir, pacts, provider, kinds)
     # A provider whose pacts hold only messages needs no OpenAPI document.
-    only_messages = events is not None and "http" not in _kinds(pacts, provider)
+    only_messages = events is not None and "http" not in kinds
     document = openapi or (
         None if only_messages else _default_openapi(contracts_dir, pacts, provider)
     )
