@@ -42,7 +42,7 @@ CONTRACTS = str(Path(sys.executable).with_name("contracts"))
 
 def broken(pact: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``pact`` whose response bodies break the spec in three ways, in turn."""
-    out = json.loads(json.dumps(pact))
+    out: dict[str, Any] = json.loads(json.dumps(pact))
     for i, item in enumerate(out["interactions"]):
         body = item["response"]["body"]
         if not isinstance(body, dict):
@@ -101,14 +101,14 @@ def main() -> int:
     spec.write_text(json.dumps(source), encoding="utf-8")
     pacts: dict[int, Path] = {}
     for size in (int(s) for s in args.sizes.split(",")):
-        pact = {
+        doc: dict[str, Any] = {
             "consumer": {"name": "bench-consumer"},
             "provider": {"name": "stripe"},
             "interactions": interactions(source, size),
             "metadata": {"pactSpecification": {"version": "3.0.0"}},
         }
         pacts[size] = WORK / f"pact-{size}.json"
-        pacts[size].write_text(json.dumps(pact), encoding="utf-8")
+        pacts[size].write_text(json.dumps(doc), encoding="utf-8")
     smallest = min(pacts)
     wrong = WORK / f"broken-{smallest}.json"
     wrong.write_text(json.dumps(broken(json.loads(pacts[smallest].read_text()))), "utf-8")
