@@ -27,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -254,12 +255,22 @@ def _drop_patterns(node: Any) -> None:
 # -- timing -----------------------------------------------------------------------------------
 
 
-def timed(cmd: list[str], out: Path) -> tuple[float, subprocess.CompletedProcess[str], str]:
-    """Run ``cmd`` with its standard output in ``out`` (node cuts large outputs to a pipe)."""
+def timed(cmd: list[str], out: Path) -> tuple[float, float, int, str, str]:
+    """Run ``cmd`` with its standard output in ``out`` (node cuts large outputs to a pipe).
+
+    Returns wall seconds, CPU seconds (user + system of the process and its children, from
+    wait4: the steadier figure on a shared machine), exit code, stdout and stderr.
+    """
     started = time.perf_counter()
-    with out.open("w", encoding="utf-8") as sink:
-        done = subprocess.run(cmd, stdout=sink, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    return time.perf_counter() - started, done, out.read_text(encoding="utf-8")
+    with out.open("w", encoding="utf-8") as sink, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(cmd, stdout=sink, stderr=err, cwd=ROOT)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        err.seek(0)
+        stderr = err.read().decode(errors="replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    code = os.waitstatus_to_exitcode(status)
+    return wall, cpu, code, out.read_text(encoding="utf-8"), stderr
 
 
 def main() -> int:
@@ -292,7 +303,7 @@ def main() -> int:
     timer.write_text(NODE_TIMER, encoding="utf-8")
 
     contracts = str(Path(sys.executable).with_name("contracts"))
-    seam_cli, seam_done, seam_out = timed(
+    seam_cli, seam_cpu, seam_code, seam_out, seam_err = timed(
         [
             contracts,
             "check",
@@ -306,12 +317,12 @@ def main() -> int:
         ],
         WORK / "check-seam-out.json",
     )
-    opc_cli, _, opc_out = timed(
+    opc_cli, opc_cpu, _, opc_out, _ = timed(
         ["node", str(OPC_DIR / "dist" / "cli.cjs"), "--oas", str(spec_file), str(pact_file)],
         WORK / "check-opc-out.ndjson",
     )
-    if seam_done.returncode != 0:
-        sys.exit(f"contracts check failed: {seam_done.stderr.strip()}")
+    if seam_code != 0:
+        sys.exit(f"contracts check failed: {seam_err.strip()}")
     seam_findings = len(json.loads(seam_out)["findings"])
     opc_findings = sum(len(json.loads(line)) for line in opc_out.splitlines() if line.strip())
 
@@ -319,17 +330,16 @@ def main() -> int:
     from seam.openapi import load_document
     from seam.pactfile import read_pact
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     report = check([read_pact(pact_file)], load_document(spec_file))
-    seam_lib = time.perf_counter() - started
-    node = json.loads(
-        subprocess.run(
-            ["node", str(timer), str(OPC_DIR), str(spec_file), str(pact_file)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+    seam_lib, seam_lib_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    _, node_cpu, node_code, node_out, node_err = timed(
+        ["node", str(timer), str(OPC_DIR), str(spec_file), str(pact_file)],
+        WORK / "opc-timer-out.json",
     )
+    if node_code != 0:
+        sys.exit(f"the comparator's timer failed: {node_err.strip()}")
+    node = json.loads(node_out)
 
     node_version = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout
     print(
@@ -339,12 +349,20 @@ def main() -> int:
     )
     print("| measure | Seam | comparator 2.3.1 | comparator / Seam |\n|---|---|---|---|")
     print(
-        f"| end to end (fresh process, load + check + report) | {seam_cli:.2f} s | "
+        f"| end to end, wall (fresh process, load + check + report) | {seam_cli:.2f} s | "
         f"{opc_cli:.2f} s | {opc_cli / seam_cli:.1f}× |"
     )
     print(
-        f"| in process (load + check; comparator: construct + compare) | {seam_lib:.3f} s | "
+        f"| end to end, CPU (user + system) | {seam_cpu:.2f} s | "
+        f"{opc_cpu:.2f} s | {opc_cpu / seam_cpu:.1f}× |"
+    )
+    print(
+        f"| in process, wall (load + check; comparator: construct + compare) | {seam_lib:.3f} s | "
         f"{node['seconds']:.3f} s | {node['seconds'] / seam_lib:.1f}× |"
+    )
+    print(
+        f"| in process, CPU (Seam: this process; comparator: the whole node process) | "
+        f"{seam_lib_cpu:.3f} s | {node_cpu:.3f} s | {node_cpu / seam_lib_cpu:.1f}× |"
     )
     print(f"| findings | {seam_findings} (lib: {len(report.findings)}) | {opc_findings} | |")
     return 0

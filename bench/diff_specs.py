@@ -1,12 +1,15 @@
 """Benchmark `contracts diff` on large real OpenAPI pairs (../shared/corpus/specs).
 
-    .venv/bin/python bench/diff_specs.py [--repeat N] [--pairs a,b]
+    .venv/bin/python bench/diff_specs.py [--repeat N] [--pairs a,b] [--baseline-src OLD/src]
 
 Each run is a fresh process (`contracts diff BASE REVISION --format json`, the real
 command line), timed wall-clock, with its CPU time (user + system) and peak RSS from
 wait4 (CPU time is the fairer figure on a busy machine); a pair is run
 ``--repeat`` times and the outputs' SHA-256 compared, to show they are identical.
 oasdiff's figures (from the corpus README, same machine kind) are the anchor.
+With --baseline-src (an older checkout's src/, e.g. `git worktree add --detach ../old COMMIT`)
+each pair is also run with `PYTHONPATH=OLD/src`, alternating with this checkout run by run,
+as a "(baseline)" row, and the two packages' outputs are compared.
 Prints a markdown table.
 """
 
@@ -56,7 +59,9 @@ def unpack(pair: str) -> tuple[Path, Path]:
     return files[0], files[1]
 
 
-def run_once(base: Path, revision: Path) -> tuple[float, float, int, bytes, int]:
+def run_once(
+    base: Path, revision: Path, env: dict[str, str] | None = None
+) -> tuple[float, float, int, bytes, int]:
     """(wall s, CPU s, peak RSS bytes, stdout, exit code) of one `contracts diff` process."""
     cmd = [
         str(CONTRACTS),
@@ -72,7 +77,7 @@ def run_once(base: Path, revision: Path) -> tuple[float, float, int, bytes, int]
     start = time.perf_counter()
     with out_file.open("wb") as out, open(os.devnull, "wb") as err:
         # Run from bench/.work so no contracts/pacts of the example system is picked up.
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=WORK)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=WORK, env=env)
         # wait4 before Popen reaps the child: its rusage carries the peak RSS.
         _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
@@ -85,38 +90,56 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pairs", default=",".join(ANCHOR))
+    parser.add_argument(
+        "--baseline-src", type=Path, help="an older checkout's src/ to run as the baseline"
+    )
     args = parser.parse_args()
+    packages: dict[str, dict[str, str] | None] = {"": None}
+    if args.baseline_src:
+        clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        packages[" (baseline)"] = {**clean, "PYTHONPATH": str(args.baseline_src.resolve())}
     print(
         "| pair | Seam wall (min / median) | Seam CPU (median) | Seam peak RSS (max) "
         "| findings (err/warn/info) | identical runs "
         "| oasdiff wall | oasdiff RSS | oasdiff changes |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
+    same_as_baseline: list[str] = []
     for pair in args.pairs.split(","):
         base, revision = unpack(pair)
-        walls, cpus, peaks, digests = [], [], [], set()
-        summary = ""
+        walls: dict[str, list[float]] = {name: [] for name in packages}
+        cpus: dict[str, list[float]] = {name: [] for name in packages}
+        peaks: dict[str, list[int]] = {name: [] for name in packages}
+        digests: dict[str, set[str]] = {name: set() for name in packages}
+        summary = dict.fromkeys(packages, "")
         for _ in range(args.repeat):
-            wall, cpu, rss, out, code = run_once(base, revision)
-            walls.append(wall)
-            cpus.append(cpu)
-            peaks.append(rss)
-            digests.add(hashlib.sha256(out).hexdigest())
-            if out:
-                s = json.loads(out)["summary"]
-                counts = (s["errors"], s["warnings"], s["info"])
-                summary = f"{sum(counts)} ({'/'.join(map(str, counts))})"
-            else:
-                summary = f"exit {code}"
-        walls.sort()
-        cpus.sort()
-        a = ANCHOR.get(pair, ("?", "?", "?"))
-        same = "yes" if len(digests) == 1 else f"NO ({len(digests)} outputs)"
-        print(
-            f"| {pair} | {walls[0]:.2f} / {walls[len(walls) // 2]:.2f} s "
-            f"| {cpus[len(cpus) // 2]:.2f} s | {max(peaks) / 1e6:.0f} MB | {summary} "
-            f"| {same} ×{args.repeat} | {a[0]} | {a[1]} | {a[2]} |"
-        )
+            for name, env in packages.items():  # alternated, so load swings hit both alike
+                wall, cpu, rss, out, code = run_once(base, revision, env)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+                peaks[name].append(rss)
+                digests[name].add(hashlib.sha256(out).hexdigest())
+                if out:
+                    s = json.loads(out)["summary"]
+                    counts = (s["errors"], s["warnings"], s["info"])
+                    summary[name] = f"{sum(counts)} ({'/'.join(map(str, counts))})"
+                else:
+                    summary[name] = f"exit {code}"
+        for name in packages:
+            w, c = sorted(walls[name]), sorted(cpus[name])
+            a = ANCHOR.get(pair, ("?", "?", "?"))
+            n = len(digests[name])
+            same = "yes" if n == 1 else f"NO ({n} outputs)"
+            print(
+                f"| {pair}{name} | {w[0]:.2f} / {w[len(w) // 2]:.2f} s "
+                f"| {c[len(c) // 2]:.2f} s | {max(peaks[name]) / 1e6:.0f} MB | {summary[name]} "
+                f"| {same} ×{args.repeat} | {a[0]} | {a[1]} | {a[2]} |"
+            )
+        if len(packages) > 1:
+            equal = digests[""] == digests[" (baseline)"]
+            same_as_baseline.append(f"{pair}: {'identical' if equal else 'DIFFERENT'}")
+    if same_as_baseline:
+        print("\nOutput against the baseline's: " + "; ".join(same_as_baseline))
     return 0
 
 

@@ -30,7 +30,7 @@ from seam.errors import OpenAPIError, RefError
 from seam.openapi._load import Document, document_version
 
 if TYPE_CHECKING:
-    from seam.openapi._schemas import SchemaCompiler
+    from seam.openapi._schemas import Mode, SchemaCompiler
 
 __all__ = [
     "METHODS",
@@ -242,8 +242,25 @@ class Api:
             # jsonschema-rs loads only when something validates: a plain diff never does.
             from seam.openapi._schemas import SchemaCompiler
 
-            self._schemas = SchemaCompiler(self.data, self.version)
+            self._schemas = SchemaCompiler(self.data, self.version, self._body_schemas)
         return self._schemas
+
+    def _body_schemas(self, mode: Mode) -> Iterator[Any]:
+        """Every request (``Mode.REQUEST``) or response body schema, in document order."""
+        from seam.openapi._schemas import Mode
+
+        if mode not in (Mode.REQUEST, Mode.RESPONSE):
+            return
+        for op in self.all_operations():
+            if mode is Mode.REQUEST:
+                bodies = [op.body] if op.body is not None else []
+            else:
+                bodies = list(op.responses.values())
+            for body in bodies:
+                content = body.get("content")
+                for entry in content.values() if isinstance(content, dict) else ():
+                    if isinstance(entry, dict) and entry.get("schema") is not None:
+                        yield entry["schema"]
 
     # -- references ------------------------------------------------------------------
 
