@@ -14,6 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests judge what a value does, not how fast it was made: on a shared 2-core CI
+# machine Hypothesis' deadline and too-slow check fail runs that are correct.
+settings.register_profile(
+    "seam", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
+settings.load_profile("seam")
 
 ServeHTTP = Callable[[type[BaseHTTPRequestHandler]], str]
 
