@@ -22,7 +22,7 @@ from seam.diff._pacts import diff_pacts
 from seam.diff._registry import REGISTRY
 from seam.diff._structure import build
 from seam.errors import InputError, UsageError
-from seam.graphql import SDL_SUFFIXES, is_graphql_schema_file
+from seam.graphql import SDL_SUFFIXES, is_graphql_schema_file, is_operations_file
 from seam.model import Finding, Report, Severity, apply_overrides
 from seam.openapi import Api, Document, load_document
 from seam.pactfile import Pact, read_pact
@@ -390,7 +390,8 @@ def _diff_trees(
             findings.append(_file_removed(name))
         elif name not in bfiles:
             findings.append(_file_added(name))
-        elif _referenced_only(rfiles[name]):
+        elif _referenced_only(rfiles[name]) or is_operations_file(rfiles[name]):
+            # A consumer's GraphQL operations file is derived from its pact, which is judged.
             continue
         else:
             findings.extend(judging.files(bfiles[name], rfiles[name], (revision / name).as_posix()))

@@ -3,29 +3,61 @@
 Pure analysis beside ``seam.diff``, built on graphql-core (the reference implementation's
 Python port): ``load_schema`` reads SDL or an introspection result, ``diff_schemas``
 judges every change with a stable rule id from :data:`REGISTRY` (``graphql-*``).
-``seam.diff.diff`` dispatches here for ``.graphql``/``.graphqls`` files, so the report
-formats, ``--base REF``, the ignore file and ``--severity`` are the OpenAPI diff's.
+``snapshot_schema`` prints a provider's schema (a strawberry, graphene or graphql-core
+schema object, or an introspection result) as byte-stable SDL, and ``operations_text`` a
+consumer's recorded operations. ``seam.diff.diff`` dispatches here for
+``.graphql``/``.graphqls`` files, so the report formats, ``--base REF``, the ignore file
+and ``--severity`` are the OpenAPI diff's.
 """
 
 import typing
 
-from seam.graphql._files import SDL_SUFFIXES, is_graphql_schema_file
+from seam.graphql._files import (
+    SDL_SUFFIXES,
+    graphql_body,
+    is_graphql_schema_file,
+    is_operations_file,
+    looks_like_schema,
+    operations_path,
+    schema_snapshot_path,
+)
 
 if typing.TYPE_CHECKING:
     from seam.graphql._diff import diff_schemas
     from seam.graphql._load import Schema, load_schema, load_schemas, parse_schema
     from seam.graphql._rules import REGISTRY, Change
+    from seam.graphql._snapshot import (
+        SchemaSnapshot,
+        introspection_query,
+        operations_text,
+        schema_from_introspection,
+        schema_of,
+        snapshot_schema,
+        write_schema_snapshot,
+    )
 
 __all__ = [
     "REGISTRY",
     "SDL_SUFFIXES",
     "Change",
     "Schema",
+    "SchemaSnapshot",
     "diff_schemas",
+    "graphql_body",
+    "introspection_query",
     "is_graphql_schema_file",
+    "is_operations_file",
     "load_schema",
     "load_schemas",
+    "looks_like_schema",
+    "operations_path",
+    "operations_text",
     "parse_schema",
+    "schema_from_introspection",
+    "schema_of",
+    "schema_snapshot_path",
+    "snapshot_schema",
+    "write_schema_snapshot",
 ]
 
 # graphql-core loads on first use of a name that needs it (PEP 562): `contracts diff` of two
@@ -38,6 +70,18 @@ _LAZY = {
     "load_schema": "_load",
     "load_schemas": "_load",
     "parse_schema": "_load",
+    **dict.fromkeys(
+        (
+            "SchemaSnapshot",
+            "introspection_query",
+            "operations_text",
+            "schema_from_introspection",
+            "schema_of",
+            "snapshot_schema",
+            "write_schema_snapshot",
+        ),
+        "_snapshot",
+    ),
 }
 
 

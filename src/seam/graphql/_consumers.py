@@ -45,9 +45,10 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
+from seam.graphql._files import graphql_body
 from seam.graphql._rules import Change, arg_coordinate
 from seam.model import Finding, Severity
-from seam.pactfile import Interaction, Pact
+from seam.pactfile import Pact
 
 __all__ = ["Operation", "judge_with_operations", "operations_of"]
 
@@ -75,27 +76,12 @@ class Operation:
         return f"'{self.interaction}' (operation {self.name})"
 
 
-def _graphql_body(interaction: Interaction) -> dict[str, Any] | None:
-    request = interaction.request
-    if interaction.kind != "http" or request is None or request.body is None:
-        return None
-    body = request.body.value
-    if (
-        request.method.upper() != "POST"
-        or not request.path.rstrip("/").endswith("/graphql")
-        or not isinstance(body, dict)
-        or not isinstance(body.get("query"), str)
-    ):
-        return None
-    return body
-
-
 def operations_of(pacts: Sequence[Pact]) -> list[Operation]:
     """The GraphQL operations in the pacts' HTTP interactions (unparsable queries skipped)."""
     out = []
     for pact in pacts:
         for interaction in pact.interactions:
-            body = _graphql_body(interaction)
+            body = graphql_body(interaction)
             if body is None:
                 continue
             try:
