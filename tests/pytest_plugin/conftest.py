@@ -12,6 +12,7 @@ import openapi_spec_validator  # noqa: F401
 import pact  # noqa: F401
 import pytest
 
+import seam.graphql._snapshot  # graphql-core, for the GraphQL operations files
 import seam.pytest_plugin._emit
 import seam.pytest_plugin._fixture  # noqa: F401
 

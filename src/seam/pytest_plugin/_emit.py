@@ -1,7 +1,9 @@
 """Write a session's pact files and OpenAPI snapshots, all or nothing, once per session.
 
 Imported only at the end of a session that recorded something: it pulls in
-``seam.pactfile``, ``seam.openapi`` (PyYAML, openapi-spec-validator) and filelock.
+``seam.pactfile``, ``seam.openapi`` (PyYAML, openapi-spec-validator) and filelock, and
+graphql-core only for a pact holding GraphQL-over-HTTP interactions, whose operations go
+to ``graphql/<consumer>-<provider>.graphql`` beside the pact.
 
 Two sessions may write one contracts folder at once (a watch mode and a pre-commit
 hook, two CI jobs in one workspace). Each merges what it recorded into the file on
@@ -26,6 +28,7 @@ from filelock import FileLock, Timeout
 from seam._files import atomic_write_text
 from seam.asyncapi import asyncapi_path, infer_asyncapi, validation_problems
 from seam.errors import AsyncAPIError, SeamError
+from seam.graphql import graphql_body, operations_path
 from seam.openapi import (
     Api,
     dump_yaml,
@@ -34,7 +37,7 @@ from seam.openapi import (
     load_document,
     validate_document,
 )
-from seam.pactfile import canonical_json, parse_pact, read_pact
+from seam.pactfile import Pact, canonical_json, parse_pact, read_pact
 from seam.pytest_plugin._config import Settings
 from seam.pytest_plugin._record import MergePlan, Recorder, RunFacts, plan_merge
 
@@ -185,6 +188,19 @@ def _provider_document(contracts: Path, provider: str) -> Api | None:
         return None
 
 
+def _operations(pact: Pact, pact_path: Path) -> str | None:
+    """The GraphQL operations file of ``pact``, or None when it records no GraphQL request.
+
+    The header names the pact relative to the contracts folder, so the bytes do not depend
+    on where the checkout lives.
+    """
+    if not any(graphql_body(i) is not None for i in pact.interactions):
+        return None  # graphql-core is not imported for a pact without GraphQL
+    from seam.graphql import operations_text
+
+    return operations_text(pact, source=f"{pact_path.parent.name}/{pact_path.name}")
+
+
 def _merge(
     recorder: Recorder, settings: Settings, facts: RunFacts, base: Path, *, validate: bool
 ) -> tuple[EmitResult, dict[Path, str]]:
@@ -233,6 +249,8 @@ def _merge(
             pact_text = canonical_json(plan.doc)
             parsed = parse_pact(plan.doc, source=str(pact_path))
             snapshot = infer_openapi(parsed, _provider_document(settings.contracts, provider))
+            operations = _operations(parsed, pact_path)
+            operations_file = operations_path(settings.contracts, consumer, provider)
             openapi_text = dump_yaml(snapshot)
             # The validator costs a quarter of a second; a snapshot identical to the one
             # on disk passed it when it was written.
@@ -247,6 +265,7 @@ def _merge(
             and canonical_json(existing) == pact_text
             and _read_text(openapi_path) == openapi_text
             and (events_text is None or _read_text(events_path) == events_text)
+            and (operations is None or _read_text(operations_file) == operations)
         )
         result.lines.extend(_summary(plan, _show(pact_path, base), unchanged))
         result.lines.append(
@@ -256,11 +275,17 @@ def _merge(
             result.lines.append(
                 f"{_show(events_path, base)}: AsyncAPI snapshot of the messages {consumer} expects"
             )
+        if operations is not None:
+            result.lines.append(
+                f"{_show(operations_file, base)}: the GraphQL operations {consumer} sends"
+            )
         if not unchanged:
             files[pact_path] = pact_text
             files[openapi_path] = openapi_text
             if events_text is not None:
                 files[events_path] = events_text
+            if operations is not None:
+                files[operations_file] = operations
     return result, files
 
 
