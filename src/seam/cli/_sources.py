@@ -1,4 +1,7 @@
-"""Where a provider's OpenAPI document comes from: a URL, a Python app, or a file.
+"""Where a provider's contract comes from: a URL, a Python object, or a file.
+
+An OpenAPI document (GET a URL, ask an app) or a GraphQL schema (POST the introspection
+query, unwrap a schema object).
 
 These touch the outside world (network, imports), so they live with the CLI; the pure
 snapshot logic is :mod:`seam.openapi`.
@@ -9,13 +12,27 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seam._files import DEFAULT_MAX_BYTES, check_bounds, parse_bounds
 from seam._imports import import_object
-from seam.errors import InputError, OpenAPIError, ProviderUnreachable, UsageError
+from seam.errors import (
+    GraphQLSchemaError,
+    InputError,
+    OpenAPIError,
+    ProviderUnreachable,
+    UsageError,
+)
 
-__all__ = ["app_document", "fetch_document", "file_document"]
+if TYPE_CHECKING:
+    from graphql import GraphQLSchema
+
+__all__ = [
+    "app_document",
+    "fetch_document",
+    "fetch_graphql_schema",
+    "file_document",
+]
 
 # Statuses that mean "the provider is there but not serving yet" rather than a wrong URL.
 _UNAVAILABLE = frozenset({502, 503, 504})
@@ -31,9 +48,73 @@ def fetch_document(
         ProviderUnreachable: nothing answers, or the gateway says the service is down.
         InputError: the answer is not 200, is too large, or is not a document.
     """
-    import httpx
-
     from seam.openapi import parse_document_text
+
+    raw = _request(
+        url,
+        timeout=timeout,
+        headers=_accept(headers),
+        wrong_status="expected 200 with the OpenAPI document, got HTTP {status}; "
+        "is this the document's URL (FastAPI serves /openapi.json; a GraphQL endpoint "
+        "needs --graphql)?",
+    )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise OpenAPIError("the answer is not UTF-8 text", location=url) from None
+    return parse_document_text(text, source=url)
+
+
+def fetch_graphql_schema(
+    url: str, *, timeout: float = 10.0, headers: Mapping[str, str] | None = None
+) -> GraphQLSchema:
+    """POST the standard introspection query to a GraphQL endpoint; build what it answers.
+
+    Raises:
+        UsageError: ``url`` is not an http(s) URL.
+        ProviderUnreachable: nothing answers, or the gateway says the service is down.
+        InputError: the answer is not 200 or is too large.
+        GraphQLSchemaError: the answer is not an introspection result (introspection
+            disabled, an error) or does not build a schema.
+    """
+    from seam.graphql import introspection_query, schema_from_introspection
+
+    raw = _request(
+        url,
+        timeout=timeout,
+        headers={"Accept": "application/json", **(headers or {})},
+        json_body={"query": introspection_query(), "operationName": "IntrospectionQuery"},
+        wrong_status="expected 200 with the introspection result, got HTTP {status}; "
+        "is this the GraphQL endpoint (e.g. http://127.0.0.1:8000/graphql)?",
+    )
+    try:
+        with parse_bounds(location=url, error=GraphQLSchemaError):
+            answer = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise GraphQLSchemaError(
+            "the answer is not JSON: is this a GraphQL endpoint?", location=url
+        ) from None
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    if errors and not (isinstance(answer.get("data"), dict) and answer["data"].get("__schema")):
+        first = errors[0].get("message") if isinstance(errors[0], dict) else errors[0]
+        raise GraphQLSchemaError(
+            f"the endpoint refused the introspection query: {first}; "
+            "enable introspection, or snapshot with --app MODULE:SCHEMA",
+            location=url,
+        )
+    return schema_from_introspection(answer, source=url)
+
+
+def _request(
+    url: str,
+    *,
+    timeout: float,
+    headers: Mapping[str, str],
+    wrong_status: str,
+    json_body: Any = None,
+) -> bytes:
+    """GET ``url`` (POST ``json_body`` when given) and return the body of its 200 answer."""
+    import httpx
 
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"--url must be an http:// or https:// URL, not {url!r}")
@@ -45,10 +126,11 @@ def fetch_document(
         raise UsageError(
             f"--url {url!r} has no host: expected e.g. http://127.0.0.1:8000/openapi.json"
         )
+    method = "GET" if json_body is None else "POST"
     try:
         with (
             httpx.Client(timeout=timeout, follow_redirects=True) as client,
-            client.stream("GET", url, headers=_accept(headers)) as response,
+            client.stream(method, url, headers=dict(headers), json=json_body) as response,
         ):
             if response.status_code in _UNAVAILABLE:
                 raise ProviderUnreachable(
@@ -58,21 +140,14 @@ def fetch_document(
                 )
             if response.status_code != 200:
                 raise InputError(
-                    f"expected 200 with the OpenAPI document, got HTTP {response.status_code}; "
-                    "is this the document's URL (FastAPI serves /openapi.json)?",
-                    location=url,
+                    wrong_status.format(status=response.status_code), location=url
                 )
-            raw = _read_capped(response, url)
+            return _read_capped(response, url)
     except httpx.TransportError as exc:
         reason = str(exc) or type(exc).__name__
         raise ProviderUnreachable(
             f"cannot reach the provider ({reason}); is it running?", location=url
         ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise OpenAPIError("the answer is not UTF-8 text", location=url) from None
-    return parse_document_text(text, source=url)
 
 
 def _accept(headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -96,19 +171,24 @@ def _read_capped(response: Any, url: str) -> bytes:
     return b"".join(chunks)
 
 
-def app_document(reference: str) -> dict[str, Any]:
+def app_document(reference: str, target: Any = None) -> dict[str, Any]:
     """Import ``MODULE:ATTR`` and ask it for its OpenAPI document.
 
     ``ATTR`` (dotted names allowed) may be an app with an ``openapi()`` method (FastAPI),
     a mapping that is the document, or a callable returning one. The current directory
     is importable, as with ``python -m`` (:func:`seam._imports.import_object`).
 
+    Args:
+        reference: ``MODULE:ATTR``.
+        target: the object, when :func:`import_object` already imported it.
+
     Raises:
         UsageError: the reference is malformed, the import fails, or the object is none
             of the above.
         OpenAPIError: ``openapi()`` fails or returns something that is not JSON data.
     """
-    target = import_object(reference, option="--app", example="tasks_api.app:app")
+    if target is None:
+        target = import_object(reference, option="--app", example="tasks_api.app:app")
     try:
         if callable(getattr(target, "openapi", None)):
             document = target.openapi()
@@ -119,7 +199,8 @@ def app_document(reference: str) -> dict[str, Any]:
         else:
             raise UsageError(
                 f"{reference} is a {type(target).__name__}: expected an app with .openapi() "
-                "(FastAPI), a mapping, or a callable returning one"
+                "(FastAPI), a mapping, or a callable returning one; or a GraphQL schema "
+                "(strawberry, graphene, graphql-core)"
             )
     except UsageError:
         raise

@@ -1,0 +1,2 @@
+-- The dashboard lists projects by status.
+CREATE INDEX projects_status ON projects (status);
