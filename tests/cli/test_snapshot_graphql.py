@@ -19,6 +19,7 @@ from graphql import build_schema, introspection_from_schema
 
 from seam.cli import main
 from seam.verify._provider import free_port
+
 from ..conftest import ServeHTTP
 
 ROOT = Path(__file__).resolve().parents[2]
