@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAIRS = ["web-tasks-api", "notifier-tasks-api"]
+PAIRS = ["web-tasks-api", "notifier-tasks-api", "dashboard-projects-api"]
+# The consumers whose pacts hold GraphQL operations (the plugin writes them as graphql/<pair>).
+GRAPHQL_PAIRS = ["dashboard-projects-api"]
 
 
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A contracts folder written by running both example consumers' tests afresh."""
+    """A contracts folder written by running every example consumer's tests afresh."""
     out = tmp_path_factory.mktemp("contracts")
     result = subprocess.run(
         [
@@ -59,3 +61,18 @@ def test_committed_snapshot_matches_the_consumer_tests(regenerated: Path, pair: 
     assert (regenerated / "openapi" / f"{pair}.yaml").read_bytes() == committed, (
         f"contracts/openapi/{pair}.yaml is stale: run the consumer tests and commit the result"
     )
+
+
+@pytest.mark.parametrize("pair", GRAPHQL_PAIRS)
+def test_committed_operations_match_the_consumer_tests(regenerated: Path, pair: str) -> None:
+    """contracts/graphql/<pair>.graphql is what the consumer's tests send today."""
+    committed = (ROOT / "contracts" / "graphql" / f"{pair}.graphql").read_bytes()
+    assert (regenerated / "graphql" / f"{pair}.graphql").read_bytes() == committed, (
+        f"contracts/graphql/{pair}.graphql is stale: run the consumer tests and commit the result"
+    )
+
+
+def test_only_graphql_consumers_get_an_operations_file(regenerated: Path) -> None:
+    """The REST consumers' runs write no operations file; the GraphQL one's does."""
+    written = sorted(p.stem for p in (regenerated / "graphql").glob("*.graphql"))
+    assert written == GRAPHQL_PAIRS
