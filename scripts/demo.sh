@@ -12,6 +12,8 @@ step "1. consumer tests (pytest + seam plugin) write contracts/"
 # The example consumers' contract tests run against pact_ffi's real mock server; the seam
 # plugin writes contracts/pacts/<consumer>-tasks-api.json and an OpenAPI snapshot of what each
 # consumer uses, contracts/openapi/<consumer>-tasks-api.yaml (rewritten only if they changed).
+# The dashboard talks GraphQL to projects-api: its operations also go to
+# contracts/graphql/dashboard-projects-api.graphql (step 9).
 python -m pytest consumers -q -p no:cacheprovider -p no:randomly
 echo "   what web uses of tasks-api, inferred from its pact:"
 grep -E '^  /|^    (get|post|patch|delete):' contracts/openapi/web-tasks-api.yaml | sed 's/^/   /'
@@ -249,5 +251,46 @@ contracts init "$WORK/shop" --provider tasks-api | sed 's/^/   /'
 # (-c: the project's own pyproject.toml, not this repository's pytest settings above it)
 (cd "$WORK/shop" && python -m pytest -c pyproject.toml tests/test_tasks_api_contract.py -q \
   -p no:cacheprovider -p no:randomly | sed 's/^/   /')
+
+step "9. GraphQL: the projects-api provider (strawberry over SQLite) and its dashboard consumer"
+# The schema object itself, no server needed: printed by graphql-core, types and fields sorted.
+PYTHONPATH=providers/projects contracts snapshot --app projects_api.schema:schema --provider projects-api
+echo "   the operations the dashboard sends, written by its consumer tests in step 1:"
+grep -E '^(query|mutation)' contracts/graphql/dashboard-projects-api.graphql | sed 's/^/   /'
+echo "   verify the dashboard's pact against the running provider (GraphQL over HTTP is just HTTP):"
+PYTHONPATH=providers/projects contracts verify --provider projects-api \
+  --states projects_api.states:states --base-url "http://127.0.0.1:{port}" \
+  --env "DATABASE_URL=sqlite:///$PWD/$WORK/projects-{worker}.db" \
+  --start "python -m projects_api serve --port {port}"
+echo "   the committed snapshot against the running provider's introspection, as its CI would:"
+PROJECTS_PORT=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+DATABASE_URL="sqlite:///$PWD/$WORK/projects.db" PYTHONPATH=providers/projects \
+  python -m projects_api serve --port "$PROJECTS_PORT" >"$WORK/projects.log" 2>&1 &
+PROJECTS_PID=$!
+stop_projects() { kill "$PROJECTS_PID" 2>/dev/null && wait "$PROJECTS_PID" 2>/dev/null || true; }
+trap stop_projects EXIT
+python - "http://127.0.0.1:$PROJECTS_PORT/health" <<'PY'
+import sys, time, httpx
+for _ in range(100):
+    try:
+        httpx.get(sys.argv[1], timeout=1)
+        break
+    except httpx.TransportError:
+        time.sleep(0.1)
+else:
+    sys.exit("projects-api did not start: see .demo/projects.log")
+PY
+contracts snapshot --url "http://127.0.0.1:$PROJECTS_PORT/graphql" --graphql --provider projects-api --check
+stop_projects
+echo "   the next schema drops Project.owner (the dashboard reads it) and archiveProject (nobody sends it):"
+mkdir -p "$WORK/graphql-next"
+grep -v -e '^  owner: String$' -e '^  archiveProject(' -e 'Archive a project' -e 'Who runs the project' \
+  contracts/graphql/projects-api.graphql >"$WORK/graphql-next/projects-api.graphql"
+if contracts diff contracts/graphql/projects-api.graphql "$WORK/graphql-next/projects-api.graphql" \
+    --pacts contracts/pacts; then
+  echo "   unexpected: removing a field the dashboard reads passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: the dashboard's Project query selects owner)"
+fi
 
 step "done"
