@@ -103,3 +103,16 @@ def test_a_changed_operation_rewrites_the_file(pytester: pytest.Pytester) -> Non
     pytester.runpytest(*QUIET).assert_outcomes(passed=1)
     text = (pytester.path / "contracts" / OPERATIONS).read_text(encoding="utf-8")
     assert text.endswith("\n{\n  a\n  b\n}\n")
+
+
+def test_operations_file_goes_when_the_pact_holds_no_graphql(pytester: pytest.Pytester) -> None:
+    """A consumer whose tests stop sending GraphQL loses its operations file; the pact stays."""
+    tag = uuid.uuid4().hex[:8]
+    write_suite(pytester, {"test_ops": "import json\n" + graphql_test("test_q", tag, "{ a }")})
+    pytester.runpytest(*QUIET).assert_outcomes(passed=1)
+    assert (pytester.path / "contracts" / OPERATIONS).is_file()
+    (pytester.path / "test_ops.py").unlink()
+    write_suite(pytester, {"test_rest": http_test("test_rest", f"rest {tag}")})
+    pytester.runpytest(*QUIET).assert_outcomes(passed=1)
+    assert not (pytester.path / "contracts" / OPERATIONS).exists()
+    assert (pytester.path / "contracts" / "pacts" / "shop-items-api.json").is_file()

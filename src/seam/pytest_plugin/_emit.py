@@ -103,15 +103,18 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def _commit(files: dict[Path, str]) -> None:
+def _commit(files: dict[Path, str | None]) -> None:
     """Write every file through a temporary sibling, then rename them all.
 
     Nothing is replaced unless every temporary file could be written, so a folder
-    that refuses writes leaves every existing contract as it was.
+    that refuses writes leaves every existing contract as it was. A file mapped to None
+    is removed, once the others are in place.
     """
     staged: list[tuple[str, Path]] = []
     try:
         for path, text in files.items():
+            if text is None:
+                continue
             if path.parent.exists() and not path.parent.is_dir():
                 raise NotADirectoryError(errno.ENOTDIR, "a file is in the way", str(path.parent))
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -123,6 +126,9 @@ def _commit(files: dict[Path, str]) -> None:
                 os.fsync(fh.fileno())
         for tmp, path in staged:
             os.replace(tmp, path)
+        for path in (p for p, text in files.items() if text is None):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
     finally:
         for tmp, _ in staged:
             with contextlib.suppress(FileNotFoundError):
@@ -203,7 +209,7 @@ def _operations(pact: Pact, pact_path: Path) -> str | None:
 
 def _merge(
     recorder: Recorder, settings: Settings, facts: RunFacts, base: Path, *, validate: bool
-) -> tuple[EmitResult, dict[Path, str]]:
+) -> tuple[EmitResult, dict[Path, str | None]]:
     """Read the files on disk and merge every recorded pair into them; write nothing.
 
     ``validate`` checks each changed snapshot against the OpenAPI schema, as every
@@ -211,7 +217,7 @@ def _merge(
     change can skip it.
     """
     result = EmitResult()
-    files: dict[Path, str] = {}
+    files: dict[Path, str | None] = {}
     shared = _shared_names(sorted(recorder.templates), settings.contracts)
     for pair in sorted(recorder.templates):
         consumer, provider = pair
@@ -265,7 +271,7 @@ def _merge(
             and canonical_json(existing) == pact_text
             and _read_text(openapi_path) == openapi_text
             and (events_text is None or _read_text(events_path) == events_text)
-            and (operations is None or _read_text(operations_file) == operations)
+            and _read_text(operations_file) == operations  # None: no file, and none due
         )
         result.lines.extend(_summary(plan, _show(pact_path, base), unchanged))
         result.lines.append(
@@ -284,7 +290,8 @@ def _merge(
             files[openapi_path] = openapi_text
             if events_text is not None:
                 files[events_path] = events_text
-            if operations is not None:
+            # A consumer whose pact no longer holds GraphQL loses its operations file.
+            if operations is not None or operations_file.exists():
                 files[operations_file] = operations
     return result, files
 
