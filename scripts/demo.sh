@@ -253,6 +253,8 @@ contracts init "$WORK/shop" --provider tasks-api | sed 's/^/   /'
   -p no:cacheprovider -p no:randomly | sed 's/^/   /')
 
 step "9. GraphQL: the projects-api provider (strawberry over SQLite) and its dashboard consumer"
+# Verify reads contracts/pacts here, not step 7's broker (stopped).
+unset PACT_BROKER_BASE_URL
 # The schema object itself, no server needed: printed by graphql-core, types and fields sorted.
 PYTHONPATH=providers/projects contracts snapshot --app projects_api.schema:schema --provider projects-api
 echo "   the operations the dashboard sends, written by its consumer tests in step 1:"
