@@ -503,7 +503,7 @@ def test_pacts_of_another_provider_say_they_did_not_attach(
     result = diff_with_example_pacts(*example_404_to_400, "--provider", "billing")
     assert result.exit_code == 1
     assert "pacts-not-attached" in result.output
-    assert "no pact has provider 'billing'; the pacts name tasks-api" in result.output
+    assert "no pact has provider 'billing'; the pacts name projects-api, tasks-api" in result.output
 
 
 def test_removed_status_a_default_covers_fails_only_the_consumer_expecting_it(
