@@ -164,6 +164,42 @@ def test_endpoint_refusing_introspection_is_one_line_exit_2(serve_http: ServeHTT
     assert "--app MODULE:SCHEMA" in line
 
 
+def test_server_refusing_the_full_query_is_asked_the_plain_one(
+    serve_http: ServeHTTP, contracts: Path
+) -> None:
+    """A server predating the full query's fields (400 with errors) gets the plain query."""
+    from graphql import graphql_sync
+
+    schema = build_schema("type Query { a(old: Int @deprecated): Int }")
+
+    class OldServer(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            query = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["query"]
+            if "includeDeprecated: true) {" in query.split("args", 1)[1][:40]:
+                refusal = {"message": "Unknown argument includeDeprecated"}
+                status, answer = 400, {"errors": [refusal]}
+            else:
+                status, answer = 200, {"data": graphql_sync(schema, query).data}
+            body = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    url = serve_http(OldServer) + "/graphql"
+    args = ("--graphql", "--provider", "old", "--contracts", str(contracts))
+    result = _snapshot("--url", url, *args)
+    assert result.exit_code == 0, result.output
+    # The plain query does not ask for deprecated arguments, so the server leaves `old` out.
+    assert (contracts / "graphql" / "old.graphql").read_text(encoding="utf-8") == (
+        "type Query {\n  a: Int\n}\n"
+    )
+
+
 def test_unreachable_endpoint_exits_3() -> None:
     """Nothing listening on the endpoint's port is exit 3."""
     url = f"http://127.0.0.1:{free_port()}/graphql"

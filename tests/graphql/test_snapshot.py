@@ -184,3 +184,41 @@ def test_operations_files_are_told_from_schemas(
     path = tmp_path / "f.graphql"
     path.write_text(text, encoding="utf-8")
     assert is_operations_file(path) is expected
+
+
+RICH = '''
+"""The schema's own description."""
+schema { query: Query }
+directive @tag(name: String!) repeatable on FIELD_DEFINITION
+scalar Url @specifiedBy(url: "https://url.spec.whatwg.org/")
+input Filter { old: String @deprecated(reason: "gone soon")  name: String }
+type Query {
+  items(filter: Filter, legacy: Int @deprecated(reason: "use filter")): [Url] @tag(name: "a")
+}
+'''
+
+
+def test_full_introspection_keeps_what_the_object_prints() -> None:
+    """The full introspection query brings back deprecated arguments, @specifiedBy, repeatable
+    directives and the schema description: a server's snapshot is its object's."""
+    from graphql import graphql_sync
+
+    from seam.graphql import introspection_query, schema_from_introspection
+
+    schema = build_schema(RICH)
+    answer = graphql_sync(schema, introspection_query())
+    assert answer.errors is None
+    rebuilt = schema_from_introspection({"data": answer.data}, source="test")
+    text = snapshot_schema(schema)
+    assert snapshot_schema(rebuilt) == text
+    for part in ('"use filter"', "@specifiedBy", "repeatable", "The schema's own description"):
+        assert part in text
+
+
+def test_a_snapshot_reads_back_as_the_same_snapshot(tmp_path: Path) -> None:
+    """The written SDL loads (as diff loads it) and prints to the same bytes again."""
+    from seam.graphql import load_schema
+
+    text = snapshot_schema(build_schema(RICH))
+    path = write_schema_snapshot(tmp_path, "p", text).path
+    assert snapshot_schema(load_schema(path).schema) == text

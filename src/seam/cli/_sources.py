@@ -50,7 +50,7 @@ def fetch_document(
     """
     from seam.openapi import parse_document_text
 
-    raw = _request(
+    _, raw = _request(
         url,
         timeout=timeout,
         headers=_accept(headers),
@@ -79,23 +79,13 @@ def fetch_graphql_schema(
     """
     from seam.graphql import introspection_query, schema_from_introspection
 
-    raw = _request(
-        url,
-        timeout=timeout,
-        headers={"Accept": "application/json", **(headers or {})},
-        json_body={"query": introspection_query(), "operationName": "IntrospectionQuery"},
-        wrong_status="expected 200 with the introspection result, got HTTP {status}; "
-        "is this the GraphQL endpoint (e.g. http://127.0.0.1:8000/graphql)?",
-    )
-    try:
-        with parse_bounds(location=url, error=GraphQLSchemaError):
-            answer = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise GraphQLSchemaError(
-            "the answer is not JSON: is this a GraphQL endpoint?", location=url
-        ) from None
-    errors = answer.get("errors") if isinstance(answer, dict) else None
-    if errors and not (isinstance(answer.get("data"), dict) and answer["data"].get("__schema")):
+    answer = _introspect(url, introspection_query(), timeout, headers)
+    if _errors(answer):
+        # A server older than the fields the full query asks for (graphql-js before 15)
+        # refuses the whole query: ask again for what every server answers.
+        answer = _introspect(url, introspection_query(full=False), timeout, headers)
+    errors = _errors(answer)
+    if errors:
         first = errors[0].get("message") if isinstance(errors[0], dict) else errors[0]
         raise GraphQLSchemaError(
             f"the endpoint refused the introspection query: {first}; "
@@ -105,6 +95,48 @@ def fetch_graphql_schema(
     return schema_from_introspection(answer, source=url)
 
 
+def _introspect(
+    url: str, query: str, timeout: float, headers: Mapping[str, str] | None
+) -> Any:
+    wrong_status = (
+        "expected 200 with the introspection result, got HTTP {status}; "
+        "is this the GraphQL endpoint (e.g. http://127.0.0.1:8000/graphql)?"
+    )
+    # GraphQL over HTTP answers a query the server cannot validate with 400 and its errors
+    # (application/graphql-response+json): read those, as the errors of a 200 are read.
+    status, body = _request(
+        url,
+        timeout=timeout,
+        headers={"Accept": "application/json", **(headers or {})},
+        json_body={"query": query, "operationName": "IntrospectionQuery"},
+        wrong_status=wrong_status,
+        also=frozenset({400}),
+    )
+    try:
+        with parse_bounds(location=url, error=GraphQLSchemaError):
+            answer = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        if status != 200:
+            raise InputError(wrong_status.format(status=status), location=url) from None
+        raise GraphQLSchemaError(
+            "the answer is not JSON: is this a GraphQL endpoint?", location=url
+        ) from None
+    if status != 200 and not _errors(answer):
+        raise InputError(wrong_status.format(status=status), location=url)
+    return answer
+
+
+def _errors(answer: Any) -> list[Any]:
+    """The answer's GraphQL errors, unless it carries a schema all the same."""
+    if not isinstance(answer, dict):
+        return []
+    data = answer.get("data")
+    if isinstance(data, dict) and data.get("__schema"):
+        return []
+    errors = answer.get("errors")
+    return errors if isinstance(errors, list) and errors else []
+
+
 def _request(
     url: str,
     *,
@@ -112,8 +144,10 @@ def _request(
     headers: Mapping[str, str],
     wrong_status: str,
     json_body: Any = None,
-) -> bytes:
-    """GET ``url`` (POST ``json_body`` when given) and return the body of its 200 answer."""
+    also: frozenset[int] = frozenset(),
+) -> tuple[int, bytes]:
+    """GET ``url`` (POST ``json_body`` when given): the status and body of its 200 answer,
+    or of an answer with a status in ``also``."""
     import httpx
 
     if not url.startswith(("http://", "https://")):
@@ -138,11 +172,11 @@ def _request(
                     "start it or wait until it is ready",
                     location=url,
                 )
-            if response.status_code != 200:
+            if response.status_code != 200 and response.status_code not in also:
                 raise InputError(
                     wrong_status.format(status=response.status_code), location=url
                 )
-            return _read_capped(response, url)
+            return response.status_code, _read_capped(response, url)
     except httpx.TransportError as exc:
         reason = str(exc) or type(exc).__name__
         raise ProviderUnreachable(

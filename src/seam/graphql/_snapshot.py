@@ -92,9 +92,25 @@ def snapshot_schema(schema: GraphQLSchema, *, source: str = "schema") -> str:
     return print_schema(lexicographic_sort_schema(schema)).rstrip("\n") + "\n"
 
 
-def introspection_query() -> str:
-    """The standard introspection query, descriptions and deprecated arguments included."""
-    return get_introspection_query(descriptions=True, input_value_deprecation=True)
+def introspection_query(*, full: bool = True) -> str:
+    """The standard introspection query.
+
+    Args:
+        full: ask for everything the SDL of the schema object shows (descriptions,
+            deprecated arguments and input fields, ``@specifiedBy`` URLs, repeatable
+            directives, the schema's description), so that a server's snapshot has the
+            same bytes as its object's. ``False`` gives the query servers that predate
+            those fields (graphql-js before 15) still answer: descriptions only.
+    """
+    if not full:
+        return get_introspection_query(descriptions=True)
+    return get_introspection_query(
+        descriptions=True,
+        specified_by_url=True,
+        directive_is_repeatable=True,
+        schema_description=True,
+        input_value_deprecation=True,
+    )
 
 
 def schema_from_introspection(data: Any, *, source: str) -> GraphQLSchema:
