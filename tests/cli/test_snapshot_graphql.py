@@ -200,6 +200,29 @@ def test_server_refusing_the_full_query_is_asked_the_plain_one(
     )
 
 
+def test_introspection_nested_without_end_is_one_line_exit_2(serve_http: ServeHTTP) -> None:
+    """A server answering `ofType` nested thousands deep is refused, not a RecursionError."""
+
+    class Deep(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            deep = '{"kind": "LIST", "ofType": ' * 5000 + "null" + "}" * 5000
+            body = ('{"data": {"__schema": {"types": [' + deep + "]}}}").encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    url = serve_http(Deep) + "/graphql"
+    result = _snapshot("--url", url, "--graphql", "--provider", "p", "--check")
+    assert result.exit_code == 2
+    assert "nested" in _one_error_line(result)
+
+
 def test_unreachable_endpoint_exits_3() -> None:
     """Nothing listening on the endpoint's port is exit 3."""
     url = f"http://127.0.0.1:{free_port()}/graphql"

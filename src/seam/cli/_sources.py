@@ -113,6 +113,8 @@ def _introspect(
         also=frozenset({400}),
     )
     try:
+        # Bounded: graphql-core builds the schema recursively, and a server nesting `ofType`
+        # without end would otherwise end in a RecursionError, not a message.
         with parse_bounds(location=url, error=GraphQLSchemaError):
             answer = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
