@@ -78,7 +78,9 @@ def test_broker_url_precedence(
 def test_states_come_from_the_table(project: Path) -> None:
     """verify takes --states from [tool.seam] (and says so when it cannot import it)."""
     (project / "pyproject.toml").write_text(
-        '[tool.seam]\ncontracts = "spec"\nstates = "seam_nowhere_states_xyz:states"\n'
+        # The example's pacts name two providers: the table names the one to verify.
+        '[tool.seam]\ncontracts = "spec"\nprovider = "tasks-api"\n'
+        'states = "seam_nowhere_states_xyz:states"\n'
     )
     result = _run("verify", "--base-url", "http://127.0.0.1:1")
     assert result.exit_code == 2
