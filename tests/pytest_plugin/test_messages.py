@@ -86,9 +86,10 @@ def test_messages_and_http_share_one_pact_under_xdist(pytester: pytest.Pytester)
     result.assert_outcomes(passed=16)
     serial = (pytester.path / "serial/pacts/shop-items-api.json").read_bytes()
     assert (pytester.path / "parallel/pacts/shop-items-api.json").read_bytes() == serial
-    kinds = [i["type"] for i in read_pact(pytester.path / "serial/pacts/shop-items-api.json")[
-        "interactions"
-    ]]
+    kinds = [
+        i["type"]
+        for i in read_pact(pytester.path / "serial/pacts/shop-items-api.json")["interactions"]
+    ]
     assert kinds.count("Asynchronous/Messages") == 8
     assert kinds.count("Synchronous/HTTP") == 8
 

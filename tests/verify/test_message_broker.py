@@ -30,7 +30,8 @@ def broker(tmp_path: Path) -> Iterator[str]:
     """An embedded broker holding the notifier's message pact as notifier 1.0.0 on main."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    command = f"{CONTRACTS} broker serve --db {tmp_path / 'broker.db'} --port {port} --token {TOKEN}"
+    database = tmp_path / "broker.db"
+    command = f"{CONTRACTS} broker serve --db {database} --port {port} --token {TOKEN}"
     with ProviderProcess(command, url, ready_timeout=20):
         published = _contracts(url, "publish", str(MESSAGES), "-a", "1.0.0", "--branch", "main")
         assert published.returncode == 0, published.stdout + published.stderr

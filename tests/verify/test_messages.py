@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -205,10 +206,11 @@ def test_two_producers_for_one_message_are_refused() -> None:
         messages.produces("an event")(lambda: {})
 
 
+@dataclass(frozen=True)
 class _Event:
-    body = {"id": 1}
-    metadata = {"topic": "t"}
-    content_type = "application/vnd.example+json"
+    body: dict[str, Any] = field(default_factory=lambda: {"id": 1})
+    metadata: dict[str, Any] = field(default_factory=lambda: {"topic": "t"})
+    content_type: str = "application/vnd.example+json"
 
 
 @pytest.mark.parametrize(
