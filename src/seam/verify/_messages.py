@@ -72,7 +72,9 @@ def produced_message(description: str, result: Any) -> ProducedMessage:
     A producer returns either the body alone (a JSON-able value, ``str`` or ``bytes``)
     or a message: a mapping or an object with ``body`` (or ``contents``) and optionally
     ``metadata`` and ``content_type``. A body that is not ``str``/``bytes`` is sent as
-    JSON, with ``application/json`` unless the producer names another content type.
+    JSON, with ``application/json`` unless the producer names another content type. A
+    mapping with a ``body`` or ``contents`` key is read as a message, so a payload that
+    has such a field itself is returned wrapped: ``{"body": payload}``.
 
     Raises:
         MessageError: the body cannot be written as JSON, or the metadata is no mapping.
