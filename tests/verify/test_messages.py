@@ -100,6 +100,38 @@ def test_mutant_producer_fails_naming_message_and_mismatch(
     assert all(f.method == "message" and f.path == "a task.status_changed event" for f in found)
 
 
+def test_v3_message_pacts_verify_with_http_ones(tmp_path: Path, tasks: Any) -> None:
+    """A V3 pact keeps HTTP and messages in two lists; both reach the verifier, both pass."""
+    doc = json.loads((MESSAGES / "notifier-tasks-api.json").read_text(encoding="utf-8"))
+    http = {
+        "description": "a request to list tasks",
+        "providerStates": [{"name": "no tasks"}],
+        "request": {"method": "GET", "path": "/tasks"},
+        "response": {"status": 200, "body": []},
+    }
+    v3 = {
+        "consumer": doc["consumer"],
+        "provider": doc["provider"],
+        "metadata": {"pactSpecification": {"version": "3.0.0"}},
+        "interactions": [http],
+        "messages": [
+            {
+                "description": m["description"],
+                "providerStates": m["providerStates"],
+                "contents": m["contents"]["content"],
+                "metadata": m["metadata"],
+                "matchingRules": m["matchingRules"],
+            }
+            for m in doc["interactions"]
+        ],
+    }
+    pact = tmp_path / "v3.json"
+    pact.write_text(json.dumps(v3), encoding="utf-8")
+    report = tasks.verify(pacts=pact, messages="tasks_api.messages:messages")
+    assert set(_statuses(report).values()) == {CaseStatus.PASSED}
+    assert len(report.cases) == 3
+
+
 def test_workers_share_the_messages(database: dict[str, str], mutants: None) -> None:
     """With two workers each message is replayed once, in whichever process holds it."""
     report = verify(

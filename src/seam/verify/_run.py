@@ -228,17 +228,40 @@ def _write_shards(
         for n, (pact_id, interactions) in enumerate(bucket.items()):
             pact = by_id[pact_id]
             doc = {k: v for k, v in pact.raw.items() if k not in ("interactions", "messages")}
-            for part, start in enumerate(range(0, len(interactions), chunk)):
-                doc["interactions"] = [dict(x.raw) for x in interactions[start : start + chunk]]
-                name = _UNSAFE.sub("_", f"{n:03d}-{part:05d}-{pact.consumer}-{pact.provider}.json")
-                path = root / f"worker-{w}" / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                # Scratch for this run only: no canonical form, no fsync (write_pact's
-                # fsync per chunk file cost ~0.7 ms per interaction on a busy disk).
-                path.write_text(json.dumps(doc), encoding="utf-8")
-                files.append(str(path))
+            for kind, key, members in _sections(pact, interactions):
+                for part, start in enumerate(range(0, len(members), chunk)):
+                    doc.pop("interactions", None)
+                    doc.pop("messages", None)
+                    doc[key] = [dict(x.raw) for x in members[start : start + chunk]]
+                    name = _UNSAFE.sub(
+                        "_", f"{n:03d}-{kind}-{part:05d}-{pact.consumer}-{pact.provider}.json"
+                    )
+                    path = root / f"worker-{w}" / name
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    # Scratch for this run only: no canonical form, no fsync (write_pact's
+                    # fsync per chunk file cost ~0.7 ms per interaction on a busy disk).
+                    path.write_text(json.dumps(doc), encoding="utf-8")
+                    files.append(str(path))
         out.append(files)
     return out
+
+
+def _sections(
+    pact: Pact, interactions: Sequence[Interaction]
+) -> list[tuple[str, str, list[Interaction]]]:
+    """Each chunk file's section: ``interactions`` (V4: every kind), or ``messages``.
+
+    Before V4 a pact holds HTTP interactions or messages, so messages get files of their own.
+    """
+    if pact.specification.lstrip(" vV").startswith("4"):
+        return [("all", "interactions", list(interactions))]
+    http = [i for i in interactions if i.kind != "message"]
+    messages = [i for i in interactions if i.kind == "message"]
+    return [
+        (kind, key, members)
+        for kind, key, members in (("http", "interactions", http), ("msg", "messages", messages))
+        if members
+    ]
 
 
 def _conformance_spec(options: ConformanceOptions, provider: str, base_url: str) -> str:
