@@ -4,7 +4,7 @@
 # The broker benchmark seeds its database once (about 20 minutes) and reuses it from bench/.work/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for script in plugin verify_speed check_corpus check_speed check_scale diff_corpus diff_specs diff_vs_check plugin_infer_corpus asyncapi_corpus broker; do
+for script in plugin verify_speed verify_messages check_corpus check_speed check_scale diff_corpus diff_specs diff_vs_check plugin_infer_corpus asyncapi_corpus broker; do
   printf '\n== bench/%s.py\n' "$script"
   python "bench/$script.py"
 done

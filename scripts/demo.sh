@@ -28,7 +28,8 @@ PYTHONPATH=providers/tasks contracts snapshot --app tasks_api.app:app --provider
 step "3. start the provider and verify every pact against it"
 # --start runs the provider on a free port ({port}) per worker, each with its own SQLite
 # database ({worker}); the state handlers in tasks_api.states seed it before each interaction.
-VERIFY=(--provider tasks-api --states tasks_api.states:states
+# The notifier's message interactions are replayed against the producers in tasks_api.messages.
+VERIFY=(--provider tasks-api --states tasks_api.states:states --messages tasks_api.messages:messages
         --base-url "http://127.0.0.1:{port}" --env "DATABASE_URL=sqlite:///$PWD/$WORK/verify-{worker}.db")
 PYTHONPATH=providers/tasks contracts verify "${VERIFY[@]}" --workers 2 \
   --start "python -m tasks_api serve --port {port}" --junit "$WORK/verify.xml"
@@ -38,6 +39,27 @@ if PYTHONPATH=providers/tasks contracts verify "${VERIFY[@]}" -q \
   echo "   unexpected: the broken provider passed" >&2; exit 1
 else
   echo "   (exit $? as it should: the consumers expect 201)"
+fi
+
+step "3b. messages: the notifier's message pact against the provider's event producers"
+# The notifier's tests recorded what it reads of task.created and task.status_changed; the
+# producers change a task the way the API does and return the event it put in the outbox.
+python - "$WORK/notifier-messages.json" <<'PY'
+import json, sys
+doc = json.load(open("contracts/pacts/notifier-tasks-api.json"))
+doc["interactions"] = [i for i in doc["interactions"] if i.get("type") == "Asynchronous/Messages"]
+json.dump(doc, open(sys.argv[1], "w"))
+PY
+MESSAGES=("$WORK/notifier-messages.json" --states tasks_api.states:states -q
+          --env "DATABASE_URL=sqlite:///$PWD/$WORK/messages.db")
+echo "   messages only: no provider to start, no --base-url"
+PYTHONPATH=providers/tasks contracts verify "${MESSAGES[@]}" --messages tasks_api.messages:messages
+echo "   the same pact against a producer whose task.title was renamed to name:"
+if PYTHONPATH=providers/tasks:tests/verify contracts verify "${MESSAGES[@]}" \
+     --messages mutant_messages:renamed_field; then
+  echo "   unexpected: the broken producer passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: the notifier reads task.title)"
 fi
 
 step "4. check every pact against the provider's OpenAPI (no provider running)"

@@ -172,3 +172,51 @@ def test_sigterm_stops_the_started_provider(tmp_path: Path) -> None:
 def _answers(port: int) -> bool:
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+MESSAGES = ROOT / "tests" / "verify" / "messages"
+
+
+def _message_args(tmp_path: Path, registry: str) -> list[str]:
+    return [
+        "verify",
+        str(MESSAGES),
+        "--messages",
+        registry,
+        "--states",
+        "tasks_api.states:states",
+        "--env",
+        f"DATABASE_URL=sqlite:///{tmp_path}/tasks.db",
+        "--quiet",
+    ]
+
+
+def test_messages_alone_need_no_base_url(tmp_path: Path) -> None:
+    """--messages replays a message-only pact with no provider started: both messages pass."""
+    result = CliRunner().invoke(main, _message_args(tmp_path, "tasks_api.messages:messages"))
+    assert result.exit_code == 0, result.output
+    assert "verify: 2 passed" in result.output
+
+
+def test_a_broken_producer_exits_1_naming_message_and_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A mutant producer exits 1; the JSON finding names the message and the missing field."""
+    monkeypatch.syspath_prepend(str(ROOT / "tests" / "verify"))
+    args = [*_message_args(tmp_path, "mutant_messages:renamed_field"), "--format", "json"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    findings = [f for c in json.loads(result.output)["cases"] for f in c["findings"]]
+    assert {(f["rule"], f["method"], f["path"]) for f in findings} == {
+        ("message-body-mismatch", "message", "a task.created event"),
+        ("message-body-mismatch", "message", "a task.status_changed event"),
+    }
+    assert all("missing the following keys: title" in f["message"] for f in findings)
+
+
+def test_a_bad_messages_option_exits_2(tmp_path: Path) -> None:
+    """--messages naming something that is not a registry exits 2 with one line."""
+    result = CliRunner().invoke(main, _message_args(tmp_path, "tasks_api.states:states"))
+    assert result.exit_code == 2
+    assert "expected a seam.verify.ProviderMessages, found ProviderStates" in result.output
+    assert "Traceback" not in result.output

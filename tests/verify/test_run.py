@@ -187,9 +187,11 @@ def _single_interaction_pact(tmp_path: Path, description: str) -> Path:
 
 
 def test_example_consumers_pacts_verify_against_the_example_provider(tasks: Any) -> None:
-    """contracts/pacts (web and notifier, from their own contract tests) all pass, states seeded."""
+    """contracts/pacts (web and notifier, HTTP and messages) all pass, states seeded."""
     contracts = Path(__file__).resolve().parents[2] / "contracts" / "pacts"
-    report = tasks.verify(pacts=contracts, provider="tasks-api", workers=2)
+    report = tasks.verify(
+        pacts=contracts, provider="tasks-api", workers=2, messages="tasks_api.messages:messages"
+    )
     groups = {c.group for c in report.cases}
     assert groups == {"web -> tasks-api", "notifier -> tasks-api"}
     assert {c.status for c in report.cases} == {CaseStatus.PASSED}

@@ -22,7 +22,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from tasks_api import __version__, db
+from tasks_api import __version__, changes, db
 from tasks_api.models import ErrorBody, Task, TaskCreate, TaskUpdate
 
 __all__ = ["DEFAULT_TOKEN", "app", "create_app"]
@@ -148,7 +148,7 @@ def _add_routes(app: FastAPI) -> None:
         tags=["tasks"],
     )
     def create_task(body: TaskCreate, conn: Conn) -> dict[str, Any]:
-        return db.insert_task(conn, title=body.title, assignee=body.assignee)
+        return changes.create_task(conn, title=body.title, assignee=body.assignee)
 
     @app.get(
         "/tasks",
@@ -183,8 +183,8 @@ def _add_routes(app: FastAPI) -> None:
         tags=["tasks"],
     )
     def update_task(id: TaskId, body: TaskUpdate, conn: Conn) -> dict[str, Any]:
-        changes = body.model_dump(exclude_unset=True, mode="json")
-        return _found(db.update_task(conn, id, changes), id)
+        fields = body.model_dump(exclude_unset=True, mode="json")
+        return _found(changes.update_task(conn, id, fields), id)
 
     @app.delete(
         "/tasks/{id}",

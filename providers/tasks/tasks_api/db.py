@@ -25,6 +25,7 @@ Migrations are numbered SQL files in ``migrations/<dialect>/NNNN_name.sql``; the
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -43,21 +44,24 @@ __all__ = [
     "TaskExists",
     "connect",
     "delete_task",
+    "enqueue_event",
     "get_task",
     "insert_task",
     "list_tasks",
     "migrate",
     "migrations",
+    "outbox",
     "reset",
     "resolve_url",
     "schema_version",
     "update_task",
+    "using",
 ]
 
 DEFAULT_URL = "sqlite:///tasks.db"
 STATUSES = ("open", "in_progress", "done")
 # Tables holding data (not bookkeeping): what reset() empties.
-DATA_TABLES = ("tasks",)
+DATA_TABLES = ("tasks", "outbox")
 # Any fixed number: serialises concurrent migrations on PostgreSQL.
 _PG_MIGRATION_LOCK = 7_302_311
 _COLUMNS = "id, title, status, assignee"
@@ -187,7 +191,7 @@ def _connect_postgresql(url: str) -> Connection:
 
 
 @contextmanager
-def _using(target: str | os.PathLike[str] | Connection | None) -> Iterator[Connection]:
+def using(target: str | os.PathLike[str] | Connection | None) -> Iterator[Connection]:
     """Yield ``target`` if it is a connection, else a fresh one closed afterwards."""
     if isinstance(target, Connection):
         yield target
@@ -238,7 +242,7 @@ def migrate(target: str | os.PathLike[str] | Connection | None = None) -> list[i
         The versions applied by this call (empty when the schema was current).
     """
     applied: list[int] = []
-    with _using(target) as conn:
+    with using(target) as conn:
         if conn.dialect == "sqlite":
             # WAL lets the service read while a state handler in another process writes.
             conn.execute("PRAGMA journal_mode = WAL")
@@ -275,7 +279,7 @@ def _lock_migrations(conn: Connection) -> None:
 
 def schema_version(target: str | os.PathLike[str] | Connection | None = None) -> int:
     """The highest applied migration version, 0 for an empty database."""
-    with _using(target) as conn:
+    with using(target) as conn:
         try:
             row = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
         except (sqlite3.OperationalError, _pg_undefined_table()):
@@ -297,7 +301,7 @@ def _pg_undefined_table() -> type[Exception]:
 
 def reset(target: str | os.PathLike[str] | Connection | None = None) -> None:
     """Delete every row of every data table and restart task ids at 1 (schema kept)."""
-    with _using(target) as conn, conn.transaction():
+    with using(target) as conn, conn.transaction():
         for table in DATA_TABLES:
             if conn.dialect == "postgresql":
                 conn.execute(f"TRUNCATE {table} RESTART IDENTITY CASCADE")
@@ -328,7 +332,7 @@ def insert_task(
         TaskExists: a task with ``id`` is already stored.
     """
     _check_fields({"title": title, "status": status})
-    with _using(target) as conn, conn.transaction():
+    with using(target) as conn, conn.transaction():
         try:
             if id is None:
                 row = conn.execute(
@@ -371,14 +375,14 @@ def get_task(
     target: str | os.PathLike[str] | Connection | None, task_id: int
 ) -> dict[str, Any] | None:
     """The task with ``task_id``, or ``None``."""
-    with _using(target) as conn:
+    with using(target) as conn:
         row = conn.execute(f"SELECT {_COLUMNS} FROM tasks WHERE id = ?", (task_id,)).fetchone()
         return _task(row) if row else None
 
 
 def list_tasks(target: str | os.PathLike[str] | Connection | None = None) -> list[dict[str, Any]]:
     """Every task, by id."""
-    with _using(target) as conn:
+    with using(target) as conn:
         rows = conn.execute(f"SELECT {_COLUMNS} FROM tasks ORDER BY id").fetchall()
         return [_task(row) for row in rows]
 
@@ -401,7 +405,7 @@ def update_task(
         return get_task(target, task_id)
     names = sorted(changes)
     assignments = ", ".join(f"{name} = ?" for name in names)
-    with _using(target) as conn, conn.transaction():
+    with using(target) as conn, conn.transaction():
         row = conn.execute(
             f"UPDATE tasks SET {assignments} WHERE id = ? RETURNING {_COLUMNS}",
             [changes[name] for name in names] + [task_id],
@@ -411,7 +415,7 @@ def update_task(
 
 def delete_task(target: str | os.PathLike[str] | Connection | None, task_id: int) -> bool:
     """Delete the task; ``True`` if there was one."""
-    with _using(target) as conn, conn.transaction():
+    with using(target) as conn, conn.transaction():
         row = conn.execute("DELETE FROM tasks WHERE id = ? RETURNING id", (task_id,)).fetchone()
         return row is not None
 
@@ -425,3 +429,42 @@ def _check_fields(fields: Mapping[str, Any]) -> None:
 
 def _task(row: Sequence[Any]) -> dict[str, Any]:
     return {"id": int(row[0]), "title": row[1], "status": row[2], "assignee": row[3]}
+
+
+# --- outbox --------------------------------------------------------------------------------
+
+
+def enqueue_event(
+    target: str | os.PathLike[str] | Connection | None,
+    *,
+    topic: str,
+    body: Mapping[str, Any],
+    metadata: Mapping[str, Any],
+    content_type: str,
+) -> int:
+    """Store an event in the outbox (in the caller's transaction, if any) and return its id."""
+    with using(target) as conn, conn.transaction():
+        row = conn.execute(
+            "INSERT INTO outbox (topic, body, metadata, content_type) VALUES (?, ?, ?, ?)"
+            " RETURNING id",
+            (topic, json.dumps(body), json.dumps(metadata), content_type),
+        ).fetchone()
+        return int(row[0])
+
+
+def outbox(target: str | os.PathLike[str] | Connection | None = None) -> list[dict[str, Any]]:
+    """Every stored event, oldest first: ``{id, topic, body, metadata, content_type}``."""
+    with using(target) as conn:
+        rows = conn.execute(
+            "SELECT id, topic, body, metadata, content_type FROM outbox ORDER BY id"
+        ).fetchall()
+    return [
+        {
+            "id": int(row[0]),
+            "topic": row[1],
+            "body": json.loads(row[2]),
+            "metadata": json.loads(row[3]),
+            "content_type": row[4],
+        }
+        for row in rows
+    ]

@@ -29,6 +29,7 @@ import anyio.from_thread
 import httpx
 import pytest
 from fastapi import FastAPI
+from tasks_api import db
 from tasks_api.app import create_app
 
 TOKEN = "test-token"
@@ -183,6 +184,13 @@ def serve_in_process(app: FastAPI) -> Iterator[httpx.Client]:
         httpx.Client(transport=_PortalTransport(app, portal), base_url="http://tasks.test") as http,
     ):
         yield http
+
+
+@pytest.fixture
+def migrated(database_url: str) -> str:
+    """This test's database URL, migrated to the latest schema."""
+    db.migrate(database_url)
+    return database_url
 
 
 @pytest.fixture

@@ -11,13 +11,6 @@ import pytest
 from tasks_api import db
 
 
-@pytest.fixture
-def migrated(database_url: str) -> str:
-    """This test's database URL, migrated to the latest schema."""
-    db.migrate(database_url)
-    return database_url
-
-
 def test_migrate_applies_every_migration_once(database_url: str) -> None:
     """The first migrate applies all versions in order; the second applies none."""
     versions = [m.version for m in db.migrations()]

@@ -86,6 +86,13 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
 )
 @click.option("--state-url", help="A state-change URL (standard protocol) instead of --states.")
 @click.option(
+    "--messages",
+    "messages_spec",
+    metavar="MODULE:OBJ",
+    help="Message producers (seam.verify.ProviderMessages) to replay message interactions "
+    "against; a provider with only messages needs no --base-url.",
+)
+@click.option(
     "--env",
     "env_items",
     multiple=True,
@@ -160,6 +167,7 @@ def verify(
     ready_timeout: float,
     states_spec: str | None,
     state_url: str | None,
+    messages_spec: str | None,
     env_items: tuple[str, ...],
     broker_base_url: str | None,
     broker_token: str | None,
@@ -191,9 +199,11 @@ def verify(
 
     PACTS are pact files or folders of them [default: <contracts>/pacts, where
     [tool.seam] may name the contracts folder]. Provider states come from --states
-    (Python handlers, see seam.verify.ProviderStates) or a --state-url. With
-    --broker-base-url the broker's pacts for verification are fetched too (selectors,
-    pending, WIP), and --publish posts the results.
+    (Python handlers, see seam.verify.ProviderStates) or a --state-url. Message
+    interactions are replayed against --messages (Python producers keyed by message
+    description, see seam.verify.ProviderMessages). With --broker-base-url the broker's
+    pacts for verification are fetched too (selectors, pending, WIP), and --publish
+    posts the results.
 
     Exit 0 when every interaction passed (pending ones never fail), 1 on a failure,
     2 for bad input or options, 3 when the provider or broker cannot be reached.
@@ -238,6 +248,7 @@ def verify(
                 ready_timeout=ready_timeout,
                 states=states_spec,
                 state_url=state_url,
+                messages=messages_spec,
                 broker=broker,
                 publish=publish_options,
                 env=_env_pairs(env_items),

@@ -6,10 +6,20 @@ rules become V3's per-category form, V1/V2 query strings become ``{name: [values
 V4 bodies (``{"content", "contentType", "encoded"}``) become plain values.
 
 ``has_field``, ``sent_parameter`` and ``expects_status`` say what an interaction uses;
-``contracts diff`` and ``contracts usage`` share them.
+``contracts diff`` and ``contracts usage`` share them. ``merge_interactions`` merges
+declared interactions (HTTP and messages alike) into a pact document; the pytest plugin
+writes every pact through it.
 """
 
 from seam.pactfile._json_path import parse_json_path
+from seam.pactfile._merge import (
+    Conflict,
+    Declared,
+    MergePlan,
+    interaction_key,
+    interactions_of,
+    merge_interactions,
+)
 from seam.pactfile._read import (
     Body,
     Interaction,
@@ -28,7 +38,10 @@ from seam.pactfile._write import canonical_json, write_pact
 
 __all__ = [
     "Body",
+    "Conflict",
+    "Declared",
     "Interaction",
+    "MergePlan",
     "Pact",
     "ProviderState",
     "Request",
@@ -37,9 +50,12 @@ __all__ = [
     "dotted",
     "expects_status",
     "has_field",
+    "interaction_key",
+    "interactions_of",
     "is_json",
     "load_pacts",
     "media_essence",
+    "merge_interactions",
     "parse_json_path",
     "parse_pact",
     "read_pact",

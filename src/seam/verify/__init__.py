@@ -2,9 +2,11 @@
 
 ``verify(...)`` returns a :class:`seam.model.Report` with one case per interaction;
 ``ProviderStates`` is the registry of provider-state handlers that seed the
-provider's data before each interaction (see README, section "contracts verify").
+provider's data before each interaction; ``ProviderMessages`` is the registry of message
+producers that message interactions are replayed against (see README, "contracts verify").
 """
 
+from seam.verify._messages import MessageError, ProviderMessages, load_messages
 from seam.verify._replay import BrokerSource, PublishOptions
 from seam.verify._results import RULES
 from seam.verify._run import ConformanceOptions, Tally, verify
@@ -14,11 +16,14 @@ __all__ = [
     "RULES",
     "BrokerSource",
     "ConformanceOptions",
+    "MessageError",
+    "ProviderMessages",
     "ProviderStates",
     "PublishOptions",
     "StateError",
     "StateServer",
     "Tally",
+    "load_messages",
     "load_states",
     "verify",
 ]

@@ -23,6 +23,7 @@ from seam.verify._results import bound_output, bound_results
 from seam.verify._tls import TLS_VARIABLES, environment, verifier_tls_env
 
 if TYPE_CHECKING:
+    from seam.verify._messages import ProviderMessages
     from seam.verify._states import ProviderStates
 
 __all__ = ["BrokerSource", "PublishOptions", "Shard", "ShardResult", "run_shard"]
@@ -74,12 +75,13 @@ class Shard:
     """Everything one verifier run needs; JSON-able so a worker process can receive it."""
 
     provider: str
-    base_url: str
+    base_url: str | None  # None: only messages are replayed
     files: list[str] = field(default_factory=list)
     broker: BrokerSource | None = None
     publish: PublishOptions | None = None
     states: str | None = None  # "module:obj" of a ProviderStates
     state_url: str | None = None
+    messages: str | None = None  # "module:obj" of a ProviderMessages
     env: dict[str, str] = field(default_factory=dict)
     request_timeout_ms: int = 5000
     worker: int = 0
@@ -106,6 +108,7 @@ class ShardResult:
     output: str
     state_errors: list[dict[str, Any]] = field(default_factory=list)
     logs: str = ""
+    message_errors: list[dict[str, str]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -197,6 +200,7 @@ def run_shard(
     shard: Shard,
     states: ProviderStates | None = None,
     on_setup: Callable[[], None] | None = None,
+    messages: ProviderMessages | None = None,
 ) -> ShardResult:
     """Run the Rust verifier over ``shard`` and collect everything it knows.
 
@@ -206,12 +210,15 @@ def run_shard(
             is imported, or ``shard.state_url`` is called.
         on_setup: called at each state setup the verifier asks for (progress); with no
             states and no ``shard.state_url``, a state server that only counts is started.
+        messages: message producers (in this process only); otherwise
+            ``shard.messages`` is imported.
 
     Raises:
-        UsageError: ``--states`` cannot be loaded.
+        UsageError: ``--states`` or ``--messages`` cannot be loaded.
     """
     from pact import Verifier
 
+    from seam.verify._messages import MessageServer, load_messages
     from seam.verify._states import StateServer, load_states
 
     with ExitStack() as stack:
@@ -219,7 +226,10 @@ def run_shard(
         tracking = {"PACT_DO_NOT_TRACK": os.environ.get("PACT_DO_NOT_TRACK", "true")}
         stack.enter_context(environment({**tracking, **shard.env}))
         verifier = Verifier(shard.provider, host="127.0.0.1")
-        verifier.add_transport(url=shard.base_url)
+        if shard.base_url:
+            verifier.add_transport(url=shard.base_url)
+        if messages is None and shard.messages:
+            messages = load_messages(shard.messages)
         verifier.set_request_timeout(shard.request_timeout_ms)
         for path in shard.files:
             verifier.add_source(path)
@@ -246,6 +256,13 @@ def run_shard(
             state_url = server.url
         if state_url:
             verifier.state_handler(state_url, teardown=True, body=True)
+        relay = None
+        if messages is not None:
+            # Values the state handlers returned reach the producer with the states' params.
+            relay = stack.enter_context(
+                MessageServer(messages, states.values if states is not None else None)
+            )
+            verifier.add_transport(protocol="message", port=relay.port, path=relay.path)
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="seam-tls-")))
         targets = [shard.base_url, state_url, shard.broker.url if shard.broker else None]
         stack.enter_context(environment(verifier_tls_env(targets, scratch)))
@@ -261,4 +278,5 @@ def run_shard(
             output=bound_output(str(verifier.output(strip_ansi=True))),
             state_errors=errors,
             logs="\n".join(logs.lines),
+            message_errors=list(relay.errors) if relay else [],
         )

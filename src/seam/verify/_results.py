@@ -50,6 +50,24 @@ RULES.add(
     area="response",
 )
 RULES.add(
+    "message-body-mismatch",
+    severity=Severity.ERROR,
+    summary="A value in the message body is missing or does not match.",
+    area="message",
+)
+RULES.add(
+    "message-content-type-mismatch",
+    severity=Severity.ERROR,
+    summary="The producer's message has another content type than the consumer expects.",
+    area="message",
+)
+RULES.add(
+    "message-producer-failed",
+    severity=Severity.ERROR,
+    summary="The message could not be produced (no producer, or the producer raised).",
+    area="message",
+)
+RULES.add(
     "message-metadata-mismatch",
     severity=Severity.ERROR,
     summary="Message metadata does not match.",
@@ -91,6 +109,13 @@ _RULE_BY_TYPE = {
     "HeaderMismatch": "response-header-mismatch",
     "BodyMismatch": "response-body-mismatch",
     "BodyTypeMismatch": "response-body-type-mismatch",
+    "MetadataMismatch": "message-metadata-mismatch",
+}
+
+# The same mismatch types, said of a message rather than a response.
+_MESSAGE_RULE_BY_TYPE = {
+    "BodyMismatch": "message-body-mismatch",
+    "BodyTypeMismatch": "message-content-type-mismatch",
     "MetadataMismatch": "message-metadata-mismatch",
 }
 
@@ -140,15 +165,20 @@ def _key(
 
 
 def _mismatch_finding(
-    item: Mapping[str, Any], base: dict[str, Any], *, severity: Severity
+    item: Mapping[str, Any], base: dict[str, Any], *, severity: Severity, message_kind: bool
 ) -> Finding:
     kind = str(item.get("type", ""))
-    rule = _RULE_BY_TYPE.get(kind, "verification-error")
+    rules = _MESSAGE_RULE_BY_TYPE if message_kind else _RULE_BY_TYPE
+    rule = rules.get(kind) or _RULE_BY_TYPE.get(kind, "verification-error")
+    noun = "the message" if message_kind else "the response"
     expected = item.get("expected")
     actual = item.get("actual")
     explanation = str(item.get("mismatch") or "").strip()
-    if kind == "HeaderMismatch":
-        location = f"header {item.get('key', '')}".strip()
+    if kind in ("HeaderMismatch", "MetadataMismatch"):
+        label = "header" if kind == "HeaderMismatch" else "metadata"
+        location = f"{label} {item.get('key', '')}".strip()
+    elif kind == "BodyTypeMismatch":
+        location = "content type"
     elif kind == "StatusMismatch":
         location = "status"
     else:
@@ -157,7 +187,7 @@ def _mismatch_finding(
         message = f"expected status {expected}, got {actual}"
     elif explanation.startswith("Actual map is missing"):
         # A removed or renamed field: the key list says it better than two key arrays.
-        message = explanation.replace("Actual map is", "the response is", 1)
+        message = explanation.replace("Actual map is", f"{noun} is", 1)
     elif expected is not None and actual not in (None, ""):
         message = f"expected {expected}, got {actual}"
         # The verifier's own sentence names actual and expected the other way round for
@@ -190,11 +220,22 @@ def _findings_for(
     base: dict[str, Any],
     severity: Severity,
     state_errors: Sequence[Mapping[str, Any]],
+    *,
+    message_kind: bool = False,
+    producer_errors: Sequence[str] = (),
 ) -> list[Finding]:
+    if producer_errors:
+        # The verifier compares the relay's error answer with the pact as if it were the
+        # message (pact_ffi does not treat a 500 as a failure); the registry knows why.
+        return [
+            Finding(rule="message-producer-failed", severity=severity, message=m, **base)
+            for m in producer_errors
+        ]
     mismatch = result.get("mismatch") or {}
     if mismatch.get("type") == "mismatches":
         return [
-            _mismatch_finding(m, base, severity=severity) for m in mismatch.get("mismatches", [])
+            _mismatch_finding(m, base, severity=severity, message_kind=message_kind)
+            for m in mismatch.get("mismatches", [])
         ]
     message = str(mismatch.get("message") or "the verifier reported an error")
     if "state change" in message:
@@ -214,6 +255,7 @@ def build_cases(
     state_errors: Sequence[Mapping[str, Any]],
     *,
     provider: str,
+    message_errors: Sequence[Mapping[str, Any]] = (),
 ) -> tuple[list[Case], list[Finding]]:
     """Cases in pact order (then any the verifier reported that no local pact has).
 
@@ -222,6 +264,7 @@ def build_cases(
         results: the verifier's ``interactionResults`` entries, from every shard.
         state_errors: the state handlers' failures (``StateCall`` dicts).
         provider: the provider's name, for case groups.
+        message_errors: the message producers' failures (``{description, error}``).
 
     Returns:
         The cases and every finding, each finding also attached to its case.
@@ -247,14 +290,35 @@ def build_cases(
         pending = bool(result.get("pending"))
         failed = str(result.get("result")) != "Ok" and result.get("mismatch") is not None
         severity = Severity.WARNING if pending else Severity.ERROR
+        producer_errors = list(
+            dict.fromkeys(
+                str(e.get("error")) for e in message_errors if e.get("description") == description
+            )
+        )
+        is_message = (found is not None and found.kind == "message") or bool(producer_errors)
+        # A message has no method and path; its findings are headed by the message instead.
+        method, path = ("message", description) if is_message else ("", "")
+        if found and found.request:
+            method, path = found.request.method, found.request.path
         base: dict[str, Any] = {
-            "path": found.request.path if found and found.request else "",
-            "method": found.request.method if found and found.request else "",
+            "path": path,
+            "method": method,
             "file": files.get(key),
             "consumers": (consumer,),
             "interaction": _case_name(description, states),
         }
-        case_findings = _findings_for(result, base, severity, state_errors) if failed else []
+        case_findings = (
+            _findings_for(
+                result,
+                base,
+                severity,
+                state_errors,
+                message_kind=is_message,
+                producer_errors=producer_errors,
+            )
+            if failed
+            else []
+        )
         status = (
             CaseStatus.PASSED
             if not failed

@@ -42,6 +42,7 @@ from seam.model import Case, CaseStatus, Finding, Report, Severity
 from seam.openapi import load_document
 from seam.pactfile import Interaction, Pact, load_pacts
 from seam.verify._conformance import run_conformance
+from seam.verify._messages import ProviderMessages, load_messages
 from seam.verify._provider import (
     ProviderProcess,
     check_seconds,
@@ -114,9 +115,28 @@ def _check_options(
     workers: int,
     ready_timeout: float,
     request_timeout: float,
+    messages: str | ProviderMessages | None = None,
 ) -> None:
-    if not base_url:
+    if not base_url and (start or messages is None):
         raise UsageError("--base-url is required: where the provider answers (with --start too)")
+    if workers > 1 and isinstance(messages, ProviderMessages):
+        raise UsageError(
+            "--workers > 1 needs the messages as 'module:object' so worker processes can "
+            "import them"
+        )
+    if not base_url:
+        # Messages only: no provider process is involved; the remaining checks are about it.
+        if state_url:
+            http_address(state_url, "--state-url")
+        if states is not None and state_url:
+            raise UsageError("--states and --state-url cannot be used together: pick one")
+        if workers < 1:
+            raise UsageError(f"--workers {workers}: expected 1 or more")
+        if publish is not None and broker is None:
+            raise UsageError("--publish needs --broker-base-url: results are published to a broker")
+        if broker is not None:
+            _check_broker_options(broker)
+        return
     # Checked before anything starts; {port} is filled in later, any number will do here.
     http_address(base_url.replace("{port}", "1"), "--base-url")
     if state_url:
@@ -208,17 +228,40 @@ def _write_shards(
         for n, (pact_id, interactions) in enumerate(bucket.items()):
             pact = by_id[pact_id]
             doc = {k: v for k, v in pact.raw.items() if k not in ("interactions", "messages")}
-            for part, start in enumerate(range(0, len(interactions), chunk)):
-                doc["interactions"] = [dict(x.raw) for x in interactions[start : start + chunk]]
-                name = _UNSAFE.sub("_", f"{n:03d}-{part:05d}-{pact.consumer}-{pact.provider}.json")
-                path = root / f"worker-{w}" / name
-                path.parent.mkdir(parents=True, exist_ok=True)
-                # Scratch for this run only: no canonical form, no fsync (write_pact's
-                # fsync per chunk file cost ~0.7 ms per interaction on a busy disk).
-                path.write_text(json.dumps(doc), encoding="utf-8")
-                files.append(str(path))
+            for kind, key, members in _sections(pact, interactions):
+                for part, start in enumerate(range(0, len(members), chunk)):
+                    doc.pop("interactions", None)
+                    doc.pop("messages", None)
+                    doc[key] = [dict(x.raw) for x in members[start : start + chunk]]
+                    name = _UNSAFE.sub(
+                        "_", f"{n:03d}-{kind}-{part:05d}-{pact.consumer}-{pact.provider}.json"
+                    )
+                    path = root / f"worker-{w}" / name
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    # Scratch for this run only: no canonical form, no fsync (write_pact's
+                    # fsync per chunk file cost ~0.7 ms per interaction on a busy disk).
+                    path.write_text(json.dumps(doc), encoding="utf-8")
+                    files.append(str(path))
         out.append(files)
     return out
+
+
+def _sections(
+    pact: Pact, interactions: Sequence[Interaction]
+) -> list[tuple[str, str, list[Interaction]]]:
+    """Each chunk file's section: ``interactions`` (V4: every kind), or ``messages``.
+
+    Before V4 a pact holds HTTP interactions or messages, so messages get files of their own.
+    """
+    if pact.specification.lstrip(" vV").startswith("4"):
+        return [("all", "interactions", list(interactions))]
+    http = [i for i in interactions if i.kind != "message"]
+    messages = [i for i in interactions if i.kind == "message"]
+    return [
+        (kind, key, members)
+        for kind, key, members in (("http", "interactions", http), ("msg", "messages", messages))
+        if members
+    ]
 
 
 def _conformance_spec(options: ConformanceOptions, provider: str, base_url: str) -> str:
@@ -341,10 +384,13 @@ class _Progress:
 
 
 def _run_all(
-    shards: Sequence[Shard], states: ProviderStates | None, on_setup: Callable[[], None] | None
+    shards: Sequence[Shard],
+    states: ProviderStates | None,
+    on_setup: Callable[[], None] | None,
+    messages: ProviderMessages | None = None,
 ) -> list[ShardResult]:
     """Run the first shard in this process and the others in worker processes, all at once."""
-    replay = functools.partial(run_shard, shards[0], states, on_setup)
+    replay = functools.partial(run_shard, shards[0], states, on_setup, messages)
     first = functools.partial(_interruptible, replay)
     if len(shards) == 1:
         return [first()]
@@ -406,10 +452,16 @@ def _worker_result(shard: Shard, out: bytes, err: bytes, code: int) -> ShardResu
 def _skipped_cases(skipped: Sequence[tuple[Pact, Interaction]], provider: str) -> list[Case]:
     cases = []
     for pact, interaction in skipped:
+        why = (
+            "message interactions are replayed with --messages MODULE:OBJECT (a registry "
+            "of the provider's message producers)"
+            if interaction.kind == "message"
+            else f"{interaction.kind} interactions are not replayed by contracts verify"
+        )
         finding = Finding(
             rule="interaction-not-replayed",
             severity=Severity.INFO,
-            message=f"{interaction.kind} interactions are not replayed by contracts verify",
+            message=why,
             file=pact.source,
             consumers=(pact.consumer,),
             interaction=interaction.description,
@@ -482,9 +534,10 @@ def _start_shards(
     launched: list[ProviderProcess] = []
     for w, files in enumerate(shard_files):
         port = free_port() if per_worker_provider else None
-        url = _expand(template.base_url, worker=w, port=port)
+        url = _expand(template.base_url, worker=w, port=port) if template.base_url else None
         env = {k: _expand(v, worker=w, port=port) for k, v in template.env.items()}
         if start and (per_worker_provider or w == 0):
+            assert url is not None  # --start needs --base-url (_check_options)
             command = _expand(start, worker=w, port=port)
             say(f"starting the provider: {command}")
             process = ProviderProcess(command, url, env=env, ready_timeout=ready_timeout)
@@ -497,7 +550,7 @@ def _start_shards(
     # Started side by side, then waited for: two providers boot in the time of one.
     for process in launched:
         process.wait_ready()
-    if not launched:
+    if not launched and template.base_url:
         wait_until_reachable(template.base_url)
     return shards, launched
 
@@ -528,6 +581,7 @@ def _report(
         [r for res in results for r in res.results.get("interactionResults") or []],
         [e for res in results for e in res.state_errors],
         provider=provider,
+        message_errors=[e for res in results for e in res.message_errors],
     )
     for res in results:
         findings.extend(_orphan_errors(res))
@@ -545,6 +599,7 @@ def verify(
     ready_timeout: float = 30.0,
     states: str | ProviderStates | None = None,
     state_url: str | None = None,
+    messages: str | ProviderMessages | None = None,
     broker: BrokerSource | None = None,
     publish: PublishOptions | None = None,
     env: Mapping[str, str] | None = None,
@@ -562,11 +617,14 @@ def verify(
         provider: the provider's name; only its pacts are replayed (default: the
             one provider the local pacts name).
         base_url: where the provider answers; may contain ``{port}`` with ``start``.
+            Not needed when ``messages`` is given and the pacts hold no HTTP interaction.
         start: a shell command that starts the provider; it is stopped afterwards.
             With ``{port}`` in it, each worker gets its own provider on a free port.
         ready_timeout: seconds to wait for a started provider to answer.
         states: a :class:`ProviderStates` or its ``"module:object"`` name.
         state_url: a state-change URL speaking the standard protocol instead.
+        messages: a :class:`ProviderMessages` or its ``"module:object"`` name: the
+            producers message interactions are replayed against (else they are skipped).
         broker: fetch pacts from a Pact Broker as well.
         publish: publish the verification results to ``broker``.
         env: environment for the provider command and the state handlers;
@@ -604,18 +662,29 @@ def verify(
         workers=workers,
         ready_timeout=ready_timeout,
         request_timeout=request_timeout,
+        messages=messages,
     )
-    assert base_url is not None
     pacts = _load_local(sources, provider, use_default=broker is None)
     name = _provider_name(pacts, provider)
-    replayable = [(p, i) for p in pacts for i in p.interactions if i.kind == "http"]
-    skipped = [(p, i) for p in pacts for i in p.interactions if i.kind != "http"]
+    kinds = ("http", "message") if messages is not None else ("http",)
+    replayable = [(p, i) for p in pacts for i in p.interactions if i.kind in kinds]
+    skipped = [(p, i) for p in pacts for i in p.interactions if i.kind not in kinds]
     if not replayable and broker is None:
         where = ", ".join(str(s) for s in sources) or str(DEFAULT_PACTS)
+        what = "HTTP or message" if messages is not None else "HTTP"
         raise InputError(
-            f"no HTTP interactions for provider {name!r} in {where}; nothing to verify"
+            f"no {what} interactions for provider {name!r} in {where}; nothing to verify"
         )
+    http = sum(1 for _, i in replayable if i.kind == "http")
+    if not base_url and http:
+        raise UsageError(
+            f"--base-url is required: the pacts hold {http} HTTP interaction(s) for {name!r} "
+            "(only a provider with messages alone needs none)"
+        )
+    if conformance is not None and not base_url:
+        raise UsageError("--conformance needs --base-url: schemathesis calls the running provider")
     if conformance is not None:
+        assert base_url is not None
         if conformance.openapi and not conformance.openapi.is_file():
             raise InputError(f"--openapi {conformance.openapi}: no such file")
         # A document file is read here, within Seam's bounds, so a broken one fails before
@@ -632,6 +701,7 @@ def verify(
     # Imported here, before any provider starts, so a bad --states fails fast; worker 0
     # uses this registry, the worker processes import it again by name.
     states_obj = load_states(states) if isinstance(states, str) else states
+    messages_obj = load_messages(messages) if isinstance(messages, str) else messages
     started = time.monotonic()
 
     with ExitStack() as stack:
@@ -646,6 +716,7 @@ def verify(
                 publish=publish,
                 states=states_name,
                 state_url=state_url,
+                messages=messages if isinstance(messages, str) else None,
                 env=dict(env or {}),
                 request_timeout_ms=int(request_timeout * 1000),
             ),
@@ -655,9 +726,12 @@ def verify(
             say=say,
         )
         total = len(replayable)
+        targets = [s.base_url for s in shards if s.base_url]
+        if messages_obj is not None:
+            targets.append("the message producers")
         say(
             f"verifying {total} interaction(s) of {len(pacts)} pact(s) against "
-            + ", ".join(dict.fromkeys(s.base_url for s in shards))
+            + ", ".join(dict.fromkeys(targets))
             + (" and the broker's pacts" if broker else "")
             + f" with {n_workers} worker(s)"
         )
@@ -674,7 +748,7 @@ def verify(
             mine = replayable[::n_workers]
             expected = sum(max(1, len(i.provider_states)) for _, i in mine)
             ticker = _Progress(say, expected, total, tally)
-        results = _run_all(shards, states_obj, ticker)
+        results = _run_all(shards, states_obj, ticker, messages_obj)
         report = _report(pacts, results, name, publish is not None)
         if tally is not None:
             failed = sum(1 for c in report.cases if c.status is CaseStatus.FAILED)
@@ -683,6 +757,7 @@ def verify(
         conformance_cases: list[Case] = []
         conformance_findings: list[Finding] = []
         if conformance is not None:
+            assert shards[0].base_url is not None
             spec = _conformance_spec(conformance, name, shards[0].base_url)
             say(f"conformance: schemathesis from {spec} against {shards[0].base_url}")
             conformance_cases, conformance_findings = run_conformance(
@@ -703,8 +778,8 @@ def verify(
         {
             "provider": name,
             # Reports are saved and shared: no URL in them keeps its password.
-            "base_url": redact(base_url),
-            "base_urls": [redact(s.base_url) for s in shards],
+            "base_url": redact(base_url) if base_url else None,
+            "base_urls": [redact(s.base_url) for s in shards if s.base_url],
             "pacts": [redact(p.source) if p.source else p.source for p in pacts],
             "broker": redact(broker.url) if broker else None,
             "workers": n_workers,

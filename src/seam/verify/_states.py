@@ -24,7 +24,7 @@ from seam._imports import import_object
 from seam.errors import UsageError
 from seam.verify._tls import environment
 
-__all__ = ["ProviderStates", "StateError", "StateServer", "load_states"]
+__all__ = ["ProviderStates", "StateError", "StateServer", "call_with", "load_states"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -70,7 +70,7 @@ def _convert(value: str, annotation: Any) -> Any:
     return value
 
 
-def _call(func: Callable[..., Any], values: Mapping[str, Any]) -> Any:
+def call_with(func: Callable[..., Any], values: Mapping[str, Any]) -> Any:
     """Call ``func`` with the values its signature accepts (all of them if it takes ``**``)."""
     sig = inspect.signature(func)
     params = sig.parameters
@@ -111,6 +111,7 @@ class ProviderStates:
     def __init__(self) -> None:
         self._entries: list[_Entry] = []
         self._open: dict[str, Generator[Any, Any, Any]] = {}
+        self._values: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
 
     def _entry(self, pattern: str) -> _Entry:
@@ -163,7 +164,7 @@ class ProviderStates:
         raise StateError(f"no handler for provider state {name!r} (known: {known})")
 
     def setup(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        """Set up state ``name`` and return the values it provides.
+        """Set up state ``name`` and return the values it provides (kept for :meth:`values`).
 
         Raises:
             StateError: no handler matches, or the handler raised.
@@ -173,7 +174,7 @@ class ProviderStates:
         if entry.setup is None:
             return {}
         try:
-            result = _call(entry.setup, values)
+            result = call_with(entry.setup, values)
             if inspect.isgenerator(result):
                 yielded = next(result, None)
                 with self._lock:
@@ -184,13 +185,20 @@ class ProviderStates:
         except Exception as exc:
             raise StateError(_describe(name, "setup", exc)) from exc
         if result is None:
-            return {}
+            result = {}
         if not isinstance(result, Mapping):
             raise StateError(
                 f"provider state {name!r}: setup returned {type(result).__name__}, "
                 "expected a dict of values or None"
             )
+        with self._lock:
+            self._values[_key(name, params or {})] = dict(result)
         return dict(result)
+
+    def values(self, name: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The values the last setup of ``name`` with ``params`` returned, or an empty dict."""
+        with self._lock:
+            return dict(self._values.get(_key(name, params or {}), {}))
 
     def teardown_state(self, name: str, params: Mapping[str, Any] | None = None) -> None:
         """Tear down state ``name`` (the generator's rest, or the teardown function).
@@ -206,7 +214,7 @@ class ProviderStates:
                 for _ in gen:
                     raise StateError(f"provider state {name!r}: a handler may yield only once")
             if entry.teardown is not None:
-                _call(entry.teardown, {**captured, **(params or {})})
+                call_with(entry.teardown, {**captured, **(params or {})})
         except StateError:
             raise
         except Exception as exc:
