@@ -87,6 +87,23 @@ if contracts check "$WORK/mobile-tasks-api.json" --openapi contracts/openapi/tas
 else
   echo "   (exit $? as it should: the pact is incompatible)"
 fi
+# Until the example GraphQL provider lands, the GraphQL check runs on the test fixtures:
+# a users-api schema and web's pact of seven GraphQL requests (POST, GET, fragments, unions).
+echo "   a GraphQL consumer's pact against the provider's schema (--graphql):"
+contracts check tests/graphql/fixtures/web-users-api.json --graphql tests/graphql/fixtures/users-api.graphql
+echo "   the same pact after the consumer starts expecting a field the schema does not have:"
+python - tests/graphql/fixtures/web-users-api.json "$WORK/web-users-api.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["interactions"][0]["response"]["body"]["data"]["user"]["age"] = "thirty-six"
+doc["interactions"][2]["request"]["body"]["query"] = 'query Search { search(text: "a") { email } }'
+json.dump(doc, open(sys.argv[2], "w"), indent=1)
+PY
+if contracts check "$WORK/web-users-api.json" --graphql tests/graphql/fixtures/users-api.graphql; then
+  echo "   unexpected: the incompatible GraphQL pact passed" >&2; exit 1
+else
+  echo "   (exit $? as it should: an invalid operation and an Int recorded as a string)"
+fi
 
 step "5. diff the contracts against the committed version"
 # A provider change under review: Task.status is renamed to state in its snapshot.

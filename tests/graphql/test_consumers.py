@@ -174,3 +174,23 @@ def test_each_change_is_blamed_with_its_own_validation_error(tmp_path: Path) -> 
     assert "Cannot query field 'name'" in only(found, "graphql-field-removed").message
     arg = only(found, "graphql-arg-added-required").message
     assert "argument 'org'" in arg and "Cannot query field" not in arg
+
+
+def test_get_request_with_query_parameter_is_a_consumer_operation(tmp_path: Path) -> None:
+    """A GET /graphql?query=... interaction is blamed like a POST (one reader of requests)."""
+    p = pact(tmp_path, "web", [])
+    doc = json.loads(p.read_text())
+    doc["interactions"] = [
+        {
+            "description": "web reads a name by GET",
+            "request": {
+                "method": "GET",
+                "path": "/graphql",
+                "query": {"query": [GET_NAME], "variables": ['{"id": "1"}']},
+            },
+            "response": {"status": 200, "body": {"data": {}}},
+        }
+    ]
+    p.write_text(json.dumps(doc))
+    f = only(judge(tmp_path, SDL.replace("name: String  ", ""), [p]), "graphql-field-removed")
+    assert f.severity is Severity.ERROR and f.interaction == "web reads a name by GET"

@@ -37,6 +37,14 @@ def _provider(pacts: list[Path], provider: str | None, what: str, option: str) -
     return providers.pop()
 
 
+def _providers(pacts: list[Path]) -> list[str]:
+    """The provider the pacts name, when they name exactly one."""
+    from seam.pactfile import load_pacts
+
+    names = {p.provider for p in load_pacts(pacts)}
+    return sorted(names) if len(names) == 1 else []
+
+
 def _kinds(pacts: list[Path], provider: str | None) -> set[str]:
     """The interaction kinds (``http``, ``message``, …) of the pacts to check."""
     from seam.pactfile import load_pacts
@@ -76,9 +84,26 @@ def _default_openapi(contracts: Path, pacts: list[Path], provider: str | None) -
     if document is not None:
         return document
     raise UsageError(
-        f"no OpenAPI document for provider {provider!r} at {contracts / 'openapi'}/{provider}.yaml;"
-        " pass --openapi FILE (or run `contracts snapshot` first)"
+        f"no OpenAPI document for provider {provider!r} at {contracts / 'openapi'}/{provider}.yaml"
+        f" nor a GraphQL schema at {contracts / 'graphql'}/{provider}.graphql;"
+        " pass --openapi FILE or --graphql FILE (or run `contracts snapshot` first)"
     )
+
+
+def _default_graphql(
+    contracts: Path, pacts: list[Path], provider: str | None, kinds: set[str]
+) -> Path | None:
+    """``contracts/graphql/<provider>.graphql`` when the pacts hold HTTP interactions and it
+    exists (None when the pacts name several providers: the OpenAPI lookup says so)."""
+    if "http" not in kinds or not (contracts / "graphql").is_dir():
+        return None  # no folder to look in: the pacts need not be read again
+    try:
+        name = _provider(pacts, provider, "GraphQL schema", "--graphql")
+    except UsageError:
+        return None
+    from seam.graphql import find_schema
+
+    return find_schema(contracts, name)
 
 
 def _severities(values: tuple[str, ...]) -> dict[str, Severity]:
@@ -116,6 +141,12 @@ def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
     help="The provider's AsyncAPI 2.x/3.x document, for message interactions "
     "[default: contracts/asyncapi/<provider>.yaml when the pacts hold messages].",
 )
+@click.option(
+    "--graphql",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The provider's GraphQL schema, SDL or introspection JSON, for the pacts' GraphQL "
+    "requests [default: contracts/graphql/<provider>.graphql].",
+)
 @click.option("--provider", help="Check only pacts with this provider (and find its document).")
 @contracts_option()
 @allow_remote_refs_option
@@ -139,6 +170,7 @@ def check(
     pact_files: tuple[Path, ...],
     openapi: Path | None,
     asyncapi: Path | None,
+    graphql: Path | None,
     provider: str | None,
     contracts_dir: Path,
     allow_remote_refs: bool,
@@ -150,7 +182,7 @@ def check(
     ignore: tuple[str, ...],
     list_rules: bool,
 ) -> None:
-    """Check every consumer pact against the provider's OpenAPI document.
+    """Check every consumer pact against the provider's OpenAPI, AsyncAPI or GraphQL contract.
 
     PACT_FILES are pact files or folders of them [default:
     contracts/pacts/*-<provider>.json]. Each interaction must match an operation
@@ -160,7 +192,10 @@ def check(
     provider's AsyncAPI document: each must be a message it sends (by name, title or
     message id = the pact's description, or by the channel in the pact's metadata) whose
     payload schema and content type fit (message.unknown, message.payload.incompatible,
-    message.content-type.mismatch).
+    message.content-type.mismatch). With a GraphQL schema, each GraphQL request (POST or
+    GET to .../graphql) must validate, its variables coerce and its recorded data fit the
+    selection (graphql.operation.invalid, graphql.variables.invalid,
+    graphql.response.incompatible); the other HTTP interactions go to the OpenAPI document.
 
     Exit 0 when compatible, 1 when a finding reaches --fail-on, 2 for bad input.
     """
@@ -176,14 +211,22 @@ def check(
     events = asyncapi or _default_asyncapi(contracts_dir, pacts, provider, kinds)
     # A provider whose pacts hold only messages needs no OpenAPI document.
     only_messages = events is not None and "http" not in kinds
-    document = openapi or (
-        None if only_messages else _default_openapi(contracts_dir, pacts, provider)
-    )
+    schema = graphql or _default_graphql(contracts_dir, pacts, provider, kinds)
+    document = openapi
+    if document is None and schema is not None:
+        # A GraphQL provider needs no OpenAPI document; one found serves its other routes.
+        from seam.openapi import find_snapshot
+
+        name = provider or next(iter(_providers(pacts)), None)
+        document = find_snapshot(contracts_dir, name) if name else None
+    elif document is None and not only_messages:
+        document = _default_openapi(contracts_dir, pacts, provider)
     with step_progress("check") as progress:
         report = check_files(
             pacts,
             document,
             asyncapi_path=events,
+            graphql_path=schema,
             provider=provider,
             allow_remote_refs=allow_remote_refs,
             severities=severities,

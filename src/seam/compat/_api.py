@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seam.asyncapi import AsyncApi, load_asyncapi
 from seam.compat._context import RULES, Spec, build_spec
@@ -18,6 +18,9 @@ from seam.errors import InputError, UsageError
 from seam.model import Finding, Report, Severity, apply_overrides
 from seam.openapi import Document, load_document
 from seam.pactfile import Pact, load_pacts, parse_pact
+
+if TYPE_CHECKING:
+    from seam.graphql import Schema as GraphQLDocument
 
 Json = Any
 
@@ -78,6 +81,7 @@ def check(
     openapi: Document | Mapping[str, Json] | Spec | None,
     *,
     asyncapi: AsyncApi | None = None,
+    graphql: GraphQLDocument | None = None,
     severities: Mapping[str, Severity] | None = None,
     ignore: Collection[str] = (),
     progress: Callable[[int, int, str], None] | None = None,
@@ -90,6 +94,9 @@ def check(
             hold messages only (an HTTP interaction is then ``interaction.type.unsupported``).
         asyncapi: the provider's AsyncAPI document, for message interactions
             (:mod:`seam.compat._messages` says how a message is matched).
+        graphql: the provider's GraphQL schema (:func:`seam.graphql.load_schema`): the
+            pacts' GraphQL-over-HTTP requests are judged against it, the other HTTP
+            interactions against ``openapi``.
         severities: rule id → severity, replacing the rule's default.
         ignore: rule ids whose findings are left out.
         progress: called with (pacts done, pacts in all, the next pact's file) before
@@ -101,7 +108,8 @@ def check(
     Raises:
         UsageError: ``severities`` or ``ignore`` name a rule that does not exist.
     """
-    unknown = sorted({*(severities or {}), *ignore} - set(RULES.ids()))
+    # `in`, not the whole list: listing loads the graphql.* table, and with it graphql-core.
+    unknown = sorted(r for r in {*(severities or {}), *ignore} if r not in RULES)
     if unknown:
         raise UsageError(
             f"no check rule is called {', '.join(unknown)}; "
@@ -114,6 +122,9 @@ def check(
     report = Report(command="check", meta={"openapi": source, "pacts": []})
     if asyncapi is not None:
         report.meta["asyncapi"] = asyncapi.source
+    if graphql is not None:
+        report.meta["graphql"] = graphql.file
+    gql = graphql.schema if graphql is not None else None
     todo = list(pacts)
     for number, pact in enumerate(todo):
         if progress is not None:
@@ -121,7 +132,7 @@ def check(
         group = f"{pact.consumer} -> {pact.provider}"
         report.meta["pacts"].append(pact.source)
         lines = _description_lines(pact)
-        for name, raw, seconds in check_interactions(spec, pact, messages):
+        for name, raw, seconds in check_interactions(spec, pact, messages, gql):
             findings = apply_overrides(raw, severities, lambda f: f.rule in ignore)
             if name in lines:  # so GitHub annotations land on the interaction
                 findings = [replace(f, line=lines[name]) for f in findings]
@@ -139,6 +150,7 @@ def check_files(
     openapi_path: str | Path | None,
     *,
     asyncapi_path: str | Path | None = None,
+    graphql_path: str | Path | None = None,
     provider: str | None = None,
     allow_remote_refs: bool = False,
     severities: Mapping[str, Severity] | None = None,
@@ -151,6 +163,7 @@ def check_files(
         pact_paths: pact files, or folders whose ``*.json`` files are pacts.
         openapi_path: the provider's OpenAPI/Swagger document (JSON or YAML), or None.
         asyncapi_path: the provider's AsyncAPI 2.x/3.x document, for message interactions.
+        graphql_path: the provider's GraphQL schema (SDL or introspection JSON), if any.
         provider: keep only pacts with this provider name.
         allow_remote_refs: let the document's ``$ref``s reach remote URLs.
         severities: rule id → severity overrides (see :func:`check`).
@@ -162,10 +175,16 @@ def check_files(
         PactError: a pact file is not a pact.
         OpenAPIError: the OpenAPI document cannot be loaded.
         AsyncAPIError: the AsyncAPI document cannot be loaded or is invalid.
+        GraphQLSchemaError: the GraphQL schema cannot be loaded.
         UsageError: neither document is given.
     """
-    if openapi_path is None and asyncapi_path is None:
-        raise UsageError("nothing to check against: pass an OpenAPI or an AsyncAPI document")
+    if openapi_path is None and asyncapi_path is None and graphql_path is None:
+        raise UsageError("nothing to check against: pass an OpenAPI, AsyncAPI or GraphQL document")
+    schema = None
+    if graphql_path is not None:
+        from seam.graphql import load_schema  # graphql-core, only for a GraphQL provider
+
+        schema = load_schema(Path(graphql_path))
     document = (
         load_document(openapi_path, allow_remote_refs=allow_remote_refs)
         if openapi_path is not None
@@ -185,6 +204,7 @@ def check_files(
         pacts,
         document,
         asyncapi=asyncapi,
+        graphql=schema,
         severities=severities,
         ignore=ignore,
         progress=progress,

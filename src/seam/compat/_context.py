@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,8 @@ from seam.openapi._schemas import Mode
 Json = Any
 
 RULES = RuleRegistry("check")
+# GraphQL requests are judged by seam.graphql (graphql-core loads only when a rule is needed).
+RULES.include_later("graphql.", lambda: importlib.import_module("seam.graphql").CHECK_RULES)
 
 
 # ``check`` works on the shared operation model; its compiled schemas live on it too.

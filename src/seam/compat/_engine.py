@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from seam.compat import _request, _request_body, _response
 from seam.compat._context import RULES, Context, Spec
@@ -11,8 +12,12 @@ from seam.compat._interaction import HttpInteraction, OtherInteraction, interact
 from seam.compat._matching_rules import matching_rule_findings
 from seam.compat._messages import MessageSpec, check_message
 from seam.errors import InputError
+from seam.graphql import graphql_request
 from seam.model import Case, CaseStatus, Finding, Severity
 from seam.pactfile import Pact
+
+if TYPE_CHECKING:
+    from graphql import GraphQLSchema
 
 RULES.add(
     "interaction.type.unsupported",
@@ -52,18 +57,30 @@ _RESPONSE = [
 
 
 def check_interactions(
-    spec: Spec | None, pact: Pact, messages: MessageSpec | None = None
+    spec: Spec | None,
+    pact: Pact,
+    messages: MessageSpec | None = None,
+    graphql: GraphQLSchema | None = None,
 ) -> Iterator[tuple[str, list[Finding], float]]:
     """Yield ``(interaction description, findings, seconds)`` for each interaction of ``pact``.
 
     HTTP interactions are checked against ``spec`` (OpenAPI), message interactions against
-    ``messages`` (AsyncAPI); one without its document is ``interaction.type.unsupported``.
+    ``messages`` (AsyncAPI), GraphQL-over-HTTP requests against ``graphql`` when given
+    (``seam.graphql.check_request``); one without its document is
+    ``interaction.type.unsupported``.
     """
     file, consumer = pact.source, pact.consumer
     for raw, item in zip(pact.interactions, interactions_of(pact), strict=True):
         started = time.perf_counter()
         # Matchers the verifier would refuse are worth knowing whatever the spec says.
         lint = list(matching_rule_findings(raw, file, consumer))
+        request = graphql_request(raw) if graphql is not None else None
+        if graphql is not None and request is not None:
+            from seam.graphql import check_request  # graphql-core, only for GraphQL pacts
+
+            findings = check_request(graphql, raw, request, file=file, consumer=consumer)
+            yield raw.description, [*findings, *lint], time.perf_counter() - started
+            continue
         if raw.kind == "message" and messages is not None:
             try:
                 findings = [*check_message(messages, raw, file, consumer), *lint]

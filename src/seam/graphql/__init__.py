@@ -2,7 +2,9 @@
 
 Pure analysis beside ``seam.diff``, built on graphql-core (the reference implementation's
 Python port): ``load_schema`` reads SDL or an introspection result, ``diff_schemas``
-judges every change with a stable rule id from :data:`REGISTRY` (``graphql-*``).
+judges every change with a stable rule id from :data:`REGISTRY` (``graphql-*``), and
+``check_request`` judges one consumer request recorded in a pact (``graphql_request``)
+with the ``graphql.*`` codes of :data:`CHECK_RULES` (``contracts check --graphql``).
 ``snapshot_schema`` prints a provider's schema (a strawberry, graphene or graphql-core
 schema object, or an introspection result) as byte-stable SDL, and ``operations_text`` a
 consumer's recorded operations. ``seam.diff.diff`` dispatches here for
@@ -14,6 +16,7 @@ import typing
 
 from seam.graphql._files import (
     SDL_SUFFIXES,
+    find_schema,
     graphql_body,
     is_graphql_schema_file,
     is_operations_file,
@@ -21,8 +24,10 @@ from seam.graphql._files import (
     operations_path,
     schema_snapshot_path,
 )
+from seam.graphql._requests import GraphQLRequest, graphql_request
 
 if typing.TYPE_CHECKING:
+    from seam.graphql._check import CHECK_RULES, check_request
     from seam.graphql._diff import diff_schemas
     from seam.graphql._load import Schema, load_schema, load_schemas, parse_schema
     from seam.graphql._rules import REGISTRY, Change
@@ -37,13 +42,18 @@ if typing.TYPE_CHECKING:
     )
 
 __all__ = [
+    "CHECK_RULES",
     "REGISTRY",
     "SDL_SUFFIXES",
     "Change",
+    "GraphQLRequest",
     "Schema",
     "SchemaSnapshot",
+    "check_request",
     "diff_schemas",
+    "find_schema",
     "graphql_body",
+    "graphql_request",
     "introspection_query",
     "is_graphql_schema_file",
     "is_operations_file",
@@ -63,6 +73,8 @@ __all__ = [
 # graphql-core loads on first use of a name that needs it (PEP 562): `contracts diff` of two
 # OpenAPI documents never imports it.
 _LAZY = {
+    "CHECK_RULES": "_check",
+    "check_request": "_check",
     "REGISTRY": "_rules",
     "Change": "_rules",
     "diff_schemas": "_diff",

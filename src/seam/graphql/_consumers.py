@@ -1,7 +1,8 @@
 """Who a schema change breaks: the consumers' GraphQL operations, read from their pacts.
 
-A GraphQL-over-HTTP interaction (``POST`` to a path ending in ``/graphql``, JSON body
-``{"query": ..., "variables": ...}``) is one consumer operation. Each is read once:
+A GraphQL-over-HTTP interaction (``POST`` to a path ending in ``/graphql`` with a JSON
+body ``{"query": ..., "variables": ...}``, or a ``GET`` with ``query=``: ``_requests``) is
+one consumer operation. Each is read once:
 what it uses in the base schema (fields, arguments, input fields, enum values in
 literals and in its recorded variables, types in fragments, directives: schema
 coordinates, found with graphql-core's ``TypeInfo``), and whether it still works
@@ -45,12 +46,12 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
-from seam.graphql._files import graphql_body
+from seam.graphql._requests import graphql_request
 from seam.graphql._rules import Change, arg_coordinate
 from seam.model import Finding, Severity
 from seam.pactfile import Pact
 
-__all__ = ["Operation", "judge_with_operations", "operations_of"]
+__all__ = ["Operation", "judge_with_operations", "operations_of", "pick_operation"]
 
 # Changes that break a reader of the field although its operation still validates.
 _OUTPUT_RULES = {
@@ -76,33 +77,45 @@ class Operation:
         return f"'{self.interaction}' (operation {self.name})"
 
 
+def pick_operation(
+    document: DocumentNode, wanted: str | None
+) -> tuple[OperationDefinitionNode | None, str | None]:
+    """The operation a request runs, and why it is not well chosen (None when it is).
+
+    As GraphQL's GetOperation (spec 6.1): ``operationName`` picks one; without it the
+    document must hold exactly one. The first operation stands in when the choice fails,
+    so the rest of the analysis still has one to read.
+    """
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if not ops:
+        return None, "the document holds no operation"
+    if wanted is not None:
+        named = next((o for o in ops if o.name and o.name.value == wanted), None)
+        if named is None:
+            found = ", ".join(o.name.value for o in ops if o.name) or "only anonymous ones"
+            return ops[0], f"operationName {wanted!r} names no operation (found: {found})"
+        return named, None
+    if len(ops) > 1:
+        return ops[0], "the document holds several operations: operationName must choose one"
+    return ops[0], None
+
+
 def operations_of(pacts: Sequence[Pact]) -> list[Operation]:
     """The GraphQL operations in the pacts' HTTP interactions (unparsable queries skipped)."""
     out = []
     for pact in pacts:
         for interaction in pact.interactions:
-            body = graphql_body(interaction)
-            if body is None:
-                continue
+            request = graphql_request(interaction)
+            if request is None or request.problem is not None:
+                continue  # `contracts check` is where a malformed request is reported
             try:
-                document = parse(body["query"])
+                document = parse(request.query)
             except (GraphQLError, RecursionError):
-                continue  # `contracts check` is where a malformed query is reported
-            ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            wanted = body.get("operationName")
-            op = next(
-                (o for o in ops if o.name and o.name.value == wanted), ops[0] if ops else None
-            )
+                continue
+            op, _ = pick_operation(document, request.operation_name)
             name = op.name.value if op is not None and op.name else "anonymous"
-            variables = body.get("variables")
             out.append(
-                Operation(
-                    pact.consumer,
-                    interaction.description,
-                    name,
-                    document,
-                    variables if isinstance(variables, dict) else {},
-                )
+                Operation(pact.consumer, interaction.description, name, document, request.variables)
             )
     return out
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SDL_SUFFIXES",
+    "find_schema",
     "graphql_body",
     "is_graphql_schema_file",
     "is_operations_file",
@@ -59,23 +60,22 @@ def is_operations_file(path: Path) -> bool:
 
 
 def graphql_body(interaction: Interaction) -> dict[str, Any] | None:
-    """The ``{"query": ..., "variables": ...}`` body of a GraphQL-over-HTTP interaction.
+    """The ``{"query": ..., "variables": ..., "operationName": ...}`` of a GraphQL request.
 
-    One is a ``POST`` to a path ending in ``/graphql`` with a JSON body holding a ``query``
-    string, as pact-python users write them; None for any other interaction.
+    Read by :func:`seam.graphql._requests.graphql_request`, the one reader (``POST`` with a
+    JSON body or ``GET`` with ``query=``, to a path ending in ``/graphql``); None for any
+    other interaction and for a malformed request (``contracts check`` reports those).
     """
-    request = interaction.request
-    if interaction.kind != "http" or request is None or request.body is None:
+    from seam.graphql._requests import graphql_request
+
+    request = graphql_request(interaction)
+    if request is None or request.problem is not None:
         return None
-    body = request.body.value
-    if (
-        request.method.upper() != "POST"
-        or not request.path.rstrip("/").endswith("/graphql")
-        or not isinstance(body, dict)
-        or not isinstance(body.get("query"), str)
-    ):
-        return None
-    return body
+    return {
+        "query": request.query,
+        "variables": request.variables,
+        "operationName": request.operation_name,
+    }
 
 
 def looks_like_schema(obj: Any) -> bool:
@@ -115,3 +115,15 @@ def operations_path(contracts: Path, consumer: str, provider: str) -> Path:
     """
     name = f"{_safe(consumer, 'consumer')}-{_safe(provider, 'provider')}"
     return contracts / FOLDER / f"{name}.graphql"
+
+
+def find_schema(contracts: Path, provider: str) -> Path | None:
+    """The provider's schema in a contracts folder: ``graphql/<provider>.graphql`` (or
+    ``.graphqls``, ``.gql``, an introspection ``.json``), or None when there is none."""
+    if not SAFE_NAME.match(provider):
+        return None
+    for suffix in (*SDL_SUFFIXES, ".json"):
+        candidate = contracts / FOLDER / f"{provider}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
