@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from seam.graphql import diff_schemas, load_schema, load_schemas
 from seam.graphql._reduce import reduce_pair
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "graphql" / "kinds"
+REAL = CORPUS.parent / "real"
 
 OLD = '''
 """The root."""
@@ -81,8 +83,9 @@ def test_unchanged_definitions_become_stubs_on_the_same_lines() -> None:
     """An unchanged type is a one-line stub padded to its lines; changed ones and the next stay."""
     new = OLD.replace("  MEMBER\n", "")
     old_r, new_r = reduce_pair(OLD, new) or ("", "")
-    assert "type User\n\n\n\n\n\n\nenum Role {\n  ADMIN\n}" in new_r  # User stubbed
-    assert "type Team {\n  id: ID!\n}" in new_r  # after Role: its description is Role's tail
+    assert "type User\n\n\n\n\n\n\nenum Role {\n  ADMIN\n }" in new_r  # User stubbed
+    # Team follows Role (its description is Role's tail): kept, its unchanged field a stub.
+    assert "type Team {\n  id: SeamUnchangedMember__\n }" in new_r
     assert old_r.count("\n") >= OLD.count("\n") and new_r.count("\n") >= new.count("\n")
 
 
@@ -98,3 +101,81 @@ def test_unchanged_definitions_become_stubs_on_the_same_lines() -> None:
 def test_unusual_sdl_is_read_whole(text: str) -> None:
     """Extensions, duplicates and cut block strings fall back to the whole text."""
     assert reduce_pair(text, text) is None
+
+
+@pytest.mark.skipif(not REAL.is_dir(), reason="the shared corpus is not checked out")
+@pytest.mark.parametrize("case", sorted(p.name for p in REAL.iterdir()) if REAL.is_dir() else [])
+def test_reduced_diff_equals_whole_diff_on_github_history(tmp_path: Path, case: str) -> None:
+    """On every pair of GitHub's schema history the reduced diff is the whole diff, lines too."""
+    old, new = tmp_path / "old.graphql", tmp_path / "new.graphql"
+    for side, target in (("old", old), ("new", new)):
+        target.write_bytes(gzip.decompress((REAL / case / f"{side}.graphql.gz").read_bytes()))
+    assert findings(old, new, reduced=True) == findings(old, new, reduced=False)
+
+
+MEMBERS = '''
+type Query {
+  "Look one up."
+  user(id: ID!, order: Order = {direction: ASC}): User
+  """
+  Many.
+  name: NotAField
+  """
+  users(first: Int = 10): [User!]! @deprecated(reason: "use search")
+}
+
+type User {
+  id: ID!
+  "The name."
+  name: String
+  # a comment: with a colon
+  age: Int
+}
+
+input Order {
+  direction: Direction = ASC
+  field: String
+}
+
+enum Direction {
+  "Up."
+  ASC
+  DESC @deprecated
+}
+'''
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        pytest.param(MEMBERS.replace('"The name."', '"The full name."'), id="field-description"),
+        pytest.param(MEMBERS.replace("  age: Int\n", ""), id="last-field-removed"),
+        pytest.param(MEMBERS.replace("  age: Int\n", "  age: Int\n  bio: String\n"), id="added"),
+        pytest.param(MEMBERS.replace("user(id: ID!,", "user(id: ID!, v: Int!,"), id="arg-added"),
+        pytest.param(MEMBERS.replace("  Many.\n", "  Many users.\n"), id="block-description"),
+        pytest.param(MEMBERS.replace("  DESC @deprecated\n", ""), id="enum-value-removed"),
+        pytest.param(MEMBERS.replace('"Up."', '"Ascending."'), id="enum-value-description"),
+        pytest.param(MEMBERS.replace("field: String", "field: String!"), id="input-field-required"),
+        pytest.param(MEMBERS.replace("= ASC\n", "= DESC\n"), id="input-default-changed"),
+        pytest.param(MEMBERS.replace('id: ID!\n  "The', 'id: ID\n  "The'), id="id-nullable"),
+    ],
+)
+def test_member_reduced_diff_equals_whole_diff(tmp_path: Path, new: str) -> None:
+    """Leaving out unchanged fields, input fields and enum values changes no finding or line."""
+    old_file, new_file = tmp_path / "old.graphql", tmp_path / "new.graphql"
+    old_file.write_text(MEMBERS)
+    new_file.write_text(new)
+    reduced = reduce_pair(MEMBERS, new)
+    assert reduced is not None and "SeamUnchangedMember__" in reduced[1]
+    assert findings(old_file, new_file, reduced=True) == findings(old_file, new_file, reduced=False)
+
+
+def test_unchanged_members_are_left_out_on_their_lines() -> None:
+    """An unchanged field becomes blank lines; a `name:` inside a description is not a field."""
+    new = MEMBERS.replace('"The name."', '"The full name."')
+    old_r, new_r = reduce_pair(MEMBERS, new) or ("", "")
+    assert "NotAField" not in new_r  # Query.users is unchanged: its description went with it
+    assert "type User {\n  id: SeamUnchangedMember__\n " in new_r
+    assert '"The full name."\n  name: String\n' in new_r and "age" not in new_r
+    assert "enum Direction" in new_r and "ASC" in new_r  # enum values keep their names
+    assert new_r.count("\n") >= new.count("\n") and old_r.count("\n") >= MEMBERS.count("\n")
