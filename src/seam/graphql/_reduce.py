@@ -58,6 +58,12 @@ _TOKEN = re.compile(
     r"|(?P<number>-?[0-9][0-9.eE+-]*)"
     r"|(?P<punct>\.\.\.|[!$&()\[\]{}:=@|]))"
 )
+# Inside arguments, list types and default values only brackets matter (and strings and
+# comments, which may hold brackets): one match runs to the next bracket.
+_NESTED = re.compile(
+    r'(?:[^()\[\]{}"#]++|#[^\n\r]*+|"""(?:\\"""|\\|[^"\\]|"(?!""))*+"""'
+    r'|"(?:\\.|[^"\\\n\r])*+")*+'
+)
 _OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
 
 
@@ -210,6 +216,9 @@ def _members(text: str) -> Members | None:
     starts: list[tuple[str, int]] = []
     described = -1  # where a description that may belong to the next member starts
     while pos < len(text):
+        if depth > 0 and body >= 0:
+            nested = _NESTED.match(text, pos)  # it matches "" too: never None
+            pos = nested.end() if nested is not None else pos
         m = _TOKEN.match(text, pos)
         if m is None:
             return None
@@ -288,7 +297,9 @@ def _reduce_members(
     for key in keep:
         if key[0] not in _WITH_MEMBERS or key not in before or key not in after:
             continue
-        a, b = _members(before[key]), _members(after[key])
+        a = _members(before[key])
+        # A definition kept for its neighbour's sake has the same text on both sides.
+        b = a if after[key] == before[key] else _members(after[key])
         if a is None or b is None:
             continue
         theirs = dict(b[1])
