@@ -70,3 +70,17 @@ def test_deeply_nested_type_is_refused(tmp_path: Path) -> None:
     path.write_text("type Query { a: " + "[" * 5000 + "Int" + "]" * 5000 + " }")
     with pytest.raises(GraphQLSchemaError, match="nested too deep"):
         load_schema(path)
+
+
+@pytest.mark.parametrize("sdl", ["type Query { a: Int }", "type Query { a: Nope }"])
+def test_parsing_leaves_the_garbage_collector_as_it_was(sdl: str) -> None:
+    """The collector paused for parsing is running again afterwards, bad SDL included."""
+    import contextlib
+    import gc
+
+    from seam.graphql import parse_schema
+
+    assert gc.isenabled()
+    with contextlib.suppress(GraphQLSchemaError):
+        parse_schema(sdl)
+    assert gc.isenabled()
