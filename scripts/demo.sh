@@ -87,8 +87,10 @@ if contracts check "$WORK/mobile-tasks-api.json" --openapi contracts/openapi/tas
 else
   echo "   (exit $? as it should: the pact is incompatible)"
 fi
-# Until the example GraphQL provider lands, the GraphQL check runs on the test fixtures:
-# a users-api schema and web's pact of seven GraphQL requests (POST, GET, fragments, unions).
+echo "   the GraphQL example: dashboard's pact against contracts/graphql/projects-api.graphql (found by name):"
+contracts check --provider projects-api
+# The test fixtures cover more of GraphQL: a users-api schema and web's pact of seven
+# requests (POST, GET, aliases, fragments on an interface and a union, errors).
 echo "   a GraphQL consumer's pact against the provider's schema (--graphql):"
 contracts check tests/graphql/fixtures/web-users-api.json --graphql tests/graphql/fixtures/users-api.graphql
 echo "   the same pact after the consumer starts expecting a field the schema does not have:"
