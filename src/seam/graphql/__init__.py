@@ -23,6 +23,7 @@ from seam.graphql._files import (
 )
 
 if typing.TYPE_CHECKING:
+    from seam.graphql._consumers import Operation, read_operations
     from seam.graphql._diff import diff_schemas
     from seam.graphql._load import Schema, load_schema, load_schemas, parse_schema
     from seam.graphql._rules import REGISTRY, Change
@@ -40,6 +41,7 @@ __all__ = [
     "REGISTRY",
     "SDL_SUFFIXES",
     "Change",
+    "Operation",
     "Schema",
     "SchemaSnapshot",
     "diff_schemas",
@@ -53,6 +55,7 @@ __all__ = [
     "operations_path",
     "operations_text",
     "parse_schema",
+    "read_operations",
     "schema_from_introspection",
     "schema_of",
     "schema_snapshot_path",
@@ -66,6 +69,8 @@ _LAZY = {
     "REGISTRY": "_rules",
     "Change": "_rules",
     "diff_schemas": "_diff",
+    "Operation": "_consumers",
+    "read_operations": "_consumers",
     "Schema": "_load",
     "load_schema": "_load",
     "load_schemas": "_load",
