@@ -194,3 +194,79 @@ def test_get_request_with_query_parameter_is_a_consumer_operation(tmp_path: Path
     p.write_text(json.dumps(doc))
     f = only(judge(tmp_path, SDL.replace("name: String  ", ""), [p]), "graphql-field-removed")
     assert f.severity is Severity.ERROR and f.interaction == "web reads a name by GET"
+
+
+def write_operations(folder: Path, name: str, text: str) -> Path:
+    """A consumer's own operations file, as a client keeps its queries in source."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_operations_files_blame_the_operation_that_breaks(tmp_path: Path) -> None:
+    """A field removed under a fragment one query spreads blames that query, not its sibling."""
+    from seam.graphql import read_operations
+
+    queries = tmp_path / "mobile" / "src"
+    write_operations(
+        queries,
+        "user.graphql",
+        "fragment Who on User { name }\n"
+        "query Profile($id: ID!) { user(id: $id) { ...Who } }\n"
+        "query Mail($id: ID!) { user(id: $id) { email } }\n",
+    )
+    write_operations(queries, "schema.graphql", "type Ignored { a: Int }\n")  # skipped
+    ops = read_operations(queries, "mobile")
+    assert sorted(op.name for op in ops) == ["Mail", "Profile"]
+    base, revision = tmp_path / "base" / "users-api.graphql", tmp_path / "users-api.graphql"
+    base.parent.mkdir()
+    base.write_text(SDL)
+    revision.write_text(SDL.replace("name: String  ", ""))
+    report = diff(base, revision, operations=ops)
+    f = only(report.findings, "graphql-field-removed")
+    assert f.severity is Severity.ERROR and f.consumers == ("mobile",)
+    assert "'user.graphql' (operation Profile)" in f.message
+    assert "Mail" not in f.message
+    assert report.meta["consumers"] == ["mobile"]
+
+
+def test_operations_files_alone_downgrade_what_no_query_uses(tmp_path: Path) -> None:
+    """With only a consumer's files, a removed field no query selects is a warning saying so."""
+    from seam.graphql import read_operations
+
+    path = write_operations(tmp_path / "q", "q.graphql", GET_EMAIL)
+    base, revision = tmp_path / "base" / "users-api.graphql", tmp_path / "users-api.graphql"
+    base.parent.mkdir()
+    base.write_text(SDL)
+    revision.write_text(SDL.replace("  role: Role }", " }"))
+    report = diff(base, revision, operations=read_operations(path, "web"))
+    f = only(report.findings, "graphql-field-removed")
+    assert f.severity is Severity.WARNING
+    assert "no operation of web uses User.role" in f.message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param("web", "write CONSUMER=PATH", id="no-equals"),
+        pytest.param("web=missing.graphql", "does not exist", id="missing"),
+        pytest.param("web=bad.graphql", "not a GraphQL operations document", id="unparsable"),
+    ],
+)
+def test_bad_operations_option_is_one_line_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    """A malformed --operations value or file is one clear line and exit 2, no traceback."""
+    from click.testing import CliRunner
+
+    from seam.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.graphql").write_text("query { user(id: 1) { ", encoding="utf-8")
+    (tmp_path / "a.graphql").write_text(SDL, encoding="utf-8")
+    (tmp_path / "b.graphql").write_text(SDL, encoding="utf-8")
+    result = CliRunner().invoke(main, ["diff", "a.graphql", "b.graphql", "--operations", value])
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output

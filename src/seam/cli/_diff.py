@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -61,6 +62,14 @@ from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
     help="The provider whose pacts judge the documents "
     "[default: the document's file stem, info.title or info.x-provider-name].",
 )
+@click.option(
+    "--operations",
+    "operations",
+    multiple=True,
+    metavar="CONSUMER=PATH",
+    help="A consumer's own GraphQL operations (.graphql file, or a folder of them) to judge "
+    "GraphQL schema changes against, beside the pacts'; repeatable.",
+)
 @allow_remote_refs_option
 @click.option(
     "--list-rules", is_flag=True, help="Print every rule id, severity and summary, then exit."
@@ -77,6 +86,7 @@ def diff(
     severity: tuple[str, ...],
     pacts_dir: Path | None,
     provider: str | None,
+    operations: tuple[str, ...],
     allow_remote_refs: bool,
     list_rules: bool,
 ) -> None:
@@ -87,7 +97,8 @@ def diff(
       contracts diff --base REF [PATH]  PATH (default contracts/) at git REF vs the working tree
 
     GraphQL schemas (.graphql/.graphqls SDL, or introspection JSON) are judged by the
-    graphql-* rules; with pacts, by the GraphQL operations (POST .../graphql) in them.
+    graphql-* rules; with pacts, by the GraphQL operations (POST .../graphql) in them,
+    and by a consumer's own .graphql files (--operations web=src/queries).
 
     With consumer pacts (--pacts), a breaking change a consumer uses is an error naming
     it; one no consumer uses is a warning that says why each is unaffected. Pacts are
@@ -113,6 +124,7 @@ def diff(
             base,
             revision,
             pacts=pacts,
+            operations=_operations(operations),
             provider=provider,
             severities=severities,
             ignore=ignore,
@@ -123,6 +135,23 @@ def diff(
         )
     emit(report, fmt, output, include_info=include_info)
     raise SystemExit(EXIT_FAILED if report.failed(parse_fail_on(fail_on)) else EXIT_OK)
+
+
+def _operations(given: tuple[str, ...]) -> list[Any]:
+    """``CONSUMER=PATH`` values read into GraphQL operations (graphql-core only if any)."""
+    if not given:
+        return []
+    from seam.graphql import read_operations
+
+    out = []
+    for value in given:
+        consumer, sep, path = value.partition("=")
+        if not sep or not consumer or not path:
+            raise UsageError(f"--operations {value!r}: write CONSUMER=PATH (e.g. web=src/queries)")
+        if not Path(path).exists():
+            raise UsageError(f"--operations {value!r}: {path} does not exist")
+        out.extend(read_operations(Path(path), consumer))
+    return out
 
 
 def _inputs(

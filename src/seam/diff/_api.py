@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from seam._files import read_bounded
 from seam.diff._asyncapi import diff_asyncapi
@@ -26,6 +26,9 @@ from seam.graphql import SDL_SUFFIXES, is_graphql_schema_file, is_operations_fil
 from seam.model import Finding, Report, Severity, apply_overrides
 from seam.openapi import Api, Document, load_document
 from seam.pactfile import Pact, read_pact
+
+if TYPE_CHECKING:
+    from seam.graphql import Operation  # graphql-core, loaded only for GraphQL files
 
 __all__ = [
     "IgnoreEntry",
@@ -144,6 +147,7 @@ def diff(
     revision: Path,
     *,
     pacts: Sequence[Pact] = (),
+    operations: Sequence[Operation] = (),
     provider: str | None = None,
     severities: Mapping[str, Severity] | None = None,
     ignore: Sequence[IgnoreEntry] = (),
@@ -161,6 +165,9 @@ def diff(
         base: the version before the change (file or folder).
         revision: the version after it (the same kind as ``base``).
         pacts: consumer pacts to judge provider changes against.
+        operations: GraphQL operations from consumers' own ``.graphql`` files
+            (:func:`seam.graphql.read_operations`), judged against GraphQL schemas as the
+            operations in pacts are.
         provider: the provider whose pacts judge two bare documents (by default the
             document's file stem, ``info.title`` or ``info.x-provider-name``).
         severities: rule id → severity overrides.
@@ -177,7 +184,7 @@ def diff(
     """
     if base.is_dir() != revision.is_dir():
         raise UsageError(f"cannot compare a folder with a file: {base} and {revision}")
-    judging = _Judging(pacts, provider, allow_remote_refs)
+    judging = _Judging(pacts, provider, allow_remote_refs, operations)
     if base.is_dir():
         findings = _diff_trees(base, revision, judging, progress)
     else:
@@ -221,8 +228,15 @@ def _is_pact(path: Path) -> bool:
 class _Judging:
     """The pacts at hand, and which of them each document is judged against."""
 
-    def __init__(self, pacts: Sequence[Pact], provider: str | None, allow_remote: bool) -> None:
+    def __init__(
+        self,
+        pacts: Sequence[Pact],
+        provider: str | None,
+        allow_remote: bool,
+        operations: Sequence[Operation] = (),
+    ) -> None:
         self.pacts = pacts
+        self.operations = operations
         self.provider = provider
         self.allow_remote = allow_remote
         self.attached: set[str] = set()  # consumers whose pacts judged some document
@@ -255,10 +269,11 @@ class _Judging:
         mine = [p for p in self.pacts if _slug(p.provider) in wanted]
         from seam.graphql import diff_schemas, load_schemas  # graphql-core, only when needed
 
-        old, new = load_schemas(base, revision, name, whole=bool(mine))
-        findings = diff_schemas(old, new, pacts=mine)
+        old, new = load_schemas(base, revision, name, whole=bool(mine or self.operations))
+        findings = diff_schemas(old, new, pacts=mine, operations=self.operations)
         self.attached.update(p.consumer for p in mine)
-        if self.pacts and not mine:
+        self.attached.update(op.consumer for op in self.operations)
+        if self.pacts and not mine and not self.operations:
             naming = "or name the schema file after its provider (PROVIDER.graphql)"
             findings.append(
                 _pacts_not_attached(name, names, self.pacts, self.provider, naming=naming)

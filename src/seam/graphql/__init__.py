@@ -28,6 +28,7 @@ from seam.graphql._requests import GraphQLRequest, graphql_request
 
 if typing.TYPE_CHECKING:
     from seam.graphql._check import CHECK_RULES, check_request
+    from seam.graphql._consumers import Operation, read_operations
     from seam.graphql._diff import diff_schemas
     from seam.graphql._load import Schema, load_schema, load_schemas, parse_schema
     from seam.graphql._rules import REGISTRY, Change
@@ -47,6 +48,7 @@ __all__ = [
     "SDL_SUFFIXES",
     "Change",
     "GraphQLRequest",
+    "Operation",
     "Schema",
     "SchemaSnapshot",
     "check_request",
@@ -63,6 +65,7 @@ __all__ = [
     "operations_path",
     "operations_text",
     "parse_schema",
+    "read_operations",
     "schema_from_introspection",
     "schema_of",
     "schema_snapshot_path",
@@ -78,6 +81,8 @@ _LAZY = {
     "REGISTRY": "_rules",
     "Change": "_rules",
     "diff_schemas": "_diff",
+    "Operation": "_consumers",
+    "read_operations": "_consumers",
     "Schema": "_load",
     "load_schema": "_load",
     "load_schemas": "_load",

@@ -23,10 +23,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from graphql import (
     DocumentNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLInputObjectType,
@@ -46,12 +49,21 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 
+from seam._files import decode_text, read_bounded
+from seam.errors import GraphQLSchemaError
+from seam.graphql._files import SDL_SUFFIXES, is_operations_file
 from seam.graphql._requests import graphql_request
 from seam.graphql._rules import Change, arg_coordinate
 from seam.model import Finding, Severity
 from seam.pactfile import Pact
 
-__all__ = ["Operation", "judge_with_operations", "operations_of", "pick_operation"]
+__all__ = [
+    "Operation",
+    "judge_with_operations",
+    "operations_of",
+    "pick_operation",
+    "read_operations",
+]
 
 # Changes that break a reader of the field although its operation still validates.
 _OUTPUT_RULES = {
@@ -118,6 +130,77 @@ def operations_of(pacts: Sequence[Pact]) -> list[Operation]:
                 Operation(pact.consumer, interaction.description, name, document, request.variables)
             )
     return out
+
+
+def read_operations(path: Path, consumer: str) -> list[Operation]:
+    """The operations of a consumer's ``.graphql`` file (or of every one in a folder).
+
+    A client that keeps its queries in files (Apollo, gql, ariadne-codegen) uses what they
+    select as much as one whose pact records them. Each operation is judged on its own,
+    with the fragments it spreads (transitively), so one broken query blames only itself.
+
+    Raises:
+        InputError: a file cannot be read.
+        GraphQLSchemaError: a file is not a GraphQL executable document.
+    """
+    if path.is_dir():  # a client's source folder: its operations files, not its schemas
+        found = sorted(f for suffix in SDL_SUFFIXES for f in path.rglob(f"*{suffix}"))
+        files = [f for f in found if is_operations_file(f)]
+    else:
+        files = [path]
+    out: list[Operation] = []
+    for file in files:
+        raw = read_bounded(file, what="GraphQL operations file")
+        text = decode_text(
+            raw, what="GraphQL operations file", location=str(file), error=GraphQLSchemaError
+        )
+        try:
+            document = parse(text)
+        except GraphQLError as exc:
+            raise GraphQLSchemaError(
+                f"not a GraphQL operations document: {exc.message}", location=str(file)
+            ) from None
+        except RecursionError:
+            raise GraphQLSchemaError("operations nested too deep", location=str(file)) from None
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        if not ops and not fragments:
+            raise GraphQLSchemaError(
+                "holds no operation (a schema? pass the schema as BASE/REVISION)",
+                location=str(file),
+            )
+        for op in ops:
+            name = op.name.value if op.name else "anonymous"
+            own = DocumentNode(definitions=(op, *_spread(op, fragments)))
+            out.append(Operation(consumer, f"{file.name}", name, own, {}))
+    return out
+
+
+def _spread(node: Any, fragments: Mapping[str, FragmentDefinitionNode]) -> list[Any]:
+    """The fragment definitions ``node`` spreads, directly or through other fragments."""
+    found: dict[str, FragmentDefinitionNode] = {}
+    todo = [node]
+    while todo:
+        spreads = _Spreads()
+        visit(todo.pop(), spreads)
+        for name in spreads.names:
+            if name in fragments and name not in found:
+                found[name] = fragments[name]
+                todo.append(fragments[name])
+    return list(found.values())
+
+
+class _Spreads(Visitor):
+    """The fragment names a node spreads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def enter_fragment_spread(self, node: FragmentSpreadNode, *_: Any) -> None:
+        self.names.append(node.name.value)
 
 
 class _Usage(Visitor):
@@ -259,13 +342,17 @@ def judge_with_operations(
     pacts: Sequence[Pact],
     base: GraphQLSchema,
     revision: GraphQLSchema,
+    operations: Sequence[Operation] = (),
 ) -> list[Finding]:
-    """Re-grade findings by the consumer operations they break (see the module docstring)."""
+    """Re-grade findings by the consumer operations they break (see the module docstring).
+
+    ``operations`` are more of them, from consumers' own files (:func:`read_operations`).
+    """
     ops = [
         _Judged(op, _usage(op, base), _problems(op, base), _problems(op, revision))
-        for op in operations_of(pacts)
+        for op in [*operations_of(pacts), *operations]
     ]
-    consumers = sorted({p.consumer for p in pacts})
+    consumers = sorted({p.consumer for p in pacts} | {op.consumer for op in operations})
     out = []
     for change, f in judged:
         if f.severity < Severity.WARNING:

@@ -18,7 +18,7 @@ from typing import Any
 from graphql import GraphQLField, GraphQLInterfaceType, GraphQLObjectType
 from graphql.utilities import find_breaking_changes, find_dangerous_changes
 
-from seam.graphql._consumers import judge_with_operations
+from seam.graphql._consumers import Operation, judge_with_operations
 from seam.graphql._load import Schema
 from seam.graphql._rules import CORE_RULES, REGISTRY, WALK_RULES, Change, Pair, field_renamed
 from seam.model import Finding, Severity
@@ -118,6 +118,7 @@ def diff_schemas(
     revision: Schema,
     *,
     pacts: Sequence[Pact] = (),
+    operations: Sequence[Operation] = (),
     revision_file: str | None = None,
 ) -> list[Finding]:
     """Every change between two GraphQL schemas, as findings.
@@ -128,6 +129,8 @@ def diff_schemas(
         pacts: consumer pacts; with any, their GraphQL operations judge each breaking
             change (an error naming the consumer and operation it breaks, or a warning
             saying why none is).
+        operations: more consumer operations, from their own ``.graphql`` files
+            (:func:`seam.graphql.read_operations`), judged as the pacts' are.
         revision_file: how findings name the revision's file (default: its own name).
 
     Returns:
@@ -137,8 +140,8 @@ def diff_schemas(
     pair = Pair(base, revision)
     name = revision_file or revision.file
     judged = [(c, to_finding(c, name, _line(c, pair))) for c in changes(base, revision)]
-    if pacts:
-        return judge_with_operations(judged, pacts, base.schema, revision.schema)
+    if pacts or operations:
+        return judge_with_operations(judged, pacts, base.schema, revision.schema, operations)
     return [f for _, f in judged]
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "write_schema_snapshot",
 ]
 
+
 @dataclass(frozen=True)
 class SchemaSnapshot:
     """Where a schema snapshot lives and whether writing it changed anything.
@@ -176,4 +177,3 @@ def operations_text(pact: Pact, *, source: str | None = None) -> str | None:
     )
     blocks = [text for _, text in sorted(printed)]
     return header + "\n" + "\n\n".join(blocks) + "\n"
-
