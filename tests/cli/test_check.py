@@ -142,14 +142,34 @@ def test_provider_filter_finds_its_spec(contracts: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_mixed_providers_need_a_choice(contracts: Path) -> None:
-    """Pacts for several providers and no --openapi/--provider: exit 2, saying what to pass."""
+def test_each_provider_is_checked_against_its_own_document(contracts: Path) -> None:
+    """Pacts of two providers and no document named: each against its own, in one report."""
+    billing = copy.deepcopy(SPEC)
+    billing["info"]["title"] = "billing"
+    del billing["paths"]["/tasks/{id}"]["get"]["responses"]["200"]["content"]
+    (contracts / "openapi" / "billing.yaml").write_text(yaml.safe_dump(billing))
+    (contracts / "pacts" / "web-billing.json").write_text(
+        json.dumps(_pact("web", {"id": 1}, provider="billing"))
+    )
+    result = _run("--contracts", str(contracts), "--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    cases = report["summary"]["cases"]
+    assert (cases["passed"], cases["failed"]) == (1, 1)
+    (failed,) = [f for f in report["findings"] if f["severity"] == "error"]
+    assert failed["file"].endswith("web-billing.json")
+    documents = report["meta"]["openapi"]
+    assert "billing.yaml" in documents and "tasks-api.yaml" in documents
+
+
+def test_a_provider_without_a_document_is_named(contracts: Path) -> None:
+    """Pacts of a second provider that has no document: exit 2, naming it and what to pass."""
     (contracts / "pacts" / "web-billing.json").write_text(
         json.dumps(_pact("web", {}, provider="billing"))
     )
     result = _run("--contracts", str(contracts))
     assert result.exit_code == 2
-    assert "--provider" in result.output
+    assert "'billing'" in result.output and "--openapi" in result.output
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,7 @@ from seam.cli._options import (
 )
 from seam.cli._terminal import no_color_option, step_progress
 from seam.errors import UsageError
-from seam.model import Severity
+from seam.model import Report, Severity
 
 
 def _provider(pacts: list[Path], provider: str | None, what: str, option: str) -> str:
@@ -65,7 +65,12 @@ def _default_asyncapi(
         return None
     from seam.asyncapi import find_asyncapi
 
-    name = _provider(pacts, provider, "AsyncAPI document", "--asyncapi")
+    try:
+        name = _provider(pacts, provider, "AsyncAPI document", "--asyncapi")
+    except UsageError:
+        if "http" in kinds:  # an OpenAPI document was named for pacts of several providers
+            return None
+        raise
     found = find_asyncapi(contracts, name)
     if found is None and "http" not in kinds:
         raise UsageError(
@@ -104,6 +109,54 @@ def _default_graphql(
     from seam.graphql import find_schema
 
     return find_schema(contracts, name)
+
+
+def _all_providers(pacts: list[Path]) -> list[str | None]:
+    """Every provider the pacts name, when they name more than one (else empty)."""
+    from seam.pactfile import load_pacts
+
+    names = sorted({p.provider for p in load_pacts(pacts)})
+    return list(names) if len(names) > 1 else []
+
+
+def _documents(
+    contracts: Path,
+    pacts: list[Path],
+    provider: str | None,
+    openapi: Path | None,
+    asyncapi: Path | None,
+    graphql: Path | None,
+) -> tuple[Path | None, Path | None, Path | None]:
+    """The OpenAPI, AsyncAPI and GraphQL documents ``provider``'s pacts are checked against:
+    those given, else its own under ``contracts/``."""
+    kinds = _kinds(pacts, provider)
+    events = asyncapi or _default_asyncapi(contracts, pacts, provider, kinds)
+    # A provider whose pacts hold only messages needs no OpenAPI document.
+    only_messages = events is not None and "http" not in kinds
+    schema = graphql or _default_graphql(contracts, pacts, provider, kinds)
+    document = openapi
+    if document is None and schema is not None:
+        # A GraphQL provider needs no OpenAPI document; one found serves its other routes.
+        from seam.openapi import find_snapshot
+
+        name = provider or next(iter(_providers(pacts)), None)
+        document = find_snapshot(contracts, name) if name else None
+    elif document is None and not only_messages:
+        document = _default_openapi(contracts, pacts, provider)
+    return document, events, schema
+
+
+def _merged(first: Report, more: Report) -> Report:
+    """Two providers' check reports as one."""
+    first.findings.extend(more.findings)
+    first.cases.extend(more.cases)
+    for key in ("openapi", "asyncapi", "graphql"):
+        if more.meta.get(key):
+            first.meta[key] = ", ".join(v for v in (first.meta.get(key), more.meta[key]) if v)
+    first.meta["pacts"] = [*first.meta.get("pacts", []), *more.meta.get("pacts", [])]
+    first.meta["interactions"] = len(first.cases)
+    first.meta["seconds"] = round(first.meta.get("seconds", 0) + more.meta.get("seconds", 0), 4)
+    return first
 
 
 def _severities(values: tuple[str, ...]) -> dict[str, Severity]:
@@ -207,32 +260,27 @@ def check(
         return
     severities = _severities(severity)
     pacts = list(pact_files) or _default_pacts(contracts_dir, provider)
-    kinds = _kinds(pacts, provider)
-    events = asyncapi or _default_asyncapi(contracts_dir, pacts, provider, kinds)
-    # A provider whose pacts hold only messages needs no OpenAPI document.
-    only_messages = events is not None and "http" not in kinds
-    schema = graphql or _default_graphql(contracts_dir, pacts, provider, kinds)
-    document = openapi
-    if document is None and schema is not None:
-        # A GraphQL provider needs no OpenAPI document; one found serves its other routes.
-        from seam.openapi import find_snapshot
-
-        name = provider or next(iter(_providers(pacts)), None)
-        document = find_snapshot(contracts_dir, name) if name else None
-    elif document is None and not only_messages:
-        document = _default_openapi(contracts_dir, pacts, provider)
+    given = openapi is not None or asyncapi is not None or graphql is not None
+    # Pacts of several providers, no document named: each provider's pacts against its own
+    # contracts/ documents, as one report (a second provider must not stop the first).
+    names = [provider] if provider is not None or given else _all_providers(pacts) or [None]
     with step_progress("check") as progress:
-        report = check_files(
-            pacts,
-            document,
-            asyncapi_path=events,
-            graphql_path=schema,
-            provider=provider,
-            allow_remote_refs=allow_remote_refs,
-            severities=severities,
-            ignore=ignore,
-            progress=progress,
-        )
+        report = None
+        for name in names:
+            documents = _documents(contracts_dir, pacts, name, openapi, asyncapi, graphql)
+            one = check_files(
+                pacts,
+                documents[0],
+                asyncapi_path=documents[1],
+                graphql_path=documents[2],
+                provider=name,
+                allow_remote_refs=allow_remote_refs,
+                severities=severities,
+                ignore=ignore,
+                progress=progress,
+            )
+            report = one if report is None else _merged(report, one)
+    assert report is not None
     emit(report, fmt, output, include_info=include_info)
     if report.failed(parse_fail_on(fail_on)):
         click.get_current_context().exit(1)
