@@ -149,3 +149,28 @@ def test_message_pacts_are_checked_against_the_asyncapi_document(
     result = pull_request(Path("contracts"), base="main")
     (checked,) = [r for r in result.reports if r.command == "check"]
     assert [f.rule for f in checked.findings] == ["message.payload.incompatible"]
+
+
+def test_graphql_pacts_are_checked_against_the_provider_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A GraphQL provider's pacts are checked against graphql/<provider>.graphql, no OpenAPI."""
+    root = Path(__file__).resolve().parents[2]
+    contracts = tmp_path / "contracts"
+    (contracts / "pacts").mkdir(parents=True)
+    (contracts / "graphql").mkdir()
+    schema = (root / "contracts" / "graphql" / "projects-api.graphql").read_text()
+    (contracts / "graphql" / "projects-api.graphql").write_text(schema)
+    pact = json.loads((root / "contracts" / "pacts" / "dashboard-projects-api.json").read_text())
+    query = pact["interactions"][0]["request"]["body"]["content"]
+    query["query"] = query["query"].replace("{", "{ noSuchField ", 1)
+    (contracts / "pacts" / "dashboard-projects-api.json").write_text(json.dumps(pact))
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "base"], check=True)
+    monkeypatch.chdir(tmp_path)
+    result = pull_request(Path("contracts"), base="main")
+    (checked,) = [r for r in result.reports if r.command == "check"]
+    assert "graphql.operation.invalid" in {f.rule for f in checked.findings}
+    assert not [n for n in result.notes if "projects-api" in n]

@@ -12,6 +12,7 @@ from seam.compat import check
 from seam.diff import checkout_tree, diff, pacts_from
 from seam.errors import UsageError
 from seam.github._base import ensure_base_ref
+from seam.graphql import find_schema
 from seam.model import Report, Severity
 from seam.openapi import find_snapshot, load_document
 from seam.pactfile import Pact
@@ -108,8 +109,9 @@ def pull_request(
 def _check(
     contracts: Path, pacts: list[Pact], provider: str | None, notes: list[str]
 ) -> Report | None:
-    """Each provider's pacts against ``openapi/<provider>.yaml`` (HTTP) and
-    ``asyncapi/<provider>.yaml`` (messages), as one report."""
+    """Each provider's pacts against ``openapi/<provider>.yaml`` (HTTP),
+    ``graphql/<provider>.graphql`` (GraphQL requests) and ``asyncapi/<provider>.yaml``
+    (messages), as one report."""
     by_provider: dict[str, list[Pact]] = defaultdict(list)
     for pact in pacts:
         if provider is None or pact.provider == provider:
@@ -119,13 +121,23 @@ def _check(
         found = find_snapshot(contracts, name)
         kinds = {i.kind for pact in group for i in pact.interactions}
         events = find_asyncapi(contracts, name) if "message" in kinds else None
-        if found is None and (events is None or "http" in kinds):
-            notes.append(f"no openapi/{name}.yaml in {contracts}: {name}'s pacts are not checked")
+        schema = find_schema(contracts, name) if "http" in kinds else None
+        if found is None and schema is None and (events is None or "http" in kinds):
+            notes.append(
+                f"no openapi/{name}.yaml nor graphql/{name}.graphql in {contracts}: "
+                f"{name}'s pacts are not checked"
+            )
             continue
+        graphql = None
+        if schema is not None:
+            from seam.graphql import load_schema  # graphql-core, only for a GraphQL provider
+
+            graphql = load_schema(schema)
         report = check(
             group,
             load_document(found) if found is not None else None,
             asyncapi=load_asyncapi(events) if events is not None else None,
+            graphql=graphql,
         )
         if merged is None:
             merged = report
