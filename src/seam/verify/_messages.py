@@ -27,11 +27,12 @@ import threading
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 
 from seam._imports import import_object
 from seam.errors import UsageError
+from seam.verify._loopback import JsonPostHandler, LoopbackServer
 from seam.verify._states import call_with
 
 __all__ = [
@@ -219,13 +220,11 @@ class MessageServer:
         self.errors: list[dict[str, str]] = []
         self._lock = threading.Lock()
         self._values = values or _no_values
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _message_handler(self))
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(_message_handler(self), name="seam-message-server")
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return self._server.address[1]
 
     def produce(self, description: str, states: Any) -> ProducedMessage:
         """The message for ``description`` given the interaction's provider states.
@@ -248,42 +247,28 @@ class MessageServer:
             raise
 
     def __enter__(self) -> MessageServer:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="seam-message-server", daemon=True
-        )
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._server.stop()
 
 
 def _message_handler(server: MessageServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in two writes; with Nagle on, the verifier's delayed
-        # ACK would stall every keep-alive message by ~40 ms (as for provider states).
-        disable_nagle_algorithm = True
-
+    class Handler(JsonPostHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            try:
-                doc = json.loads(raw or b"{}")
-            except ValueError:
-                self._send(400, b"message request body is not JSON", {})
+            ok, doc = self.read_json()
+            if not ok:
+                self.send(400, b"message request body is not JSON", {})
                 return
             description = str(doc.get("description") or "") if isinstance(doc, dict) else ""
             if not description:
-                self._send(400, b"message request without a description", {})
+                self.send(400, b"message request without a description", {})
                 return
             try:
                 message = server.produce(description, doc.get("providerStates"))
             except MessageError as exc:
-                self._send(500, str(exc).encode("utf-8"), {"Content-Type": "text/plain"})
+                self.send(500, str(exc).encode("utf-8"), {"Content-Type": "text/plain"})
                 return
             metadata = dict(message.metadata)
             headers = {}
@@ -293,18 +278,6 @@ def _message_handler(server: MessageServer) -> type[BaseHTTPRequestHandler]:
             if metadata:
                 encoded = json.dumps(metadata, default=str).encode("utf-8")
                 headers["Pact-Message-Metadata"] = base64.b64encode(encoded).decode("ascii")
-            self._send(200, message.contents, headers)
-
-        def _send(self, status: int, body: bytes, headers: Mapping[str, str]) -> None:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            # The verifier asks for every message; stay quiet.
-            return
+            self.send(200, message.contents, headers)
 
     return Handler

@@ -17,11 +17,12 @@ import traceback
 from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 
 from seam._imports import import_object
 from seam.errors import UsageError
+from seam.verify._loopback import JsonPostHandler, LoopbackServer
 from seam.verify._tls import environment
 
 __all__ = ["ProviderStates", "StateError", "StateServer", "call_with", "load_states"]
@@ -285,14 +286,12 @@ class StateServer:
         self.states = states
         self._journal = _Journal()
         handler = _handler_class(states, self._journal, on_setup, handler_env or {})
-        self._server = ThreadingHTTPServer((host, port), handler)
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self._server = LoopbackServer(handler, name="seam-state-server", host=host, port=port)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/_seam/provider-states"
+        host, port = self._server.address
+        return f"http://{host}:{port}/_seam/provider-states"
 
     @property
     def errors(self) -> list[StateCall]:
@@ -301,17 +300,11 @@ class StateServer:
             return [c for c in self._journal.calls if c.error]
 
     def start(self) -> StateServer:
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="seam-state-server", daemon=True
-        )
-        self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._server.stop()
 
     def __enter__(self) -> StateServer:
         return self.start()
@@ -330,18 +323,10 @@ def _handler_class(
     # each state change, so it reads no variables meanwhile).
     env_lock = threading.Lock()
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        # Headers and body go out in two writes; with Nagle on, the verifier's delayed
-        # ACK stalls every keep-alive state change by ~40 ms.
-        disable_nagle_algorithm = True
-
+    class Handler(JsonPostHandler):
         def do_POST(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            try:
-                doc = json.loads(raw or b"{}")
-            except ValueError:
+            ok, doc = self.read_json()
+            if not ok:
                 self._send(400, {"error": "state-change body is not JSON"})
                 return
             state = str(doc.get("state") or "")
@@ -366,22 +351,12 @@ def _handler_class(
 
         def _send(self, status: int, body: Mapping[str, Any]) -> None:
             data = json.dumps(body, default=str).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            # The verifier calls this endpoint for every interaction; stay quiet.
-            return
+            self.send(status, data, {"Content-Type": "application/json"})
 
     return Handler
 
 
-def _run(
-    states: ProviderStates | None, state: str, params: Mapping[str, Any], action: str
-) -> Any:
+def _run(states: ProviderStates | None, state: str, params: Mapping[str, Any], action: str) -> Any:
     # The empty state is the verifier's generic per-interaction hook: nothing to do.
     if not state or states is None:
         return {}
