@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
-from click.testing import CliRunner, Result
 
-from seam.cli import main
 from seam.verify._provider import free_port
+
+from ._snapshots import example_provider, one_error_line, snapshot, write_module
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_ROOT = ROOT / "providers" / "tasks"
@@ -26,17 +20,6 @@ BROKEN_RESPONSE = (
 )
 
 
-def _snapshot(*args: str) -> Result:
-    return CliRunner().invoke(main, ["snapshot", *args])
-
-
-def _one_error_line(result: Result) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.output
-    return lines[0]
-
-
 @pytest.fixture
 def contracts(tmp_path: Path) -> Path:
     """An empty contracts folder for this test."""
@@ -44,56 +27,15 @@ def contracts(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def module_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A directory on sys.path where a test can write importable modules."""
-    directory = tmp_path / "modules"
-    directory.mkdir()
-    monkeypatch.syspath_prepend(str(directory))
-    return directory
-
-
-def _module(directory: Path, source: str) -> str:
-    """Write ``source`` as a module with a unique name and return the name."""
-    name = f"snapshot_mod_{uuid.uuid4().hex}"
-    (directory / f"{name}.py").write_text(source, encoding="utf-8")
-    return name
-
-
-@pytest.fixture
 def provider(tmp_path: Path) -> Iterator[str]:
     """The example Tasks provider as a real process on 127.0.0.1; yields its base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(PROVIDER_ROOT),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'tasks.db'}",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tasks_api", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            assert process.poll() is None, "the provider exited during startup"
-            try:
-                httpx.get(base_url + "/openapi.json", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the provider did not start"
-                time.sleep(0.05)
+    with example_provider("tasks_api", tmp_path / "tasks.db", "/openapi.json") as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_app_snapshot_is_written_under_openapi(contracts: Path) -> None:
     """--app writes <contracts>/openapi/<provider>.yaml and says so."""
-    result = _snapshot("--app", APP, "--provider", "tasks-api", "--contracts", str(contracts))
+    result = snapshot("--app", APP, "--provider", "tasks-api", "--contracts", str(contracts))
     assert result.exit_code == 0, result.output
     path = contracts / "openapi" / "tasks-api.yaml"
     assert f"wrote {path} (5 operations" in result.output
@@ -103,9 +45,9 @@ def test_app_snapshot_is_written_under_openapi(contracts: Path) -> None:
 def test_second_run_is_byte_identical_and_reports_up_to_date(contracts: Path) -> None:
     """Snapshotting the same app twice leaves the same bytes and says it is up to date."""
     args = ("--app", APP, "--provider", "tasks-api", "--contracts", str(contracts))
-    _snapshot(*args)
+    snapshot(*args)
     first = (contracts / "openapi" / "tasks-api.yaml").read_bytes()
-    result = _snapshot(*args)
+    result = snapshot(*args)
     assert "is up to date" in result.output
     assert (contracts / "openapi" / "tasks-api.yaml").read_bytes() == first
 
@@ -114,11 +56,11 @@ def test_url_snapshot_of_the_running_provider_matches_the_app(
     provider: str, contracts: Path, tmp_path: Path
 ) -> None:
     """The document fetched from the real provider gives the same bytes as --app."""
-    by_url = _snapshot(
+    by_url = snapshot(
         "--url", provider + "/openapi.json", "--provider", "p", "--contracts", str(contracts)
     )
     assert by_url.exit_code == 0, by_url.output
-    _snapshot("--app", APP, "--provider", "p", "--contracts", str(tmp_path / "other"))
+    snapshot("--app", APP, "--provider", "p", "--contracts", str(tmp_path / "other"))
     assert (contracts / "openapi" / "p.yaml").read_bytes() == (
         tmp_path / "other" / "openapi" / "p.yaml"
     ).read_bytes()
@@ -126,35 +68,33 @@ def test_url_snapshot_of_the_running_provider_matches_the_app(
 
 def test_url_answering_404_is_bad_input(provider: str, contracts: Path) -> None:
     """A URL that is not the document (HTTP 404) exits 2 naming the status."""
-    result = _snapshot(
-        "--url", provider + "/nope", "--provider", "p", "--contracts", str(contracts)
-    )
+    result = snapshot("--url", provider + "/nope", "--provider", "p", "--contracts", str(contracts))
     assert result.exit_code == 2
-    assert "got HTTP 404" in _one_error_line(result)
+    assert "got HTTP 404" in one_error_line(result)
 
 
 def test_unreachable_url_exits_3(contracts: Path) -> None:
     """A URL nobody listens on exits 3 with one line and writes nothing."""
     url = f"http://127.0.0.1:{free_port()}/openapi.json"
-    result = _snapshot("--url", url, "--provider", "p", "--contracts", str(contracts))
+    result = snapshot("--url", url, "--provider", "p", "--contracts", str(contracts))
     assert result.exit_code == 3
-    assert "cannot reach the provider" in _one_error_line(result)
+    assert "cannot reach the provider" in one_error_line(result)
     assert not contracts.exists()
 
 
 def test_non_http_url_is_a_usage_error(contracts: Path) -> None:
     """--url with another scheme exits 2 without trying to fetch it."""
-    result = _snapshot("--url", "file:///etc/passwd", "--provider", "p")
+    result = snapshot("--url", "file:///etc/passwd", "--provider", "p")
     assert result.exit_code == 2
-    assert "http:// or https://" in _one_error_line(result)
+    assert "http:// or https://" in one_error_line(result)
 
 
 @pytest.mark.parametrize("url", ["http://", "http://256.1.1.1/openapi.json", "http://[::1"])
 def test_malformed_url_is_a_usage_error(url: str) -> None:
     """A URL that cannot be parsed, or has no host, exits 2 instead of looking unreachable."""
-    result = _snapshot("--url", url, "--provider", "p")
+    result = snapshot("--url", url, "--provider", "p")
     assert result.exit_code == 2
-    assert "--url" in _one_error_line(result)
+    assert "--url" in one_error_line(result)
 
 
 @pytest.mark.parametrize(
@@ -166,77 +106,73 @@ def test_malformed_url_is_a_usage_error(url: str) -> None:
 )
 def test_bad_header_options_are_usage_errors(args: tuple[str, ...], message: str) -> None:
     """--header must look like 'Name: value' and goes only with --url."""
-    result = _snapshot(*args, "--provider", "p")
+    result = snapshot(*args, "--provider", "p")
     assert result.exit_code == 2
-    assert message in _one_error_line(result)
+    assert message in one_error_line(result)
 
 
 def test_module_that_exits_on_import_is_one_line_exit_2(module_dir: Path) -> None:
     """A module that calls sys.exit while importing cannot end the command: exit 2, one line."""
-    name = _module(module_dir, "import sys\nsys.exit(5)\n")
-    result = _snapshot("--app", f"{name}:app", "--provider", "p")
+    name = write_module(module_dir, "import sys\nsys.exit(5)\n")
+    result = snapshot("--app", f"{name}:app", "--provider", "p")
     assert result.exit_code == 2
-    assert "SystemExit" in _one_error_line(result)
+    assert "SystemExit" in one_error_line(result)
 
 
 def test_unknown_module_is_one_line_exit_2(contracts: Path) -> None:
     """--app naming a module that does not exist exits 2 with one line."""
-    result = _snapshot("--app", "no_such_module_xyz:app", "--provider", "p")
+    result = snapshot("--app", "no_such_module_xyz:app", "--provider", "p")
     assert result.exit_code == 2
-    assert "cannot import 'no_such_module_xyz'" in _one_error_line(result)
+    assert "cannot import 'no_such_module_xyz'" in one_error_line(result)
 
 
 def test_module_that_raises_on_import_is_one_line_exit_2(module_dir: Path) -> None:
     """A module whose import raises exits 2, naming the exception, without a traceback."""
-    name = _module(module_dir, "raise RuntimeError('database not configured')\n")
-    result = _snapshot("--app", f"{name}:app", "--provider", "p")
+    name = write_module(module_dir, "raise RuntimeError('database not configured')\n")
+    result = snapshot("--app", f"{name}:app", "--provider", "p")
     assert result.exit_code == 2
-    line = _one_error_line(result)
+    line = one_error_line(result)
     assert f"importing '{name}' failed: RuntimeError: database not configured" in line
 
 
 def test_module_with_a_broken_import_inside_is_one_line_exit_2(module_dir: Path) -> None:
     """A module that imports something missing says what is missing, not that it is absent."""
-    name = _module(module_dir, "import not_installed_dependency_xyz\n")
-    result = _snapshot("--app", f"{name}:app", "--provider", "p")
+    name = write_module(module_dir, "import not_installed_dependency_xyz\n")
+    result = snapshot("--app", f"{name}:app", "--provider", "p")
     assert result.exit_code == 2
-    assert "ModuleNotFoundError" in _one_error_line(result)
+    assert "ModuleNotFoundError" in one_error_line(result)
 
 
 def test_missing_attribute_is_one_line_exit_2(module_dir: Path) -> None:
     """--app naming an attribute the module lacks exits 2."""
-    name = _module(module_dir, "x = 1\n")
-    result = _snapshot("--app", f"{name}:app", "--provider", "p")
+    name = write_module(module_dir, "x = 1\n")
+    result = snapshot("--app", f"{name}:app", "--provider", "p")
     assert result.exit_code == 2
-    assert "has no attribute 'app'" in _one_error_line(result)
+    assert "has no attribute 'app'" in one_error_line(result)
 
 
 def test_reference_without_colon_is_a_usage_error() -> None:
     """--app without MODULE:ATTR form exits 2 and shows the expected form."""
-    result = _snapshot("--app", "tasks_api.app", "--provider", "p")
+    result = snapshot("--app", "tasks_api.app", "--provider", "p")
     assert result.exit_code == 2
-    assert "MODULE:ATTR" in _one_error_line(result)
+    assert "MODULE:ATTR" in one_error_line(result)
 
 
 def test_mapping_attribute_is_snapshotted(module_dir: Path, contracts: Path) -> None:
     """--app may name a plain mapping that is the document itself."""
     source = BROKEN_RESPONSE.replace("{'200': {}}", "{'200': {'description': 'ok'}}")
-    name = _module(module_dir, source)
-    result = _snapshot(
-        "--app", f"{name}:DOCUMENT", "--provider", "p", "--contracts", str(contracts)
-    )
+    name = write_module(module_dir, source)
+    result = snapshot("--app", f"{name}:DOCUMENT", "--provider", "p", "--contracts", str(contracts))
     assert result.exit_code == 0, result.output
     assert "description: ok" in (contracts / "openapi" / "p.yaml").read_text(encoding="utf-8")
 
 
 def test_invalid_document_is_refused_with_location(module_dir: Path, contracts: Path) -> None:
     """An invalid document exits 2 with the validator's first error and location, unwritten."""
-    name = _module(module_dir, BROKEN_RESPONSE)
-    result = _snapshot(
-        "--app", f"{name}:DOCUMENT", "--provider", "p", "--contracts", str(contracts)
-    )
+    name = write_module(module_dir, BROKEN_RESPONSE)
+    result = snapshot("--app", f"{name}:DOCUMENT", "--provider", "p", "--contracts", str(contracts))
     assert result.exit_code == 2
-    line = _one_error_line(result)
+    line = one_error_line(result)
     assert line.startswith(f"error: {name}:DOCUMENT#/paths/~1a/get/responses/200: ")
     assert "description" in line
     assert not (contracts / "openapi" / "p.yaml").exists()
@@ -250,7 +186,7 @@ def test_file_source_is_snapshotted(tmp_path: Path, contracts: Path) -> None:
         "paths: {}\n",
         encoding="utf-8",
     )
-    result = _snapshot("--file", str(spec), "--provider", "p", "--contracts", str(contracts))
+    result = snapshot("--file", str(spec), "--provider", "p", "--contracts", str(contracts))
     assert result.exit_code == 0, result.output
     written = (contracts / "openapi" / "p.yaml").read_text(encoding="utf-8")
     assert "servers" not in written
@@ -265,23 +201,23 @@ def test_file_source_is_snapshotted(tmp_path: Path, contracts: Path) -> None:
 )
 def test_exactly_one_source_is_required(sources: tuple[str, ...]) -> None:
     """Giving no source, or more than one, exits 2."""
-    result = _snapshot(*sources, "--provider", "p")
+    result = snapshot(*sources, "--provider", "p")
     assert result.exit_code == 2
-    assert "exactly one of --url, --app or --file" in _one_error_line(result)
+    assert "exactly one of --url, --app or --file" in one_error_line(result)
 
 
 def test_provider_name_that_is_not_a_file_name_exits_2() -> None:
     """A provider name with a path separator is refused before anything is fetched."""
-    result = _snapshot("--app", APP, "--provider", "../escape")
+    result = snapshot("--app", APP, "--provider", "../escape")
     assert result.exit_code == 2
-    assert "cannot be a file name" in _one_error_line(result)
+    assert "cannot be a file name" in one_error_line(result)
 
 
 def test_check_passes_for_a_current_snapshot(contracts: Path) -> None:
     """--check exits 0 when the committed snapshot matches the provider."""
     args = ("--app", APP, "--provider", "tasks-api", "--contracts", str(contracts))
-    _snapshot(*args)
-    result = _snapshot(*args, "--check")
+    snapshot(*args)
+    result = snapshot(*args, "--check")
     assert result.exit_code == 0
     assert "is up to date" in result.output
 
@@ -289,28 +225,28 @@ def test_check_passes_for_a_current_snapshot(contracts: Path) -> None:
 def test_check_fails_for_a_stale_snapshot_and_shows_the_diff(contracts: Path) -> None:
     """--check exits 1 with a diff when the file differs, and does not rewrite it."""
     args = ("--app", APP, "--provider", "tasks-api", "--contracts", str(contracts))
-    _snapshot(*args)
+    snapshot(*args)
     path = contracts / "openapi" / "tasks-api.yaml"
     stale = path.read_text(encoding="utf-8").replace("Get a task", "Fetch a task")
     path.write_text(stale, encoding="utf-8")
-    result = _snapshot(*args, "--check")
+    result = snapshot(*args, "--check")
     assert result.exit_code == 1
     assert "-      summary: Fetch a task" in result.stdout
     assert "+      summary: Get a task" in result.stdout
-    assert "is stale" in _one_error_line(result)
+    assert "is stale" in one_error_line(result)
     assert path.read_text(encoding="utf-8") == stale
 
 
 def test_check_fails_when_no_snapshot_exists(contracts: Path) -> None:
     """--check exits 1 when there is no committed snapshot yet."""
-    result = _snapshot("--app", APP, "--provider", "p", "--contracts", str(contracts), "--check")
+    result = snapshot("--app", APP, "--provider", "p", "--contracts", str(contracts), "--check")
     assert result.exit_code == 1
-    assert "does not exist" in _one_error_line(result)
+    assert "does not exist" in one_error_line(result)
 
 
 def test_committed_tasks_snapshot_is_current() -> None:
     """contracts/openapi/tasks-api.yaml in the repository matches the example provider."""
-    result = _snapshot(
+    result = snapshot(
         "--app", APP, "--provider", "tasks-api", "--contracts", str(ROOT / "contracts"), "--check"
     )
     assert result.exit_code == 0, result.output

@@ -3,39 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-import httpx
 import pytest
-from click.testing import CliRunner, Result
 from graphql import build_schema, introspection_from_schema
 
-from seam.cli import main
 from seam.verify._provider import free_port
 
 from ..conftest import ServeHTTP
+from ._snapshots import example_provider, one_error_line, snapshot, write_module
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_ROOT = ROOT / "providers" / "projects"
 SCHEMA = "projects_api.schema:schema"
-
-
-def _snapshot(*args: str) -> Result:
-    return CliRunner().invoke(main, ["snapshot", *args])
-
-
-def _one_error_line(result: Result) -> str:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert "Traceback" not in result.output
-    return lines[0]
 
 
 @pytest.fixture
@@ -45,56 +27,15 @@ def contracts(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def module_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A directory on sys.path where a test can write importable modules."""
-    directory = tmp_path / "modules"
-    directory.mkdir()
-    monkeypatch.syspath_prepend(str(directory))
-    return directory
-
-
-def _module(directory: Path, source: str) -> str:
-    """Write ``source`` as a module with a unique name and return the name."""
-    name = f"gql_snapshot_mod_{uuid.uuid4().hex}"
-    (directory / f"{name}.py").write_text(source, encoding="utf-8")
-    return name
-
-
-@pytest.fixture
 def provider(tmp_path: Path) -> Iterator[str]:
     """The example Projects provider as a real process on 127.0.0.1; yields its base URL."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(PROVIDER_ROOT),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'projects.db'}",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "projects_api", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            assert process.poll() is None, "the provider exited during startup"
-            try:
-                httpx.get(base_url + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the provider did not start"
-                time.sleep(0.05)
+    with example_provider("projects_api", tmp_path / "projects.db", "/health") as base_url:
         yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_strawberry_schema_is_written_under_graphql(contracts: Path) -> None:
     """--app of a strawberry schema writes <contracts>/graphql/<provider>.graphql."""
-    result = _snapshot("--app", SCHEMA, "--provider", "projects-api", "--contracts", str(contracts))
+    result = snapshot("--app", SCHEMA, "--provider", "projects-api", "--contracts", str(contracts))
     assert result.exit_code == 0, result.output
     path = contracts / "graphql" / "projects-api.graphql"
     assert f"wrote {path} (5 types, from {SCHEMA})" in result.output
@@ -104,7 +45,7 @@ def test_strawberry_schema_is_written_under_graphql(contracts: Path) -> None:
 
 def test_graphene_schema_is_snapshotted(module_dir: Path, contracts: Path) -> None:
     """A graphene schema object is recognised without --graphql and printed sorted."""
-    name = _module(
+    name = write_module(
         module_dir,
         "import graphene\n"
         "class Query(graphene.ObjectType):\n"
@@ -112,7 +53,7 @@ def test_graphene_schema_is_snapshotted(module_dir: Path, contracts: Path) -> No
         "    alpha = graphene.String(name=graphene.String())\n"
         "schema = graphene.Schema(query=Query)\n",
     )
-    result = _snapshot("--app", f"{name}:schema", "--provider", "g", "--contracts", str(contracts))
+    result = snapshot("--app", f"{name}:schema", "--provider", "g", "--contracts", str(contracts))
     assert result.exit_code == 0, result.output
     assert (contracts / "graphql" / "g.graphql").read_text(encoding="utf-8") == (
         "type Query {\n  alpha(name: String): String\n  zeta: Int\n}\n"
@@ -124,10 +65,10 @@ def test_introspection_of_the_running_provider_matches_the_schema_object(
 ) -> None:
     """--url --graphql (introspection over HTTP) gives the same bytes as --app."""
     args = ("--graphql", "--provider", "p", "--contracts", str(contracts))
-    by_url = _snapshot("--url", provider + "/graphql", *args)
+    by_url = snapshot("--url", provider + "/graphql", *args)
     assert by_url.exit_code == 0, by_url.output
     assert f"from {provider}/graphql" in by_url.output
-    _snapshot("--app", SCHEMA, "--provider", "p", "--contracts", str(tmp_path / "other"))
+    snapshot("--app", SCHEMA, "--provider", "p", "--contracts", str(tmp_path / "other"))
     assert (contracts / "graphql" / "p.graphql").read_bytes() == (
         tmp_path / "other" / "graphql" / "p.graphql"
     ).read_bytes()
@@ -135,9 +76,9 @@ def test_introspection_of_the_running_provider_matches_the_schema_object(
 
 def test_graphql_endpoint_without_the_flag_says_to_add_it(provider: str) -> None:
     """--url of a GraphQL endpoint without --graphql is exit 2 pointing at --graphql."""
-    result = _snapshot("--url", provider + "/graphql", "--provider", "p", "--check")
+    result = snapshot("--url", provider + "/graphql", "--provider", "p", "--check")
     assert result.exit_code == 2
-    assert "needs --graphql" in _one_error_line(result)
+    assert "needs --graphql" in one_error_line(result)
 
 
 def test_endpoint_refusing_introspection_is_one_line_exit_2(serve_http: ServeHTTP) -> None:
@@ -157,9 +98,9 @@ def test_endpoint_refusing_introspection_is_one_line_exit_2(serve_http: ServeHTT
             pass
 
     url = serve_http(Refusing) + "/graphql"
-    result = _snapshot("--url", url, "--graphql", "--provider", "p", "--check")
+    result = snapshot("--url", url, "--graphql", "--provider", "p", "--check")
     assert result.exit_code == 2
-    line = _one_error_line(result)
+    line = one_error_line(result)
     assert "refused the introspection query: introspection is disabled" in line
     assert "--app MODULE:SCHEMA" in line
 
@@ -192,7 +133,7 @@ def test_server_refusing_the_full_query_is_asked_the_plain_one(
 
     url = serve_http(OldServer) + "/graphql"
     args = ("--graphql", "--provider", "old", "--contracts", str(contracts))
-    result = _snapshot("--url", url, *args)
+    result = snapshot("--url", url, *args)
     assert result.exit_code == 0, result.output
     # The plain query does not ask for deprecated arguments, so the server leaves `old` out.
     assert (contracts / "graphql" / "old.graphql").read_text(encoding="utf-8") == (
@@ -218,33 +159,33 @@ def test_introspection_nested_without_end_is_one_line_exit_2(serve_http: ServeHT
             pass
 
     url = serve_http(Deep) + "/graphql"
-    result = _snapshot("--url", url, "--graphql", "--provider", "p", "--check")
+    result = snapshot("--url", url, "--graphql", "--provider", "p", "--check")
     assert result.exit_code == 2
-    assert "nested" in _one_error_line(result)
+    assert "nested" in one_error_line(result)
 
 
 def test_unreachable_endpoint_exits_3() -> None:
     """Nothing listening on the endpoint's port is exit 3."""
     url = f"http://127.0.0.1:{free_port()}/graphql"
-    result = _snapshot("--url", url, "--graphql", "--provider", "p", "--check")
+    result = snapshot("--url", url, "--graphql", "--provider", "p", "--check")
     assert result.exit_code == 3
-    assert "cannot reach the provider" in _one_error_line(result)
+    assert "cannot reach the provider" in one_error_line(result)
 
 
 def test_graphql_flag_with_a_non_schema_object_is_a_usage_error(module_dir: Path) -> None:
     """--graphql --app of something that is not a schema is exit 2 naming its type."""
-    name = _module(module_dir, "thing = {'openapi': '3.1.0'}\n")
-    result = _snapshot("--app", f"{name}:thing", "--graphql", "--provider", "p", "--check")
+    name = write_module(module_dir, "thing = {'openapi': '3.1.0'}\n")
+    result = snapshot("--app", f"{name}:thing", "--graphql", "--provider", "p", "--check")
     assert result.exit_code == 2
-    assert "is a dict, not a GraphQL schema" in _one_error_line(result)
+    assert "is a dict, not a GraphQL schema" in one_error_line(result)
 
 
 def test_invalid_schema_object_is_one_line_exit_2(module_dir: Path) -> None:
     """A graphql-core schema without a query type is refused with graphql-core's reason."""
-    name = _module(module_dir, "from graphql import GraphQLSchema\nschema = GraphQLSchema()\n")
-    result = _snapshot("--app", f"{name}:schema", "--provider", "p", "--check")
+    name = write_module(module_dir, "from graphql import GraphQLSchema\nschema = GraphQLSchema()\n")
+    result = snapshot("--app", f"{name}:schema", "--provider", "p", "--check")
     assert result.exit_code == 2
-    assert "Query root type must be provided" in _one_error_line(result)
+    assert "Query root type must be provided" in one_error_line(result)
 
 
 @pytest.mark.parametrize("suffix", [".graphql", ".json"])
@@ -254,44 +195,42 @@ def test_schema_files_are_snapshotted_sorted(tmp_path: Path, contracts: Path, su
     path = tmp_path / f"schema{suffix}"
     text = sdl if suffix == ".graphql" else json.dumps(introspection_from_schema(build_schema(sdl)))
     path.write_text(text, encoding="utf-8")
-    result = _snapshot("--file", str(path), "--provider", "f", "--contracts", str(contracts))
+    result = snapshot("--file", str(path), "--provider", "f", "--contracts", str(contracts))
     assert result.exit_code == 0, result.output
     assert (contracts / "graphql" / "f.graphql").read_text(encoding="utf-8") == (
         "type Query {\n  a: String\n  b: Int\n}\n"
     )
 
 
-def test_check_passes_then_fails_when_the_schema_changes(
-    module_dir: Path, contracts: Path
-) -> None:
+def test_check_passes_then_fails_when_the_schema_changes(module_dir: Path, contracts: Path) -> None:
     """--check is exit 0 for a current snapshot, exit 1 with a diff for a stale one."""
-    name = _module(
+    name = write_module(
         module_dir,
         "from graphql import build_schema\n"
         "schema = build_schema('type Query { a: Int }')\n"
         "changed = build_schema('type Query { a: Int  b: Int }')\n",
     )
     args = ("--provider", "p", "--contracts", str(contracts))
-    assert _snapshot("--app", f"{name}:schema", *args).exit_code == 0
-    fresh = _snapshot("--app", f"{name}:schema", *args, "--check")
+    assert snapshot("--app", f"{name}:schema", *args).exit_code == 0
+    fresh = snapshot("--app", f"{name}:schema", *args, "--check")
     assert fresh.exit_code == 0
     assert "is up to date" in fresh.output
-    stale = _snapshot("--app", f"{name}:changed", *args, "--check")
+    stale = snapshot("--app", f"{name}:changed", *args, "--check")
     assert stale.exit_code == 1
     assert "+  b: Int" in stale.stdout
-    assert "graphql/p.graphql is stale" in _one_error_line(stale)
+    assert "graphql/p.graphql is stale" in one_error_line(stale)
     assert "b: Int" not in (contracts / "graphql" / "p.graphql").read_text(encoding="utf-8")
 
 
 def test_check_fails_when_no_snapshot_exists(contracts: Path) -> None:
     """--check is exit 1 when there is no committed GraphQL snapshot yet."""
-    result = _snapshot("--app", SCHEMA, "--provider", "p", "--contracts", str(contracts), "--check")
+    result = snapshot("--app", SCHEMA, "--provider", "p", "--contracts", str(contracts), "--check")
     assert result.exit_code == 1
-    assert "does not exist" in _one_error_line(result)
+    assert "does not exist" in one_error_line(result)
 
 
 def test_committed_projects_snapshot_is_current() -> None:
     """contracts/graphql/projects-api.graphql in the repository matches the example provider."""
     args = ("--provider", "projects-api", "--contracts", str(ROOT / "contracts"), "--check")
-    result = _snapshot("--app", SCHEMA, *args)
+    result = snapshot("--app", SCHEMA, *args)
     assert result.exit_code == 0, result.output
