@@ -68,10 +68,16 @@ def test_publish_creates_branch_and_tags(client: Client, unique: Unique) -> None
 
 
 def test_republishing_same_content_is_accepted(client: Client, unique: Unique) -> None:
-    """Publishing identical content for the same version again succeeds (idempotent)."""
+    """Publishing identical content for the same version again succeeds and says it is unchanged."""
     consumer, provider = unique("web"), unique("api")
-    _publish(client, consumer, "1.0.0", [provider])
-    _publish(client, consumer, "1.0.0", [provider])
+    first = _publish(client, consumer, "1.0.0", [provider])
+    again = _publish(client, consumer, "1.0.0", [provider])
+    notices = [n["text"] for n in again["notices"]]
+    assert any(text.startswith(f"Pact republished for {consumer}") for text in notices), notices
+    assert not any("Pact published" in n["text"] for n in again["notices"])
+    assert any("Pact published" in n["text"] for n in first["notices"])
+    versions = client.get(f"/pacts/provider/{provider}/consumer/{consumer}/versions").json()
+    assert len(versions["_links"]["pb:pacts"]) == 1
 
 
 def test_changing_published_content_is_409(client: Client, unique: Unique) -> None:
