@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,53 @@ settings.register_profile(
 settings.load_profile("seam")
 
 ServeHTTP = Callable[[type[BaseHTTPRequestHandler]], str]
+
+
+# --- the shared corpus --------------------------------------------------------------------
+# Test material written by others (../shared/corpus beside the checkout, or SEAM_CORPUS).
+# Without it the corpus tests skip on a laptop; CI sets SEAM_REQUIRE_CORPUS=1 so a missing
+# corpus fails the run instead of leaving it green with every corpus test skipped.
+
+
+def corpus_root() -> Path:
+    """Where the shared corpus is (it may not exist)."""
+    configured = os.environ.get("SEAM_CORPUS")
+    return (
+        Path(configured)
+        if configured
+        else Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    )
+
+
+def require_corpus(part: str = "") -> Path:
+    """The corpus folder ``part``; skips the test, or fails it under SEAM_REQUIRE_CORPUS."""
+    path = corpus_root() / part
+    if not path.exists():
+        message = (
+            f"the shared corpus is not at {path} (put it beside the checkout or set SEAM_CORPUS)"
+        )
+        if os.environ.get("SEAM_REQUIRE_CORPUS"):
+            pytest.fail(f"{message}; SEAM_REQUIRE_CORPUS is set", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+def corpus_cases(part: str, *, only: Callable[[Path], bool] = lambda _: True) -> list[str]:
+    """Names of the case folders under ``part``, for ``parametrize``.
+
+    With no corpus the list holds one placeholder, so the test still runs and its ``corpus``
+    fixture skips or fails it; an empty parameter list would be skipped without a word.
+    """
+    folder = corpus_root() / part
+    if not folder.is_dir():
+        return ["<no corpus>"]
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and only(p))
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared corpus root (see ``require_corpus``)."""
+    return require_corpus()
 
 
 @contextmanager

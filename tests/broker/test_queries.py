@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import parse_qsl
 
 import pytest
@@ -12,20 +11,20 @@ from seam.broker import Selector, links
 from seam.broker._client import expand
 from seam.broker._matrix import _query
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "broker"
-V2 = CORPUS / "Pact_Broker_Client_V2-Pact_Broker.json"
+from ..conftest import require_corpus
+
+V2 = "broker/Pact_Broker_Client_V2-Pact_Broker.json"
 
 
 def _official_query(description: str, state: str) -> list[tuple[str, str]]:
     """The /matrix query of the Ruby client's interaction with this description and state."""
-    doc = json.loads(V2.read_text())
+    doc = json.loads(require_corpus(V2).read_text())
     for interaction in doc["interactions"]:
         if interaction["description"] == description and interaction.get("providerState") == state:
             return sorted(parse_qsl(interaction["request"]["query"]))
     raise LookupError(description)
 
 
-@pytest.mark.skipif(not V2.exists(), reason="broker corpus not available")
 @pytest.mark.parametrize(
     ("description", "state", "to_tag"),
     [

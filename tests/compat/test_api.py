@@ -19,8 +19,6 @@ from seam.pactfile import parse_pact, read_pact
 
 from .conftest import AUTH, interaction, pact_of
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "compat"
-
 
 def test_exported_members() -> None:
     """`__all__` names exactly the public surface."""
@@ -154,14 +152,13 @@ def test_an_unpromised_field_is_incompatible(body: dict[str, Any]) -> None:
     }
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="the shared compat corpus is not beside the repo")
-def test_curated_corpus_agrees_with_the_comparator() -> None:
+def test_curated_corpus_agrees_with_the_comparator(corpus: Path) -> None:
     """On the curated corpus cases, Seam's verdicts match PactFlow's comparator (≥ 90 %)."""
-    names = json.loads((CORPUS / "CURATED.json").read_text(encoding="utf-8"))
+    names = json.loads((corpus / "compat" / "CURATED.json").read_text(encoding="utf-8"))
     names = [n if isinstance(n, str) else n["case"] for n in names]
     agree = 0
     for name in names:
-        case = CORPUS / "cases" / name
+        case = corpus / "compat" / "cases" / name
         spec = next(p for p in case.iterdir() if p.name.startswith("openapi."))
         expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
         try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
 import re
 import shlex
 import sqlite3
@@ -31,20 +30,17 @@ from seam.server import BrokerService, Storage
 from seam.verify import ProviderStates, verify
 from seam.verify._provider import ProviderProcess, free_port
 
-from ..conftest import ServeHTTP
+from ..conftest import ServeHTTP, corpus_root
 
-CORPUS = Path(
-    os.environ.get(
-        "SEAM_BROKER_CORPUS", Path(__file__).resolve().parents[3] / "shared/corpus/broker"
-    )
-)
+CORPUS = corpus_root() / "broker"
 V2 = CORPUS / "Pact_Broker_Client_V2-Pact_Broker.json"
 # The older client pact, whose requests use placeholder paths (see PlaceholderShim).
 V1 = CORPUS / "pact_broker_client-pact_broker.json"
 COMPAT = [CORPUS / "compat-suite-pact-broker_c1.json", CORPUS / "compat-suite-pact-broker_c2.json"]
 CONTRACTS = Path(sys.executable).parent / "contracts"
 
-pytestmark = pytest.mark.skipif(not V2.exists(), reason=f"broker corpus not found at {CORPUS}")
+# Every test here needs the corpus: skipped without it, failed under SEAM_REQUIRE_CORPUS.
+pytestmark = pytest.mark.usefixtures("corpus")
 
 
 class Broker:
@@ -546,7 +542,6 @@ def _placeholder_shim(
     return Handler
 
 
-@pytest.mark.skipif(not V1.exists(), reason="older client pact not in the corpus")
 def test_older_ruby_client_pact_through_placeholder_shim(
     broker: Broker, serve_http: ServeHTTP
 ) -> None:

@@ -11,15 +11,14 @@ import pytest
 from seam.graphql import diff_schemas, load_schema, load_schemas
 from seam.graphql._reduce import reduce_pair
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "graphql" / "kinds"
-REAL = CORPUS.parent / "real"
+from ..conftest import corpus_cases
+
 # Each GitHub pair parses two 1 MB schemas whole (some 3 s of CPU): by default the two far
 # pairs and one pull request; SEAM_GRAPHQL_HISTORY=all runs every pair of the history.
 _SOME = {"far_1_year", "far_1_month", "adj_mixed_breaking_rulesets"}
-HISTORY = sorted(
-    p.name
-    for p in (REAL.iterdir() if REAL.is_dir() else [])
-    if os.environ.get("SEAM_GRAPHQL_HISTORY") == "all" or p.name in _SOME
+HISTORY = corpus_cases(
+    "graphql/real",
+    only=lambda p: os.environ.get("SEAM_GRAPHQL_HISTORY") == "all" or p.name in _SOME,
 )
 
 OLD = '''
@@ -78,13 +77,11 @@ def test_reduced_diff_equals_whole_diff(tmp_path: Path, new: str) -> None:
     assert findings(old_file, new_file, reduced=True) == findings(old_file, new_file, reduced=False)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is not checked out")
-@pytest.mark.parametrize(
-    "case", sorted(p.name for p in CORPUS.iterdir()) if CORPUS.is_dir() else []
-)
-def test_reduced_diff_equals_whole_diff_on_corpus_kinds(case: str) -> None:
+@pytest.mark.parametrize("case", corpus_cases("graphql/kinds"))
+def test_reduced_diff_equals_whole_diff_on_corpus_kinds(corpus: Path, case: str) -> None:
     """On every hand-written corpus pair the reduced diff is the whole diff."""
-    old, new = CORPUS / case / "old.graphql", CORPUS / case / "new.graphql"
+    kinds = corpus / "graphql" / "kinds"
+    old, new = kinds / case / "old.graphql", kinds / case / "new.graphql"
     assert findings(old, new, reduced=True) == findings(old, new, reduced=False)
 
 
@@ -112,13 +109,18 @@ def test_unusual_sdl_is_read_whole(text: str) -> None:
     assert reduce_pair(text, text) is None
 
 
-@pytest.mark.skipif(not REAL.is_dir(), reason="the shared corpus is not checked out")
 @pytest.mark.parametrize("case", HISTORY)
-def test_reduced_diff_equals_whole_diff_on_github_history(tmp_path: Path, case: str) -> None:
+def test_reduced_diff_equals_whole_diff_on_github_history(
+    corpus: Path, tmp_path: Path, case: str
+) -> None:
     """On every pair of GitHub's schema history the reduced diff is the whole diff, lines too."""
     old, new = tmp_path / "old.graphql", tmp_path / "new.graphql"
     for side, target in (("old", old), ("new", new)):
-        target.write_bytes(gzip.decompress((REAL / case / f"{side}.graphql.gz").read_bytes()))
+        target.write_bytes(
+            gzip.decompress(
+                (corpus / "graphql" / "real" / case / f"{side}.graphql.gz").read_bytes()
+            )
+        )
     assert findings(old, new, reduced=True) == findings(old, new, reduced=False)
 
 

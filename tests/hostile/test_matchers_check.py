@@ -20,7 +20,6 @@ from seam.compat import compare
 from seam.errors import PactError
 from seam.pactfile import parse_pact, read_pact
 
-BROKER_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "broker"
 API: dict[str, Any] = {
     "openapi": "3.0.3",
     "info": {"title": "tasks-api", "version": "1"},
@@ -251,11 +250,10 @@ def test_unknown_pact_specifications_are_refused(version: str) -> None:
     assert len(str(info.value)) < 200
 
 
-@pytest.mark.skipif(not BROKER_CORPUS.exists(), reason="the shared broker corpus is not here")
-def test_real_broker_client_pacts() -> None:
+def test_real_broker_client_pacts(corpus: Path) -> None:
     """On the official broker clients' pacts only the one regex pact_ffi cannot run is flagged."""
     flagged = {}
-    for path in sorted(BROKER_CORPUS.glob("*.json")):
+    for path in sorted((corpus / "broker").glob("*.json")):
         flagged[path.name] = [f.rule for f in compare(read_pact(path), API) if f.rule in LINT_RULES]
     assert flagged.pop("compat-suite-pact-broker_c1.json") == ["interaction.matcher.invalid"]
     assert flagged and not any(flagged.values()), flagged

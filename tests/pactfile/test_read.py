@@ -11,8 +11,6 @@ import pytest
 from seam.errors import InputError, PactError
 from seam.pactfile import load_pacts, parse_pact, read_pact
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
-
 
 def _pact(interactions: list[Any], version: str = "2.0.0", **extra: Any) -> dict[str, Any]:
     return {
@@ -161,10 +159,9 @@ def test_load_pacts_filters_by_provider_in_path_order(tmp_path: Path) -> None:
     assert [p.consumer for p in pacts] == ["a", "b"]
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not present")
-def test_every_corpus_pact_reads_except_the_malformed_one() -> None:
+def test_every_corpus_pact_reads_except_the_malformed_one(corpus: Path) -> None:
     """Every compat-corpus and broker pact reads, except the one missing a response."""
-    files = sorted(CORPUS.glob("compat/cases/*/pact.json")) + sorted(CORPUS.glob("broker/*.json"))
+    files = sorted(corpus.glob("compat/cases/*/pact.json")) + sorted(corpus.glob("broker/*.json"))
     failed = []
     for f in files:
         try:

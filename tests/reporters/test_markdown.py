@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,7 @@ from seam.diff import diff
 from seam.model import Finding, Report, Severity
 from seam.reporters import GITHUB_COMMENT_LIMIT, MARKDOWN_MARKER, markdown, render
 
-STRIPE_1Y = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "specs" / "stripe-json-1y"
+from ..conftest import require_corpus
 
 
 def _report() -> Report:
@@ -105,13 +104,12 @@ def test_clean_report_is_short() -> None:
 @pytest.fixture(scope="module")
 def stripe_1y(tmp_path_factory: pytest.TempPathFactory) -> Report:
     """Stripe's spec a year apart (856 findings), diffed once for the module."""
-    if not STRIPE_1Y.is_dir():
-        pytest.skip(f"corpus not found at {STRIPE_1Y}")
+    stripe = require_corpus("specs/stripe-json-1y")
     out = tmp_path_factory.mktemp("stripe")
     files = []
     for side in ("base", "revision"):
         target = out / f"{side}.json"
-        target.write_bytes(gzip.decompress((STRIPE_1Y / f"{side}.json.gz").read_bytes()))
+        target.write_bytes(gzip.decompress((stripe / f"{side}.json.gz").read_bytes()))
         files.append(target)
     return diff(files[0], files[1])
 
