@@ -23,9 +23,7 @@ import jsonschema_rs
 
 from seam._files import DEFAULT_MAX_BYTES, read_bounded
 from seam.errors import AsyncAPIError, OpenAPIError
-from seam.openapi import Document, parse_document_text
-from seam.openapi._load import _NON_LOCAL_REF, _Bundler
-from seam.openapi._refs import check_refs
+from seam.openapi import Document, bundle_file_refs, check_refs, parse_document_text
 from seam.openapi._schemas import Mode, SchemaCompiler
 
 __all__ = [
@@ -83,8 +81,7 @@ def load_asyncapi_document(
     try:
         data = parse_document_text(raw, source=str(p))
         version = _version(data, str(p))
-        if _NON_LOCAL_REF.search(raw.decode("utf-8", errors="replace")):
-            _Bundler(p, allow_remote_refs, max_bytes).bundle(data)
+        bundle_file_refs(data, p, raw, allow_remote_refs=allow_remote_refs, max_bytes=max_bytes)
     except OpenAPIError as exc:  # the shared reader words its errors for OpenAPI
         raise AsyncAPIError(exc.message, location=exc.location) from None
     return _finish(Document(data, version, str(p)), validate, len(raw))

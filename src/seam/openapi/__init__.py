@@ -11,7 +11,7 @@ normalised) and its router, ``Api.route(method, path)``: ``check`` and ``diff`` 
 
 from seam.openapi._dump import dump_yaml
 from seam.openapi._infer import infer_openapi
-from seam.openapi._load import Document, load_document, parse_document_text
+from seam.openapi._load import Document, bundle_file_refs, load_document, parse_document_text
 from seam.openapi._operations import (
     METHODS,
     Api,
@@ -22,7 +22,7 @@ from seam.openapi._operations import (
     pointer,
     pointer_join,
 )
-from seam.openapi._refs import bundled_file
+from seam.openapi._refs import bundled_file, check_refs
 from seam.openapi._snapshot import (
     Snapshot,
     find_snapshot,
@@ -41,7 +41,9 @@ __all__ = [
     "Parameter",
     "Route",
     "Snapshot",
+    "bundle_file_refs",
     "bundled_file",
+    "check_refs",
     "dump_yaml",
     "endpoint_key",
     "find_snapshot",

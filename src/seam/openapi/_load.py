@@ -36,7 +36,7 @@ from seam._files import (
 from seam.errors import OpenAPIError, RefError
 from seam.openapi._refs import BUNDLE_KEY, check_refs, walk_structure
 
-__all__ = ["Document", "load_document", "parse_document_text"]
+__all__ = ["Document", "bundle_file_refs", "load_document", "parse_document_text"]
 
 # A real 5 MB spec expands to well under a million nodes; an alias bomb to billions.
 MAX_EXPANDED_NODES = 5_000_000
@@ -179,12 +179,38 @@ def load_document(
     raw = read_bounded(p, max_bytes=max_bytes, what="OpenAPI document")
     data = parse_document_text(raw, source=str(p))
     version = document_version(data, str(p))
-    text = raw.decode("utf-8", errors="replace")
-    if _NON_LOCAL_REF.search(text):
-        _Bundler(p, allow_remote_refs, max_bytes).bundle(data)
+    bundle_file_refs(data, p, raw, allow_remote_refs=allow_remote_refs, max_bytes=max_bytes)
     document = Document(data, version, str(p))
     check_refs(document, text_size=len(raw))
     return document
+
+
+def bundle_file_refs(
+    data: dict[str, Any],
+    path: Path,
+    raw: bytes,
+    *,
+    allow_remote_refs: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> None:
+    """Bundle the relative-file (and, when allowed, remote) ``$ref``s of a parsed document.
+
+    The one place OpenAPI and AsyncAPI documents get their non-local refs bundled under
+    ``x-seam-files`` and rewritten to local pointers; a document whose text holds only local
+    refs (``raw`` is scanned first) is not walked at all.
+
+    Args:
+        data: the parsed document, changed in place.
+        path: the file it was read from (relative refs resolve against its folder).
+        raw: the file's bytes, as read.
+        allow_remote_refs: fetch ``http(s)://`` refs and files outside the folder.
+        max_bytes: the size limit for each referenced file.
+
+    Raises:
+        RefError: a remote or out-of-tree ref without ``allow_remote_refs``, or a missing file.
+    """
+    if _NON_LOCAL_REF.search(raw.decode("utf-8", errors="replace")):
+        _Bundler(path, allow_remote_refs, max_bytes).bundle(data)
 
 
 def parse_document_text(raw: bytes | str, *, source: str = "<text>") -> dict[str, Any]:
