@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +24,22 @@ values = st.recursive(
 def test_dump_round_trips(doc: dict[str, Any]) -> None:
     """What `dump_yaml` writes reads back to the same value."""
     assert parse_document_text(dump_yaml(doc)) == doc
+
+
+@pytest.mark.parametrize(
+    "text", ["_0", "1_000_", "__1", "._5", "1e_3", "+0x1", "-0b1", "0B1", "0X1f", "-0o7", "0O7"]
+)
+def test_strings_the_reader_would_take_for_numbers_are_quoted(text: str) -> None:
+    """yaml-rs reads underscores, signs and upper-case prefixes in numbers: such text is quoted."""
+    out = dump_yaml({text: text})
+    assert out == f"'{text}': '{text}'\n"
+    assert parse_document_text(out) == {text: text}
+
+
+@pytest.mark.parametrize("text", ["snake_case", "a_1", "_", "1.2.3", "0x1.8p1"])
+def test_strings_that_read_back_as_strings_stay_plain(text: str) -> None:
+    """Only what would read back as a non-string is quoted: snapshots stay as they were."""
+    assert dump_yaml({"k": text}) == f"k: {text}\n"
 
 
 def test_shared_objects_are_written_without_anchors() -> None:

@@ -21,10 +21,13 @@ class _Dumper(_Base):  # type: ignore[misc]
 
 # Plain scalars that YAML 1.2's core schema reads as something other than a string.
 # PyYAML writes by YAML 1.1 rules, under which "0E0" or "0o7" are strings; our reader
-# (yaml-rs) follows 1.2, so such strings must be quoted to read back the same.
+# (yaml-rs) follows 1.2, so such strings must be quoted to read back the same. yaml-rs also
+# reads signed and upper-case 0x/0o/0b forms, and ignores underscores anywhere in a number
+# ("_0" and "1_000_" are integers to it), so those are quoted too.
 _YAML12_NON_STRING = re.compile(
     r"""^(?:~|null|Null|NULL|true|True|TRUE|false|False|FALSE
-    |[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+
+    |[-+]?(?:0[oO][0-7]+|0[xX][0-9a-fA-F]+|0[bB][01]+)
+    |[-+]?[0-9]+
     |[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
     |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
     re.VERBOSE,
@@ -34,7 +37,10 @@ _YAML12_NON_STRING = re.compile(
 def _str_representer(dumper: Any, value: str) -> Any:
     # Multi-line strings as literal blocks keep snapshots readable in a pull request.
     style: str | None = "|" if "\n" in value else None
-    if style is None and _YAML12_NON_STRING.match(value):
+    if style is None and (
+        _YAML12_NON_STRING.match(value)
+        or ("_" in value and _YAML12_NON_STRING.match(value.replace("_", "")))
+    ):
         style = "'"
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
