@@ -31,6 +31,7 @@ __all__ = [
     "load_json",
     "parse_bounds",
     "read_bounded",
+    "write_if_changed",
     "yaml_key",
 ]
 
@@ -251,6 +252,24 @@ def _max_int_bits() -> int:
 def _long_integer(what: str) -> str:
     digits = sys.get_int_max_str_digits()
     return f"{what} has an integer of more than {digits} digits; write it as a string"
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write ``text`` to ``path`` atomically unless the file already holds exactly it.
+
+    Snapshot writers use it so an unchanged snapshot keeps its file (and its mtime, which
+    build tools and pre-commit look at) untouched.
+
+    Returns:
+        Whether the file was written.
+    """
+    try:
+        if path.read_bytes() == text.encode("utf-8"):
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write_text(path, text)
+    return True
 
 
 def atomic_write_text(path: Path, text: str) -> None:

@@ -29,7 +29,7 @@ from graphql import (
     validate_schema,
 )
 
-from seam._files import atomic_write_text
+from seam._files import write_if_changed
 from seam.errors import GraphQLSchemaError
 from seam.graphql._consumers import Operation, operations_of
 from seam.graphql._files import schema_snapshot_path
@@ -140,13 +140,7 @@ def write_schema_snapshot(contracts: Path, provider: str, text: str) -> SchemaSn
         for line in text.splitlines()
         if line.startswith(("type ", "interface ", "enum ", "union ", "input ", "scalar "))
     )
-    try:
-        if path.read_bytes() == text.encode("utf-8"):
-            return SchemaSnapshot(path, changed=False, types=types)
-    except FileNotFoundError:
-        pass
-    atomic_write_text(path, text)
-    return SchemaSnapshot(path, changed=True, types=types)
+    return SchemaSnapshot(path, changed=write_if_changed(path, text), types=types)
 
 
 def _printed(op: Operation) -> tuple[str, str] | None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from seam._files import SAFE_NAME, SAFE_NAME_HINT, atomic_write_text
+from seam._files import SAFE_NAME, SAFE_NAME_HINT, write_if_changed
 from seam.errors import UsageError
 from seam.openapi._dump import dump_yaml
 from seam.openapi._load import Document, document_version
@@ -154,14 +154,8 @@ def write_snapshot(contracts: Path, provider: str, text: str) -> Snapshot:
         The file's path and whether it changed.
     """
     path = snapshot_path(contracts, provider)
-    operations = _count_operations(text)
-    try:
-        if path.read_bytes() == text.encode("utf-8"):
-            return Snapshot(path, changed=False, operations=operations)
-    except FileNotFoundError:
-        pass
-    atomic_write_text(path, text)
-    return Snapshot(path, changed=True, operations=operations)
+    changed = write_if_changed(path, text)
+    return Snapshot(path, changed=changed, operations=_count_operations(text))
 
 
 def _count_operations(text_or_data: str | Mapping[str, Any]) -> int:
