@@ -16,9 +16,10 @@ __all__ = [
     "Case",
     "CaseStatus",
     "Finding",
+    "Registry",
     "Report",
     "Rule",
-    "RuleRegistry",
+    "RuleIdError",
     "Severity",
 ]
 
@@ -162,55 +163,88 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """A registered check: a stable id, a default severity, a one-line summary."""
+    """A registered check: a stable id, a default severity, a one-line summary.
+
+    ``func`` is the function that emits the id (several ids may share one, as a schema
+    rule does for each context); ``kind`` says which engine loop runs it (``operation``,
+    ``schema``, ``request``...; empty for a rule its engine emits without a loop).
+    """
 
     id: str
     severity: Severity
     summary: str
     area: str
     func: Callable[..., Any]
+    kind: str = ""
 
 
-class RuleRegistry:
+class RuleIdError(AssertionError):
+    """A rule emitted an id it did not register: a bug in Seam, never the user's input.
+
+    Not a ``SeamError`` (those are the user's to fix, exit 2); the engines raise it so a
+    rule that drifts from its registered id fails the tests instead of reaching a report.
+    """
+
+
+class Registry:
     """A table of rules, filled by the ``@registry.rule(...)`` decorator.
 
-    ``contracts diff`` and ``contracts check`` each own one registry; a rule is one
-    small function whose docstring's first line is its summary.
+    The one registry type of Seam: ``seam.diff.RULES``, ``seam.compat.RULES``,
+    ``seam.verify.RULES`` and ``seam.graphql.RULES`` are each one. A rule is one small
+    function whose docstring's first line is its summary. Registration order is run order
+    (:meth:`functions`); listing (iteration, :meth:`ids`) is by id.
     """
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._rules: dict[str, Rule] = {}
-        self._later: list[tuple[str, Callable[[], RuleRegistry]]] = []
+        self._later: list[tuple[str, Callable[[], Registry]]] = []
+        # Which ids each function may emit: what the engines hold a finding to.
+        self._emits: dict[Callable[..., Any], set[str]] = {}
 
-    def rule(self, rule_id: str, *, severity: Severity, area: str = "") -> Callable[[_F], _F]:
+    def rule(
+        self, rule_id: str, *, severity: Severity, area: str = "", kind: str = ""
+    ) -> Callable[[_F], _F]:
+        """Register the decorated function as the rule ``rule_id`` (run in ``kind`` loops)."""
+
         def register(func: _F) -> _F:
-            if rule_id in self._rules:
-                raise ValueError(f"rule {rule_id!r} is registered twice in {self.name}")
             summary = (func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else ""
             if not summary:
                 raise ValueError(f"rule {rule_id!r} needs a one-line docstring")
-            self._rules[rule_id] = Rule(rule_id, severity, summary, area, func)
+            self._put(Rule(rule_id, severity, summary, area, func, kind))
             return func
 
         return register
 
-    def add(self, rule_id: str, *, severity: Severity, summary: str, area: str = "") -> Rule:
-        """Register a rule that has no function of its own (emitted by a shared one)."""
-        if rule_id in self._rules:
-            raise ValueError(f"rule {rule_id!r} is registered twice in {self.name}")
-        rule = Rule(rule_id, severity, summary, area, lambda *a, **k: None)
-        self._rules[rule_id] = rule
+    def add(
+        self,
+        rule_id: str,
+        *,
+        severity: Severity,
+        summary: str,
+        area: str = "",
+        func: Callable[..., Any] | None = None,
+        kind: str = "",
+    ) -> Rule:
+        """Register a rule whose summary is given here: a table row (``func``, when the row
+        is callable) or an id its engine emits without a function of its own."""
+        rule = Rule(rule_id, severity, summary, area, func or _no_rule, kind)
+        self._put(rule)
         return rule
 
-    def include(self, other: RuleRegistry) -> None:
-        """Take in every rule of ``other`` (one table for a command over several formats)."""
-        for rule in other:
-            if rule.id in self._rules:
-                raise ValueError(f"rule {rule.id!r} is registered twice in {self.name}")
-            self._rules[rule.id] = rule
+    def _put(self, rule: Rule) -> None:
+        if rule.id in self._rules:
+            raise ValueError(f"rule {rule.id!r} is registered twice in {self.name}")
+        self._rules[rule.id] = rule
+        if rule.func is not _no_rule:
+            self._emits.setdefault(rule.func, set()).add(rule.id)
 
-    def include_later(self, prefix: str, load: Callable[[], RuleRegistry]) -> None:
+    def include(self, other: Registry) -> None:
+        """Take in every rule of ``other`` (one table for a command over several formats)."""
+        for rule in other._rules.values():
+            self._put(rule)
+
+    def include_later(self, prefix: str, load: Callable[[], Registry]) -> None:
         """:meth:`include` another registry, whose ids all start with ``prefix``, when one
         of them is first looked for or the table is listed: its module (and what it
         imports) loads only if needed."""
@@ -226,6 +260,27 @@ class RuleRegistry:
         for _, load in wanted:
             self.include(load())
         return bool(wanted)
+
+    def rules(self, kind: str) -> list[Rule]:
+        """The rules registered for ``kind``, in registration (run) order."""
+        return [r for r in self._rules.values() if r.kind == kind]
+
+    def functions(self, kind: str) -> list[Callable[..., Any]]:
+        """The functions registered for ``kind``, each once, in registration (run) order."""
+        return list(dict.fromkeys(r.func for r in self._rules.values() if r.kind == kind))
+
+    def emitted(self, func: Callable[..., Any], rule_id: str) -> str:
+        """``rule_id``, if ``func`` registered it.
+
+        Raises:
+            RuleIdError: ``func`` emitted an id it did not register (a bug in the rule).
+        """
+        if rule_id not in self._emits.get(func, ()):
+            name = getattr(func, "__qualname__", repr(func))
+            raise RuleIdError(
+                f"rule {name} emitted {rule_id!r}, which it did not register in {self.name}"
+            )
+        return rule_id
 
     def __getitem__(self, rule_id: str) -> Rule:
         if rule_id not in self._rules:
@@ -246,6 +301,10 @@ class RuleRegistry:
     def ids(self) -> list[str]:
         self._load_later()
         return sorted(self._rules)
+
+
+def _no_rule(*args: Any, **kwargs: Any) -> None:
+    """Stands for the function of a rule its engine emits itself."""
 
 
 def apply_overrides(

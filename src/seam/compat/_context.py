@@ -9,13 +9,13 @@ from typing import Any
 
 from seam.compat._interaction import HttpInteraction
 from seam.compat._matchers import BodyRules, Token
-from seam.model import Finding, RuleRegistry
+from seam.model import Finding, Registry
 from seam.openapi import Api, Document, Operation
 from seam.openapi._schemas import Mode
 
 Json = Any
 
-RULES = RuleRegistry("check")
+RULES = Registry("check")
 # GraphQL requests are judged by seam.graphql (graphql-core loads only when a rule is needed).
 RULES.include_later("graphql.", lambda: importlib.import_module("seam.graphql").CHECK_RULES)
 

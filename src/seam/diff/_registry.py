@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from seam.diff._catalogue import FAMILIES
-from seam.model import RuleRegistry, Severity
+from seam.model import Registry, Severity
 
 if TYPE_CHECKING:
     from seam.diff._schemas_diff import SchemaDiff
@@ -39,7 +39,7 @@ __all__ = [
     "schema_rule",
 ]
 
-REGISTRY = RuleRegistry("diff")
+REGISTRY = Registry("diff")
 # One table for `contracts diff`: --severity, the ignore file and --list-rules know the
 # GraphQL rules (graphql-*) as they know the OpenAPI ones.
 REGISTRY.include_later("graphql-", lambda: importlib.import_module("seam.graphql").REGISTRY)

@@ -49,12 +49,12 @@ from graphql.execution.values import get_variable_values
 
 from seam.graphql._consumers import pick_operation
 from seam.graphql._requests import GraphQLRequest
-from seam.model import Finding, RuleRegistry, Severity
+from seam.model import Finding, Registry, Severity
 from seam.pactfile import Interaction
 
 __all__ = ["CHECK_RULES", "check_request"]
 
-CHECK_RULES = RuleRegistry("check")
+CHECK_RULES = Registry("check")
 _MAX_PROBLEMS = 20  # per interaction and kind: the first ones say what is wrong
 _UNSELECTED = "is not selected by the operation"
 

@@ -37,7 +37,7 @@ from graphql import (
 from graphql.utilities import BreakingChangeType, DangerousChangeType
 
 from seam.graphql._load import Schema
-from seam.model import RuleRegistry, Severity
+from seam.model import Registry, Severity
 
 __all__ = [
     "CORE_RULES",
@@ -50,7 +50,7 @@ __all__ = [
     "walk_rule",
 ]
 
-REGISTRY = RuleRegistry("graphql")
+REGISTRY = Registry("graphql")
 
 _ERROR, _WARNING, _INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 

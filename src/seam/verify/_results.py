@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from seam.model import Case, CaseStatus, Finding, RuleRegistry, Severity
+from seam.model import Case, CaseStatus, Finding, Registry, Severity
 from seam.pactfile import Interaction, Pact
 
 __all__ = ["MAX_KEPT_CHARS", "RULES", "bound_output", "bound_results", "build_cases", "cap_text"]
@@ -24,7 +24,7 @@ __all__ = ["MAX_KEPT_CHARS", "RULES", "bound_output", "bound_results", "build_ca
 # What a report keeps of one value (a body, a mismatch sentence): enough to see what differs.
 MAX_KEPT_CHARS = 64 * 1024
 
-RULES = RuleRegistry("verify")
+RULES = Registry("verify")
 RULES.add(
     "response-status-mismatch",
     severity=Severity.ERROR,
