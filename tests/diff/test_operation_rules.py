@@ -11,7 +11,7 @@ import pytest
 
 from seam.diff import REGISTRY
 from seam.diff._catalogue import FAMILIES
-from seam.graphql import REGISTRY as GRAPHQL_REGISTRY
+from seam.graphql import RULES as GRAPHQL_REGISTRY
 from seam.model import Report
 
 S = {"type": "string"}

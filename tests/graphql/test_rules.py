@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from seam.graphql import REGISTRY, diff_schemas, parse_schema
+from seam.graphql import RULES, diff_schemas, parse_schema
 from seam.model import Severity
 
 BASE = """
@@ -92,7 +92,7 @@ def rules_of(old: str, new: str) -> list[str]:
 
 def test_every_rule_has_a_pair() -> None:
     """Each registered rule has a pair here that makes it fire (or is named as pairless)."""
-    assert {r.id for r in REGISTRY} == set(CASES) | set(REVERSED) | NO_PAIR
+    assert {r.id for r in RULES} == set(CASES) | set(REVERSED) | NO_PAIR
 
 
 @pytest.mark.parametrize("rule", sorted(CASES))
@@ -115,7 +115,7 @@ def test_identical_schemas_have_no_changes(rule: str) -> None:
 
 def test_severities_follow_breaking_dangerous_safe() -> None:
     """Breaking rules are errors, dangerous ones warnings, safe ones info."""
-    levels = {r.id: r.severity for r in REGISTRY}
+    levels = {r.id: r.severity for r in RULES}
     assert levels["graphql-field-removed"] is Severity.ERROR
     assert levels["graphql-enum-value-added"] is Severity.WARNING
     assert levels["graphql-field-added"] is Severity.INFO

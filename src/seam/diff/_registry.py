@@ -42,7 +42,7 @@ __all__ = [
 REGISTRY = Registry("diff")
 # One table for `contracts diff`: --severity, the ignore file and --list-rules know the
 # GraphQL rules (graphql-*) as they know the OpenAPI ones.
-REGISTRY.include_later("graphql-", lambda: importlib.import_module("seam.graphql").REGISTRY)
+REGISTRY.include_later("graphql-", lambda: importlib.import_module("seam.graphql").RULES)
 _LEVEL = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
 
 

@@ -2,7 +2,7 @@
 
 Pure analysis beside ``seam.diff``, built on graphql-core (the reference implementation's
 Python port): ``load_schema`` reads SDL or an introspection result, ``diff_schemas``
-judges every change with a stable rule id from :data:`REGISTRY` (``graphql-*``), and
+judges every change with a stable rule id from :data:`RULES` (``graphql-*``), and
 ``check_request`` judges one consumer request recorded in a pact (``graphql_request``)
 with the ``graphql.*`` codes of :data:`CHECK_RULES` (``contracts check --graphql``).
 ``snapshot_schema`` prints a provider's schema (a strawberry, graphene or graphql-core
@@ -31,7 +31,6 @@ if typing.TYPE_CHECKING:
     from seam.graphql._consumers import Operation, read_operations
     from seam.graphql._diff import diff_schemas
     from seam.graphql._load import Schema, load_schema, load_schemas, parse_schema
-    from seam.graphql._rules import REGISTRY, Change
     from seam.graphql._snapshot import (
         SchemaSnapshot,
         introspection_query,
@@ -41,10 +40,11 @@ if typing.TYPE_CHECKING:
         snapshot_schema,
         write_schema_snapshot,
     )
+    from seam.graphql.rules import RULES, Change
 
 __all__ = [
     "CHECK_RULES",
-    "REGISTRY",
+    "RULES",
     "SDL_SUFFIXES",
     "Change",
     "GraphQLRequest",
@@ -78,8 +78,8 @@ __all__ = [
 _LAZY = {
     "CHECK_RULES": "_check",
     "check_request": "_check",
-    "REGISTRY": "_rules",
-    "Change": "_rules",
+    "RULES": "rules",
+    "Change": "rules",
     "diff_schemas": "_diff",
     "Operation": "_consumers",
     "read_operations": "_consumers",

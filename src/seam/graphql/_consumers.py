@@ -53,7 +53,7 @@ from seam._files import decode_text, read_bounded
 from seam.errors import GraphQLSchemaError
 from seam.graphql._files import SDL_SUFFIXES, is_operations_file
 from seam.graphql._requests import graphql_request
-from seam.graphql._rules import Change, arg_coordinate
+from seam.graphql.rules import Change, arg_coordinate
 from seam.model import Finding, Severity
 from seam.pactfile import Pact
 

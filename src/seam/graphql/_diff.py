@@ -10,6 +10,8 @@ thing is in the revision, or for something removed, where its parent still is.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from enum import Enum
@@ -20,8 +22,8 @@ from graphql.utilities import find_breaking_changes, find_dangerous_changes
 
 from seam.graphql._consumers import Operation, judge_with_operations
 from seam.graphql._load import Schema
-from seam.graphql._rules import CORE_RULES, REGISTRY, WALK_RULES, Change, Pair, field_renamed
-from seam.model import Finding, Severity
+from seam.graphql.rules import RULES, Change, CoreRule, Pair, field_renamed
+from seam.model import Finding
 from seam.pactfile import Pact
 
 __all__ = ["changes", "diff_schemas"]
@@ -33,17 +35,23 @@ def changes(base: Schema, revision: Schema) -> list[Change]:
     out: list[Change] = []
     breaking = find_breaking_changes(pair.old, pair.new)
     dangerous = find_dangerous_changes(pair.old, pair.new)
+    rows = [rule.func for rule in RULES.rules("core") if isinstance(rule.func, CoreRule)]
     for core in [*breaking, *dangerous]:
-        out.append(_read_core(core[0], core[1], pair))  # (type, description) NamedTuples
-    for walk in WALK_RULES:
-        out.extend(walk(pair))
+        out.append(_read_core(core[0], core[1], pair, rows))  # (type, description) NamedTuples
+    for walk in RULES.functions("walk"):
+        for change in walk(pair):
+            RULES.emitted(walk, change.rule)
+            out.append(change)
     return _renames(out, pair)
 
 
-def _read_core(change_type: Enum, description: str, pair: Pair) -> Change:
-    for pattern, rule in CORE_RULES.get(change_type, []):
-        m = pattern.fullmatch(description)
-        change = rule(m, pair) if m is not None else None
+def _read_core(change_type: Enum, description: str, pair: Pair, rows: Sequence[CoreRule]) -> Change:
+    """The first row of ``change_type`` that reads ``description`` (table order)."""
+    for row in rows:
+        if row.change_type is not change_type:
+            continue
+        m = _pattern(row.pattern).fullmatch(description)
+        change = row(m, pair) if m is not None else None
         if change is not None:
             return change
     # A sentence this table cannot read (a graphql-core outside the pinned range):
@@ -51,9 +59,9 @@ def _read_core(change_type: Enum, description: str, pair: Pair) -> Change:
     return Change("graphql-unrecognised-change", "", description)
 
 
-@REGISTRY.rule("graphql-unrecognised-change", severity=Severity.ERROR, area="graphql")
-def _unrecognised() -> None:
-    """graphql-core reported a change this version of Seam cannot name (kept as an error)."""
+@functools.cache
+def _pattern(source: str) -> re.Pattern[str]:
+    return re.compile(source)
 
 
 def _signature(f: GraphQLField) -> str:
@@ -150,7 +158,7 @@ def to_finding(c: Change, file: str | None, line: int | None) -> Finding:
     details = {"coordinate": c.coordinate, **c.details}
     return Finding(
         c.rule,
-        REGISTRY[c.rule].severity,
+        RULES[c.rule].severity,
         c.message,
         path=c.coordinate,
         location=c.coordinate,
