@@ -14,7 +14,7 @@ import yaml
 from click.testing import CliRunner
 
 from seam.cli import main
-from seam.diff import REGISTRY, diff
+from seam.diff import RULES, diff
 from seam.model import Severity
 from seam.pactfile import parse_pact
 
@@ -204,9 +204,9 @@ def _rules(tmp_path: Path, edit: Edit) -> set[str]:
 
 def test_every_asyncapi_rule_is_in_the_table() -> None:
     """Each asyncapi-* rule has a firing and a quiet edit here, and a summary."""
-    ids = {r for r in REGISTRY.ids() if r.startswith("asyncapi-")}
+    ids = {r for r in RULES.ids() if r.startswith("asyncapi-")}
     assert ids == set(TABLE)
-    assert all(REGISTRY[r].summary for r in ids)
+    assert all(RULES[r].summary for r in ids)
 
 
 @pytest.mark.parametrize("rule", sorted(TABLE))

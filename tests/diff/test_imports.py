@@ -24,7 +24,7 @@ def test_openapi_diff_does_not_import_graphql(tmp_path: Path) -> None:
 
 def test_graphql_rules_are_listed_with_the_openapi_rules() -> None:
     """The one diff table still knows the GraphQL rules once asked for them."""
-    from seam.diff import REGISTRY
+    from seam.diff import RULES
 
-    assert "graphql-field-removed" in REGISTRY
-    assert any(rule.id.startswith("graphql-") for rule in REGISTRY)
+    assert "graphql-field-removed" in RULES
+    assert any(rule.id.startswith("graphql-") for rule in RULES)

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from seam.diff import REGISTRY
+from seam.diff import RULES
 from seam.diff._catalogue import FAMILIES
-from seam.graphql import RULES as GRAPHQL_REGISTRY
+from seam.graphql import RULES as GRAPHQL_RULES
 from seam.model import Report
 
 S = {"type": "string"}
@@ -551,9 +551,9 @@ def test_rule_quiet_on_near_miss(rule_id: str, run_diff: Callable[..., Report]) 
 def test_every_rule_has_a_fixture_pair() -> None:
     """Every registered rule is covered here, by the schema table, or in its own module."""
     families = {f"{p}-{k}" for k, levels in FAMILIES.items() for p in levels}
-    graphql = set(GRAPHQL_REGISTRY.ids())  # tests/graphql/test_rules.py has their table
-    asyncapi = {r for r in REGISTRY.ids() if r.startswith("asyncapi-")}  # test_asyncapi.py
-    uncovered = set(REGISTRY.ids()) - set(CASES) - families - ELSEWHERE - graphql - asyncapi
+    graphql = set(GRAPHQL_RULES.ids())  # tests/graphql/test_rules.py has their table
+    asyncapi = {r for r in RULES.ids() if r.startswith("asyncapi-")}  # test_asyncapi.py
+    uncovered = set(RULES.ids()) - set(CASES) - families - ELSEWHERE - graphql - asyncapi
     assert uncovered == set()
 
 

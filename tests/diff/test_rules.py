@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from seam.diff import REGISTRY
+from seam.diff import RULES
 from seam.diff._catalogue import FAMILIES
 from seam.model import Report
 
@@ -190,7 +190,7 @@ def family_cases() -> list[Any]:
     for kind, levels in sorted(FAMILIES.items()):
         for prefix in sorted(levels):
             rule_id = f"{prefix}-{kind}"
-            if rule_id in REGISTRY and rule_id not in UNREACHABLE:
+            if rule_id in RULES and rule_id not in UNREACHABLE:
                 cases.append(pytest.param(kind, prefix, id=rule_id))
     return cases
 
@@ -222,13 +222,13 @@ def test_schema_rule_quiet_on_documentation_change(
 
 def test_every_schema_kind_has_a_fixture_pair() -> None:
     """Every kind that registered an id has a fixture pair here."""
-    kinds = {k for k, levels in FAMILIES.items() if any(f"{p}-{k}" in REGISTRY for p in levels)}
+    kinds = {k for k, levels in FAMILIES.items() if any(f"{p}-{k}" in RULES for p in levels)}
     assert kinds <= set(SCHEMA_PAIRS)
 
 
 def test_rule_ids_are_kebab_case_with_a_summary() -> None:
     """Every rule id is stable kebab-case and has a one-line summary."""
-    for rule in REGISTRY:
+    for rule in RULES:
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.id), rule.id
         assert rule.summary and "\n" not in rule.summary, rule.id
 
@@ -259,7 +259,7 @@ def symmetry_cases() -> list[Any]:
         if opposite is None or opposite not in FAMILIES:
             continue
         for prefix in sorted(FAMILIES[opposite]):
-            if f"{prefix}-{opposite}" in REGISTRY and prefix in FAMILIES.get(kind, {}):
+            if f"{prefix}-{opposite}" in RULES and prefix in FAMILIES.get(kind, {}):
                 cases.append(pytest.param(kind, opposite, prefix, id=f"{prefix}-{kind}"))
     return cases
 

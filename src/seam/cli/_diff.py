@@ -109,7 +109,7 @@ def diff(
     from seam import diff as api
 
     if list_rules:
-        for rule in api.REGISTRY:
+        for rule in api.RULES:
             click.echo(f"{rule.id}\t{rule.severity.label}\t{rule.area}\t{rule.summary}")
         return
     severities = api.parse_severities(severity)

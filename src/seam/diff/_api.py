@@ -19,8 +19,9 @@ from seam.diff._consumers import judge_with_consumers
 from seam.diff._engine import Change, judge
 from seam.diff._lines import with_lines
 from seam.diff._pacts import diff_pacts
-from seam.diff._registry import REGISTRY
 from seam.diff._structure import build
+from seam.diff.rules import RULES
+from seam.diff.rules.files import file_added, file_removed, pacts_not_attached
 from seam.errors import InputError, UsageError
 from seam.graphql import SDL_SUFFIXES, is_graphql_schema_file, is_operations_file
 from seam.model import Finding, Report, Severity, apply_overrides
@@ -100,7 +101,7 @@ def load_ignore_file(path: Path) -> list[IgnoreEntry]:
         if not parts:
             continue
         where = f"{path}:{number}"
-        if parts[0] not in REGISTRY:
+        if parts[0] not in RULES:
             raise InputError(
                 f"unknown rule id {parts[0]!r}; see `contracts diff --list-rules`", location=where
             )
@@ -131,7 +132,7 @@ def parse_severities(values: Sequence[str]) -> dict[str, Severity]:
     out: dict[str, Severity] = {}
     for value in values:
         rule, sep, level = value.partition("=")
-        if not sep or rule not in REGISTRY:
+        if not sep or rule not in RULES:
             raise UsageError(
                 f"--severity {value!r}: expected RULE_ID=error|warning|info with a known rule id"
             )
@@ -255,7 +256,7 @@ class _Judging:
         findings = diff_documents(b, r, pacts=mine, base_file=str(base), revision_file=name)
         self.attached.update(p.consumer for p in mine)
         if self.pacts and not mine:
-            findings.append(_pacts_not_attached(name, names, self.pacts, self.provider))
+            findings.append(pacts_not_attached(name, names, self.pacts, self.provider))
         return findings
 
     def graphql(self, base: Path, revision: Path, name: str) -> list[Finding]:
@@ -276,7 +277,7 @@ class _Judging:
         if self.pacts and not mine and not self.operations:
             naming = "or name the schema file after its provider (PROVIDER.graphql)"
             findings.append(
-                _pacts_not_attached(name, names, self.pacts, self.provider, naming=naming)
+                pacts_not_attached(name, names, self.pacts, self.provider, naming=naming)
             )
         return findings
 
@@ -292,7 +293,7 @@ class _Judging:
         findings = diff_asyncapi(b, r, pacts=mine, base_file=str(base), revision_file=name)
         self.attached.update(p.consumer for p in mine)
         if self.pacts and not mine:
-            findings.append(_pacts_not_attached(name, names, self.pacts, self.provider))
+            findings.append(pacts_not_attached(name, names, self.pacts, self.provider))
         return findings
 
     def pacts_for(self, doc: Document, path: Path) -> tuple[list[Pact], list[str]]:
@@ -327,35 +328,6 @@ def _slug(name: str) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
-@REGISTRY.rule("pacts-not-attached", severity=Severity.WARNING, area="files")
-def _pacts_not_attached(
-    name: str,
-    looked_for: list[str],
-    pacts: Sequence[Pact],
-    provider: str | None,
-    *,
-    naming: str = "or set info.x-provider-name in the document",
-) -> Finding:
-    """Consumer pacts were given but none names this document's provider: no consumer judged it."""
-    named = sorted({p.provider for p in pacts})
-    if provider is not None:
-        hint = f"no pact has provider {provider!r}; the pacts name {', '.join(named)}"
-    else:
-        wanted = " or ".join(repr(n) for n in looked_for)
-        hint = (
-            f"no pact names {wanted} as its provider; the pacts name {', '.join(named)}: "
-            f"choose with --provider {named[0] if len(named) == 1 else 'NAME'}, {naming}"
-        )
-    return Finding(
-        "pacts-not-attached",
-        REGISTRY["pacts-not-attached"].severity,
-        f"changes judged without consumers — {hint}",
-        location=name,
-        file=name,
-        details={"looked_for": looked_for, "pact_providers": named},
-    )
-
-
 def _contract_files(root: Path) -> dict[str, Path]:
     return {
         p.relative_to(root).as_posix(): p
@@ -364,29 +336,6 @@ def _contract_files(root: Path) -> dict[str, Path]:
         and p.suffix in _SPEC_SUFFIXES
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     }
-
-
-@REGISTRY.rule("contract-file-removed", severity=Severity.WARNING, area="files")
-def _file_removed(name: str) -> Finding:
-    """A contract file (pact or OpenAPI document) was removed."""
-    return Finding(
-        "contract-file-removed",
-        REGISTRY["contract-file-removed"].severity,
-        f"{name} removed",
-        location=name,
-    )
-
-
-@REGISTRY.rule("contract-file-added", severity=Severity.INFO, area="files")
-def _file_added(name: str) -> Finding:
-    """A contract file (pact or OpenAPI document) was added."""
-    return Finding(
-        "contract-file-added",
-        REGISTRY["contract-file-added"].severity,
-        f"{name} added",
-        location=name,
-        file=name,
-    )
 
 
 def _diff_trees(
@@ -402,9 +351,9 @@ def _diff_trees(
         if progress is not None:
             progress(number, len(names), name)
         if name not in rfiles:
-            findings.append(_file_removed(name))
+            findings.append(file_removed(name))
         elif name not in bfiles:
-            findings.append(_file_added(name))
+            findings.append(file_added(name))
         elif _referenced_only(rfiles[name]) or is_operations_file(rfiles[name]):
             # A consumer's GraphQL operations file is derived from its pact, which is judged.
             continue

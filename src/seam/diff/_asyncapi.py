@@ -25,58 +25,13 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from seam.asyncapi import AsyncApi, Message, message_payload
-from seam.diff._registry import REGISTRY
 from seam.diff._schemas_diff import SchemaDiff, SchemaDiffer
+from seam.diff.rules import RULES
 from seam.model import Finding, Severity
 from seam.openapi import Api
 from seam.pactfile import Pact, dotted, has_field, media_essence
 
 __all__ = ["diff_asyncapi"]
-
-E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
-
-_RULES = {
-    "asyncapi-channel-removed": (E, "A channel the provider sends on was removed."),
-    "asyncapi-channel-added": (INFO, "A channel was added."),
-    "asyncapi-message-removed": (E, "A message the provider sends is no longer sent."),
-    "asyncapi-message-added": (INFO, "The provider sends a new message."),
-    "asyncapi-message-content-type-changed": (E, "A sent message's content type changed."),
-    "asyncapi-sent-property-removed": (E, "A field of a sent message's payload was removed."),
-    "asyncapi-sent-property-renamed": (
-        E,
-        "A field of a sent message's payload was renamed (removed and added, same schema).",
-    ),
-    "asyncapi-sent-property-type-changed": (E, "A field of a sent message changed type."),
-    "asyncapi-sent-property-became-optional": (
-        W,
-        "A field of a sent message is no longer required: consumers may not get it.",
-    ),
-    "asyncapi-sent-property-became-required": (INFO, "A sent message now always carries a field."),
-    "asyncapi-sent-enum-value-added": (
-        W,
-        "A sent message's enum gained a value its consumers may not handle.",
-    ),
-    "asyncapi-sent-enum-value-removed": (INFO, "A sent message's enum lost a value (narrowed)."),
-    "asyncapi-sent-property-added": (INFO, "A sent message's payload gained a field."),
-    "asyncapi-received-property-became-required": (
-        E,
-        "A message the provider receives now requires a field its senders may not send.",
-    ),
-    "asyncapi-received-enum-value-removed": (
-        E,
-        "A message the provider receives no longer accepts an enum value (narrowed).",
-    ),
-    "asyncapi-received-property-type-changed": (
-        E,
-        "A field of a message the provider receives changed type.",
-    ),
-    "asyncapi-received-property-removed": (
-        W,
-        "A field of a message the provider receives was removed from its schema.",
-    ),
-}
-for _id, (_severity, _summary) in _RULES.items():
-    REGISTRY.add(_id, severity=_severity, summary=_summary, area="asyncapi")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +46,7 @@ class _Change:
 def _finding(rule: str, text: str, location: str, file: str | None, **details: Any) -> Finding:
     return Finding(
         rule=rule,
-        severity=REGISTRY[rule].severity,
+        severity=RULES[rule].severity,
         message=text,
         path=str(details.get("channel") or ""),
         location=location,
@@ -280,7 +235,7 @@ def _payload_changes(
         kind: str, text: str, field: tuple[str, ...], where: str, **details: Any
     ) -> Iterator[_Change]:
         rule = f"asyncapi-{side}-{kind}"
-        if rule not in REGISTRY:
+        if rule not in RULES:
             return
         shown = dotted(field) or "(the payload)"
         yield _Change(

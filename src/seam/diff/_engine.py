@@ -4,7 +4,8 @@ Schema rules run once per (schema node, context), never once per operation: the
 operations that reach a node are carried as a bit set, propagated through the
 schema graph in one pass over its strongly connected components (so recursive
 schemas are visited once). Each change is reported once per schema location, with
-every endpoint it affects.
+every endpoint it affects. Rules run in registration order (``seam.diff.rules``), and a
+hit whose id its rule did not register is refused (:class:`seam.model.RuleIdError`).
 """
 
 from __future__ import annotations
@@ -14,41 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from seam.diff import (
-    _components,
-    _parameters,
-    _paths,
-    _request_bodies,
-    _responses,
-    _schemas,
-    _security,
-)
-from seam.diff._registry import (
-    DOCUMENT_RULES,
-    OPERATION_RULES,
-    REGISTRY,
-    SCHEMA_RULES,
-    Context,
-    Hit,
-    family_id,
-)
 from seam.diff._schemas_diff import SchemaDiff
 from seam.diff._structure import DocumentDiff, OperationDiff
+from seam.diff.rules import RULES, Context, Hit, family_id
 from seam.model import Finding
 from seam.openapi import bundled_file
 
 __all__ = ["Change", "Root", "judge"]
-
-# The rule modules register themselves on import; this keeps them imported.
-_RULE_MODULES = (
-    _components,
-    _paths,
-    _parameters,
-    _request_bodies,
-    _responses,
-    _schemas,
-    _security,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +62,7 @@ def _finding(
     file, location = _source(spec.file, hit.location)
     return Finding(
         rule=rule,
-        severity=REGISTRY[rule].severity,
+        severity=RULES[rule].severity,
         message=message,
         # Webhooks come and go as a whole document-level entry, as in oasdiff.
         path=op.path if op and not rule.startswith("webhook-") else "",
@@ -113,13 +86,16 @@ def _source(file: str | None, location: str) -> tuple[str | None, str]:
 
 def _operation_changes(diff: DocumentDiff) -> Iterator[Change]:
     """Findings of the document-level and operation-level rules."""
-    for _rule_id, document_rule in DOCUMENT_RULES:
+    for document_rule in RULES.functions("document"):
         for hit in document_rule(diff):
-            yield Change(_finding(diff, hit.rule, hit, None, hit.message), [], hit=hit)
+            rule = RULES.emitted(document_rule, hit.rule)
+            yield Change(_finding(diff, rule, hit, None, hit.message), [], hit=hit)
+    operation_rules = RULES.functions("operation")
     for od in diff.operations:
-        for _rule_id, rule in OPERATION_RULES:
-            for hit in rule(od):
-                yield Change(_finding(diff, hit.rule, hit, od, hit.message), [od], hit=hit)
+        for operation_rule in operation_rules:
+            for hit in operation_rule(od):
+                rule = RULES.emitted(operation_rule, hit.rule)
+                yield Change(_finding(diff, rule, hit, od, hit.message), [od], hit=hit)
 
 
 # -- schemas -----------------------------------------------------------------------------
@@ -253,16 +229,18 @@ def _schema_changes(diff: DocumentDiff) -> Iterable[Change]:
     if not roots:
         return []
     masks, nodes = _propagate(roots)
+    schema_rules = RULES.functions("schema")
     grouped: dict[tuple[str, str, str], tuple[int, Hit, SchemaDiff]] = {}
     for v in sorted(masks, key=lambda v: (nodes[v].location, _ctx_key(v[1]))):
         node, ctx = nodes[v], v[1]
         if not node.own_changes:
             continue
-        for rule in SCHEMA_RULES:
+        for rule in schema_rules:
             for hit in rule(node, ctx):
-                rule_id = hit.rule if hit.rule in REGISTRY else family_id(hit.rule, ctx)
+                rule_id = hit.rule if hit.rule in RULES else family_id(hit.rule, ctx)
                 if rule_id is None:
-                    continue
+                    continue  # a kind of change that breaks no one in this context
+                RULES.emitted(rule, rule_id)
                 key = (rule_id, hit.location, hit.message)
                 prev = grouped.get(key)
                 grouped[key] = ((prev[0] if prev else 0) | masks[v], hit, node)

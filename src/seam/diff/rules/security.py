@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from seam.diff._registry import Hit, operation_rule
 from seam.diff._structure import OperationDiff
+from seam.diff.rules._registry import Hit, operation_rule
 from seam.model import Severity
 
 __all__: list[str] = []

@@ -1,6 +1,6 @@
-"""The diff rule table: one registry, filled by the rule modules (one per area).
+"""The diff registry and the decorators the rule modules (one per area) register with.
 
-Two kinds of rule:
+Three kinds of rule, each run by the engine in registration order:
 
 - ``@operation_rule(id, severity, area)``: a function of an :class:`OperationDiff`
   (paths, parameters, request bodies, responses, security) yielding :class:`Hit`.
@@ -9,28 +9,24 @@ Two kinds of rule:
   yields hits whose ``rule`` is either a full id or a *kind*; a kind becomes the id
   ``<object>-<kind>`` for the context (``request-body-min-increased`` at the root of a
   request body, ``request-property-min-increased`` below it), with the severity of
-  :data:`~seam.diff._catalogue.FAMILIES`. Every concrete id is in :data:`REGISTRY`.
+  :data:`~seam.diff._catalogue.FAMILIES`. Every concrete id is in :data:`RULES`.
+- ``@document_rule(id, severity, area)``: a function of the whole :class:`DocumentDiff`.
+
+A hit may only carry an id its function registered (:meth:`seam.model.Registry.emitted`).
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from seam.diff._catalogue import FAMILIES
 from seam.model import Registry, Severity
 
-if TYPE_CHECKING:
-    from seam.diff._schemas_diff import SchemaDiff
-    from seam.diff._structure import DocumentDiff, OperationDiff
-
 __all__ = [
-    "DOCUMENT_RULES",
-    "OPERATION_RULES",
-    "REGISTRY",
-    "SCHEMA_RULES",
+    "RULES",
     "Context",
     "Hit",
     "document_rule",
@@ -39,10 +35,10 @@ __all__ = [
     "schema_rule",
 ]
 
-REGISTRY = Registry("diff")
+RULES = Registry("diff")
 # One table for `contracts diff`: --severity, the ignore file and --list-rules know the
 # GraphQL rules (graphql-*) as they know the OpenAPI ones.
-REGISTRY.include_later("graphql-", lambda: importlib.import_module("seam.graphql").RULES)
+RULES.include_later("graphql-", lambda: importlib.import_module("seam.graphql").RULES)
 _LEVEL = {"E": Severity.ERROR, "W": Severity.WARNING, "I": Severity.INFO}
 
 
@@ -111,36 +107,17 @@ def family_id(kind: str, ctx: Context) -> str | None:
     return None
 
 
-OperationRule = Callable[["OperationDiff"], Iterable[Hit]]
-SchemaRule = Callable[["SchemaDiff", Context], Iterable[Hit]]
-DocumentRule = Callable[["DocumentDiff"], Iterable[Hit]]
-OPERATION_RULES: list[tuple[str, OperationRule]] = []
-DOCUMENT_RULES: list[tuple[str, DocumentRule]] = []
-SCHEMA_RULES: list[SchemaRule] = []
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def operation_rule(rule_id: str, severity: Severity, area: str) -> Callable[[F], F]:
     """Register a rule about one operation (its docstring's first line is the summary)."""
-
-    def register(func: F) -> F:
-        REGISTRY.rule(rule_id, severity=severity, area=area)(func)
-        OPERATION_RULES.append((rule_id, func))
-        return func
-
-    return register
+    return RULES.rule(rule_id, severity=severity, area=area, kind="operation")
 
 
 def document_rule(rule_id: str, severity: Severity, area: str) -> Callable[[F], F]:
     """Register a rule about the document as a whole (components, global security)."""
-
-    def register(func: F) -> F:
-        REGISTRY.rule(rule_id, severity=severity, area=area)(func)
-        DOCUMENT_RULES.append((rule_id, func))
-        return func
-
-    return register
+    return RULES.rule(rule_id, severity=severity, area=area, kind="document")
 
 
 def schema_rule(*ids: tuple[str, Severity], kinds: tuple[str, ...] = ()) -> Callable[[F], F]:
@@ -148,13 +125,15 @@ def schema_rule(*ids: tuple[str, Severity], kinds: tuple[str, ...] = ()) -> Call
 
     def register(func: F) -> F:
         # Every id the function can yield is registered with the function itself, so the
-        # table (`contracts diff --list-rules`) is the code, one entry per concrete id.
+        # table (`contracts diff --list-rules`) is the code, one entry per concrete id, and
+        # the engine refuses any other id from it.
         for rule_id, severity in ids:
-            REGISTRY.rule(rule_id, severity=severity, area="schemas")(func)
+            RULES.rule(rule_id, severity=severity, area="schemas", kind="schema")(func)
         for kind in kinds:
             for prefix, level in FAMILIES[kind].items():
-                REGISTRY.rule(f"{prefix}-{kind}", severity=_LEVEL[level], area="schemas")(func)
-        SCHEMA_RULES.append(func)
+                RULES.rule(
+                    f"{prefix}-{kind}", severity=_LEVEL[level], area="schemas", kind="schema"
+                )(func)
         return func
 
     return register

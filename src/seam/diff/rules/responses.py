@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from seam.diff._registry import Hit, operation_rule
 from seam.diff._structure import OperationDiff, ResponseDiff
+from seam.diff.rules._registry import Hit, operation_rule
 from seam.model import Severity
 from seam.pactfile import media_essence
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from seam.diff._registry import Hit, document_rule
 from seam.diff._structure import DocumentDiff
+from seam.diff.rules._registry import Hit, document_rule
 from seam.model import Severity
 from seam.openapi import Api, pointer
 
