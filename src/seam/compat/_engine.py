@@ -6,7 +6,9 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from seam.compat import _request, _request_body, _response
+# The rule modules, one per area, register in RULES as they load; their order of
+# registration is the order the checks run in (the registry is the only list of them).
+from seam.compat import _request, _request_body, _response  # noqa: F401
 from seam.compat._context import RULES, Context, Spec
 from seam.compat._interaction import HttpInteraction, OtherInteraction, interactions_of
 from seam.compat._matching_rules import matching_rule_findings
@@ -26,34 +28,6 @@ RULES.add(
     "HTTP without an OpenAPI document, or an unknown type.",
     area="interaction",
 )
-
-# Order of checks after routing (and the path parameters).
-_REQUEST = [
-    _request.authorization_missing,
-    _request.accept_unknown,
-    _request.accept_incompatible,
-    _request.content_type_unknown,
-    _request.content_type_incompatible,
-    _request.content_type_missing,
-    _request.header_incompatible,
-    _request.header_unknown,
-    _request.query_incompatible,
-    _request.query_unknown,
-    _request_body.body_unknown,
-    _request_body.body_unvalidatable,
-    _request_body.body_incompatible,
-]
-_RESPONSE = [
-    _response.status_default,
-    _response.content_type_unknown,
-    _response.content_type_incompatible,
-    _response.header_incompatible,
-    _response.header_undefined,
-    _response.header_unknown,
-    _response.body_unknown,
-    _response.body_unvalidatable,
-    _response.body_incompatible,
-]
 
 
 def check_interactions(
@@ -133,19 +107,25 @@ def _check_one(
         return
     op, params = routed.operation, routed.params
     ctx = Context(spec, op, ix, params, file=file, consumer=consumer)
-    path_findings = list(_request.path_parameters(ctx))
+    path_findings = list(_run("path", ctx))
     if path_findings:
         yield from path_findings
         return
-    for rule in _REQUEST:
-        yield from rule(ctx)
-    status = list(_response.status_unknown(ctx))
+    yield from _run("request", ctx)
+    status = list(_run("status", ctx))
     if status:
         # Nothing is declared for this status: its headers and body cannot be judged.
         yield from status
         return
-    for rule in _RESPONSE:
-        yield from rule(ctx)
+    yield from _run("response", ctx)
+
+
+def _run(kind: str, ctx: Context) -> Iterator[Finding]:
+    """The findings of the ``kind`` rules, in registration order, each id the rule's own."""
+    for rule in RULES.functions(kind):
+        for finding in rule(ctx):
+            RULES.emitted(rule, finding.rule)
+            yield finding
 
 
 def to_case(name: str, group: str, findings: list[Finding], seconds: float) -> Case:

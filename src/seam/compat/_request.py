@@ -17,7 +17,7 @@ Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
-@RULES.rule("request.path-or-method.unknown", severity=ERROR, area="request")
+@RULES.rule("request.path-or-method.unknown", severity=ERROR, area="request", kind="path")
 def path_parameters(ctx: Context) -> Iterator[Finding]:
     """The request's path and method match no operation (or a path parameter's schema)."""
     for index, param in enumerate(ctx.op.parameter_nodes):
@@ -91,7 +91,7 @@ def _satisfied(ctx: Context, scheme: dict[str, Json]) -> bool:
     return True  # oauth2, openIdConnect, mutualTLS: a token's presence can't be judged here
 
 
-@RULES.rule("request.authorization.missing", severity=ERROR, area="request")
+@RULES.rule("request.authorization.missing", severity=ERROR, area="request", kind="request")
 def authorization_missing(ctx: Context) -> Iterator[Finding]:
     """The operation requires credentials the request does not carry."""
     if not ctx.valid_request or not ctx.op.requirements:
@@ -114,7 +114,7 @@ def authorization_missing(ctx: Context) -> Iterator[Finding]:
     )
 
 
-@RULES.rule("request.accept.unknown", severity=WARNING, area="request")
+@RULES.rule("request.accept.unknown", severity=WARNING, area="request", kind="request")
 def accept_unknown(ctx: Context) -> Iterator[Finding]:
     """The request has an Accept header but the spec names no response media types."""
     accept = ctx.ix.request.headers.get("accept", "")
@@ -126,7 +126,7 @@ def accept_unknown(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@RULES.rule("request.accept.incompatible", severity=ERROR, area="request")
+@RULES.rule("request.accept.incompatible", severity=ERROR, area="request", kind="request")
 def accept_incompatible(ctx: Context) -> Iterator[Finding]:
     """The request's Accept header matches none of the response media types."""
     accept = ctx.ix.request.headers.get("accept", "")
@@ -139,7 +139,7 @@ def accept_incompatible(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@RULES.rule("request.content-type.unknown", severity=WARNING, area="request")
+@RULES.rule("request.content-type.unknown", severity=WARNING, area="request", kind="request")
 def content_type_unknown(ctx: Context) -> Iterator[Finding]:
     """The request has a Content-Type but the spec names no request media types."""
     sent = media_essence(ctx.ix.request.content_type)
@@ -151,7 +151,7 @@ def content_type_unknown(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@RULES.rule("request.content-type.incompatible", severity=ERROR, area="request")
+@RULES.rule("request.content-type.incompatible", severity=ERROR, area="request", kind="request")
 def content_type_incompatible(ctx: Context) -> Iterator[Finding]:
     """The request's Content-Type is none of the media types the operation consumes."""
     sent = ctx.ix.request.content_type
@@ -164,7 +164,7 @@ def content_type_incompatible(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@RULES.rule("request.content-type.missing", severity=WARNING, area="request")
+@RULES.rule("request.content-type.missing", severity=WARNING, area="request", kind="request")
 def content_type_missing(ctx: Context) -> Iterator[Finding]:
     """The request has no Content-Type but the operation consumes declared media types."""
     body = ctx.ix.request.body
@@ -209,7 +209,7 @@ def _parameter_findings(
             )
 
 
-@RULES.rule("request.header.incompatible", severity=ERROR, area="request")
+@RULES.rule("request.header.incompatible", severity=ERROR, area="request", kind="request")
 def header_incompatible(ctx: Context) -> Iterator[Finding]:
     """A request header is missing or does not fit its parameter's schema."""
     if not ctx.valid_request:
@@ -218,7 +218,7 @@ def header_incompatible(ctx: Context) -> Iterator[Finding]:
     yield from _parameter_findings(ctx, "request.header.incompatible", "header", headers, True)
 
 
-@RULES.rule("request.header.unknown", severity=WARNING, area="request")
+@RULES.rule("request.header.unknown", severity=WARNING, area="request", kind="request")
 def header_unknown(ctx: Context) -> Iterator[Finding]:
     """The request sends a header the operation does not declare."""
     if not ctx.valid_request:
@@ -239,7 +239,7 @@ def _query_values(ctx: Context) -> dict[str, Json]:
     return nest(ctx.ix.query, {str(p.get("name")) for p in ctx.op.parameters_in("query")})
 
 
-@RULES.rule("request.query.incompatible", severity=ERROR, area="request")
+@RULES.rule("request.query.incompatible", severity=ERROR, area="request", kind="request")
 def query_incompatible(ctx: Context) -> Iterator[Finding]:
     """A query parameter is missing or does not fit its schema."""
     if not ctx.valid_request:
@@ -248,7 +248,7 @@ def query_incompatible(ctx: Context) -> Iterator[Finding]:
     yield from _parameter_findings(ctx, "request.query.incompatible", "query", folded, False)
 
 
-@RULES.rule("request.query.unknown", severity=WARNING, area="request")
+@RULES.rule("request.query.unknown", severity=WARNING, area="request", kind="request")
 def query_unknown(ctx: Context) -> Iterator[Finding]:
     """The request sends a query parameter the operation does not declare."""
     if not ctx.valid_request:

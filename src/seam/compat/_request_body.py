@@ -52,7 +52,7 @@ def _body_required(ctx: Context) -> bool:
     return any(p.get("required") is True for p in ctx.op.parameters_in("body"))
 
 
-@RULES.rule("request.body.unknown", severity=WARNING, area="request")
+@RULES.rule("request.body.unknown", severity=WARNING, area="request", kind="request")
 def body_unknown(ctx: Context) -> Iterator[Finding]:
     """The request has a body but the operation declares none."""
     body = ctx.ix.request.body
@@ -76,7 +76,7 @@ def _decoded(ctx: Context, content: dict[str, Json], media: str) -> tuple[bool, 
     return decode_body(ctx.doc, content[media], media, sent, ctx.ix.request.content_type)
 
 
-@RULES.rule("request.body.unvalidatable", severity=WARNING, area="request")
+@RULES.rule("request.body.unvalidatable", severity=WARNING, area="request", kind="request")
 def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
     """The request body's media type cannot be checked against a schema."""
     content = request_content(ctx)
@@ -91,7 +91,7 @@ def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@RULES.rule("request.body.incompatible", severity=ERROR, area="request")
+@RULES.rule("request.body.incompatible", severity=ERROR, area="request", kind="request")
 def body_incompatible(ctx: Context) -> Iterator[Finding]:
     """The request body is missing or does not fit the operation's request schema."""
     content = request_content(ctx)

@@ -20,7 +20,7 @@ Json = Any
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
 
-@RULES.rule("response.status.unknown", severity=ERROR, area="response")
+@RULES.rule("response.status.unknown", severity=ERROR, area="response", kind="status")
 def status_unknown(ctx: Context) -> Iterator[Finding]:
     """The expected status is not declared for the operation (and there is no default)."""
     key, _ = ctx.op.response(ctx.ix.status)
@@ -33,7 +33,7 @@ def status_unknown(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@RULES.rule("response.status.default", severity=WARNING, area="response")
+@RULES.rule("response.status.default", severity=WARNING, area="response", kind="response")
 def status_default(ctx: Context) -> Iterator[Finding]:
     """The expected status is only covered by the operation's ``default`` response."""
     key, _ = ctx.op.response(ctx.ix.status)
@@ -49,7 +49,7 @@ def _content_type(ctx: Context) -> str:
     return ctx.ix.response.content_type
 
 
-@RULES.rule("response.content-type.unknown", severity=WARNING, area="response")
+@RULES.rule("response.content-type.unknown", severity=WARNING, area="response", kind="response")
 def content_type_unknown(ctx: Context) -> Iterator[Finding]:
     """The response has a Content-Type but the operation declares no response media types."""
     sent = _content_type(ctx)
@@ -61,7 +61,7 @@ def content_type_unknown(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@RULES.rule("response.content-type.incompatible", severity=ERROR, area="response")
+@RULES.rule("response.content-type.incompatible", severity=ERROR, area="response", kind="response")
 def content_type_incompatible(ctx: Context) -> Iterator[Finding]:
     """The response's Content-Type is none of the media types declared for its status."""
     sent = _content_type(ctx)
@@ -89,7 +89,7 @@ def _expected_headers(ctx: Context) -> dict[str, str]:
     return headers
 
 
-@RULES.rule("response.header.incompatible", severity=ERROR, area="response")
+@RULES.rule("response.header.incompatible", severity=ERROR, area="response", kind="response")
 def header_incompatible(ctx: Context) -> Iterator[Finding]:
     """An expected response header does not fit its declared schema."""
     declared = _declared_headers(ctx)
@@ -113,7 +113,7 @@ def header_incompatible(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@RULES.rule("response.header.undefined", severity=WARNING, area="response")
+@RULES.rule("response.header.undefined", severity=WARNING, area="response", kind="response")
 def header_undefined(ctx: Context) -> Iterator[Finding]:
     """The consumer expects a standard HTTP header the spec does not declare."""
     declared = _declared_headers(ctx)
@@ -127,7 +127,7 @@ def header_undefined(ctx: Context) -> Iterator[Finding]:
             )
 
 
-@RULES.rule("response.header.unknown", severity=ERROR, area="response")
+@RULES.rule("response.header.unknown", severity=ERROR, area="response", kind="response")
 def header_unknown(ctx: Context) -> Iterator[Finding]:
     """The consumer expects a response header the spec never promises."""
     declared = _declared_headers(ctx)
@@ -167,7 +167,7 @@ def _media(ctx: Context, content: dict[str, Json]) -> str | None:
     return find_matching_type("application/json", list(content)) or next(iter(content), None)
 
 
-@RULES.rule("response.body.unknown", severity=ERROR, area="response")
+@RULES.rule("response.body.unknown", severity=ERROR, area="response", kind="response")
 def body_unknown(ctx: Context) -> Iterator[Finding]:
     """The consumer expects a body where the spec declares no schema for one."""
     key, _ = ctx.op.response(ctx.ix.status)
@@ -179,7 +179,7 @@ def body_unknown(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@RULES.rule("response.body.unvalidatable", severity=WARNING, area="response")
+@RULES.rule("response.body.unvalidatable", severity=WARNING, area="response", kind="response")
 def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
     """The expected body's media type cannot be checked against a schema."""
     content = response_content(ctx)
@@ -194,7 +194,7 @@ def body_unvalidatable(ctx: Context) -> Iterator[Finding]:
         )
 
 
-@RULES.rule("response.body.incompatible", severity=ERROR, area="response")
+@RULES.rule("response.body.incompatible", severity=ERROR, area="response", kind="response")
 def body_incompatible(ctx: Context) -> Iterator[Finding]:
     """The expected body holds a field or value the spec's response schema cannot produce."""
     content = response_content(ctx)
