@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
+from seam.diff._catalogue import FAMILIES
 from seam.diff._schemas_diff import SchemaDiff
 from seam.diff._structure import DocumentDiff, OperationDiff
 from seam.diff.rules import RULES, Context, Hit, family_id
@@ -239,6 +240,8 @@ def _schema_changes(diff: DocumentDiff) -> Iterable[Change]:
             for hit in rule(node, ctx):
                 rule_id = hit.rule if hit.rule in RULES else family_id(hit.rule, ctx)
                 if rule_id is None:
+                    if hit.rule not in FAMILIES:  # neither an id nor a kind: refused
+                        RULES.emitted(rule, hit.rule)
                     continue  # a kind of change that breaks no one in this context
                 RULES.emitted(rule, rule_id)
                 key = (rule_id, hit.location, hit.message)

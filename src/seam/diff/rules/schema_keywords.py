@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from seam.diff._catalogue import FAMILIES
 from seam.diff._schemas_diff import ABSENT, SchemaDiff
 from seam.diff.rules._registry import Context, Hit, family_id, schema_rule
 from seam.model import Severity
@@ -53,11 +54,17 @@ def _bound(node: SchemaDiff, keyword: str, name: str) -> Iterator[Hit]:
     details = {"base": None if b is ABSENT else b, "revision": None if r is ABSENT else r}
     if _number(b) and _number(r):
         kind = f"{name}-increased" if r > b else f"{name}-decreased"
-        yield keyword_hit(kind, node, keyword, f"{keyword} changed from {b} to {r}", **details)
+        message = f"{keyword} changed from {b} to {r}"
     elif b is ABSENT and _number(r):
-        yield keyword_hit(f"{name}-set", node, keyword, f"{keyword} {r} was set", **details)
+        kind, message = f"{name}-set", f"{keyword} {r} was set"
     elif _number(b) and r is ABSENT:
-        yield keyword_hit(f"{name}-unset", node, keyword, f"{keyword} {b} was removed", **details)
+        kind, message = f"{name}-unset", f"{keyword} {b} was removed"
+    else:
+        return
+    # The catalogue names a bound set or removed for some keywords only (maxLength removed,
+    # minItems set...); for the others that change is no kind, and no rule's.
+    if kind in FAMILIES:
+        yield keyword_hit(kind, node, keyword, message, **details)
 
 
 @schema_rule(kinds=("min-increased", "min-decreased", "min-set"))
