@@ -59,24 +59,26 @@ _MAX_PROBLEMS = 20  # per interaction and kind: the first ones say what is wrong
 _UNSELECTED = "is not selected by the operation"
 
 
-@CHECK_RULES.rule("graphql.request.malformed", severity=Severity.ERROR, area="graphql")
-def _malformed() -> None:
-    """The GraphQL request has no query string, or its variables are not a JSON object."""
-
-
-@CHECK_RULES.rule("graphql.operation.invalid", severity=Severity.ERROR, area="graphql")
-def _invalid() -> None:
-    """The operation does not parse, is not the one operationName picks, or does not validate."""
-
-
-@CHECK_RULES.rule("graphql.variables.invalid", severity=Severity.ERROR, area="graphql")
-def _variables() -> None:
-    """A recorded variable does not coerce to the type the operation declares for it."""
-
-
-@CHECK_RULES.rule("graphql.response.incompatible", severity=Severity.ERROR, area="graphql")
-def _response() -> None:
-    """The recorded response does not fit the types of what the operation selects."""
+# The codes, one row each: the checks below emit them as they find problems.
+for _id, _summary in (
+    (
+        "graphql.request.malformed",
+        "The GraphQL request has no query string, or its variables are not a JSON object.",
+    ),
+    (
+        "graphql.operation.invalid",
+        "The operation does not parse, is not the one operationName picks, or does not validate.",
+    ),
+    (
+        "graphql.variables.invalid",
+        "A recorded variable does not coerce to the type the operation declares for it.",
+    ),
+    (
+        "graphql.response.incompatible",
+        "The recorded response does not fit the types of what the operation selects.",
+    ),
+):
+    CHECK_RULES.add(_id, severity=Severity.ERROR, summary=_summary, area="graphql")
 
 
 @dataclass(frozen=True, slots=True)
