@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from seam.server import BrokerService, Conflict, Invalid, pact_sha
-from seam.server._service import check_name, merge_pacts
+from seam.server._pactmerge import merge_pacts
+from seam.server._requests import check_name
 
 from .conftest import pact_doc
 

@@ -28,7 +28,8 @@ A fresh, empty broker per test is one ``create_app(tmp_path / "x.db")`` call.
 
 from seam.server._app import DEFAULT_MAX_BODY_BYTES, create_app
 from seam.server._errors import Conflict, Invalid, NotFound, ServiceError
-from seam.server._service import BrokerService, pact_sha
+from seam.server._pactmerge import pact_sha
+from seam.server._service import BrokerService
 from seam.server._storage import Storage
 
 __all__ = [

@@ -22,8 +22,9 @@ from starlette.routing import request_response
 from seam.errors import UsageError
 from seam.server._errors import Invalid, ServiceError
 from seam.server._hal import Urls
+from seam.server._requests import check_name
 from seam.server._routes import ROUTES, Call, Reply, Route
-from seam.server._service import BrokerService, check_name
+from seam.server._service import BrokerService
 from seam.server._storage import Storage
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]

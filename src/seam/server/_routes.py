@@ -14,7 +14,8 @@ from typing import Any
 from seam.server._errors import Invalid, NotFound
 from seam.server._hal import Urls
 from seam.server._html import render_index
-from seam.server._service import BrokerService, json_object, parse_json
+from seam.server._requests import json_object, parse_json
+from seam.server._service import BrokerService
 
 __all__ = ["ROUTES", "Call", "Handler", "Reply", "Route"]
 

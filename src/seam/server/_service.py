@@ -8,179 +8,30 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
-import re
 import sqlite3
-import unicodedata
 import uuid as uuidlib
 from dataclasses import dataclass
 from typing import Any
 
 from seam.server._errors import Conflict, Invalid, NotFound
 from seam.server._matrix import compute_matrix, parse_matrix_query
+from seam.server._pactmerge import merge_pacts, pact_sha
+from seam.server._requests import check_name, json_object, parse_json
 from seam.server._storage import Storage, utcnow
 from seam.server._verifiable import VerifiablePact
 from seam.server._verifiable import pacts_for_verification as _pacts_for_verification
 
-__all__ = [
-    "AUTO_MAIN_BRANCHES",
-    "BrokerService",
-    "check_name",
-    "json_object",
-    "pact_sha",
-    "parse_json",
-]
+__all__ = ["AUTO_MAIN_BRANCHES", "BrokerService"]
 
 Row = dict[str, Any]
 
 # The Pact Broker's default main-branch candidates (auto_detect_main_branch).
 AUTO_MAIN_BRANCHES = ("develop", "main", "master")
-_MAX_NAME = 255
-
-
-def check_name(kind: str, value: object) -> str:
-    """Return ``value`` when it is a usable name, else raise :class:`Invalid`.
-
-    Names become URL path segments and file-like keys: ``/`` and ``..`` are refused so no
-    name can escape its segment. Characters a reader cannot see are refused too (issue 16):
-    control characters would confuse a log line, bidi overrides make one name display as
-    another, zero-width characters make two names that look the same, and U+FFFD is what
-    text that was not UTF-8 became somewhere upstream. The message says which and where.
-    """
-    if not isinstance(value, str) or not value.strip():
-        raise Invalid(f"{kind} must be a non-empty string", errors={kind: ["cannot be blank"]})
-    if len(value) > _MAX_NAME:
-        raise Invalid(f"{kind} is longer than {_MAX_NAME} characters", errors={kind: ["too long"]})
-    if "/" in value or ".." in value:
-        message = f"{kind} {value!r} contains '/' or '..'; choose another"
-        raise Invalid(message, errors={kind: [message]})
-    for position, char in enumerate(value, start=1):
-        what = _invisible(char)
-        if what:
-            code = f"U+{ord(char):04X} {unicodedata.name(char, '')}".rstrip()
-            message = (
-                f"{kind} {value!r} has {code} ({what}) at position {position}; "
-                "names must be visible text, choose another"
-            )
-            raise Invalid(message, errors={kind: [message]})
-    return value
-
-
-# Bidi embeddings, overrides and isolates (Unicode TR9), and the implicit marks.
-_BIDI = (
-    frozenset("\u061c\u200e\u200f")
-    | {chr(c) for c in range(0x202A, 0x202F)}
-    | {chr(c) for c in range(0x2066, 0x206A)}
-)
-_ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff")
-
-
-def _invisible(char: str) -> str | None:
-    """Say what kind of unseen character ``char`` is, or None for ordinary text."""
-    if char in _BIDI:
-        return "a bidirectional-text control"
-    if char in _ZERO_WIDTH:
-        return "a zero-width character"
-    if char == "\ufffd":
-        return "left where text was not valid UTF-8"
-    category = unicodedata.category(char)
-    if category == "Cc":
-        return "a control character"
-    if category == "Cs":
-        return "a lone surrogate (not a character)"
-    if category == "Cf":
-        return "an invisible formatting character"
-    if category in ("Zl", "Zp"):
-        return "a line or paragraph separator"
-    return None
-
-
-# A \uD800-\uDFFF escape in JSON text; only then can a parsed document hold a lone surrogate.
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
-_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89abcdefABCDEF]")
-
-
-def parse_json(text: bytes | str, field: str, what: str) -> Any:
-    """Parse JSON from a request, or raise :class:`Invalid` naming ``field``.
-
-    Refused: text that is not JSON or not UTF-8, nesting too deep for the parser, and
-    unpaired surrogate escapes (``"\\ud800"``): JSON's grammar allows them, but they are
-    no character, so SQLite and the pact hash could not encode them (a 500 before).
-    """
-    try:
-        doc = json.loads(text)
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        message = f"{what} is not valid JSON"
-        raise Invalid(message, errors={field: ["is not valid JSON"]}) from None
-    if isinstance(text, bytes):
-        # json.loads also reads UTF-16/32 bodies; search those as text, UTF-8 as bytes.
-        encoding = json.detect_encoding(text)
-        text = text if encoding == "utf-8" else text.decode(encoding)
-    found = (
-        _SURROGATE_ESCAPE.search(text)
-        if isinstance(text, str)
-        else _SURROGATE_ESCAPE_BYTES.search(text)
-    )
-    if found:
-        try:
-            json.dumps(doc, ensure_ascii=False).encode("utf-8")
-        except UnicodeEncodeError:
-            message = f"{what} has an unpaired surrogate escape (\\ud800-\\udfff)"
-            raise Invalid(message, errors={field: [message]}) from None
-    return doc
-
-
-def json_object(body: Any) -> dict[str, Any]:
-    """Return a request body when it is a JSON object, else raise :class:`Invalid`."""
-    if not isinstance(body, dict):
-        raise Invalid("the body must be a JSON object", errors={"body": ["not a JSON object"]})
-    return body
-
-
-def pact_sha(content: dict[str, Any]) -> str:
-    """Return the content hash that identifies a pact version (same content, same sha)."""
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha1(canonical.encode("utf-8")).hexdigest()
 
 
 def _dict(row: sqlite3.Row | None) -> Row | None:
     return dict(row) if row is not None else None
-
-
-def _interaction_key(interaction: Any) -> str:
-    if not isinstance(interaction, dict):
-        return json.dumps(interaction, sort_keys=True)
-    states = interaction.get("providerStates", interaction.get("providerState"))
-    return json.dumps(
-        [interaction.get("description"), states, interaction.get("type")], sort_keys=True
-    )
-
-
-def merge_pacts(existing: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``new`` into ``existing`` by interaction description and provider states.
-
-    Raises:
-        Conflict: An interaction with the same description and states differs.
-    """
-    merged = dict(existing)
-    for field in ("interactions", "messages"):
-        old_items = list(existing.get(field) or [])
-        index = {_interaction_key(item): pos for pos, item in enumerate(old_items)}
-        for item in new.get(field) or []:
-            key = _interaction_key(item)
-            if key in index:
-                if old_items[index[key]] != item:
-                    raise Conflict(
-                        "cannot merge: an interaction with the same description and provider "
-                        "state already exists with different content; publish a new version"
-                    )
-                continue
-            index[key] = len(old_items)
-            old_items.append(item)
-        if field in existing or field in new:
-            merged[field] = old_items
-    return merged
 
 
 class BrokerService:
