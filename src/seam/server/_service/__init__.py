@@ -1,0 +1,32 @@
+"""The broker's domain operations over :class:`Storage`; no HTTP here.
+
+Every public method runs in one transaction and returns plain dicts (rows) that the route
+layer decorates with HAL links. Refusals raise :mod:`seam.server._errors` classes.
+
+One module per resource, each a class over :class:`ServiceCore` (storage and shared lookups);
+:class:`BrokerService` is the facade routes and tests use.
+"""
+
+from __future__ import annotations
+
+from seam.server._service._core import AUTO_MAIN_BRANCHES
+from seam.server._service._deployments import DeploymentsService
+from seam.server._service._pacticipants import PacticipantsService
+from seam.server._service._pacts import PactsService
+from seam.server._service._verifications import VerificationsService
+from seam.server._service._webhooks import WebhooksService
+
+__all__ = ["AUTO_MAIN_BRANCHES", "BrokerService"]
+
+
+class BrokerService(
+    PacticipantsService, PactsService, VerificationsService, DeploymentsService, WebhooksService
+):
+    """The embedded broker's operations. Thread-safe: each call is one SQLite transaction.
+
+    Args:
+        storage: The opened database.
+        allow_contract_modification: Allow publishing different pact content for an existing
+            consumer version (the Pact Broker refuses it by default, because it makes
+            can-i-deploy answers racy).
+    """

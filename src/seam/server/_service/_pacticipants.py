@@ -1,0 +1,214 @@
+"""Pacticipants, their versions, tags and branches."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from seam.server._errors import Conflict, Invalid, NotFound
+from seam.server._requests import check_name
+from seam.server._service._core import (
+    Row,
+    ServiceCore,
+)
+from seam.server._storage import utcnow
+
+__all__ = ["PacticipantsService"]
+
+
+class PacticipantsService(ServiceCore):
+    """Pacticipants, versions, tags and branches."""
+
+    def get_pacticipant(self, name: str) -> Row:
+        """Return a pacticipant with its latest version, or raise :class:`NotFound`."""
+        with self.storage.read() as conn:
+            row = self._require_pacticipant(conn, name)
+            row["latest_version"] = self._latest_version(conn, row["id"])
+            return row
+
+    def list_pacticipants(self) -> list[Row]:
+        """Return every pacticipant (sorted by name) with its latest version."""
+        with self.storage.read() as conn:
+            rows = [dict(r) for r in conn.execute("SELECT * FROM pacticipants ORDER BY name")]
+            for row in rows:
+                row["latest_version"] = self._latest_version(conn, row["id"])
+            return rows
+
+    def save_pacticipant(
+        self, name: str, fields: dict[str, Any], *, must_be_new: bool = False
+    ) -> tuple[Row, bool]:
+        """Create or update a pacticipant; returns it and whether it was created.
+
+        Args:
+            name: The pacticipant's name.
+            fields: Any of ``repositoryUrl`` (or ``repository_url``), ``displayName``,
+                ``mainBranch``.
+            must_be_new: Refuse (409) when it already exists (``POST /pacticipants``).
+        """
+        check_name("name", name)
+        updates = {
+            "repository_url": fields.get("repositoryUrl", fields.get("repository_url")),
+            "display_name": fields.get("displayName", fields.get("display_name")),
+            "main_branch": fields.get("mainBranch", fields.get("main_branch")),
+        }
+        for key, value in updates.items():
+            if value is not None and not isinstance(value, str):
+                raise Invalid(f"{key} must be a string", errors={key: ["must be a string"]})
+        with self.storage.write() as conn:
+            existing = self._pacticipant(conn, name)
+            if existing is not None and must_be_new:
+                raise Conflict(f"pacticipant {name!r} already exists")
+            row = self._ensure_pacticipant(conn, name)
+            changes = {k: v for k, v in updates.items() if v is not None}
+            if changes:
+                assignments = ", ".join(f"{k} = ?" for k in changes)
+                conn.execute(
+                    f"UPDATE pacticipants SET {assignments}, updated_at = ? WHERE id = ?",
+                    (*changes.values(), utcnow(), row["id"]),
+                )
+            saved = self._pacticipant(conn, name)
+            assert saved is not None
+            saved["latest_version"] = self._latest_version(conn, saved["id"])
+            return saved, existing is None
+
+    def delete_pacticipant(self, name: str) -> None:
+        """Delete a pacticipant and everything that belongs to it."""
+        with self.storage.write() as conn:
+            row = self._require_pacticipant(conn, name)
+            conn.execute("DELETE FROM pacticipants WHERE id = ?", (row["id"],))
+
+    def get_version(self, pacticipant_name: str, number: str) -> Row:
+        """Return a version with its tags, branches, pacts and deployments."""
+        with self.storage.read() as conn:
+            pacticipant, version = self._require_version(conn, pacticipant_name, number)
+            return self._version_details(conn, pacticipant, version)
+
+    def latest_version(
+        self, pacticipant_name: str, *, tag: str | None = None, branch: str | None = None
+    ) -> Row:
+        """Return the latest version of a pacticipant, optionally with a tag or on a branch."""
+        with self.storage.read() as conn:
+            pacticipant = self._require_pacticipant(conn, pacticipant_name)
+            version = self._latest_matching(conn, pacticipant, tag=tag, branch=branch)
+            if version is None:
+                what = f" with tag {tag!r}" if tag else f" on branch {branch!r}" if branch else ""
+                raise NotFound(f"no version of {pacticipant_name!r}{what} found")
+            return self._version_details(conn, pacticipant, version)
+
+    def list_versions(self, pacticipant_name: str) -> tuple[Row, list[Row]]:
+        """Return a pacticipant and its versions, newest first."""
+        with self.storage.read() as conn:
+            pacticipant = self._require_pacticipant(conn, pacticipant_name)
+            rows = conn.execute(
+                "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC",
+                (pacticipant["id"],),
+            ).fetchall()
+            return pacticipant, [self._version_details(conn, pacticipant, dict(r)) for r in rows]
+
+    def save_version(
+        self, pacticipant_name: str, number: str, fields: dict[str, Any]
+    ) -> tuple[Row, bool]:
+        """Create or update a version (``branch``, ``buildUrl``, ``tags``); returns (it, new)."""
+        build_url = fields.get("buildUrl")
+        branch = fields.get("branch")
+        tags = fields.get("tags") or []
+        if build_url is not None and not isinstance(build_url, str):
+            raise Invalid("buildUrl must be a string", errors={"buildUrl": ["must be a string"]})
+        if not isinstance(tags, list):
+            raise Invalid("tags must be a list", errors={"tags": ["must be a list"]})
+        with self.storage.write() as conn:
+            pacticipant = self._ensure_pacticipant(conn, pacticipant_name)
+            version, created = self._ensure_version(conn, pacticipant, number, build_url)
+            if branch:
+                self._add_branch(conn, pacticipant, version, branch)
+            for tag in tags:
+                name = tag.get("name") if isinstance(tag, dict) else tag
+                if not isinstance(name, str):
+                    raise Invalid("tags must be names", errors={"tags": ["must be strings"]})
+                self._add_tag(conn, version, name)
+            return self._version_details(conn, pacticipant, version), created
+
+    def delete_version(self, pacticipant_name: str, number: str) -> None:
+        """Delete a version, its tags, pacts and verifications."""
+        with self.storage.write() as conn:
+            _, version = self._require_version(conn, pacticipant_name, number)
+            conn.execute("DELETE FROM versions WHERE id = ?", (version["id"],))
+
+    # ------------------------------------------------------------------ tags, branches
+    def add_tag(self, pacticipant_name: str, number: str, tag: str) -> bool:
+        """Tag a version, creating pacticipant and version when missing; True when new."""
+        with self.storage.write() as conn:
+            pacticipant = self._ensure_pacticipant(conn, pacticipant_name)
+            version, _ = self._ensure_version(conn, pacticipant, number)
+            return self._add_tag(conn, version, tag)
+
+    def get_tag(self, pacticipant_name: str, number: str, tag: str) -> Row:
+        """Return a tag of a version, or raise :class:`NotFound`."""
+        with self.storage.read() as conn:
+            pacticipant = self._require_pacticipant(conn, pacticipant_name)
+            version = self._version(conn, pacticipant["id"], number)
+            row = None
+            if version is not None:
+                row = conn.execute(
+                    "SELECT * FROM tags WHERE version_id = ? AND name = ?", (version["id"], tag)
+                ).fetchone()
+            if row is None:
+                raise NotFound(f"tag {tag!r} of {pacticipant_name!r} version {number!r} not found")
+            return {"name": tag, "number": number, "pacticipant": pacticipant_name, **dict(row)}
+
+    def delete_tag(self, pacticipant_name: str, number: str, tag: str) -> None:
+        """Remove a tag from a version."""
+        with self.storage.write() as conn:
+            pacticipant = self._require_pacticipant(conn, pacticipant_name)
+            version = self._version(conn, pacticipant["id"], number)
+            cursor = None
+            if version is not None:
+                cursor = conn.execute(
+                    "DELETE FROM tags WHERE version_id = ? AND name = ?", (version["id"], tag)
+                )
+            if cursor is None or cursor.rowcount == 0:
+                raise NotFound(f"tag {tag!r} of {pacticipant_name!r} version {number!r} not found")
+
+    def add_branch_version(self, pacticipant_name: str, branch: str, number: str) -> Row:
+        """Put a version on a branch (creating what is missing) and return the version."""
+        with self.storage.write() as conn:
+            pacticipant = self._ensure_pacticipant(conn, pacticipant_name)
+            version, _ = self._ensure_version(conn, pacticipant, number)
+            self._add_branch(conn, pacticipant, version, branch)
+            return self._version_details(conn, pacticipant, version)
+
+    def list_branches(self, pacticipant_name: str) -> tuple[Row, list[Row]]:
+        """Return a pacticipant and its branches, newest first."""
+        with self.storage.read() as conn:
+            pacticipant = self._require_pacticipant(conn, pacticipant_name)
+            rows = conn.execute(
+                "SELECT * FROM branches WHERE pacticipant_id = ? ORDER BY id DESC",
+                (pacticipant["id"],),
+            ).fetchall()
+            return pacticipant, [dict(r) for r in rows]
+
+    def get_branch(self, pacticipant_name: str, branch: str) -> Row:
+        """Return a branch with its latest version number."""
+        with self.storage.read() as conn:
+            pacticipant = self._require_pacticipant(conn, pacticipant_name)
+            row = conn.execute(
+                "SELECT * FROM branches WHERE pacticipant_id = ? AND name = ?",
+                (pacticipant["id"], branch),
+            ).fetchone()
+            if row is None:
+                raise NotFound(f"branch {branch!r} of {pacticipant_name!r} not found")
+            found = dict(row)
+            found["pacticipant"] = pacticipant_name
+            latest = self._latest_matching(conn, pacticipant, tag=None, branch=branch)
+            found["latest_version"] = latest["number"] if latest else None
+            return found
+
+    def delete_branch(self, pacticipant_name: str, branch: str) -> None:
+        """Delete a branch (its versions, pacts and verifications stay)."""
+        with self.storage.write() as conn:
+            pacticipant = self._require_pacticipant(conn, pacticipant_name)
+            cursor = conn.execute(
+                "DELETE FROM branches WHERE pacticipant_id = ? AND name = ?",
+                (pacticipant["id"], branch),
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"branch {branch!r} of {pacticipant_name!r} not found")

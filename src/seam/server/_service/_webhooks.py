@@ -1,0 +1,125 @@
+"""Webhook definitions."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid as uuidlib
+from typing import Any
+
+from seam.server._errors import Invalid, NotFound
+from seam.server._requests import check_name, json_object
+from seam.server._service._core import (
+    Row,
+    ServiceCore,
+)
+from seam.server._storage import utcnow
+
+__all__ = ["WebhooksService"]
+
+
+class WebhooksService(ServiceCore):
+    """Webhook definitions (stored; firing is elsewhere)."""
+
+    # ------------------------------------------------------------------ webhooks
+    def save_webhook(
+        self,
+        body: Any,
+        *,
+        uuid: str | None = None,
+        consumer: str | None = None,
+        provider: str | None = None,
+    ) -> tuple[Row, bool]:
+        """Create or replace a webhook definition; returns (it, created).
+
+        Webhooks are stored and served, never executed: the embedded broker makes no
+        outbound requests.
+        """
+        body = json_object(body)
+        errors: dict[str, list[str]] = {}
+        request = body.get("request")
+        if not isinstance(request, dict):
+            errors["request"] = ["is missing"]
+            request = {}
+        if not isinstance(request.get("url"), str) or not request.get("url"):
+            errors["request.url"] = ["is missing"]
+        if not isinstance(request.get("method"), str) or not request.get("method"):
+            errors["request.method"] = ["is missing"]
+        events = body.get("events") or [{"name": "contract_content_changed"}]
+        if not isinstance(events, list):
+            errors["events"] = ["must be a list"]
+        with self.storage.write() as conn:
+            if consumer is not None or provider is not None:
+                for name in (provider, consumer):
+                    if name is not None:
+                        self._require_pacticipant(conn, name)
+            scope = {"consumer": consumer, "provider": provider}
+            for role in ("consumer", "provider"):
+                given = body.get(role)
+                if isinstance(given, dict) and isinstance(given.get("name"), str):
+                    if self._pacticipant(conn, given["name"]) is None:
+                        errors[f"{role}.name"] = [f"no pacticipant named {given['name']!r}"]
+                    scope[role] = given["name"]
+                elif isinstance(given, dict) and isinstance(given.get("label"), str):
+                    scope[role] = None
+            if errors:
+                raise Invalid("invalid webhook", errors=errors)
+            now = utcnow()
+            existing = (
+                conn.execute("SELECT id FROM webhooks WHERE uuid = ?", (uuid,)).fetchone()
+                if uuid
+                else None
+            )
+            safe_request = {k: v for k, v in request.items() if k != "password"}
+            values = (
+                body.get("description"),
+                scope["consumer"],
+                scope["provider"],
+                json.dumps(events),
+                json.dumps(safe_request),
+                int(body.get("enabled", True) is not False),
+                now,
+            )
+            if existing is None:
+                new_uuid = uuid or str(uuidlib.uuid4())
+                check_name("uuid", new_uuid)
+                conn.execute(
+                    "INSERT INTO webhooks (description, consumer, provider, events, request, "
+                    "enabled, updated_at, uuid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, new_uuid, now),
+                )
+                return self._webhook(conn, new_uuid), True
+            conn.execute(
+                "UPDATE webhooks SET description = ?, consumer = ?, provider = ?, events = ?, "
+                "request = ?, enabled = ?, updated_at = ? WHERE uuid = ?",
+                (*values, uuid),
+            )
+            assert uuid is not None
+            return self._webhook(conn, uuid), False
+
+    @staticmethod
+    def _webhook(conn: sqlite3.Connection, uuid: str) -> Row:
+        row = conn.execute("SELECT * FROM webhooks WHERE uuid = ?", (uuid,)).fetchone()
+        if row is None:
+            raise NotFound(f"webhook {uuid!r} not found")
+        found = dict(row)
+        found["events"] = json.loads(found["events"])
+        found["request"] = json.loads(found["request"])
+        return found
+
+    def get_webhook(self, uuid: str) -> Row:
+        """Return a webhook definition."""
+        with self.storage.read() as conn:
+            return self._webhook(conn, uuid)
+
+    def list_webhooks(self) -> list[Row]:
+        """Return every webhook definition."""
+        with self.storage.read() as conn:
+            uuids = [r[0] for r in conn.execute("SELECT uuid FROM webhooks ORDER BY id")]
+            return [self._webhook(conn, u) for u in uuids]
+
+    def delete_webhook(self, uuid: str) -> None:
+        """Delete a webhook definition."""
+        with self.storage.write() as conn:
+            self._webhook(conn, uuid)
+            conn.execute("DELETE FROM webhooks WHERE uuid = ?", (uuid,))
