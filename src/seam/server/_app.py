@@ -20,8 +20,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import request_response
 
 from seam.errors import UsageError
+from seam.server._documents import Urls
 from seam.server._errors import Invalid, ServiceError
-from seam.server._hal import Urls
 from seam.server._requests import check_name
 from seam.server._routes import ROUTES, Call, Reply, Route
 from seam.server._service import BrokerService

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from seam.server._hal import Urls
+from seam.server._documents import Urls
 
 __all__ = ["render_index"]
 

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from seam.server._documents import Urls
 from seam.server._errors import Invalid, NotFound
-from seam.server._hal import Urls
 from seam.server._html import render_index
 from seam.server._requests import json_object, parse_json
 from seam.server._service import BrokerService

@@ -1,0 +1,184 @@
+"""HAL documents of pacts, pact lists and publication answers."""
+
+from __future__ import annotations
+
+import json
+
+from seam.server._documents._urls import Doc, UrlBase, segment
+
+__all__ = ["PactDocs"]
+
+
+class PactDocs(UrlBase):
+    """HAL documents of pacts, pact lists and publication answers."""
+
+    def pact_doc(self, row: Doc, *, metadata: str | None = None) -> Doc:
+        consumer, provider, number = row["consumer"], row["provider"], row["consumer_version"]
+        pv_url = self.pact_version(provider, consumer, row["sha"])
+        verify_url = (
+            pv_url + (f"/metadata/{metadata}" if metadata else "") + "/verification-results"
+        )
+        doc: Doc = json.loads(row["content"])
+        doc["createdAt"] = row["created_at"]
+        base = self("pacts", "provider", provider, "consumer", consumer)
+        doc["_links"] = {
+            "self": {
+                "href": (pv_url + f"/metadata/{metadata}")
+                if metadata
+                else self.pact(provider, consumer, number),
+                "title": "Pact",
+                "name": f"Pact between {consumer} ({number}) and {provider}",
+            },
+            "pb:consumer": {
+                "href": self.pacticipant(consumer),
+                "title": "Consumer",
+                "name": consumer,
+            },
+            "pb:consumer-version": {
+                "href": self.version(consumer, number),
+                "title": "Consumer version",
+                "name": number,
+            },
+            "pb:provider": {
+                "href": self.pacticipant(provider),
+                "title": "Provider",
+                "name": provider,
+            },
+            "pb:pact-version": {
+                "href": pv_url,
+                "title": "Pact content version permalink",
+                "name": row["sha"],
+            },
+            "pb:latest-pact-version": {
+                "href": base + "/latest",
+                "title": "Latest version of this pact",
+            },
+            "pb:all-pact-versions": {
+                "href": base + "/versions",
+                "title": "All versions of this pact",
+            },
+            "pb:latest-tagged-pact-version": {
+                "href": base + "/latest/{tag}",
+                "templated": True,
+                "title": "Latest version of this pact for a tag",
+            },
+            "pb:publish-verification-results": {
+                "href": verify_url,
+                "title": "Publish verification results",
+            },
+            "pb:latest-verification-results": {
+                "href": pv_url + "/verification-results/latest",
+                "title": "Latest verification results",
+            },
+            "pb:consumer-version-tag": {
+                "href": self.version(consumer, number) + "/tags/{tag}",
+                "templated": True,
+            },
+            "pb:matrix-for-consumer-version": {
+                "href": self.base + f"/matrix?q[][pacticipant]={segment(consumer)}"
+                f"&q[][version]={segment(number)}&latestby=cvpv",
+                "title": "View matrix rows for the consumer version to which this pact belongs",
+            },
+            "curies": [
+                {"name": "pb", "href": self.base + "/doc/{rel}?context=pact", "templated": True}
+            ],
+        }
+        return doc
+
+    def pact_link(self, row: Doc) -> Doc:
+        number = row["consumer_version"]
+        return {
+            "href": self.pact(row["provider"], row["consumer"], number),
+            "title": f"Pact between {row['consumer']} (v{number}) and {row['provider']}",
+            "name": row["consumer"],
+        }
+
+    def latest_pacts_doc(self, rows: list[Doc]) -> Doc:
+        pacts = []
+        for row in rows:
+            consumer, provider, number = row["consumer"], row["provider"], row["consumer_version"]
+            pacts.append(
+                {
+                    "createdAt": row["created_at"],
+                    "_embedded": {
+                        "consumer": {
+                            "name": consumer,
+                            "_links": {"self": {"href": self.pacticipant(consumer)}},
+                            "_embedded": {"version": {"number": number}},
+                        },
+                        "provider": {
+                            "name": provider,
+                            "_links": {"self": {"href": self.pacticipant(provider)}},
+                        },
+                    },
+                    "_links": {
+                        "self": [
+                            {
+                                "href": self(
+                                    "pacts", "provider", provider, "consumer", consumer, "latest"
+                                )
+                            },
+                            {"href": self.pact(provider, consumer, number)},
+                        ]
+                    },
+                }
+            )
+        return {"_links": {"self": {"href": self("pacts", "latest")}}, "pacts": pacts}
+
+    def publish_doc(self, result: Doc) -> Doc:
+        consumer = result["pacticipant"]["name"]
+        version = result["version"]
+        number = version["number"]
+        version_url = self.version(consumer, number)
+        return {
+            "notices": [
+                {
+                    "type": "success" if "published" in log["message"] else "info",
+                    "text": log["message"],
+                }
+                for log in result["logs"]
+            ]
+            + [
+                {
+                    "type": "prompt",
+                    "text": f"View the published pact at {self.pact_link(pub)['href']}",
+                }
+                for pub in result["contracts"]
+            ],
+            "logs": result["logs"],
+            "_embedded": {
+                "pacticipant": {
+                    "name": consumer,
+                    "_links": {"self": {"href": self.pacticipant(consumer)}},
+                },
+                "version": {
+                    "number": number,
+                    "buildUrl": version.get("build_url"),
+                    "_links": {"self": {"href": version_url, "name": number, "title": "Version"}},
+                },
+            },
+            "_links": {
+                "pb:pacticipant": {
+                    "href": self.pacticipant(consumer),
+                    "name": consumer,
+                    "title": "Pacticipant",
+                },
+                "pb:pacticipant-version": {
+                    "href": version_url,
+                    "name": number,
+                    "title": "Pacticipant version",
+                },
+                "pb:pacticipant-version-tags": [
+                    {"href": version_url + "/tags/" + segment(tag), "name": tag, "title": "Tag"}
+                    for tag in result["tags"]
+                ],
+                "pb:contracts": [
+                    {
+                        "href": self.pact_link(pub)["href"],
+                        "title": "Pact",
+                        "name": f"Pact between {consumer} ({number}) and {pub['provider']}",
+                    }
+                    for pub in result["contracts"]
+                ],
+            },
+        }

@@ -1,0 +1,33 @@
+"""HAL documents of webhooks."""
+
+from __future__ import annotations
+
+from seam.server._documents._urls import Doc, UrlBase, as_bool
+
+__all__ = ["WebhookDocs"]
+
+
+class WebhookDocs(UrlBase):
+    """HAL documents of webhooks."""
+
+    def webhook_doc(self, row: Doc) -> Doc:
+        doc: Doc = {
+            "uuid": row["uuid"],
+            "description": row.get("description"),
+            "enabled": as_bool(row["enabled"]),
+            "events": row["events"],
+            "request": row["request"],
+            "createdAt": row["created_at"],
+            "updatedAt": row["updated_at"],
+            "_links": {
+                "self": {
+                    "href": self("webhooks", row["uuid"]),
+                    "title": row.get("description") or "Webhook",
+                },
+                "pb:webhooks": {"href": self("webhooks"), "title": "All webhooks"},
+            },
+        }
+        for role in ("consumer", "provider"):
+            if row.get(role):
+                doc[role] = {"name": row[role]}
+        return doc
