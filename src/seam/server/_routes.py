@@ -91,18 +91,7 @@ def index(call: Call) -> Reply:
 # ---------------------------------------------------------------------------- pacticipants
 def list_pacticipants(call: Call) -> Reply:
     rows = call.service.list_pacticipants()
-    u = call.urls
-    return Reply(
-        doc={
-            "_links": {
-                "self": {"href": u("pacticipants")},
-                "pacticipants": [
-                    {"href": u.pacticipant(r["name"]), "title": r["name"]} for r in rows
-                ],
-            },
-            "pacticipants": [u.pacticipant_doc(r) for r in rows],
-        }
-    )
+    return Reply(doc=call.urls.pacticipants_doc(rows))
 
 
 def create_pacticipant(call: Call) -> Reply:
@@ -131,16 +120,7 @@ def delete_pacticipant(call: Call) -> Reply:
 # ---------------------------------------------------------------------------- versions
 def list_versions(call: Call) -> Reply:
     pacticipant, rows = call.service.list_versions(call.params["p"])
-    u = call.urls
-    return Reply(
-        doc={
-            "_embedded": {"versions": [u.version_doc(r) for r in rows]},
-            "_links": {
-                "self": {"href": u("pacticipants", pacticipant["name"], "versions")},
-                "pb:pacticipant": {"href": u.pacticipant(pacticipant["name"])},
-            },
-        }
-    )
+    return Reply(doc=call.urls.versions_doc(pacticipant, rows))
 
 
 def get_version(call: Call) -> Reply:
@@ -188,44 +168,14 @@ def delete_tag(call: Call) -> Reply:
 
 def list_branches(call: Call) -> Reply:
     pacticipant, rows = call.service.list_branches(call.params["p"])
-    u = call.urls
     name = pacticipant["name"]
-    return Reply(
-        doc={
-            "_embedded": {
-                "branches": [
-                    {
-                        "name": r["name"],
-                        "createdAt": r["created_at"],
-                        "_links": {
-                            "self": {"href": u("pacticipants", name, "branches", r["name"])}
-                        },
-                    }
-                    for r in rows
-                ]
-            },
-            "_links": {"self": {"href": u("pacticipants", name, "branches")}},
-        }
-    )
+    return Reply(doc=call.urls.branches_doc(name, rows))
 
 
 def get_branch(call: Call) -> Reply:
     row = call.service.get_branch(call.params["p"], call.params["b"])
-    u = call.urls
     p = call.params["p"]
-    return Reply(
-        doc={
-            "name": row["name"],
-            "createdAt": row["created_at"],
-            "_links": {
-                "self": {"href": u("pacticipants", p, "branches", row["name"])},
-                "pb:latest-version": {
-                    "href": u("pacticipants", p, "branches", row["name"], "latest-version")
-                },
-                "pb:pacticipant": {"href": u.pacticipant(p), "name": p},
-            },
-        }
-    )
+    return Reply(doc=call.urls.branch_doc(p, row))
 
 
 def delete_branch(call: Call) -> Reply:
@@ -254,16 +204,6 @@ def _pact_reply(
         call.urls.pact_doc(row, metadata=metadata),
         {"X-Pact-Consumer-Version": row["consumer_version"]},
     )
-
-
-def _pact_entry(u: Urls, row: dict[str, Any], consumer_version: dict[str, Any]) -> dict[str, Any]:
-    """One pact in a list of a consumer's pact versions."""
-    link = u.pact_link(row)
-    return {
-        "createdAt": row["created_at"],
-        "_embedded": {"consumerVersion": consumer_version},
-        "_links": {"self": {"href": link["href"], "title": link["title"]}},
-    }
 
 
 def publish_contracts(call: Call) -> Reply:
@@ -295,35 +235,15 @@ def provider_pacts(call: Call) -> Reply:
     provider = call.params["prov"]
     tag = call.params.get("tag")
     rows = call.service.latest_pacts(provider, tag)
-    u = call.urls
-    self_href = u("pacts", "provider", provider, "latest", *([tag] if tag else []))
-    return Reply(
-        doc={
-            "_links": {
-                "self": {"href": self_href},
-                "provider": {"href": u.pacticipant(provider), "title": provider},
-                "pb:provider": {"href": u.pacticipant(provider), "title": provider},
-                "pb:pacts": [u.pact_link(r) for r in rows],
-                "pacts": [u.pact_link(r) for r in rows],
-            },
-        }
-    )
+    self_href = call.urls("pacts", "provider", provider, "latest", *([tag] if tag else []))
+    return Reply(doc=call.urls.provider_pacts_doc(provider, self_href, rows))
 
 
 def provider_branch_pacts(call: Call, *, latest: bool = False) -> Reply:
     provider = call.params["prov"]
     branch = call.params.get("b")
     rows = call.service.branch_pacts(provider, branch=branch, latest=latest)
-    u = call.urls
-    return Reply(
-        doc={
-            "_links": {
-                "self": {"href": u.base + call.path},
-                "pb:provider": {"href": u.pacticipant(provider), "name": provider},
-                "pb:pacts": [u.pact_link(r) for r in rows],
-            },
-        }
-    )
+    return Reply(doc=call.urls.branch_pacts_doc(provider, call.path, rows))
 
 
 def consumer_branch_pacts(call: Call, *, latest: bool = False) -> Reply:
@@ -335,61 +255,13 @@ def consumer_branch_pacts(call: Call, *, latest: bool = False) -> Reply:
             raise NotFound(f"no pact from {p['c']!r}'s main branch for {p['prov']!r}")
         return _pact_reply(call, rows[0])
     rows = call.service.branch_pacts(p["prov"], consumer_name=p["c"], branch=p.get("b"))
-    u = call.urls
-    return Reply(
-        doc={
-            "_embedded": {
-                "pacts": [
-                    _pact_entry(
-                        u,
-                        r,
-                        {
-                            "number": r["consumer_version"],
-                            "_links": {
-                                "self": {
-                                    "href": u.version(r["consumer"], r["consumer_version"]),
-                                    "title": "Version",
-                                    "name": r["consumer_version"],
-                                }
-                            },
-                        },
-                    )
-                    for r in rows
-                ]
-            },
-            "_links": {
-                "self": {"href": u.base + call.path},
-                # Not in the Pact Broker's version of this resource; the Rust CLI's
-                # get-pacts reads pb:pacts and panics without it.
-                "pb:pacts": [u.pact_link(r) for r in rows],
-                "consumer": {"href": u.pacticipant(p["c"]), "title": "Consumer", "name": p["c"]},
-                "provider": {
-                    "href": u.pacticipant(p["prov"]),
-                    "title": "Provider",
-                    "name": p["prov"],
-                },
-            },
-        }
-    )
+    return Reply(doc=call.urls.consumer_branch_pacts_doc(p, call.path, rows))
 
 
 def all_pact_versions(call: Call) -> Reply:
     p = call.params
     rows = call.service.pact_versions(p["prov"], p["c"])
-    u = call.urls
-    return Reply(
-        doc={
-            "_embedded": {
-                "pacts": [_pact_entry(u, r, {"number": r["consumer_version"]}) for r in rows]
-            },
-            "_links": {
-                "self": {"href": u.base + call.path},
-                "pb:pacts": [u.pact_link(r) for r in rows],
-                "consumer": {"href": u.pacticipant(p["c"]), "name": p["c"]},
-                "provider": {"href": u.pacticipant(p["prov"]), "name": p["prov"]},
-            },
-        }
-    )
+    return Reply(doc=call.urls.pact_versions_doc(p, call.path, rows))
 
 
 def provider_states(call: Call) -> Reply:
@@ -435,24 +307,7 @@ def latest_verifications_for_version(call: Call) -> Reply:
         call.params["c"], call.params["v"]
     )
     docs = [call.urls.verification_doc(r) for r in rows]
-    return Reply(
-        doc={
-            "success": bool(docs) and all(d["success"] for d in docs),
-            "_embedded": {"verificationResults": docs},
-            "_links": {
-                "self": {
-                    "href": call.urls(
-                        "verification-results",
-                        "consumer",
-                        call.params["c"],
-                        "version",
-                        call.params["v"],
-                        "latest",
-                    )
-                }
-            },
-        }
-    )
+    return Reply(doc=call.urls.latest_verifications_doc(call.params["c"], call.params["v"], docs))
 
 
 # ---------------------------------------------------------------------------- matrix
@@ -604,19 +459,7 @@ def patch_released(call: Call) -> Reply:
 # ---------------------------------------------------------------------------- webhooks
 def list_webhooks(call: Call) -> Reply:
     rows = call.service.list_webhooks()
-    u = call.urls
-    return Reply(
-        doc={
-            "_links": {
-                "self": {"href": u("webhooks"), "title": "Webhooks"},
-                "pb:create": {"href": u("webhooks"), "title": "POST to create a webhook"},
-                "pb:webhooks": [
-                    {"href": u("webhooks", r["uuid"]), "title": r.get("description") or "Webhook"}
-                    for r in rows
-                ],
-            },
-        }
-    )
+    return Reply(doc=call.urls.webhooks_doc(rows))
 
 
 def create_webhook(call: Call) -> Reply:
@@ -642,32 +485,7 @@ def delete_webhook(call: Call) -> Reply:
 # ---------------------------------------------------------------------------- integrations
 def integrations(call: Call) -> Reply:
     rows = call.service.integrations()
-    u = call.urls
-    return Reply(
-        doc={
-            "_embedded": {
-                "integrations": [
-                    {
-                        "consumer": {
-                            "name": r["consumer"],
-                            "_links": {"self": {"href": u.pacticipant(r["consumer"])}},
-                        },
-                        "provider": {
-                            "name": r["provider"],
-                            "_links": {"self": {"href": u.pacticipant(r["provider"])}},
-                        },
-                        "verificationStatus": "success"
-                        if r["verified_latest"]
-                        else "failed"
-                        if r["verified_latest"] is False
-                        else "unverified",
-                    }
-                    for r in rows
-                ]
-            },
-            "_links": {"self": {"href": u("integrations")}},
-        }
-    )
+    return Reply(doc=call.urls.integrations_doc(rows))
 
 
 def _latest(handler: Callable[..., Reply]) -> Handler:

@@ -265,3 +265,53 @@ class PacticipantDocs(DeploymentDocs):
                 },
             },
         }
+
+    def pacticipants_doc(self, rows: list[Doc]) -> Doc:
+        return {
+            "_links": {
+                "self": {"href": self("pacticipants")},
+                "pacticipants": [
+                    {"href": self.pacticipant(r["name"]), "title": r["name"]} for r in rows
+                ],
+            },
+            "pacticipants": [self.pacticipant_doc(r) for r in rows],
+        }
+
+    def versions_doc(self, pacticipant: Doc, rows: list[Doc]) -> Doc:
+        return {
+            "_embedded": {"versions": [self.version_doc(r) for r in rows]},
+            "_links": {
+                "self": {"href": self("pacticipants", pacticipant["name"], "versions")},
+                "pb:pacticipant": {"href": self.pacticipant(pacticipant["name"])},
+            },
+        }
+
+    def branches_doc(self, name: str, rows: list[Doc]) -> Doc:
+        return {
+            "_embedded": {
+                "branches": [
+                    {
+                        "name": r["name"],
+                        "createdAt": r["created_at"],
+                        "_links": {
+                            "self": {"href": self("pacticipants", name, "branches", r["name"])}
+                        },
+                    }
+                    for r in rows
+                ]
+            },
+            "_links": {"self": {"href": self("pacticipants", name, "branches")}},
+        }
+
+    def branch_doc(self, p: str, row: Doc) -> Doc:
+        return {
+            "name": row["name"],
+            "createdAt": row["created_at"],
+            "_links": {
+                "self": {"href": self("pacticipants", p, "branches", row["name"])},
+                "pb:latest-version": {
+                    "href": self("pacticipants", p, "branches", row["name"], "latest-version")
+                },
+                "pb:pacticipant": {"href": self.pacticipant(p), "name": p},
+            },
+        }

@@ -182,3 +182,104 @@ class PactDocs(UrlBase):
                 ],
             },
         }
+
+    def provider_pacts_doc(self, provider: str, self_href: str, rows: list[Doc]) -> Doc:
+        return {
+            "_links": {
+                "self": {"href": self_href},
+                "provider": {"href": self.pacticipant(provider), "title": provider},
+                "pb:provider": {"href": self.pacticipant(provider), "title": provider},
+                "pb:pacts": [self.pact_link(r) for r in rows],
+                "pacts": [self.pact_link(r) for r in rows],
+            },
+        }
+
+    def branch_pacts_doc(self, provider: str, path: str, rows: list[Doc]) -> Doc:
+        return {
+            "_links": {
+                "self": {"href": self.base + path},
+                "pb:provider": {"href": self.pacticipant(provider), "name": provider},
+                "pb:pacts": [self.pact_link(r) for r in rows],
+            },
+        }
+
+    def consumer_branch_pacts_doc(self, p: dict[str, str], path: str, rows: list[Doc]) -> Doc:
+        return {
+            "_embedded": {
+                "pacts": [
+                    self.pact_entry(
+                        r,
+                        {
+                            "number": r["consumer_version"],
+                            "_links": {
+                                "self": {
+                                    "href": self.version(r["consumer"], r["consumer_version"]),
+                                    "title": "Version",
+                                    "name": r["consumer_version"],
+                                }
+                            },
+                        },
+                    )
+                    for r in rows
+                ]
+            },
+            "_links": {
+                "self": {"href": self.base + path},
+                # Not in the Pact Broker's version of this resource; the Rust CLI's
+                # get-pacts reads pb:pacts and panics without it.
+                "pb:pacts": [self.pact_link(r) for r in rows],
+                "consumer": {"href": self.pacticipant(p["c"]), "title": "Consumer", "name": p["c"]},
+                "provider": {
+                    "href": self.pacticipant(p["prov"]),
+                    "title": "Provider",
+                    "name": p["prov"],
+                },
+            },
+        }
+
+    def pact_versions_doc(self, p: dict[str, str], path: str, rows: list[Doc]) -> Doc:
+        return {
+            "_embedded": {
+                "pacts": [self.pact_entry(r, {"number": r["consumer_version"]}) for r in rows]
+            },
+            "_links": {
+                "self": {"href": self.base + path},
+                "pb:pacts": [self.pact_link(r) for r in rows],
+                "consumer": {"href": self.pacticipant(p["c"]), "name": p["c"]},
+                "provider": {"href": self.pacticipant(p["prov"]), "name": p["prov"]},
+            },
+        }
+
+    def integrations_doc(self, rows: list[Doc]) -> Doc:
+        return {
+            "_embedded": {
+                "integrations": [
+                    {
+                        "consumer": {
+                            "name": r["consumer"],
+                            "_links": {"self": {"href": self.pacticipant(r["consumer"])}},
+                        },
+                        "provider": {
+                            "name": r["provider"],
+                            "_links": {"self": {"href": self.pacticipant(r["provider"])}},
+                        },
+                        "verificationStatus": "success"
+                        if r["verified_latest"]
+                        else "failed"
+                        if r["verified_latest"] is False
+                        else "unverified",
+                    }
+                    for r in rows
+                ]
+            },
+            "_links": {"self": {"href": self("integrations")}},
+        }
+
+    def pact_entry(self, row: Doc, consumer_version: Doc) -> Doc:
+        """One pact in a list of a consumer's pact versions."""
+        link = self.pact_link(row)
+        return {
+            "createdAt": row["created_at"],
+            "_embedded": {"consumerVersion": consumer_version},
+            "_links": {"self": {"href": link["href"], "title": link["title"]}},
+        }

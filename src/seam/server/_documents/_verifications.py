@@ -156,3 +156,21 @@ class VerificationDocs(UrlBase):
                 }
             },
         }
+
+    def latest_verifications_doc(self, consumer: str, number: str, docs: list[Doc]) -> Doc:
+        return {
+            "success": bool(docs) and all(d["success"] for d in docs),
+            "_embedded": {"verificationResults": docs},
+            "_links": {
+                "self": {
+                    "href": self(
+                        "verification-results",
+                        "consumer",
+                        consumer,
+                        "version",
+                        number,
+                        "latest",
+                    )
+                }
+            },
+        }

@@ -31,3 +31,18 @@ class WebhookDocs(UrlBase):
             if row.get(role):
                 doc[role] = {"name": row[role]}
         return doc
+
+    def webhooks_doc(self, rows: list[Doc]) -> Doc:
+        return {
+            "_links": {
+                "self": {"href": self("webhooks"), "title": "Webhooks"},
+                "pb:create": {"href": self("webhooks"), "title": "POST to create a webhook"},
+                "pb:webhooks": [
+                    {
+                        "href": self("webhooks", r["uuid"]),
+                        "title": r.get("description") or "Webhook",
+                    }
+                    for r in rows
+                ],
+            },
+        }
