@@ -46,6 +46,21 @@ def test_publish_response_has_every_field_the_rust_cli_parses(
     assert all({"level", "message", "deprecationWarning"} <= set(log) for log in doc["logs"])
 
 
+def test_publish_notice_types_follow_what_happened_not_the_names(
+    client: Client, unique: Unique
+) -> None:
+    """The version line is info and each pact line success, even for a name with "published"."""
+    consumer, provider = unique("published-web"), unique("api")
+    first = _publish(client, consumer, "1.0.0", [provider])
+    again = _publish(client, consumer, "1.0.0", [provider])
+    assert [n["type"] for n in first["notices"]] == ["info", "success", "prompt"]
+    assert [n["type"] for n in again["notices"]] == ["info", "success", "prompt"]
+    assert again["notices"][1]["text"] == (
+        f"Pact republished for {consumer} version 1.0.0 and provider {provider}."
+    )
+    assert [log["message"] for log in first["logs"]] == [n["text"] for n in first["notices"][:2]]
+
+
 def test_published_pact_is_served_with_links(client: Client, unique: Unique) -> None:
     """A published pact comes back with its content, pb:provider and the verification link."""
     consumer, provider = unique("web"), unique("api")

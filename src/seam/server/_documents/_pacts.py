@@ -5,8 +5,16 @@ from __future__ import annotations
 import json
 
 from seam.server._documents._urls import Doc, UrlBase, segment
+from seam.server._service import Outcome
 
 __all__ = ["PactDocs"]
+
+# The Pact Broker's word for what publishing did to each pact.
+_PACT_WORDS = {
+    Outcome.CREATED: "published",
+    Outcome.UPDATED: "updated",
+    Outcome.UNCHANGED: "republished",
+}
 
 
 class PactDocs(UrlBase):
@@ -130,14 +138,24 @@ class PactDocs(UrlBase):
         version = result["version"]
         number = version["number"]
         version_url = self.version(consumer, number)
+        # (notice type, text): the version's line, then one per contract in order.
+        tags = result["tags"]
+        detail = f" with branch {result['branch']}" if result["branch"] else ""
+        detail += f" and tags {', '.join(tags)}" if tags else ""
+        verb = "Created" if result["version_created"] else "Updated"
+        lines = [("info", f"{verb} {consumer} version {number}{detail}")]
+        for pub, outcome in zip(result["contracts"], result["outcomes"], strict=True):
+            kind = "info" if outcome is Outcome.UPDATED else "success"
+            lines.append(
+                (
+                    kind,
+                    f"Pact {_PACT_WORDS[outcome]} for {consumer} version {number} and "
+                    f"provider {pub['provider']}.",
+                )
+            )
+        logs = [{"level": "info", "message": text, "deprecationWarning": ""} for _, text in lines]
         return {
-            "notices": [
-                {
-                    "type": "success" if "published" in log["message"] else "info",
-                    "text": log["message"],
-                }
-                for log in result["logs"]
-            ]
+            "notices": [{"type": kind, "text": text} for kind, text in lines]
             + [
                 {
                     "type": "prompt",
@@ -145,7 +163,7 @@ class PactDocs(UrlBase):
                 }
                 for pub in result["contracts"]
             ],
-            "logs": result["logs"],
+            "logs": logs,
             "_embedded": {
                 "pacticipant": {
                     "name": consumer,

@@ -9,14 +9,14 @@ One module per resource, each a class over :class:`ServiceCore` (storage and sha
 
 from __future__ import annotations
 
-from seam.server._service._core import AUTO_MAIN_BRANCHES
+from seam.server._service._core import AUTO_MAIN_BRANCHES, Outcome
 from seam.server._service._deployments import DeploymentsService
 from seam.server._service._pacticipants import PacticipantsService
 from seam.server._service._pacts import PactsService
 from seam.server._service._verifications import VerificationsService
 from seam.server._service._webhooks import WebhooksService
 
-__all__ = ["AUTO_MAIN_BRANCHES", "BrokerService"]
+__all__ = ["AUTO_MAIN_BRANCHES", "BrokerService", "Outcome"]
 
 
 class BrokerService(

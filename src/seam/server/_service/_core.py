@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import sqlite3
 from typing import Any
@@ -14,15 +15,24 @@ __all__ = [
     "AUTO_MAIN_BRANCHES",
     "PUBLICATION_SELECT",
     "VERIFICATION_SELECT",
+    "Outcome",
     "Row",
     "ServiceCore",
     "as_row",
     "environment_row",
-    "log_entry",
 ]
 
 
 Row = dict[str, Any]
+
+
+class Outcome(enum.Enum):
+    """What a write did; the document layer words it the Pact Broker's way."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
 
 # The Pact Broker's default main-branch candidates (auto_detect_main_branch).
 AUTO_MAIN_BRANCHES = ("develop", "main", "master")
@@ -31,11 +41,6 @@ AUTO_MAIN_BRANCHES = ("develop", "main", "master")
 def as_row(row: sqlite3.Row | None) -> Row | None:
     """Return a database row as a plain dict, or None."""
     return dict(row) if row is not None else None
-
-
-def log_entry(message: str, level: str = "info") -> Row:
-    """Return one entry of a publish answer's ``logs`` list."""
-    return {"level": level, "message": message, "deprecationWarning": ""}
 
 
 def environment_row(row: sqlite3.Row) -> Row:

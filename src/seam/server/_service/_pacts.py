@@ -14,10 +14,10 @@ from seam.server._requests import check_name, json_object, parse_json
 from seam.server._service._core import (
     PUBLICATION_SELECT,
     VERIFICATION_SELECT,
+    Outcome,
     Row,
     ServiceCore,
     as_row,
-    log_entry,
 )
 from seam.server._storage import utcnow
 
@@ -37,8 +37,8 @@ class PactsService(ServiceCore):
         content: dict[str, Any],
         *,
         merge: bool,
-    ) -> tuple[Row, str]:
-        """Store a consumer version's pact; returns (publication, created/updated/unchanged)."""
+    ) -> tuple[Row, Outcome]:
+        """Store a consumer version's pact; returns (publication, what the store did)."""
         existing = conn.execute(
             "SELECT pp.id, pp.revision, pv.content, pv.sha FROM pact_publications pp "
             "JOIN pact_versions pv ON pv.id = pp.pact_version_id "
@@ -49,7 +49,7 @@ class PactsService(ServiceCore):
             content = merge_pacts(json.loads(existing["content"]), content)
         sha = pact_sha(content)
         if existing is not None and existing["sha"] == sha:
-            return self._publication(conn, existing["id"]), "unchanged"
+            return self._publication(conn, existing["id"]), Outcome.UNCHANGED
         if existing is not None and not merge and not self.allow_contract_modification:
             raise Conflict(
                 f"cannot change the content of the pact for {consumer['name']} version "
@@ -80,13 +80,13 @@ class PactsService(ServiceCore):
                 (version["id"], provider["id"], pact_version_id, now),
             )
             assert cursor.lastrowid is not None
-            return self._publication(conn, cursor.lastrowid), "created"
+            return self._publication(conn, cursor.lastrowid), Outcome.CREATED
         conn.execute(
             "UPDATE pact_publications SET pact_version_id = ?, revision = revision + 1, "
             "created_at = ? WHERE id = ?",
             (pact_version_id, now, existing["id"]),
         )
-        return self._publication(conn, existing["id"]), "updated"
+        return self._publication(conn, existing["id"]), Outcome.UPDATED
 
     @staticmethod
     def _publication(conn: sqlite3.Connection, publication_id: int) -> Row:
@@ -137,14 +137,15 @@ class PactsService(ServiceCore):
             publication, outcome = self._store_pact(
                 conn, consumer, provider, version, document, merge=merge
             )
-            return publication, outcome == "created"
+            return publication, outcome is Outcome.CREATED
 
     def publish_contracts(self, payload: Any) -> Row:
         """Publish a version's contracts at once (``POST /contracts/publish``).
 
         Returns:
-            ``pacticipant``, ``version`` (details), ``contracts`` (publications), ``logs``,
-            ``notices`` and the ``tags`` that were applied.
+            ``pacticipant``, ``version`` (details), ``version_created``, ``branch``,
+            ``contracts`` (publications), ``outcomes`` (an :class:`Outcome` per contract)
+            and the ``tags`` that were applied.
         """
         payload = json_object(payload)
         errors: dict[str, list[str]] = {}
@@ -175,34 +176,26 @@ class PactsService(ServiceCore):
         with self.storage.write() as conn:
             consumer = self._ensure_pacticipant(conn, name)
             version, created = self._ensure_version(conn, consumer, number, build_url)
-            logs: list[Row] = []
-            detail = f" with branch {branch}" if branch else ""
-            detail += f" and tags {', '.join(tags)}" if tags else ""
-            verb = "Created" if created else "Updated"
-            logs.append(log_entry(f"{verb} {name} version {number}{detail}"))
             if branch:
                 self._add_branch(conn, consumer, version, branch)
             for tag in tags:
                 self._add_tag(conn, version, tag)
-            publications = []
+            publications: list[Row] = []
+            outcomes: list[Outcome] = []
             for provider_name, document, merge in decoded:
                 provider = self._ensure_pacticipant(conn, provider_name)
                 publication, outcome = self._store_pact(
                     conn, consumer, provider, version, document, merge=merge
                 )
                 publications.append(publication)
-                words = {"created": "published", "updated": "updated", "unchanged": "republished"}
-                logs.append(
-                    log_entry(
-                        f"Pact {words[outcome]} for {name} version {number} and provider "
-                        f"{provider_name}."
-                    )
-                )
+                outcomes.append(outcome)
             return {
                 "pacticipant": consumer,
                 "version": self._version_details(conn, consumer, version),
+                "version_created": created,
+                "branch": branch,
                 "contracts": publications,
-                "logs": logs,
+                "outcomes": outcomes,
                 "tags": list(tags),
             }
 
