@@ -17,6 +17,8 @@ codes in one place (``seam.cli``)::
     │   └── GitHubUnreachable       GitHub's API (the pull-request comment)
     ├── BrokerError                 the broker answered, but refused              (2)
     ├── GitHubError                 GitHub's API answered, but refused            (2)
+    ├── StateError                  a provider state could not be set up or torn
+    │                               down (no handler, or the handler raised)      (2)
     └── CheckFailed                 a check ran and failed (rarely raised: most
                                     commands return a Report instead)             (1)
 
@@ -47,6 +49,7 @@ __all__ = [
     "ProviderUnreachable",
     "RefError",
     "SeamError",
+    "StateError",
     "UnreachableError",
     "UsageError",
     "redact",
@@ -155,6 +158,14 @@ class GitHubError(SeamError):
 
 class BrokerError(SeamError):
     """The broker answered but refused the request (auth, not found, invalid)."""
+
+
+class StateError(SeamError):
+    """A provider state could not be set up or torn down (no handler, or the handler raised).
+
+    Raised by :class:`seam.verify.ProviderStates`; the state-change server answers it with
+    422 and the message, which the verifier reports against the interaction.
+    """
 
 
 class CheckFailed(SeamError):

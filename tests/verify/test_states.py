@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from seam.errors import UsageError
+from seam.errors import SeamError, UsageError
 from seam.verify import ProviderStates, StateError, StateServer, load_states
 
 
@@ -108,6 +108,21 @@ def test_handler_error_is_wrapped_with_its_message() -> None:
         StateError, match=r"'broken': setup raised RuntimeError: database is locked"
     ):
         states.setup("broken")
+
+
+def test_state_error_is_a_seam_error_that_hides_passwords() -> None:
+    """StateError sits in the SeamError tree, so a handler's database URL shows no password."""
+    states = ProviderStates()
+
+    @states.given("no database")
+    def down() -> None:
+        raise RuntimeError("cannot reach postgresql://app:s3cret@127.0.0.1/tasks")
+
+    with pytest.raises(SeamError) as caught:
+        states.setup("no database")
+    assert isinstance(caught.value, StateError)
+    assert "s3cret" not in str(caught.value)
+    assert "postgresql://app:***@127.0.0.1/tasks" in str(caught.value)
 
 
 def test_setup_must_return_a_dict_or_none() -> None:

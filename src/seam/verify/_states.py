@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any, TypeVar
 
 from seam._imports import import_object
-from seam.errors import UsageError
+from seam.errors import StateError, UsageError
 from seam.verify._loopback import JsonPostHandler, LoopbackServer
 from seam.verify._tls import environment
 
@@ -30,10 +30,6 @@ __all__ = ["ProviderStates", "StateError", "StateServer", "call_with", "load_sta
 F = TypeVar("F", bound=Callable[..., Any])
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-class StateError(Exception):
-    """A provider state could not be set up or torn down (no handler, or the handler raised)."""
 
 
 @dataclass(slots=True)
