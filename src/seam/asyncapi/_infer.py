@@ -11,7 +11,7 @@ consumer uses it, so each message sits in a ``send`` operation:
   ``contracts check`` matches message interactions by, so ``check(pact, snapshot(pact))``
   is clean. Interactions sharing a description (other provider states) merge their schemas.
 * Payload schemas come from the examples and matching rules exactly as the OpenAPI
-  snapshot's bodies do (one inference, :mod:`seam.openapi._infer`), then are written as
+  snapshot's bodies do (one inference, :mod:`seam.openapi._infer_schema`), then are written as
   plain JSON Schema (``nullable`` becomes a ``null`` type).
 
 The output is deterministic: the same pact always gives the same document.
@@ -26,7 +26,7 @@ from typing import Any
 from seam._files import SAFE_NAME, SAFE_NAME_HINT
 from seam.asyncapi._model import CHANNEL_KEYS
 from seam.errors import UsageError
-from seam.openapi._infer import _body_schema, _media_type, _merge_all, _without_markers
+from seam.openapi._infer_schema import body_schema, media_type, merge_all, without_markers
 from seam.pactfile import Interaction, Pact
 
 __all__ = ["ASYNCAPI_VERSION", "asyncapi_path", "find_asyncapi", "infer_asyncapi"]
@@ -98,12 +98,12 @@ def _payload(interactions: list[Interaction]) -> tuple[str | None, Any]:
     for i in interactions:
         if i.message is None or i.message.value is None:
             continue
-        media = media or _media_type(i.message.content_type, i.message)
+        media = media or media_type(i.message.content_type, i.message)
         rules = {"body": i.message_matching_rules.get("body", {})}
-        schemas.append(_body_schema(i.message, media, rules))
+        schemas.append(body_schema(i.message, media, rules))
     if not schemas:
         return media, None
-    return media, _json_schema(_without_markers(_merge_all(schemas)))
+    return media, _json_schema(without_markers(merge_all(schemas)))
 
 
 def infer_asyncapi(pact: Pact) -> dict[str, Any] | None:

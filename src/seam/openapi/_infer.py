@@ -14,7 +14,7 @@ provider's own OpenAPI document has, so the two can be read side by side.
 * Bodies become JSON Schema from their examples and matching rules: types, ``regex`` →
   ``pattern``, date/time matchers → ``format``, ``min``/``max`` on arrays →
   ``minItems``/``maxItems``, ``null`` → ``nullable``; fields present in every example
-  are ``required``.
+  are ``required`` (:mod:`seam.openapi._infer_schema`, shared with the AsyncAPI snapshot).
 * Asynchronous messages, which OpenAPI cannot describe, are listed under
   ``x-seam-messages`` with their schemas.
 
@@ -24,24 +24,27 @@ The output is deterministic: the same pact always gives the same document.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
 
+from seam.openapi._infer_schema import (
+    body_schema,
+    media_type,
+    merge_all,
+    regex_pattern,
+    rule_matchers,
+    without_markers,
+)
 from seam.openapi._operations import Api
-from seam.pactfile import Body, Interaction, Pact, media_essence, parse_json_path
+from seam.pactfile import Body, Interaction, Pact
 
 __all__ = ["infer_openapi"]
 
 OPENAPI_VERSION = "3.0.3"
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_PART_NAME = re.compile(r'Content-Disposition:[^\r\n]*?\bname="([^"]*)"', re.IGNORECASE)
 # ASCII digits only: str.isdigit() accepts "²", which no server parses as a number.
 _DIGITS = re.compile(r"[0-9]+")
-# The items of an empty example array: unknown, so it gives way to any other example. It
-# becomes {} ("anything") only if no example ever shows an element.
-_NO_EXAMPLE: dict[str, Any] = {"x-seam-no-example": True}
 _WORD = re.compile(r"[a-z][a-z_-]*")
 # A title made into a URL: lowercase words joined by hyphens ("how-to-write-tests").
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+")
@@ -49,233 +52,11 @@ _STATE_EXPR = re.compile(r"\$\{([^}]+)\}")
 # Parameters OpenAPI 3.0 ignores when declared as headers (§4.7.12.1); they are
 # expressed as content types and security schemes instead.
 _SKIPPED_HEADERS = frozenset({"content-type", "accept", "authorization"})
-_FORMATS = {"datetime": "date-time", "timestamp": "date-time", "date": "date", "time": "time"}
 _SECURITY = {
     "bearer": ("bearerAuth", {"type": "http", "scheme": "bearer"}),
     "basic": ("basicAuth", {"type": "http", "scheme": "basic"}),
 }
 _API_KEY = ("authorizationHeader", {"type": "apiKey", "in": "header", "name": "Authorization"})
-
-
-# ---------------------------------------------------------------- schemas
-
-
-def _matchers(rule: Any) -> list[Mapping[str, Any]]:
-    if isinstance(rule, Mapping):
-        found = rule.get("matchers")
-        if isinstance(found, list):
-            return [m for m in found if isinstance(m, Mapping)]
-        if "match" in rule:
-            return [rule]
-    return []
-
-
-class _Rules:
-    """Body matching rules by parsed JSON path; ``*`` matches any key or index."""
-
-    def __init__(self, rules: Mapping[str, Any] | None) -> None:
-        self._rules: list[tuple[list[str | int], list[Mapping[str, Any]]]] = []
-        for path, rule in sorted((rules or {}).items()):
-            try:
-                segments = parse_json_path(path)
-            except ValueError:
-                continue  # a path we cannot read cannot describe a field either
-            self._rules.append((segments, _matchers(rule)))
-
-    def at(self, path: Sequence[str | int]) -> list[Mapping[str, Any]]:
-        found: list[Mapping[str, Any]] = []
-        for segments, matchers in self._rules:
-            if len(segments) == len(path) and all(
-                s == "*" or s == p for s, p in zip(segments, path, strict=True)
-            ):
-                found.extend(matchers)
-        return found
-
-
-# Pieces of a regex that may hold braces legitimately: escapes, classes, quantifiers.
-_ESCAPE = re.compile(r"\\.")
-_CHAR_CLASS = re.compile(r"\[[^\]]*\]")
-_QUANTIFIER = re.compile(r"\{\d+(?:,\d*)?\}")
-
-
-def _pattern(regex: str) -> dict[str, str]:
-    """``pattern`` for a regex OpenAPI tools can read; Java-only syntax (``\\Q…\\E``,
-    possessive quantifiers) goes to ``x-pact-regex`` instead, so the document stays valid."""
-    try:
-        re.compile(regex)
-    except re.error:
-        return {"x-pact-regex": regex}
-    stripped = _QUANTIFIER.sub("", _CHAR_CLASS.sub("", _ESCAPE.sub("", regex)))
-    if "{" in stripped or "}" in stripped:
-        # Python reads a brace that is not a quantifier as a literal; ECMA-262 (the regex
-        # dialect OpenAPI names, and openapi-spec-validator's check) refuses it.
-        return {"x-pact-regex": regex}
-    return {"pattern": regex}
-
-
-def _base_schema(value: Any) -> dict[str, Any]:
-    if value is None:
-        return {"nullable": True}
-    if isinstance(value, bool):
-        return {"type": "boolean"}
-    if isinstance(value, int):
-        return {"type": "integer"}
-    if isinstance(value, float):
-        return {"type": "number"}
-    if isinstance(value, str):
-        return {"type": "string"}
-    if isinstance(value, list):
-        return {"type": "array"}
-    return {"type": "object"}
-
-
-def _apply_matcher(schema: dict[str, Any], matcher: Mapping[str, Any], value: Any) -> None:
-    kind = str(matcher.get("match", ""))
-    if kind == "integer":
-        schema["type"] = "integer"
-    elif kind in ("decimal", "number"):
-        schema["type"] = "number"
-    elif kind == "boolean":
-        schema["type"] = "boolean"
-    elif kind == "null":
-        schema["nullable"] = True
-    elif kind == "regex" and isinstance(matcher.get("regex"), str):
-        schema["type"] = "string"
-        schema.update(_pattern(matcher["regex"]))
-    elif kind in _FORMATS:
-        schema["type"] = "string"
-        schema["format"] = _FORMATS[kind]
-    elif kind == "include" and isinstance(matcher.get("value"), str):
-        schema["type"] = "string"
-        schema["pattern"] = re.escape(matcher["value"])
-    elif kind == "equality" and isinstance(value, (str, int, float, bool)):
-        schema["enum"] = [value]
-    if schema.get("type") == "array":
-        if isinstance(matcher.get("min"), int):
-            schema["minItems"] = matcher["min"]
-        if isinstance(matcher.get("max"), int):
-            schema["maxItems"] = matcher["max"]
-
-
-def _schema(value: Any, path: list[str | int], rules: _Rules) -> dict[str, Any]:
-    schema = _base_schema(value)
-    matchers = rules.at(path)
-    for matcher in matchers:
-        _apply_matcher(schema, matcher, value)
-    if isinstance(value, list):
-        items = [_schema(v, [*path, i], rules) for i, v in enumerate(value)]
-        schema["items"] = _merge_all(items) if items else dict(_NO_EXAMPLE)
-    elif isinstance(value, dict):
-        if any(m.get("match") in ("values", "eachValue") for m in matchers):
-            # Keys are data (a map), not field names: describe the values only.
-            values = [_schema(v, [*path, k], rules) for k, v in sorted(value.items())]
-            schema["additionalProperties"] = _merge_all(values) if values else {}
-        else:
-            schema["properties"] = {
-                k: _schema(v, [*path, k], rules) for k, v in sorted(value.items())
-            }
-            if value:
-                schema["required"] = sorted(value)
-    return schema
-
-
-def _merge_all(schemas: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    merged: dict[str, Any] | None = None
-    for schema in schemas:
-        merged = schema if merged is None else _merge(merged, schema)
-    return merged if merged is not None else {}
-
-
-def _merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """One schema that both examples satisfy (a generalisation, never a union of shapes)."""
-    if a == b or b == _NO_EXAMPLE:
-        return a
-    if a == _NO_EXAMPLE:
-        return b
-    nullable = bool(a.get("nullable") or b.get("nullable"))
-    a_type, b_type = a.get("type"), b.get("type")
-    if not a or not b:
-        out = {}  # one side already allows anything: so does the merge
-    elif a == {"nullable": True}:
-        out = dict(b)  # null only, so far: the other example gives the type
-    elif b == {"nullable": True}:
-        out = dict(a)
-    elif a_type == b_type:
-        out = _merge_same(a, b)
-    elif {a_type, b_type} == {"integer", "number"}:
-        out = {"type": "number"}
-    else:
-        out = {}  # different kinds of value: all a schema can say is "something"
-    # "Anything" already admits null; {"nullable": True} alone means "only null seen yet".
-    if nullable and "type" in out:
-        out["nullable"] = True
-    return out
-
-
-def _merge_same(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": a["type"]}
-    for key in ("pattern", "format", "x-pact-regex"):
-        if key in a and a.get(key) == b.get(key):
-            out[key] = a[key]
-    if "enum" in a and "enum" in b:
-        out["enum"] = sorted({*a["enum"], *b["enum"]}, key=repr)
-    if "minItems" in a and "minItems" in b:
-        out["minItems"] = min(a["minItems"], b["minItems"])
-    if "maxItems" in a and "maxItems" in b:
-        out["maxItems"] = max(a["maxItems"], b["maxItems"])
-    if "items" in a or "items" in b:
-        out["items"] = (
-            _merge(a.get("items", {}), b.get("items", {}))
-            if ("items" in a and "items" in b)
-            else a.get("items", b.get("items"))
-        )
-    if "additionalProperties" in a and "additionalProperties" in b:
-        out["additionalProperties"] = _merge(a["additionalProperties"], b["additionalProperties"])
-    if "properties" in a or "properties" in b:
-        pa, pb = a.get("properties", {}), b.get("properties", {})
-        out["properties"] = {
-            k: _merge(pa[k], pb[k]) if k in pa and k in pb else pa.get(k, pb.get(k))
-            for k in sorted({*pa, *pb})
-        }
-        required = sorted(set(a.get("required", [])) & set(b.get("required", [])))
-        if required:
-            out["required"] = required
-    return out
-
-
-def _media_type(content_type: str | None, body: Body | None = None) -> str:
-    if content_type and media_essence(content_type):
-        return media_essence(content_type)
-    # No declared type: Pact itself guesses from the body (JSON values, else text).
-    value = body.value if body is not None else None
-    if body is not None and not body.encoded and not isinstance(value, str):
-        return "application/json"
-    return "text/plain" if isinstance(value, str) else "application/octet-stream"
-
-
-def _is_json(media: str) -> bool:
-    return media == "application/json" or media.endswith("+json")
-
-
-def _body_schema(body: Body, media: str, rules: Mapping[str, Any]) -> dict[str, Any]:
-    if body.encoded:
-        return {"type": "string", "format": "binary"}
-    # Structured values (JSON, or a form a pact wrote as an object) describe themselves.
-    if _is_json(media) or isinstance(body.value, (dict, list)):
-        return _schema(body.value, [], _Rules(rules.get("body")))
-    fields: dict[str, str] | None = None
-    if media == "application/x-www-form-urlencoded" and isinstance(body.value, str):
-        fields = dict(parse_qsl(body.value, keep_blank_values=True))
-    elif media == "multipart/form-data" and isinstance(body.value, str):
-        fields = {name: "" for name in _PART_NAME.findall(body.value)}
-    if fields:  # an empty form body stays an (empty) string
-        schema: dict[str, Any] = {
-            "type": "object",
-            "properties": {name: {"type": "string"} for name in sorted(fields)},
-            "required": sorted(fields),
-        }
-        return schema
-    return {"type": "string"}
 
 
 # ---------------------------------------------------------------- paths
@@ -309,7 +90,7 @@ def _regex_varies(request: Any, segments: list[str]) -> set[int]:
     """Segments a path regex lets vary: swapping in another value still matches."""
     regexes = [
         m["regex"]
-        for m in _matchers(request.matching_rules.get("path"))
+        for m in rule_matchers(request.matching_rules.get("path"))
         if m.get("match") == "regex" and isinstance(m.get("regex"), str)
     ]
     varies: set[int] = set()
@@ -463,7 +244,7 @@ def _value_schema(values: list[str], matchers: list[Mapping[str, Any]]) -> dict[
         schema = {"type": "string"}
     for matcher in matchers:
         if matcher.get("match") == "regex" and isinstance(matcher.get("regex"), str):
-            schema = {"type": "string", **_pattern(matcher["regex"])}
+            schema = {"type": "string", **regex_pattern(matcher["regex"])}
     if values and all(_UUID.match(v) for v in values) and "pattern" not in schema:
         schema["format"] = "uuid"
     return schema
@@ -474,7 +255,7 @@ def _rule_for(rules: Any, name: str) -> list[Mapping[str, Any]]:
         return []
     for key, rule in rules.items():
         if str(key).lower() == name.lower():
-            return _matchers(rule)
+            return rule_matchers(rule)
     return []
 
 
@@ -534,8 +315,8 @@ def _security(interactions: list[Interaction], schemes: dict[str, Any]) -> list[
 def _content(bodies: list[tuple[Body, str, Mapping[str, Any]]]) -> dict[str, Any]:
     by_media: dict[str, list[dict[str, Any]]] = {}
     for body, media, rules in bodies:
-        by_media.setdefault(media, []).append(_body_schema(body, media, rules))
-    return {media: {"schema": _merge_all(schemas)} for media, schemas in sorted(by_media.items())}
+        by_media.setdefault(media, []).append(body_schema(body, media, rules))
+    return {media: {"schema": merge_all(schemas)} for media, schemas in sorted(by_media.items())}
 
 
 def _describe(interaction: Interaction) -> str:
@@ -552,7 +333,7 @@ def _request_body(interactions: list[Interaction]) -> dict[str, Any] | None:
             bodies.append(
                 (
                     request.body,
-                    _media_type(request.content_type, request.body),
+                    media_type(request.content_type, request.body),
                     request.matching_rules,
                 )
             )
@@ -570,7 +351,7 @@ def _responses(interactions: list[Interaction]) -> dict[str, Any]:
     for status, group in sorted(by_status.items()):
         entry: dict[str, Any] = {"description": "; ".join(sorted({_describe(i) for i in group}))}
         bodies = [
-            (r.body, _media_type(r.content_type, r.body), r.matching_rules)
+            (r.body, media_type(r.content_type, r.body), r.matching_rules)
             for r in (i.response for i in group)
             if r is not None and r.body is not None
         ]
@@ -636,23 +417,13 @@ def _messages(interactions: list[Interaction]) -> list[dict[str, Any]]:
     for i in interactions:
         entry: dict[str, Any] = {"description": _describe(i)}
         if i.message is not None:
-            media = _media_type(i.message.content_type, i.message)
+            media = media_type(i.message.content_type, i.message)
             entry["contentType"] = media
-            entry["schema"] = _body_schema(
+            entry["schema"] = body_schema(
                 i.message, media, {"body": i.message_matching_rules.get("body", {})}
             )
         out.append(entry)
     return sorted(out, key=lambda e: str(e["description"]))
-
-
-def _without_markers(node: Any) -> Any:
-    if node == _NO_EXAMPLE:
-        return {}
-    if isinstance(node, dict):
-        return {k: _without_markers(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_without_markers(v) for v in node]
-    return node
 
 
 def infer_openapi(pact: Pact, provider: Api | None = None) -> dict[str, Any]:
@@ -695,7 +466,7 @@ def infer_openapi(pact: Pact, provider: Api | None = None) -> dict[str, Any]:
         paths.setdefault(text, {})[method] = _operation(
             [m[0] for m in members], [m[1] for m in members], templates[text], schemes
         )
-    paths = _without_markers(paths)
+    paths = without_markers(paths)
     doc: dict[str, Any] = {
         "openapi": OPENAPI_VERSION,
         "info": {
@@ -710,7 +481,7 @@ def infer_openapi(pact: Pact, provider: Api | None = None) -> dict[str, Any]:
     }
     if schemes:
         doc["components"] = {"securitySchemes": schemes}
-    messages = _without_markers(_messages([i for i in pact.interactions if i.kind == "message"]))
+    messages = without_markers(_messages([i for i in pact.interactions if i.kind == "message"]))
     if messages:
         doc["x-seam-messages"] = messages
     return doc
