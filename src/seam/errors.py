@@ -7,6 +7,7 @@ codes in one place (``seam.cli``)::
     ├── UsageError                  bad options or arguments                      (2)
     ├── InputError                  unreadable or invalid input                   (2)
     │   ├── PactError               a malformed pact file
+    │   │   └── PactConflict        pacts that declare one interaction differently
     │   ├── OpenAPIError            a broken OpenAPI document
     │   │   └── RefError            an unresolvable, remote or cyclic ``$ref``
     │   ├── GraphQLSchemaError      a GraphQL SDL or introspection result that does not build
@@ -45,6 +46,7 @@ __all__ = [
     "GraphQLSchemaError",
     "InputError",
     "OpenAPIError",
+    "PactConflict",
     "PactError",
     "ProviderUnreachable",
     "RefError",
@@ -116,6 +118,10 @@ class InputError(SeamError):
 
 class PactError(InputError):
     """A pact file that is not valid JSON or not a Pact V1–V4 document."""
+
+
+class PactConflict(PactError):
+    """Two pacts declare one interaction (description, provider states, type) differently."""
 
 
 class OpenAPIError(InputError):

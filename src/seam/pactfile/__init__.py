@@ -6,9 +6,11 @@ rules become V3's per-category form, V1/V2 query strings become ``{name: [values
 V4 bodies (``{"content", "contentType", "encoded"}``) become plain values.
 
 ``has_field``, ``sent_parameter`` and ``expects_status`` say what an interaction uses;
-``contracts diff`` and ``contracts usage`` share them. ``merge_interactions`` merges
-declared interactions (HTTP and messages alike) into a pact document; the pytest plugin
-writes every pact through it.
+``contracts diff`` and ``contracts usage`` share them. ``interaction_key`` is how Pact tells
+interactions apart, for every merge: ``merge_pacts`` merges a pact published again into
+the stored one (the embedded broker), ``merge_interactions`` merges declared interactions
+(HTTP and messages alike) into a pact document (the pytest plugin writes every pact
+through it).
 """
 
 from seam.pactfile._json_path import parse_json_path
@@ -19,6 +21,7 @@ from seam.pactfile._merge import (
     interaction_key,
     interactions_of,
     merge_interactions,
+    merge_pacts,
 )
 from seam.pactfile._read import (
     Body,
@@ -56,6 +59,7 @@ __all__ = [
     "load_pacts",
     "media_essence",
     "merge_interactions",
+    "merge_pacts",
     "parse_json_path",
     "parse_pact",
     "read_pact",

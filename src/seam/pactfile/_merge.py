@@ -1,10 +1,18 @@
 """Merging interactions into a pact document: how Pact tells them apart, and what wins.
 
-The pytest plugin merges what a session's tests declared into the pact on disk with
-:func:`merge_interactions`; the decision which interactions on disk are stale (their test
-ran and no longer declares them) is the caller's, passed in as ``may_prune``. HTTP and
-message interactions merge alike: identity is the description and the provider states
-(:func:`interaction_key`, the raw form of :attr:`Interaction.identity`).
+One identity for every merge (:func:`interaction_key`): the description, the provider
+states as written (V3/V4 ``providerStates`` list, else V2 ``providerState``) and the V4
+``type``, so an HTTP interaction and a message that share a description stay two. Two
+merges use it:
+
+* :func:`merge_pacts` — a pact published again for the same consumer version is merged
+  into the stored one (the embedded broker, ``publish --merge``): new interactions are
+  appended, identical ones kept once, and one that differs under the same identity is a
+  :class:`~seam.errors.PactConflict`.
+* :func:`merge_interactions` — the pytest plugin merges what a session's tests declared
+  into the pact on disk; the decision which interactions on disk are stale (their test ran
+  and no longer declares them) is the caller's, passed in as ``may_prune``. HTTP and
+  message interactions merge alike.
 
 Pure standard library: the plugin imports this in every pytest run.
 """
@@ -16,6 +24,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from seam.errors import PactConflict
+
 __all__ = [
     "Conflict",
     "Declared",
@@ -23,6 +33,7 @@ __all__ = [
     "interaction_key",
     "interactions_of",
     "merge_interactions",
+    "merge_pacts",
     "testname",
 ]
 
@@ -31,12 +42,71 @@ def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def interaction_key(interaction: Mapping[str, Any]) -> str:
-    """How Pact tells interactions apart: the description and the provider states."""
+def interaction_key(interaction: Any) -> str:
+    """How Pact tells interactions apart: the description, the provider states and the type.
+
+    The provider states are compared as written: a V2 ``providerState`` string and a V3
+    ``[{"name": ...}]`` list are different identities, as the Pact Broker compares them.
+    Anything that is not an object (a malformed entry) is its own identity.
+
+    Args:
+        interaction: One entry of a pact's ``interactions`` or ``messages``.
+
+    Returns:
+        A string equal for two interactions exactly when they have one identity.
+    """
+    if not isinstance(interaction, Mapping):
+        return _canonical(interaction)
+    states = interaction.get("providerStates", interaction.get("providerState"))
+    return _canonical([interaction.get("description"), states, interaction.get("type")])
+
+
+def _states(interaction: Mapping[str, Any]) -> Any:
+    """The provider states as a V3 list, for messages (a V2 string becomes one state)."""
     states = interaction.get("providerStates")
     if states is None and interaction.get("providerState"):
         states = [{"name": interaction["providerState"]}]
-    return _canonical([interaction.get("description", ""), states or []])
+    return states or []
+
+
+_CONFLICT = (
+    "cannot merge: an interaction with the same description and provider state already "
+    "exists with different content; publish a new version"
+)
+
+
+def merge_pacts(existing: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Merge the pact ``new`` into ``existing``, interaction by interaction.
+
+    ``interactions`` and ``messages`` merge separately: an interaction of ``new`` whose
+    identity (:func:`interaction_key`) is new is appended, in order; one equal to the
+    stored one is kept once. Every other field is ``existing``'s.
+
+    Args:
+        existing: The stored pact document.
+        new: The pact document published again.
+
+    Returns:
+        The merged document (``existing`` is not changed).
+
+    Raises:
+        PactConflict: an interaction has the identity of a stored one and other content.
+    """
+    merged = dict(existing)
+    for field_name in ("interactions", "messages"):
+        old_items = list(existing.get(field_name) or [])
+        index = {interaction_key(item): pos for pos, item in enumerate(old_items)}
+        for item in new.get(field_name) or []:
+            key = interaction_key(item)
+            if key in index:
+                if old_items[index[key]] != item:
+                    raise PactConflict(_CONFLICT)
+                continue
+            index[key] = len(old_items)
+            old_items.append(item)
+        if field_name in existing or field_name in new:
+            merged[field_name] = old_items
+    return merged
 
 
 def _content(interaction: Mapping[str, Any]) -> str:
@@ -110,8 +180,9 @@ def _dedupe(declared: Iterable[Declared]) -> tuple[dict[str, Declared], list[Con
         elif first.nodeid != item.nodeid and _content(first.interaction) != _content(
             item.interaction
         ):
-            description, states = json.loads(key)
-            conflicts.append(Conflict(description, _canonical(states), first.nodeid, item.nodeid))
+            description = str(item.interaction.get("description", ""))
+            states = _canonical(_states(item.interaction))
+            conflicts.append(Conflict(description, states, first.nodeid, item.nodeid))
     return chosen, conflicts
 
 
