@@ -1,4 +1,5 @@
-"""File helpers every layer may use: atomic writes and bounded reads.
+"""File helpers every layer may use: atomic writes (one file, or several all or nothing) and
+bounded reads.
 
 A bounded read refuses, with one clear line, what would otherwise crash or hang a
 reader: a file too large (``SEAM_MAX_DOCUMENT_BYTES``), text that is not UTF-8, data
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import json
 import math
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from seam.errors import InputError
 __all__ = [
     "SAFE_NAME",
     "SAFE_NAME_HINT",
+    "atomic_write_files",
     "atomic_write_text",
     "check_bounds",
     "decode_text",
@@ -272,6 +275,21 @@ def write_if_changed(path: Path, text: str) -> bool:
     return True
 
 
+def _stage(path: Path, text: str) -> str:
+    """Write ``text`` to a new temporary sibling of ``path``, synced to disk; return its name."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename.
 
@@ -279,14 +297,44 @@ def atomic_write_text(path: Path, text: str) -> None:
     content of ``path`` stays as it was.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _stage(path, text)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_files(files: Mapping[Path, str | None]) -> None:
+    """Write several files all or nothing: each through a temporary sibling, then rename all.
+
+    Nothing is replaced unless every temporary file could be written, so a folder that
+    refuses writes leaves every existing file as it was. A file mapped to None is removed,
+    once the others are in place.
+
+    Args:
+        files: Each path and its new text, or None to remove it.
+
+    Raises:
+        OSError: a folder cannot be created or written (``NotADirectoryError`` when a file
+            is in the way of one); no file was replaced.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in files.items():
+            if text is None:
+                continue
+            if path.parent.exists() and not path.parent.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, "a file is in the way", str(path.parent))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            staged.append((_stage(path, text), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+        for path in (p for p, text in files.items() if text is None):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)

@@ -15,9 +15,6 @@ otherwise the last rename wins and the other session's interactions are lost.
 from __future__ import annotations
 
 import contextlib
-import errno
-import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +22,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from seam._files import atomic_write_text
+from seam._files import atomic_write_files, atomic_write_text, read_bounded
 from seam.asyncapi import asyncapi_path, infer_asyncapi, validation_problems
 from seam.errors import AsyncAPIError, SeamError
 from seam.graphql import graphql_body, operations_path
@@ -97,42 +94,17 @@ def _read_existing(path: Path, pair: tuple[str, str]) -> dict[str, Any] | None:
 
 
 def _read_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
+    """The text of the file at ``path``, or None when there is no readable UTF-8 file there.
 
-
-def _commit(files: dict[Path, str | None]) -> None:
-    """Write every file through a temporary sibling, then rename them all.
-
-    Nothing is replaced unless every temporary file could be written, so a folder
-    that refuses writes leaves every existing contract as it was. A file mapped to None
-    is removed, once the others are in place.
+    Read within the size bound every reader has, so a huge file in the way is rewritten
+    rather than read into memory. Line ends read as universal newlines, so a checkout that
+    turned them into CRLF (git's autocrlf) is not rewritten on every run.
     """
-    staged: list[tuple[str, Path]] = []
     try:
-        for path, text in files.items():
-            if text is None:
-                continue
-            if path.parent.exists() and not path.parent.is_dir():
-                raise NotADirectoryError(errno.ENOTDIR, "a file is in the way", str(path.parent))
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for tmp, path in staged:
-            os.replace(tmp, path)
-        for path in (p for p, text in files.items() if text is None):
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-    finally:
-        for tmp, _ in staged:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
+        text = read_bounded(path, what="contract file").decode("utf-8")
+    except (OSError, SeamError, UnicodeDecodeError):
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _summary(plan: MergePlan, shown: str, unchanged: bool) -> list[str]:
@@ -366,7 +338,7 @@ def emit(recorder: Recorder, settings: Settings, facts: RunFacts, base: Path) ->
     try:
         with _locked(settings.contracts, pact_paths):
             result, files = _merge(recorder, settings, facts, base, validate=True)
-            _commit(files)
+            atomic_write_files(files)
     except Timeout as exc:  # a TimeoutError, so an OSError: caught first
         result.lines.clear()
         result.errors.append(

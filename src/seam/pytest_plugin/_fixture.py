@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import atexit
 import functools
-import json
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+
+from seam._files import load_json, read_bounded
+from seam.errors import PactError
 
 __all__ = ["ExerciseError", "new_pact", "pact_document", "unexercised"]
 
@@ -89,7 +91,10 @@ def pact_document(pact: Any) -> dict[str, Any] | None:
         stale.unlink()
     pact.write_file(folder, overwrite=True)
     (written,) = (p for p in folder.iterdir() if p.suffix == ".json")
-    doc: dict[str, Any] = json.loads(written.read_bytes())
+    where = str(written)
+    doc: dict[str, Any] = load_json(
+        read_bounded(written, what="pact file"), what="pact file", location=where, error=PactError
+    )
     return doc
 
 
