@@ -15,7 +15,6 @@ import errno
 import json
 import math
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -25,8 +24,6 @@ from typing import Any
 from seam.errors import InputError
 
 __all__ = [
-    "SAFE_NAME",
-    "SAFE_NAME_HINT",
     "atomic_write_files",
     "atomic_write_text",
     "check_bounds",
@@ -38,11 +35,6 @@ __all__ = [
     "yaml_key",
 ]
 
-# What a consumer or provider name may hold to become part of a file name: no separator, no
-# leading dot (``..``, a hidden file) or dash (an option), no space or control character.
-# Checked before any name reaches a path (pact_ffi itself writes ``../../x`` wherever it leads).
-SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-SAFE_NAME_HINT = "use letters, digits, '.', '_' and '-' (e.g. tasks-api)"
 
 # Real specs top out around 5 MB (Stripe, GitHub); anything far past that is a mistake or an attack.
 DEFAULT_MAX_BYTES = int(os.environ.get("SEAM_MAX_DOCUMENT_BYTES", 64 * 1024 * 1024))

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from seam.asyncapi import (
     asyncapi_from_data,
-    asyncapi_path,
     infer_asyncapi,
     validation_problems,
 )
 from seam.compat import check
-from seam.errors import UsageError
 from seam.openapi import dump_yaml
 from seam.pactfile import Pact, parse_pact
 
@@ -71,13 +67,6 @@ def test_interactions_sharing_a_description_merge_their_schemas() -> None:
     assert doc is not None
     payload = doc["components"]["messages"]["task.changed"]["payload"]
     assert payload["properties"]["note"] == {"type": ["string", "null"]}
-
-
-def test_asyncapi_path_refuses_unsafe_names(tmp_path: Path) -> None:
-    """A consumer name that is not a plain file name is refused before any path is built."""
-    assert asyncapi_path(tmp_path, "a", "b") == tmp_path / "asyncapi" / "a-b.yaml"
-    with pytest.raises(UsageError):
-        asyncapi_path(tmp_path, "../x", "b")
 
 
 _JSON = st.recursive(

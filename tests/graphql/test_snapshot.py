@@ -13,10 +13,8 @@ from seam.errors import GraphQLSchemaError, UsageError
 from seam.graphql import (
     is_operations_file,
     looks_like_schema,
-    operations_path,
     operations_text,
     schema_of,
-    schema_snapshot_path,
     snapshot_schema,
     write_schema_snapshot,
 )
@@ -121,11 +119,10 @@ def test_write_is_atomic_and_skips_identical_bytes(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["../x", "", ".hidden", "a/b"])
 def test_unsafe_names_are_refused(tmp_path: Path, name: str) -> None:
-    """A provider or consumer name that cannot be a file name is a UsageError."""
+    """A provider name that cannot be a file name is a UsageError; nothing is written."""
     with pytest.raises(UsageError, match="cannot be a file name"):
-        schema_snapshot_path(tmp_path, name)
-    with pytest.raises(UsageError, match="cannot be a file name"):
-        operations_path(tmp_path, name, "p")
+        write_schema_snapshot(tmp_path, name, "type Query { a: Int }\n")
+    assert not tmp_path.joinpath("graphql").exists()
 
 
 def _pact(queries: list[str], path: str = "/graphql") -> object:

@@ -13,11 +13,9 @@ from hypothesis import strategies as st
 
 from seam.errors import OpenAPIError, UsageError
 from seam.openapi import (
-    find_snapshot,
     normalise_document,
     parse_document_text,
     snapshot_document,
-    snapshot_path,
     validate_document,
     write_snapshot,
 )
@@ -233,7 +231,8 @@ def test_write_snapshot_leaves_no_temporary_files(tmp_path: Path) -> None:
 def test_provider_names_that_are_not_file_names_are_refused(tmp_path: Path, name: str) -> None:
     """A provider name that would escape or garble the file name is a usage error."""
     with pytest.raises(UsageError, match="cannot be a file name"):
-        snapshot_path(tmp_path, name)
+        write_snapshot(tmp_path, name, snapshot_document(_document()))
+    assert not tmp_path.joinpath("openapi").exists()
 
 
 _names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8)
@@ -262,12 +261,3 @@ def test_any_key_and_required_order_gives_the_same_valid_snapshot(
     text = snapshot_document(document)
     assert snapshot_document(other) == text
     validate_document(parse_document_text(text))
-
-
-def test_find_snapshot(tmp_path: Path) -> None:
-    """The provider's document is found as .yaml, .yml or .json; None when absent or unsafe."""
-    (tmp_path / "openapi").mkdir()
-    assert find_snapshot(tmp_path, "billing-api") is None
-    (tmp_path / "openapi" / "billing-api.json").write_text("{}")
-    assert find_snapshot(tmp_path, "billing-api") == tmp_path / "openapi" / "billing-api.json"
-    assert find_snapshot(tmp_path, "../billing-api") is None

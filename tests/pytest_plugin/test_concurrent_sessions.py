@@ -14,9 +14,9 @@ import pytest
 from filelock import FileLock
 
 import seam.pytest_plugin._emit
+from seam._layout import Layout
 from seam.openapi import dump_yaml, infer_openapi
 from seam.pactfile import parse_pact
-from seam.pytest_plugin._emit import LOCKS
 
 from .conftest import QUIET, descriptions, http_test, read_pact, write_suite
 
@@ -123,17 +123,17 @@ def test_lock_files_are_invisible_to_git(pytester: pytest.Pytester) -> None:
         check=True,
     ).stdout
     assert sorted(line[3:] for line in status.splitlines()) == [SNAPSHOT, PACT]
-    assert (pytester.path / "contracts" / LOCKS / "shop-items-api.json.lock").is_file()
+    assert (Layout(pytester.path / "contracts").locks_dir / "shop-items-api.json.lock").is_file()
 
 
 def test_unchanged_run_takes_no_lock(pytester: pytest.Pytester) -> None:
     """A run that changes no contract writes nothing at all, not even a lock file."""
     write_suite(pytester, {"test_a": http_test("test_one", "get one")})
     pytester.runpytest(*QUIET).assert_outcomes(passed=1)
-    shutil.rmtree(pytester.path / "contracts" / LOCKS)
+    shutil.rmtree(Layout(pytester.path / "contracts").locks_dir)
     result = pytester.runpytest(*QUIET)
     result.stdout.fnmatch_lines(["*shop-items-api.json: 1 interaction(s), unchanged*"])
-    assert not (pytester.path / "contracts" / LOCKS).exists()
+    assert not (Layout(pytester.path / "contracts").locks_dir).exists()
 
 
 def test_lock_held_too_long_fails_without_writing(
@@ -147,7 +147,7 @@ def test_lock_held_too_long_fails_without_writing(
         pytester, {"test_a": http_test("test_one", "get one") + http_test("test_two", "get two")}
     )
     monkeypatch.setattr(seam.pytest_plugin._emit, "LOCK_TIMEOUT", 0.2)
-    with FileLock(pytester.path / "contracts" / LOCKS / "shop-items-api.json.lock"):
+    with FileLock(Layout(pytester.path / "contracts").locks_dir / "shop-items-api.json.lock"):
         result = pytester.runpytest(*QUIET)
     assert result.ret == 1
     result.stdout.fnmatch_lines(

@@ -8,7 +8,7 @@ and messages (traits merged, default content type applied, payload schemas with 
 ``check`` and ``diff`` of message pacts use this one model.
 """
 
-from seam.asyncapi._infer import ASYNCAPI_VERSION, asyncapi_path, find_asyncapi, infer_asyncapi
+from seam.asyncapi._infer import ASYNCAPI_VERSION, infer_asyncapi
 from seam.asyncapi._load import (
     SUPPORTED_VERSIONS,
     is_asyncapi,
@@ -36,8 +36,6 @@ __all__ = [
     "Message",
     "Operation",
     "asyncapi_from_data",
-    "asyncapi_path",
-    "find_asyncapi",
     "infer_asyncapi",
     "is_asyncapi",
     "load_asyncapi",

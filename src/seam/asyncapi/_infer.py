@@ -1,8 +1,8 @@
 """Infer an AsyncAPI 3.0 document of the messages a consumer expects, from its pact.
 
 The message counterpart of :func:`seam.openapi.infer_openapi`, written beside it as
-``contracts/asyncapi/<consumer>-<provider>.yaml``. It describes the **provider** as the
-consumer uses it, so each message sits in a ``send`` operation:
+``asyncapi/<consumer>-<provider>.yaml`` (:class:`seam._layout.Layout`). It describes the
+**provider** as the consumer uses it, so each message sits in a ``send`` operation:
 
 * A message's channel is the one its pact metadata names (``channel``, ``topic`` or
   ``destination``: the channel id is that name made safe, its ``address`` the name as
@@ -20,44 +20,17 @@ The output is deterministic: the same pact always gives the same document.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-from seam._files import SAFE_NAME, SAFE_NAME_HINT
 from seam.asyncapi._model import CHANNEL_KEYS
-from seam.errors import UsageError
 from seam.openapi._infer_schema import body_schema, media_type, merge_all, without_markers
 from seam.pactfile import Interaction, Pact
 
-__all__ = ["ASYNCAPI_VERSION", "asyncapi_path", "find_asyncapi", "infer_asyncapi"]
+__all__ = ["ASYNCAPI_VERSION", "infer_asyncapi"]
 
 ASYNCAPI_VERSION = "3.0.0"
 # Component and channel keys allowed by the AsyncAPI 3.0 schema (`^[\w\d\.\-_]+$`).
 _UNSAFE_KEY = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def asyncapi_path(contracts: Path, consumer: str, provider: str) -> Path:
-    """``<contracts>/asyncapi/<consumer>-<provider>.yaml``, the consumer snapshot's file.
-
-    Raises:
-        UsageError: a name holds characters unsafe in a file name.
-    """
-    for name in (consumer, provider):
-        if not SAFE_NAME.match(name):
-            raise UsageError(f"name {name!r} cannot be part of a file name: {SAFE_NAME_HINT}")
-    return contracts / "asyncapi" / f"{consumer}-{provider}.yaml"
-
-
-def find_asyncapi(contracts: Path, provider: str) -> Path | None:
-    """The provider's own AsyncAPI document: ``<contracts>/asyncapi/<provider>.yaml`` (or
-    ``.yml``, ``.json``), or None when there is none (or the name cannot be a file name)."""
-    if not SAFE_NAME.match(provider):
-        return None
-    for suffix in (".yaml", ".yml", ".json"):
-        candidate = contracts / "asyncapi" / f"{provider}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 def _key(text: str, taken: dict[str, str], owner: str) -> str:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from seam._layout import Layout
 from seam.cli._options import Seconds, broker_options, configured_contracts, emit, output_option
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def publish(
 
     # Split a comma list as the official CLI does: -t a,b is two tags.
     tag_list = [t for tag in tags for t in tag.split(",") if t]
-    pacts = collect_pact_files(sources or (configured_contracts() / "pacts",))
+    pacts = collect_pact_files(sources or (Layout(configured_contracts()).pacts_dir,))
     with _client(**broker) as client:
         result = publish_pacts(
             client, pacts, version, branch=branch, tags=tag_list, build_url=build_url

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from seam._layout import Layout
 from seam.cli._options import (
     allow_remote_refs_option,
     contracts_option,
@@ -63,19 +64,18 @@ def _default_asyncapi(
     """
     if "message" not in kinds:
         return None
-    from seam.asyncapi import find_asyncapi
-
     try:
         name = _provider(pacts, provider, "AsyncAPI document", "--asyncapi")
     except UsageError:
         if "http" in kinds:  # an OpenAPI document was named for pacts of several providers
             return None
         raise
-    found = find_asyncapi(contracts, name)
+    layout = Layout(contracts)
+    found = layout.find_provider_asyncapi(name)
     if found is None and "http" not in kinds:
         raise UsageError(
             f"the pacts hold only message interactions and there is no AsyncAPI document for "
-            f"provider {name!r} at {contracts / 'asyncapi'}/{name}.yaml; pass --asyncapi FILE"
+            f"provider {name!r} at {layout.asyncapi_dir}/{name}.yaml; pass --asyncapi FILE"
         )
     return found
 
@@ -83,14 +83,13 @@ def _default_asyncapi(
 def _default_openapi(contracts: Path, pacts: list[Path], provider: str | None) -> Path:
     """``contracts/openapi/<provider>.yaml``, the provider named by option or by the pacts."""
     provider = _provider(pacts, provider, "OpenAPI", "--openapi")
-    from seam.openapi import find_snapshot
-
-    document = find_snapshot(contracts, provider)
+    layout = Layout(contracts)
+    document = layout.find_provider_openapi(provider)
     if document is not None:
         return document
     raise UsageError(
-        f"no OpenAPI document for provider {provider!r} at {contracts / 'openapi'}/{provider}.yaml"
-        f" nor a GraphQL schema at {contracts / 'graphql'}/{provider}.graphql;"
+        f"no OpenAPI document for provider {provider!r} at {layout.openapi_dir}/{provider}.yaml"
+        f" nor a GraphQL schema at {layout.graphql_dir}/{provider}.graphql;"
         " pass --openapi FILE or --graphql FILE (or run `contracts snapshot` first)"
     )
 
@@ -100,15 +99,14 @@ def _default_graphql(
 ) -> Path | None:
     """``contracts/graphql/<provider>.graphql`` when the pacts hold HTTP interactions and it
     exists (None when the pacts name several providers: the OpenAPI lookup says so)."""
-    if "http" not in kinds or not (contracts / "graphql").is_dir():
+    layout = Layout(contracts)
+    if "http" not in kinds or not layout.graphql_dir.is_dir():
         return None  # no folder to look in: the pacts need not be read again
     try:
         name = _provider(pacts, provider, "GraphQL schema", "--graphql")
     except UsageError:
         return None
-    from seam.graphql import find_schema
-
-    return find_schema(contracts, name)
+    return layout.find_provider_schema(name)
 
 
 def _all_providers(pacts: list[Path]) -> list[str | None]:
@@ -137,10 +135,8 @@ def _documents(
     document = openapi
     if document is None and schema is not None:
         # A GraphQL provider needs no OpenAPI document; one found serves its other routes.
-        from seam.openapi import find_snapshot
-
         name = provider or next(iter(_providers(pacts)), None)
-        document = find_snapshot(contracts, name) if name else None
+        document = Layout(contracts).find_provider_openapi(name) if name else None
     elif document is None and not only_messages:
         document = _default_openapi(contracts, pacts, provider)
     return document, events, schema
@@ -173,11 +169,11 @@ def _severities(values: tuple[str, ...]) -> dict[str, Severity]:
 
 
 def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
-    folder = contracts / "pacts"
-    pattern = f"*-{provider}.json" if provider else "*.json"
-    found = sorted(folder.glob(pattern))
+    layout = Layout(contracts)
+    found = layout.pacts(provider)
     if not found:
-        raise UsageError(f"no pact files match {folder / pattern}; pass PACT_FILES explicitly")
+        pattern = layout.pact_pattern(provider)
+        raise UsageError(f"no pact files match {pattern}; pass PACT_FILES explicitly")
     return found
 
 

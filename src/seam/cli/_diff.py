@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from seam._layout import Layout
 from seam.cli._options import (
     allow_remote_refs_option,
     configured_contracts,
@@ -183,8 +184,8 @@ def _pact_sources(pacts_dir: Path | None, revision: Path) -> list[Path]:
             raise UsageError(f"--pacts {pacts_dir} does not exist")
         return [pacts_dir]
     if revision.is_dir():
-        return [revision / "pacts"]
-    return [configured_contracts() / "pacts"]
+        return [Layout(revision).pacts_dir]
+    return [Layout(configured_contracts()).pacts_dir]
 
 
 COMMANDS = [diff]

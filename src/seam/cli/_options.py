@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from seam._layout import DEFAULT_CONTRACTS
 from seam.model import Report, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -87,7 +88,7 @@ def contracts_option(
         "--contracts",
         "contracts_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("contracts"),
+        default=DEFAULT_CONTRACTS,
         show_default=True,
         help=help,
     )
@@ -204,4 +205,4 @@ def configured_contracts() -> Path:
     """The contracts folder ``[tool.seam]`` names, for commands without ``--contracts``."""
     ctx = click.get_current_context(silent=True)
     values = ctx.find_root().meta.get(CONFIG_META, {}) if ctx is not None else {}
-    return Path(values.get("contracts_dir") or "contracts")
+    return Path(values.get("contracts_dir") or DEFAULT_CONTRACTS)

@@ -105,10 +105,11 @@ def snapshot(
     2 bad options or an invalid document, 3 the provider could not be reached.
     """
     from seam._imports import import_object
+    from seam._layout import Layout
     from seam.graphql import is_graphql_schema_file, looks_like_schema
-    from seam.openapi import snapshot_document, snapshot_path, write_snapshot
+    from seam.openapi import snapshot_document, write_snapshot
 
-    target = snapshot_path(contracts_dir, provider)  # refuses a bad name before any work
+    target = Layout(contracts_dir).provider_openapi(provider)  # a bad name before any work
     _one_source(url, app_ref, file_path, header_values)
     app = (
         import_object(app_ref, option="--app", example="tasks_api.app:app")
@@ -206,11 +207,12 @@ def _graphql_text(
 def _snapshot_graphql(
     provider: str, contracts_dir: Path, check: bool, text_and_source: tuple[str, str]
 ) -> None:
-    from seam.graphql import schema_snapshot_path, write_schema_snapshot
+    from seam._layout import Layout
+    from seam.graphql import write_schema_snapshot
 
     text, source = text_and_source
     if check:
-        _check(schema_snapshot_path(contracts_dir, provider), text, provider)
+        _check(Layout(contracts_dir).provider_schema(provider), text, provider)
         return
     result = write_schema_snapshot(contracts_dir, provider, text)
     if result.changed:

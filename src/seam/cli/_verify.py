@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from seam._layout import Layout
 from seam.cli._options import (
     Seconds,
     broker_options,
@@ -37,7 +38,7 @@ def _env_pairs(values: tuple[str, ...]) -> dict[str, str]:
 
 def _default_pacts(broker: object | None) -> list[Path]:
     """``<contracts>/pacts`` ([tool.seam] may name the folder); none when a broker is given."""
-    return [] if broker is not None else [configured_contracts() / "pacts"]
+    return [] if broker is not None else [Layout(configured_contracts()).pacts_dir]
 
 
 def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> list[dict[str, Any]]:

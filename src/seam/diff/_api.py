@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from seam._files import read_bounded
+from seam._layout import DOCUMENT_SUFFIXES, pair_name
 from seam.diff._asyncapi import diff_asyncapi
 from seam.diff._consumers import judge_with_consumers
 from seam.diff._engine import Change, judge
@@ -40,7 +41,7 @@ __all__ = [
     "parse_severities",
 ]
 
-_SPEC_SUFFIXES = (".yaml", ".yml", ".json", *SDL_SUFFIXES)
+_SPEC_SUFFIXES = (*DOCUMENT_SUFFIXES, *SDL_SUFFIXES)
 
 
 def diff_documents(
@@ -318,7 +319,7 @@ class _Judging:
         mine = [
             p
             for p in self.pacts
-            if _slug(p.provider) in wanted or f"{p.consumer}-{p.provider}" == path.stem
+            if _slug(p.provider) in wanted or pair_name(p.consumer, p.provider) == path.stem
         ]
         return mine, list(dict.fromkeys(names))
 

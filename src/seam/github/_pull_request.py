@@ -7,14 +7,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from seam.asyncapi import find_asyncapi, load_asyncapi
+from seam._layout import Layout
+from seam.asyncapi import load_asyncapi
 from seam.compat import check
 from seam.diff import checkout_tree, diff, pacts_from
 from seam.errors import UsageError
 from seam.github._base import ensure_base_ref
-from seam.graphql import find_schema
 from seam.model import Report, Severity
-from seam.openapi import find_snapshot, load_document
+from seam.openapi import load_document
 from seam.pactfile import Pact
 from seam.reporters import GITHUB_COMMENT_LIMIT, markdown, render
 
@@ -87,7 +87,7 @@ def pull_request(
     result = PullRequestResult()
     if not contracts.is_dir():
         raise UsageError(f"{contracts} is not a folder; pass the contracts folder")
-    pacts = pacts_from([contracts / "pacts"])
+    pacts = pacts_from([Layout(contracts).pacts_dir])
     if base is None:
         result.notes.append("no base ref (not a pull request): the diff is skipped")
     else:
@@ -117,11 +117,12 @@ def _check(
         if provider is None or pact.provider == provider:
             by_provider[pact.provider].append(pact)
     merged: Report | None = None
+    layout = Layout(contracts)
     for name, group in sorted(by_provider.items()):
-        found = find_snapshot(contracts, name)
+        found = layout.find_provider_openapi(name)
         kinds = {i.kind for pact in group for i in pact.interactions}
-        events = find_asyncapi(contracts, name) if "message" in kinds else None
-        schema = find_schema(contracts, name) if "http" in kinds else None
+        events = layout.find_provider_asyncapi(name) if "message" in kinds else None
+        schema = layout.find_provider_schema(name) if "http" in kinds else None
         if found is None and schema is None and (events is None or "http" in kinds):
             notes.append(
                 f"no openapi/{name}.yaml nor graphql/{name}.graphql in {contracts}: "

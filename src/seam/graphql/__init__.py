@@ -16,13 +16,10 @@ import typing
 
 from seam.graphql._files import (
     SDL_SUFFIXES,
-    find_schema,
     graphql_body,
     is_graphql_schema_file,
     is_operations_file,
     looks_like_schema,
-    operations_path,
-    schema_snapshot_path,
 )
 from seam.graphql._requests import GraphQLRequest, graphql_request
 
@@ -53,7 +50,6 @@ __all__ = [
     "SchemaSnapshot",
     "check_request",
     "diff_schemas",
-    "find_schema",
     "graphql_body",
     "graphql_request",
     "introspection_query",
@@ -62,13 +58,11 @@ __all__ = [
     "load_schema",
     "load_schemas",
     "looks_like_schema",
-    "operations_path",
     "operations_text",
     "parse_schema",
     "read_operations",
     "schema_from_introspection",
     "schema_of",
-    "schema_snapshot_path",
     "snapshot_schema",
     "write_schema_snapshot",
 ]

@@ -1,5 +1,7 @@
 """Which files, interactions and objects are GraphQL, without loading graphql-core (a plain
-OpenAPI diff or snapshot never needs it: importing it costs some 0.2 s of every run)."""
+OpenAPI diff or snapshot never needs it: importing it costs some 0.2 s of every run).
+
+Where GraphQL files live in the contracts folder is :class:`seam._layout.Layout`'s."""
 
 from __future__ import annotations
 
@@ -7,26 +9,19 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seam._files import SAFE_NAME, SAFE_NAME_HINT, read_bounded
-from seam.errors import UsageError
+from seam._files import read_bounded
+from seam._layout import SDL_SUFFIXES
 
 if TYPE_CHECKING:
     from seam.pactfile import Interaction
 
 __all__ = [
     "SDL_SUFFIXES",
-    "find_schema",
     "graphql_body",
     "is_graphql_schema_file",
     "is_operations_file",
     "looks_like_schema",
-    "operations_path",
-    "schema_snapshot_path",
 ]
-
-SDL_SUFFIXES = (".graphql", ".graphqls", ".gql")
-# The folder of contracts/ that holds GraphQL files (design.md: `graphql/…` beside `openapi/`).
-FOLDER = "graphql"
 
 
 def is_graphql_schema_file(path: Path) -> bool:
@@ -90,40 +85,3 @@ def looks_like_schema(obj: Any) -> bool:
         or hasattr(obj, "graphql_schema")
         or (hasattr(obj, "_schema") and callable(getattr(obj, "as_str", None)))
     )
-
-
-def _safe(name: str, role: str) -> str:
-    if not SAFE_NAME.match(name):
-        raise UsageError(f"{role} name {name!r} cannot be a file name: {SAFE_NAME_HINT}")
-    return name
-
-
-def schema_snapshot_path(contracts: Path, provider: str) -> Path:
-    """``<contracts>/graphql/<provider>.graphql``, after checking ``provider`` is a plain name.
-
-    Raises:
-        UsageError: ``provider`` is empty or holds characters unsafe in a file name.
-    """
-    return contracts / FOLDER / f"{_safe(provider, 'provider')}.graphql"
-
-
-def operations_path(contracts: Path, consumer: str, provider: str) -> Path:
-    """``<contracts>/graphql/<consumer>-<provider>.graphql``: the operations a consumer sends.
-
-    Raises:
-        UsageError: a name holds characters unsafe in a file name.
-    """
-    name = f"{_safe(consumer, 'consumer')}-{_safe(provider, 'provider')}"
-    return contracts / FOLDER / f"{name}.graphql"
-
-
-def find_schema(contracts: Path, provider: str) -> Path | None:
-    """The provider's schema in a contracts folder: ``graphql/<provider>.graphql`` (or
-    ``.graphqls``, ``.gql``, an introspection ``.json``), or None when there is none."""
-    if not SAFE_NAME.match(provider):
-        return None
-    for suffix in (*SDL_SUFFIXES, ".json"):
-        candidate = contracts / FOLDER / f"{provider}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None

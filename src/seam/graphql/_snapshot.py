@@ -30,9 +30,9 @@ from graphql import (
 )
 
 from seam._files import write_if_changed
+from seam._layout import Layout
 from seam.errors import GraphQLSchemaError
 from seam.graphql._consumers import Operation, operations_of
-from seam.graphql._files import schema_snapshot_path
 from seam.graphql._load import _introspection
 from seam.pactfile import Pact
 
@@ -134,7 +134,7 @@ def write_schema_snapshot(contracts: Path, provider: str, text: str) -> SchemaSn
     Returns:
         The file's path, whether it changed, and how many types the schema has.
     """
-    path = schema_snapshot_path(contracts, provider)
+    path = Layout(contracts).provider_schema(provider)
     types = sum(
         1
         for line in text.splitlines()

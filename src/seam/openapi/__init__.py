@@ -25,10 +25,8 @@ from seam.openapi._operations import (
 from seam.openapi._refs import bundled_file, check_refs
 from seam.openapi._snapshot import (
     Snapshot,
-    find_snapshot,
     normalise_document,
     snapshot_document,
-    snapshot_path,
     write_snapshot,
 )
 from seam.openapi._validate import validate_document
@@ -46,7 +44,6 @@ __all__ = [
     "check_refs",
     "dump_yaml",
     "endpoint_key",
-    "find_snapshot",
     "infer_openapi",
     "load_document",
     "normalise_document",
@@ -54,7 +51,6 @@ __all__ = [
     "pointer",
     "pointer_join",
     "snapshot_document",
-    "snapshot_path",
     "validate_document",
     "write_snapshot",
 ]

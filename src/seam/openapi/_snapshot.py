@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from seam._files import SAFE_NAME, SAFE_NAME_HINT, write_if_changed
-from seam.errors import UsageError
+from seam._files import write_if_changed
+from seam._layout import Layout
 from seam.openapi._dump import dump_yaml
 from seam.openapi._load import Document, document_version
 from seam.openapi._refs import check_refs
@@ -35,7 +35,6 @@ __all__ = [
     "Snapshot",
     "normalise_document",
     "snapshot_document",
-    "snapshot_path",
     "write_snapshot",
 ]
 
@@ -119,29 +118,6 @@ def snapshot_document(data: Mapping[str, Any], *, source: str = "document") -> s
     return dump_yaml(normalise_document(data))
 
 
-def snapshot_path(contracts: Path, provider: str) -> Path:
-    """``<contracts>/openapi/<provider>.yaml``, after checking ``provider`` is a plain name.
-
-    Raises:
-        UsageError: ``provider`` is empty or holds characters unsafe in a file name.
-    """
-    if not SAFE_NAME.match(provider):
-        raise UsageError(f"provider name {provider!r} cannot be a file name: {SAFE_NAME_HINT}")
-    return contracts / "openapi" / f"{provider}.yaml"
-
-
-def find_snapshot(contracts: Path, provider: str) -> Path | None:
-    """The provider's document in a contracts folder: ``openapi/<provider>.yaml`` (or
-    ``.yml``, ``.json``), or None when there is none (or the name cannot be a file name)."""
-    if not SAFE_NAME.match(provider):
-        return None
-    for suffix in (".yaml", ".yml", ".json"):
-        candidate = contracts / "openapi" / f"{provider}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def write_snapshot(contracts: Path, provider: str, text: str) -> Snapshot:
     """Write ``text`` to the provider's snapshot file atomically, unless it is already there.
 
@@ -152,8 +128,11 @@ def write_snapshot(contracts: Path, provider: str, text: str) -> Snapshot:
 
     Returns:
         The file's path and whether it changed.
+
+    Raises:
+        UsageError: ``provider`` cannot be a file name.
     """
-    path = snapshot_path(contracts, provider)
+    path = Layout(contracts).provider_openapi(provider)
     changed = write_if_changed(path, text)
     return Snapshot(path, changed=changed, operations=_count_operations(text))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from seam._config import ConfigError, ToolTable, read_tool_table
-from seam._files import SAFE_NAME, SAFE_NAME_HINT
+from seam._layout import DEFAULT_CONTRACTS, SAFE_NAME, SAFE_NAME_HINT
 
 __all__ = ["PairSettings", "Settings", "load_settings", "resolve_pair"]
 
@@ -79,7 +79,7 @@ def load_settings(
     if contracts_option:
         contracts = invocation_dir / contracts_option
     else:
-        contracts = rootdir / (_text(table, "contracts") or "contracts")
+        contracts = rootdir / (_text(table, "contracts") or DEFAULT_CONTRACTS)
     return Settings(
         consumer=_text(table, "consumer"),
         provider=_text(table, "provider"),

@@ -23,13 +23,13 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from seam._files import atomic_write_files, atomic_write_text, read_bounded
-from seam.asyncapi import asyncapi_path, infer_asyncapi, validation_problems
+from seam._layout import Layout
+from seam.asyncapi import infer_asyncapi, validation_problems
 from seam.errors import AsyncAPIError, SeamError
-from seam.graphql import graphql_body, operations_path
+from seam.graphql import graphql_body
 from seam.openapi import (
     Api,
     dump_yaml,
-    find_snapshot,
     infer_openapi,
     load_document,
     validate_document,
@@ -47,7 +47,6 @@ _NAMED = 5
 # different temporary folders that share one workspace still see each other's; the folder
 # ignores itself in git as .pytest_cache and .mypy_cache do, since a flock file cannot be
 # deleted on release without letting a third session lock a fresh file beside a waiter.
-LOCKS = ".seam-locks"
 _GITIGNORE = "# Created by the seam pytest plugin: locks of sessions writing this folder.\n*\n"
 
 # A merge takes well under a second; a lock held this long belongs to a session that hangs.
@@ -131,21 +130,13 @@ def _summary(plan: MergePlan, shown: str, unchanged: bool) -> list[str]:
     return lines
 
 
-def _paths(contracts: Path, pair: tuple[str, str]) -> tuple[Path, Path]:
-    consumer, provider = pair
-    return (
-        contracts / "pacts" / f"{consumer}-{provider}.json",
-        contracts / "openapi" / f"{consumer}-{provider}.yaml",
-    )
-
-
 def _shared_names(
     pairs: list[tuple[str, str]], contracts: Path
 ) -> dict[Path, list[tuple[str, str]]]:
     """Pact paths that two pairs would write: ``a-b`` → ``c`` and ``a`` → ``b-c``."""
     by_path: dict[Path, list[tuple[str, str]]] = {}
     for pair in pairs:
-        by_path.setdefault(_paths(contracts, pair)[0], []).append(pair)
+        by_path.setdefault(Layout(contracts).pact(*pair), []).append(pair)
     return {path: owners for path, owners in by_path.items() if len(owners) > 1}
 
 
@@ -157,7 +148,7 @@ def _provider_document(contracts: Path, provider: str) -> Api | None:
     leaves the snapshot inferred from the pact alone: it is the provider's to fix, and
     `contracts check` says what is wrong with it.
     """
-    found = find_snapshot(contracts, provider)
+    found = Layout(contracts).find_provider_openapi(provider)
     if found is None:
         return None
     try:
@@ -191,9 +182,11 @@ def _merge(
     result = EmitResult()
     files: dict[Path, str | None] = {}
     shared = _shared_names(sorted(recorder.templates), settings.contracts)
+    layout = Layout(settings.contracts)
     for pair in sorted(recorder.templates):
         consumer, provider = pair
-        pact_path, openapi_path = _paths(settings.contracts, pair)
+        pact_path = layout.pact(consumer, provider)
+        openapi_path = layout.consumer_openapi(consumer, provider)
         if pact_path in shared:
             result.errors.append(
                 f"seam: {consumer} → {provider} writes {_show(pact_path, base)}, as "
@@ -228,7 +221,7 @@ def _merge(
             parsed = parse_pact(plan.doc, source=str(pact_path))
             snapshot = infer_openapi(parsed, _provider_document(settings.contracts, provider))
             operations = _operations(parsed, pact_path)
-            operations_file = operations_path(settings.contracts, consumer, provider)
+            operations_file = layout.consumer_operations(consumer, provider)
             openapi_text = dump_yaml(snapshot)
             # The validator costs a quarter of a second; a snapshot identical to the one
             # on disk passed it when it was written.
@@ -274,7 +267,7 @@ def _asyncapi_snapshot(contracts: Path, pact: Any, validate: bool) -> tuple[Path
     Raises:
         AsyncAPIError: the inferred document fails the official schema (a Seam bug).
     """
-    path = asyncapi_path(contracts, pact.consumer, pact.provider)
+    path = Layout(contracts).consumer_asyncapi(pact.consumer, pact.provider)
     document = infer_asyncapi(pact)
     if document is None:
         return path, None
@@ -299,7 +292,7 @@ def _locked(contracts: Path, pact_paths: list[Path]) -> Iterator[None]:
         OSError: the lock folder cannot be created.
         filelock.Timeout: another session held a lock for ``LOCK_TIMEOUT`` seconds.
     """
-    folder = contracts / LOCKS
+    folder = Layout(contracts).locks_dir
     folder.mkdir(parents=True, exist_ok=True)
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
@@ -334,7 +327,7 @@ def emit(recorder: Recorder, settings: Settings, facts: RunFacts, base: Path) ->
         return result
     if not files:
         return result
-    pact_paths = [_paths(settings.contracts, pair)[0] for pair in recorder.templates]
+    pact_paths = [Layout(settings.contracts).pact(*pair) for pair in recorder.templates]
     try:
         with _locked(settings.contracts, pact_paths):
             result, files = _merge(recorder, settings, facts, base, validate=True)

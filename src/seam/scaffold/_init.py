@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from seam import __version__
-from seam._files import SAFE_NAME, SAFE_NAME_HINT, atomic_write_text, decode_text, read_bounded
+from seam._files import atomic_write_text, decode_text, read_bounded
+from seam._layout import SAFE_NAME, SAFE_NAME_HINT, Layout
 from seam.errors import InputError, UsageError
 
 __all__ = ["ACTION", "InitResult", "init"]
@@ -217,7 +218,7 @@ def init(
     refused += [f"{p} exists" for p in (test_file, workflow) if (project / p).exists()]
     if refused and not force:
         raise UsageError("; ".join(refused) + ": nothing written; pass --force to replace them")
-    pact_file = f"{contracts}/pacts/{consumer}-{provider}.json"
+    pact_file = Layout(Path(contracts)).pact(consumer, provider).as_posix()
     where = "" if contracts == "contracts" else f" --contracts {contracts}"
     files = {
         Path("pyproject.toml"): _with_seam_table(

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from seam._layout import DEFAULT_CONTRACTS, Layout
 from seam.errors import (
     BrokerError,
     BrokerUnreachable,
@@ -63,7 +64,7 @@ from seam.verify._states import ProviderStates, load_states
 
 __all__ = ["ConformanceOptions", "verify"]
 
-DEFAULT_PACTS = Path("contracts/pacts")
+DEFAULT_PACTS = Layout(DEFAULT_CONTRACTS).pacts_dir
 PROGRESS_FROM = 50  # interactions: shorter runs print no progress lines
 CHUNK = 25  # interactions per pact file the verifier reads (see _write_shards)
 Progress = Callable[[str], None]
@@ -274,11 +275,7 @@ def _conformance_file(options: ConformanceOptions, provider: str) -> Path | None
     """The document file ``--conformance`` reads, if it reads one rather than a URL."""
     if options.openapi is not None:
         return options.openapi
-    for suffix in (".yaml", ".yml", ".json"):
-        candidate = DEFAULT_PACTS.parent / "openapi" / f"{provider}{suffix}"
-        if candidate.is_file():
-            return candidate
-    return None
+    return Layout(DEFAULT_CONTRACTS).find_provider_openapi(provider)
 
 
 def _check_broker(broker: BrokerSource) -> None:
