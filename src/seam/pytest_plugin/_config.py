@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from seam._config import ConfigError, ToolTable, read_tool_table
-from seam._layout import DEFAULT_CONTRACTS, SAFE_NAME, SAFE_NAME_HINT
+from seam._layout import DEFAULT_CONTRACTS, check_name
+from seam.errors import UsageError
 
 __all__ = ["PairSettings", "Settings", "load_settings", "resolve_pair"]
 
@@ -110,8 +111,10 @@ def resolve_pair(settings: Settings, marker_kwargs: Mapping[str, Any]) -> PairSe
                 f"no {role} name: pass @pytest.mark.seam({role}=...) "
                 f"or set {role} in [tool.seam] of pyproject.toml"
             )
-        if not SAFE_NAME.match(value):
+        try:
             # The name becomes a path: pact_ffi would write "../../x" outside every folder.
-            raise SettingsError(f"{role} name {value!r} cannot be a file name: {SAFE_NAME_HINT}")
+            check_name(value, role)
+        except UsageError as exc:
+            raise SettingsError(exc.message) from None
         names[role] = value
     return PairSettings(names["consumer"], names["provider"], settings.specification)
