@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from seam.server import BrokerService, Conflict, Invalid, pact_sha
-from seam.server._pactmerge import merge_pacts
+from seam.errors import PactConflict
+from seam.pactfile import merge_pacts
+from seam.server import BrokerService, Invalid, pact_sha
 from seam.server._requests import check_name
 
 from .conftest import pact_doc
@@ -52,7 +53,7 @@ def test_merge_conflicting_interaction_raises() -> None:
     """The same description and state with a different response cannot be merged."""
     changed = pact_doc("a", "b", "one")
     changed["interactions"][0]["response"]["status"] = 500
-    with pytest.raises(Conflict):
+    with pytest.raises(PactConflict):
         merge_pacts(pact_doc("a", "b", "one"), changed)
 
 

@@ -8,8 +8,10 @@ import json
 import sqlite3
 from typing import Any
 
+from seam.errors import PactConflict
+from seam.pactfile import merge_pacts
 from seam.server._errors import Conflict, Invalid, NotFound
-from seam.server._pactmerge import merge_pacts, pact_sha
+from seam.server._pactmerge import pact_sha
 from seam.server._requests import check_name, json_object, parse_json
 from seam.server._service._core import (
     PUBLICATION_SELECT,
@@ -46,7 +48,10 @@ class PactsService(ServiceCore):
             (version["id"], provider["id"]),
         ).fetchone()
         if existing is not None and merge:
-            content = merge_pacts(json.loads(existing["content"]), content)
+            try:
+                content = merge_pacts(json.loads(existing["content"]), content)
+            except PactConflict as exc:
+                raise Conflict(exc.message) from None
         sha = pact_sha(content)
         if existing is not None and existing["sha"] == sha:
             return self._publication(conn, existing["id"]), Outcome.UNCHANGED
