@@ -68,9 +68,10 @@ def broker_db(tmp_path: Path) -> Path:
 @pytest.fixture
 def asgi_transport(broker_db: Path) -> Iterator[SyncASGITransport]:
     """An in-process embedded broker (no tokens) behind a sync transport."""
-    transport = SyncASGITransport(create_app(broker_db))
-    yield transport
-    transport.shutdown()
+    with create_app(broker_db) as app:
+        transport = SyncASGITransport(app)
+        yield transport
+        transport.shutdown()
 
 
 @pytest.fixture
@@ -111,20 +112,22 @@ class ServedBroker:
 @pytest.fixture
 def served_broker(broker_db: Path) -> Iterator[str]:
     """The embedded broker on a free loopback port (no tokens); yields its base URL."""
-    served = ServedBroker(create_app(broker_db))
-    served.start()
-    yield served.url
-    served.stop()
+    with create_app(broker_db) as app:
+        served = ServedBroker(app)
+        served.start()
+        yield served.url
+        served.stop()
 
 
 @pytest.fixture
 def secured_broker(broker_db: Path) -> Iterator[tuple[str, str, str]]:
     """The embedded broker with a read and a write token; yields (url, read, write)."""
     read, write = f"read-{uuid.uuid4().hex}", f"write-{uuid.uuid4().hex}"
-    served = ServedBroker(create_app(broker_db, read_token=read, write_token=write))
-    served.start()
-    yield served.url, read, write
-    served.stop()
+    with create_app(broker_db, read_token=read, write_token=write) as app:
+        served = ServedBroker(app)
+        served.start()
+        yield served.url, read, write
+        served.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from seam.server import BrokerService, create_app
+from seam.server import BrokerApp, BrokerService, create_app
 
 BASE = "http://broker.test"
 
@@ -137,9 +137,10 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(db_path: Path) -> Starlette:
-    """A fresh embedded broker without tokens."""
-    return create_app(db_path)
+def app(db_path: Path) -> Iterator[BrokerApp]:
+    """A fresh embedded broker without tokens, its database closed when the test ends."""
+    with create_app(db_path) as broker:
+        yield broker
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 import signal
 import socket
+import sys
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -84,6 +86,45 @@ def _is_loopback(host: str) -> bool:
     "--write-token", envvar="SEAM_BROKER_WRITE_TOKEN", help="Bearer token that may read and write."
 )
 @click.option(
+    "--basic-auth-user",
+    envvar="PACT_BROKER_BASIC_AUTH_USERNAME",
+    help="Basic-auth user that may read and write (the Pact Broker's setting; prefer the env var).",
+)
+@click.option(
+    "--basic-auth-password",
+    envvar="PACT_BROKER_BASIC_AUTH_PASSWORD",
+    help="Its password (env PACT_BROKER_BASIC_AUTH_PASSWORD keeps it out of `ps`).",
+)
+@click.option(
+    "--basic-auth-read-only-user",
+    envvar="PACT_BROKER_BASIC_AUTH_READ_ONLY_USERNAME",
+    help="Basic-auth user that may only read (GET; 403 on writes).",
+)
+@click.option(
+    "--basic-auth-read-only-password",
+    envvar="PACT_BROKER_BASIC_AUTH_READ_ONLY_PASSWORD",
+    help="Its password.",
+)
+@click.option(
+    "--allow-public-read",
+    is_flag=True,
+    envvar="PACT_BROKER_ALLOW_PUBLIC_READ",
+    help="Reads need no credentials; writes still need the read/write user or a token.",
+)
+@click.option(
+    "--access-log/--no-access-log",
+    default=True,
+    show_default=True,
+    help="One line per request on standard error: method, path, status, ms, route.",
+)
+@click.option(
+    "--drain-seconds",
+    default=30,
+    show_default=True,
+    type=click.IntRange(1),
+    help="On SIGTERM, how long in-flight requests may take to finish before the exit.",
+)
+@click.option(
     "--base-url",
     default=None,
     help="Public base URL for links (default: the address each request was sent to).",
@@ -102,13 +143,22 @@ def serve(
     token: str | None,
     read_token: str | None,
     write_token: str | None,
+    basic_auth_user: str | None,
+    basic_auth_password: str | None,
+    basic_auth_read_only_user: str | None,
+    basic_auth_read_only_password: str | None,
+    allow_public_read: bool,
+    access_log: bool,
+    drain_seconds: int,
     base_url: str | None,
     max_body_bytes: int,
 ) -> None:
     """Serve the Pact Broker API (publish, pacts, matrix, can-i-deploy, environments).
 
     Official clients (the `pact broker` CLI, pact-python's Verifier) and `contracts
-    publish` / `can-i-deploy` talk to it as to a Pact Broker. Stop it with Ctrl-C.
+    publish` / `can-i-deploy` talk to it as to a Pact Broker. Stop it with Ctrl-C. On
+    SIGTERM it drains: it stops accepting connections, lets in-flight requests finish
+    (up to --drain-seconds) and exits 0.
 
     Exit codes: 0 stopped cleanly, 2 bad options, unusable --db or port in use.
     """
@@ -123,16 +173,39 @@ def serve(
         token=token,
         read_token=read_token,
         write_token=write_token,
+        basic_auth_user=basic_auth_user,
+        basic_auth_password=basic_auth_password,
+        read_only_user=basic_auth_read_only_user,
+        read_only_password=basic_auth_read_only_password,
+        allow_public_read=allow_public_read,
         base_url=base_url,
         max_body_bytes=max_body_bytes,
+        access_log=access_log,
     )
-    if not _is_loopback(host) and not (token or write_token):
+    # Open (and migrate) now, so an unusable --db is exit 2 before the port is taken; the
+    # app's lifespan closes it at shutdown.
+    app.open()
+    if access_log:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        logger = logging.getLogger("seam.server.access")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    if not _is_loopback(host) and not (token or write_token or basic_auth_user):
         click.echo(
-            f"warning: listening on {host} without --token: anyone who can reach it can write",
+            f"warning: listening on {host} without --token or --basic-auth-user: anyone who "
+            "can reach it can write",
             err=True,
         )
     sock = _bind(host, port)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        lifespan="on",
+        access_log=False,
+        timeout_graceful_shutdown=drain_seconds,
+    )
     server = _graceful_server()(config)
     # A stop request between printing the URL and uvicorn taking over the signals only
     # marks the server as stopping (uvicorn checks right after start-up). Raising there

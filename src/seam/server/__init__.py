@@ -7,26 +7,28 @@ Layers: ``_routes`` (HTTP → call) → ``_service`` / ``_matrix`` / ``_verifiab
 Seeding the database (for provider states, fixtures and tests) goes through the service,
 never through SQL::
 
-    app = create_app(tmp_path / "broker.db")
-    service: BrokerService = app.state.service
-    service.save_pacticipant("Condor", {"repositoryUrl": "git@example.org:condor"})
-    service.save_version("Condor", "1.2.3", {"branch": "main", "tags": ["prod"]})
-    service.put_pact("Pricing Service", "Condor", "1.3.0", pact_document)
-    service.record_verification("Pricing Service", "Condor", sha_or_None,
-                                {"success": True, "providerApplicationVersion": "4.5.6"})
-    env, _ = service.save_environment({"name": "test", "production": False}, uuid=None)
-    service.record_deployment("Foo", "1.0.0", env["uuid"], {"applicationInstance": "blue"})
-    service.record_release("Foo", "1.0.0", env["uuid"])
-    service.add_tag("Condor", "1.3.0", "prod")
-    service.add_branch_version("Foo", "main", "1.0.0")
-    service.save_webhook(body, uuid="696c5f93-…")
+    with create_app(tmp_path / "broker.db") as app:  # closes its database on leaving
+        service: BrokerService = app.state.service
+        service.save_pacticipant("Condor", {"repositoryUrl": "git@example.org:condor"})
+        service.save_version("Condor", "1.2.3", {"branch": "main", "tags": ["prod"]})
+        service.put_pact("Pricing Service", "Condor", "1.3.0", pact_document)
+        service.record_verification("Pricing Service", "Condor", sha_or_None,
+                                    {"success": True, "providerApplicationVersion": "4.5.6"})
+        env, _ = service.save_environment({"name": "test", "production": False}, uuid=None)
+        service.record_deployment("Foo", "1.0.0", env["uuid"], {"applicationInstance": "blue"})
+        service.record_release("Foo", "1.0.0", env["uuid"])
+        service.add_tag("Condor", "1.3.0", "prod")
+        service.add_branch_version("Foo", "main", "1.0.0")
+        service.save_webhook(body, uuid="696c5f93-…")
 
 ``put_pact`` returns the publication row, whose ``sha`` identifies the pact content for
 ``record_verification``. Every call is one transaction; all are thread-safe.
-A fresh, empty broker per test is one ``create_app(tmp_path / "x.db")`` call.
+A fresh, empty broker per test is one ``with create_app(tmp_path / "x.db") as app:``; the
+database opens on first use (or in the ASGI lifespan) and closes on leaving the block (or at
+the lifespan's end), so ``httpx.ASGITransport``, which runs no lifespan, leaks nothing.
 """
 
-from seam.server._app import DEFAULT_MAX_BODY_BYTES, create_app
+from seam.server._app import DEFAULT_MAX_BODY_BYTES, BrokerApp, create_app
 from seam.server._errors import Conflict, Invalid, NotFound, ServiceError
 from seam.server._pactmerge import pact_sha
 from seam.server._service import BrokerService
@@ -34,6 +36,7 @@ from seam.server._storage import Storage
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
+    "BrokerApp",
     "BrokerService",
     "Conflict",
     "Invalid",

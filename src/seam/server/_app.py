@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import re
 import sqlite3
+import time
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,31 +16,25 @@ from urllib.parse import parse_qsl, unquote_to_bytes
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.routing import request_response
 
-from seam.errors import UsageError
+from seam.server._auth import Auth, Denied
 from seam.server._documents import Urls
 from seam.server._errors import Invalid, ServiceError
+from seam.server._ops import ACCESS_LOG, UNMATCHED, Metrics, ops_routes
 from seam.server._requests import check_name
 from seam.server._routes import ROUTES, Call, Reply, Route
 from seam.server._service import BrokerService
 from seam.server._storage import Storage
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "create_app"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "BrokerApp", "create_app"]
 
 log = logging.getLogger("seam.server")
 
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 _HAL = "application/hal+json;charset=utf-8"
 _PARAM = re.compile(r"^\{(\w+)\}$")
-
-
-class _Denied(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 class _Router:
@@ -125,51 +119,16 @@ def _out_of_space(exc: BaseException) -> bool:
     return (code & 0xFF) == sqlite3.SQLITE_FULL
 
 
-def _check_tokens(token: str | None, read_token: str | None, write_token: str | None) -> None:
-    if token and (read_token or write_token):
-        raise UsageError("give either --token or --read-token/--write-token, not both")
-    if bool(read_token) != bool(write_token):
-        raise UsageError("--read-token and --write-token go together; give both")
-    if read_token and read_token == write_token:
-        raise UsageError("--read-token and --write-token must differ")
-
-
-def _bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
-
-
-def _same(given: str | None, expected: str | None) -> bool:
-    return (
-        given is not None
-        and expected is not None
-        and hmac.compare_digest(given.encode(), expected.encode())
-    )
-
-
-def _authenticate(request: Request, token: str | None, read: str | None, write: str | None) -> bool:
-    """Refuse a request without a valid token (401); return whether it may write."""
-    if not (token or read or write):
-        return True
-    given = _bearer(request)
-    if _same(given, token) or _same(given, write):
-        return True
-    if _same(given, read):
-        return False
-    raise _Denied(401, "a valid bearer token is required (Authorization: Bearer <token>)")
-
-
 async def _read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise _Denied(413, f"request body is larger than the limit of {limit} bytes")
+        raise Denied(413, f"request body is larger than the limit of {limit} bytes")
     chunks = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise _Denied(413, f"request body is larger than the limit of {limit} bytes")
+            raise Denied(413, f"request body is larger than the limit of {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -192,50 +151,146 @@ def _error(status: int, errors: Any, accept: str) -> Response:
     return _json_response(status, {"errors": errors}, accept)
 
 
+class BrokerApp(Starlette):
+    """The broker's ASGI app; it owns its database and closes it.
+
+    Served (uvicorn, or anything that runs the ASGI lifespan) it opens the database at
+    start-up and closes it at shutdown. Driven without a lifespan (``httpx.ASGITransport``)
+    it opens on first use: use it as a context manager, or call :meth:`close`, so every
+    connection is closed when the test ends::
+
+        with create_app(tmp_path / "broker.db") as app:
+            transport = httpx.ASGITransport(app=app)
+    """
+
+    service: BrokerService
+    metrics: Metrics
+
+    def open(self) -> None:
+        """Open (and migrate) the database now rather than on first use.
+
+        Raises:
+            InputError: The database cannot be opened or is newer than this Seam.
+        """
+        self.service.storage.connection()
+
+    def close(self) -> None:
+        """Close every database connection the app opened (it reopens on next use)."""
+        self.service.storage.close()
+
+    def __enter__(self) -> BrokerApp:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def create_app(
     db_path: str | Path,
     *,
     token: str | None = None,
     read_token: str | None = None,
     write_token: str | None = None,
+    basic_auth_user: str | None = None,
+    basic_auth_password: str | None = None,
+    read_only_user: str | None = None,
+    read_only_password: str | None = None,
+    allow_public_read: bool = False,
     base_url: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     allow_contract_modification: bool = False,
-) -> Starlette:
+    access_log: bool = False,
+) -> BrokerApp:
     """Return the embedded broker as an ASGI app over the SQLite database ``db_path``.
+
+    Nothing is opened here: the database is opened (created and migrated when needed) by
+    the app's lifespan or its first request, and closed by the lifespan's end or
+    :meth:`BrokerApp.close`.
 
     Args:
         db_path: The SQLite file (created and migrated when needed).
         token: One bearer token every request must carry.
         read_token: With ``write_token``: reads need either token, writes the write token.
         write_token: The token that may change the broker.
+        basic_auth_user: The read/write basic-auth user (the Pact Broker's setting).
+        basic_auth_password: Its password.
+        read_only_user: A basic-auth user that may only read (403 on writes).
+        read_only_password: Its password.
+        allow_public_read: Reads need no credentials; writes still do.
         base_url: The public base URL for hrefs (default: the request's own).
         max_body_bytes: Larger request bodies are refused with 413.
         allow_contract_modification: Accept different pact content for an existing version.
+        access_log: Log one line per request to the ``seam.server.access`` logger (INFO).
 
     Returns:
-        A Starlette app; ``app.state.service`` is its :class:`BrokerService`.
+        A :class:`BrokerApp`; ``app.state.service`` is its :class:`BrokerService`.
 
     Raises:
-        UsageError: The token options contradict each other.
-        InputError: The database cannot be opened.
+        UsageError: The credential options contradict each other.
     """
-    _check_tokens(token, read_token, write_token)
-    storage = Storage(db_path)
+    auth = Auth(
+        token=token,
+        read_token=read_token,
+        write_token=write_token,
+        basic_user=basic_auth_user,
+        basic_password=basic_auth_password,
+        read_only_user=read_only_user,
+        read_only_password=read_only_password,
+        allow_public_read=allow_public_read,
+    )
+    storage = Storage(db_path, lazy=True)
     service = BrokerService(storage, allow_contract_modification=allow_contract_modification)
-    router = _Router(ROUTES)
+    metrics = Metrics()
+    # The operations routes first: a badge path such as .../latest/badge would otherwise
+    # be read as the tag "badge".
+    router = _Router(ops_routes(metrics) + ROUTES)
 
     async def endpoint(request: Request) -> Response:
-        accept = request.headers.get("accept", "")
+        started = time.perf_counter()
+        raw = request.scope.get("raw_path") or request.scope["path"].encode()
+        raw_path = raw.decode("latin-1").split("?", 1)[0]
+        metrics.in_flight += 1
         try:
-            may_write = _authenticate(request, token, read_token, write_token)
-            raw = request.scope.get("raw_path") or request.scope["path"].encode()
-            raw_path = raw.decode("latin-1").split("?", 1)[0]
-            found = router.match(raw_path)
+            response, template = await answer(request, raw_path)
+        finally:
+            metrics.in_flight -= 1
+        seconds = time.perf_counter() - started
+        metrics.observe(request.method, template, response.status_code, seconds)
+        if access_log:
+            ACCESS_LOG.info(
+                "%s %s %d %.1fms route=%s",
+                request.method,
+                raw_path,
+                response.status_code,
+                seconds * 1000,
+                template,
+            )
+        return response
+
+    async def answer(request: Request, raw_path: str) -> tuple[Response, str]:
+        """Answer one request; return the response and the route template it matched."""
+        template = UNMATCHED
+        accept = request.headers.get("accept", "")
+        authorization = request.headers.get("authorization", "")
+        method = "GET" if request.method == "HEAD" else request.method
+        try:
+            try:
+                found = router.match(raw_path)
+                bad_path = None
+            except Invalid as exc:
+                # Credentials are checked first, as before routing decoded anything.
+                found, bad_path = None, exc
+            route = found[0] if found else None
+            writes = route.writes(method) if route else method != "GET"
+            may_write = True
+            if route is None or not route.public:
+                may_write = auth.authenticate(authorization, writes)
+            if bad_path is not None:
+                raise bad_path
             if found is None:
-                return _error(404, [f"no resource at {request.url.path}"], accept)
+                return _error(404, [f"no resource at {request.url.path}"], accept), template
             route, params = found
-            method = "GET" if request.method == "HEAD" else request.method
+            template = route.path
             handler = route.methods.get(method)
             if handler is None:
                 allowed = ", ".join(sorted(route.methods))
@@ -243,10 +298,10 @@ def create_app(
                     405, [f"{request.method} is not allowed here; use {allowed}"], accept
                 )
                 response.headers["allow"] = allowed
-                return response
+                return response, template
             # The route decides what writes, never the URL's text (issue 16).
-            if route.writes(method) and not may_write:
-                raise _Denied(403, "the read token cannot change the broker; use the write token")
+            if writes and not may_write:
+                raise Denied(403, auth.read_only_message(authorization))
             for key, value in params.items():
                 if key != "meta":
                     check_name(_PARAM_KINDS.get(key, key), value)
@@ -258,14 +313,14 @@ def create_app(
             # (about a millisecond), and a hand-off to a worker thread costs several times
             # that on a busy machine. It also serialises writers without lock contention.
             reply: Reply = handler(call)
-        except _Denied as exc:
+        except Denied as exc:
             response = _error(exc.status, [exc.message], accept)
             if exc.status == 401:
-                # RFC 6750 section 3: say which scheme the broker expects.
-                response.headers["www-authenticate"] = 'Bearer realm="seam-broker"'
-            return response
+                # RFC 7235 section 4.1: say which schemes the broker expects.
+                response.headers["www-authenticate"] = auth.challenge()
+            return response, template
         except ServiceError as exc:
-            return _error(exc.status, exc.errors, accept)
+            return _error(exc.status, exc.errors, accept), template
         except Exception as exc:
             if _out_of_space(exc):
                 # Every request fails the same way until someone frees space: one line each,
@@ -281,12 +336,12 @@ def create_app(
                     "the broker's disk is full, so nothing was stored; "
                     "free space for its database and retry"
                 )
-                return _error(507, [message], accept)
+                return _error(507, [message], accept), template
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
                 # Another process held the write lock for the whole busy timeout.
                 response = _error(503, ["the broker database is busy; retry shortly"], accept)
                 response.headers["retry-after"] = "1"
-                return response
+                return response, template
             # Never a stack trace in a response: log it with a reference the user can quote.
             reference = uuid.uuid4().hex[:12]
             log.exception(
@@ -295,24 +350,32 @@ def create_app(
                 request.method,
                 request.url.path,
             )
-            return _error(
-                500, [f"internal error; the broker log has details (reference {reference})"], accept
-            )
+            message = f"internal error; the broker log has details (reference {reference})"
+            return _error(500, [message], accept), template
         if reply.html is not None:
-            return HTMLResponse(reply.html, status_code=reply.status)
+            media = reply.media or "text/html"
+            text = Response(reply.html, reply.status, reply.headers, media_type=media)
+            return text, template
         response = _json_response(reply.status, reply.doc, accept, reply.headers)
         if request.method == "HEAD":
             response.body = b""
-        return response
+        return response, template
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        storage.close()
+        # Open (and migrate) at start-up, so a broken database stops the server before it
+        # accepts a request, and close whatever the requests opened at shutdown.
+        storage.connection()
+        try:
+            yield
+        finally:
+            storage.close()
 
-    app = Starlette(lifespan=lifespan)
+    app = BrokerApp(lifespan=lifespan)
     # Every request goes to our own router (Starlette's path regexes stop at a newline, and
     # they see the decoded path, where %2F is already a '/').
     app.router.default = request_response(endpoint)
     app.state.service = service
+    app.service = service
+    app.metrics = metrics
     return app

@@ -55,6 +55,8 @@ class Reply:
     doc: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     html: str | None = None
+    #: The media type of ``html`` when it is not HTML (an SVG badge, the metrics text).
+    media: str | None = None
 
 
 Handler = Callable[[Call], Reply]
@@ -75,6 +77,8 @@ class Route:
     methods: dict[str, Handler]
     #: Methods other than GET/HEAD that only query (nothing is stored).
     queries: frozenset[str] = frozenset()
+    #: Answered without credentials (the health probes, as on the Pact Broker).
+    public: bool = False
 
     def writes(self, method: str) -> bool:
         """True when ``method`` on this route may change the broker."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -182,25 +183,62 @@ class Storage:
     Args:
         path: The database file; created (with its schema) when missing.
         busy_timeout_ms: How long a writer waits for the lock before giving up.
+        lazy: Open (and migrate) on first use instead of now; ``create_app`` opens in its
+            lifespan, so an app that is built and never used holds no connection.
     """
 
-    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000) -> None:
+    def __init__(self, path: str | Path, *, busy_timeout_ms: int = 30_000, lazy: bool = False):
         self.path = str(path)
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._all_lock = threading.Lock()
-        self.migrate()
+        self._migrated = False
+        # A storage dropped without close() (a test that never ran the app's lifespan) closes
+        # its connections when collected: an unclosed sqlite3 connection is a ResourceWarning
+        # on Python 3.13, an error under filterwarnings=error.
+        weakref.finalize(self, _close_all, self._all, self._all_lock)
+        if not lazy:
+            self.connection()
 
     def connection(self) -> sqlite3.Connection:
-        """Return this thread's connection, opening it on first use."""
+        """Return this thread's connection, opening it (and migrating once) on first use."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._open()
             self._local.conn = conn
             with self._all_lock:
                 self._all.append(conn)
+            if not self._migrated:
+                self._migrated = True
+                try:
+                    self.migrate()
+                except BaseException:
+                    self._migrated = False
+                    raise
         return conn
+
+    def ping(self) -> None:
+        """Ask the database a question on a fresh connection; raise when it cannot answer.
+
+        A fresh connection, opened without creating the file, so a database removed or made
+        unreadable under a running broker shows here while the open connections still work.
+
+        Raises:
+            sqlite3.Error: The database cannot be opened or read.
+        """
+        self.connection()  # a broker not yet used opens (and creates) its database first
+        uri = Path(self.path).absolute().as_uri() + "?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, timeout=5)
+        try:
+            conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        finally:
+            conn.close()
+
+    def pool_stats(self) -> dict[str, int]:
+        """Return connection counts for the metrics (SQLite: one connection per thread)."""
+        with self._all_lock:
+            return {"connections_open": len(self._all)}
 
     def _open(self) -> sqlite3.Connection:
         try:
@@ -280,12 +318,17 @@ class Storage:
                 )
 
     def close(self) -> None:
-        """Close every connection this storage opened."""
-        with self._all_lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
+        """Close every connection this storage opened (it reopens on next use)."""
+        _close_all(self._all, self._all_lock)
         self._local = threading.local()
+        self._migrated = False
+
+
+def _close_all(connections: list[sqlite3.Connection], lock: threading.Lock) -> None:
+    with lock:
+        for conn in connections:
+            conn.close()
+        connections.clear()
 
 
 def _statements(script: str) -> list[str]:
