@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import request_response
 
 from seam.server._auth import Auth, Denied
+from seam.server._badges import BADGE_ROUTES
 from seam.server._documents import Urls
 from seam.server._errors import Invalid, ServiceError
 from seam.server._ops import ACCESS_LOG, UNMATCHED, Metrics, ops_routes
@@ -77,6 +78,8 @@ _PARAM_KINDS = {
     "sha": "pact version",
     "n": "verification number",
     "kind": "resource kind",
+    "to": "environment tag",
+    "env": "environment name",
 }
 
 
@@ -243,7 +246,7 @@ def create_app(
     metrics = Metrics()
     # The operations routes first: a badge path such as .../latest/badge would otherwise
     # be read as the tag "badge".
-    router = _Router(ops_routes(metrics) + ROUTES)
+    router = _Router(ops_routes(metrics) + BADGE_ROUTES + ROUTES)
 
     async def endpoint(request: Request) -> Response:
         started = time.perf_counter()

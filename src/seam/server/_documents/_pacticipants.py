@@ -157,6 +157,12 @@ class PacticipantDocs(DeploymentDocs):
                     "href": url + "/latest-version/{tag}/can-i-deploy/to/{environment}/badge",
                     "templated": True,
                 },
+                "pb:can-i-deploy-branch-to-environment-badge": {
+                    "href": url
+                    + "/branches/{branch}/latest-version/can-i-deploy/to-environment/"
+                    + "{environment}/badge",
+                    "templated": True,
+                },
             },
         }
         latest = row.get("latest_version")
