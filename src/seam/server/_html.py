@@ -1,4 +1,4 @@
-"""The page a browser gets at ``/``: integrations, latest pacts, verification status."""
+"""The page a browser gets at ``/``: the network, integrations, latest pacts, their status."""
 
 from __future__ import annotations
 
@@ -6,18 +6,9 @@ from html import escape
 from typing import Any
 
 from seam.server._documents import Urls
+from seam.server._pages import STYLE, render_network
 
 __all__ = ["render_index"]
-
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .4rem .8rem; border-bottom: 1px solid #ddd; }
-th { background: #f4f4f4; }
-.success { color: #137333; font-weight: 600; }
-.failed { color: #c5221f; font-weight: 600; }
-.unverified { color: #8a6d00; }
-"""
 
 
 def _status(row: dict[str, Any]) -> tuple[str, str]:
@@ -54,10 +45,11 @@ def render_index(rows: list[dict[str, Any]], urls: Urls) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         "<title>Seam broker</title>"
-        f"<style>{_STYLE}</style></head><body>\n"
+        f"<style>{STYLE}</style></head><body>\n"
         "<h1>Seam broker</h1>\n"
         f"<p>{len(rows)} integration(s). The HAL API is at this same address "
         "(<code>Accept: application/hal+json</code>).</p>\n"
+        f"{render_network(rows, urls)}\n"
         "<table><thead><tr><th>Consumer</th><th>Provider</th><th>Latest pact (consumer version)"
         "</th><th>Published</th><th>Status of latest pact</th><th>Last verified by</th></tr>"
         f"</thead><tbody>\n{body}\n</tbody></table>\n</body></html>\n"

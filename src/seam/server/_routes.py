@@ -14,6 +14,7 @@ from typing import Any
 from seam.server._documents import Urls
 from seam.server._errors import Invalid, NotFound
 from seam.server._html import render_index
+from seam.server._pages import render_pact
 from seam.server._requests import json_object, parse_json
 from seam.server._service import BrokerService
 
@@ -228,6 +229,9 @@ def get_pact(call: Call) -> Reply:
     row = call.service.get_pact(
         p["prov"], p["c"], number=p.get("v"), tag=p.get("tag"), branch=p.get("b"), sha=p.get("sha")
     )
+    if "text/html" in call.accept:
+        # A browser gets the pact as documentation, as on the Pact Broker.
+        return Reply(html=render_pact(row, call.urls))
     return _pact_reply(call, row, metadata=p.get("meta"))
 
 
