@@ -22,7 +22,8 @@ $(VENV)/.seam-installed: pyproject.toml
 	else echo "npm not found: the action.yml lint test will be skipped" >&2; fi
 	@touch $@
 
-# PostgreSQL runs the provider's tests on a second database (a throwaway cluster from initdb).
+# PostgreSQL runs the provider's tests on a second database (a throwaway cluster from initdb),
+# Chromium the broker's page tests.
 # Where it is missing and we are root (CI, a fresh machine), install Debian's package so those
 # tests run instead of skipping; elsewhere say how and go on.
 system-deps:
@@ -31,6 +32,12 @@ system-deps:
 		echo "installing PostgreSQL (Debian package) for the database tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
 	else echo "note: no PostgreSQL (initdb); its tests will skip: sudo apt-get install postgresql"; fi
+	@# Headless Chromium renders the broker's HTML pages in tests/server/test_pages.py.
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Chromium (Debian package) for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "note: no chromium; the browser tests will skip: sudo apt-get install chromium"; fi
 
 lint: setup
 	$(BIN)/ruff check src tests providers consumers bench

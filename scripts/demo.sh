@@ -269,6 +269,21 @@ for consumer in web notifier; do
   contracts record-deployment -a "$consumer" -e "$V" --environment production
 done
 contracts describe-version -a web
+echo "   operations: probes, a README badge, a pact as a page and what Prometheus scrapes"
+python - "$PACT_BROKER_BASE_URL" "$WORK" <<'PY'
+import pathlib, sys, httpx
+base, work = sys.argv[1], pathlib.Path(sys.argv[2])
+print("   heartbeat:", httpx.get(base + "/diagnostic/status/heartbeat").json()["ok"])
+print("   database:", httpx.get(base + "/diagnostic/status/dependencies").json()["database"])
+badge = httpx.get(base + "/pacts/provider/tasks-api/consumer/web/latest/badge").text
+print("   latest pact badge:", "verified" if ">verified<" in badge else "not verified")
+(work / "web-tasks-api.html").write_text(httpx.get(
+    base + "/pacts/provider/tasks-api/consumer/web/latest", headers={"Accept": "text/html"}).text)
+print(f"   the pact as documentation: open {work / 'web-tasks-api.html'}")
+series = [l for l in httpx.get(base + "/metrics").text.splitlines()
+          if l.startswith("seam_broker_requests_total")]
+print(f"   /metrics: {len(series)} request series, e.g. {series[0]}")
+PY
 stop_broker
 
 step "8. contracts init: Seam in a new consumer project"
