@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup system-deps test lint demo bench clean
+.PHONY: setup system-deps test suite lint demo bench clean
 
 setup: $(VENV)/.seam-installed
 
@@ -47,6 +47,11 @@ lint: setup
 test: system-deps lint
 	$(BIN)/pytest -n 2 -p no:cacheprovider
 
+# The suite alone, e.g. on a second Python (what .ci/run does with 3.13):
+#   make suite PYTHON=python3.13 VENV=.venv313 PYTEST_ARGS="--ignore=tests/e2e"
+suite: system-deps setup
+	$(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
 demo: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
 
@@ -54,4 +59,4 @@ bench: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash bench/run_all.sh
 
 clean:
-	rm -rf $(VENV) .demo .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv313 .demo .pytest_cache .mypy_cache .ruff_cache
