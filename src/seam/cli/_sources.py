@@ -114,9 +114,11 @@ def _introspect(
     )
     try:
         # Bounded: graphql-core builds the schema recursively, and a server nesting `ofType`
-        # without end would otherwise end in a RecursionError, not a message.
+        # without end would otherwise end in a RecursionError, not a message. Python 3.13's
+        # parser reads far deeper than 3.11's, so the depth is checked, not left to it.
         with parse_bounds(location=url, error=GraphQLSchemaError):
             answer = json.loads(body.decode("utf-8"))
+        check_bounds(answer, location=url, error=GraphQLSchemaError)
     except (UnicodeDecodeError, ValueError):
         if status != 200:
             raise InputError(wrong_status.format(status=status), location=url) from None
