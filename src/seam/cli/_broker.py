@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from seam._layout import Layout
-from seam.cli._options import Seconds, broker_options, configured_contracts, emit, output_option
+from seam.cli._options import (
+    Seconds,
+    broker_options,
+    configured_contracts,
+    emit,
+    exit_failed,
+    output_option,
+)
 
 if TYPE_CHECKING:
     from seam.broker import BrokerClient
@@ -188,8 +195,7 @@ def can_i_deploy(
             output.write_text(rendered, encoding="utf-8")
     else:
         emit(result.to_report(), fmt, output)
-    if not result.ok and not dry_run:
-        click.get_current_context().exit(1)
+    exit_failed(not result.ok and not dry_run)
 
 
 @click.command("create-environment")

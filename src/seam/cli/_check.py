@@ -11,6 +11,7 @@ from seam.cli._options import (
     allow_remote_refs_option,
     contracts_option,
     emit,
+    exit_failed,
     fail_on_option,
     format_option,
     include_info_option,
@@ -278,8 +279,7 @@ def check(
             report = one if report is None else _merged(report, one)
     assert report is not None
     emit(report, fmt, output, include_info=include_info)
-    if report.failed(parse_fail_on(fail_on)):
-        click.get_current_context().exit(1)
+    exit_failed(report.failed(parse_fail_on(fail_on)))
 
 
 COMMANDS = [check]

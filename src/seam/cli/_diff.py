@@ -13,6 +13,7 @@ from seam.cli._options import (
     allow_remote_refs_option,
     configured_contracts,
     emit,
+    exit_failed,
     fail_on_option,
     format_option,
     include_info_option,
@@ -20,7 +21,7 @@ from seam.cli._options import (
     parse_fail_on,
 )
 from seam.cli._terminal import no_color_option, step_progress
-from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
+from seam.errors import UsageError
 
 
 @click.command("diff")
@@ -135,7 +136,7 @@ def diff(
             progress=progress,
         )
     emit(report, fmt, output, include_info=include_info)
-    raise SystemExit(EXIT_FAILED if report.failed(parse_fail_on(fail_on)) else EXIT_OK)
+    exit_failed(report.failed(parse_fail_on(fail_on)))
 
 
 def _operations(given: tuple[str, ...]) -> list[Any]:
