@@ -34,6 +34,6 @@ def test_failed_check_exits_1_without_an_error_line() -> None:
 def test_exit_failed_with_a_message_raises_check_failed_saying_it() -> None:
     """`exit_failed(True, message)` raises CheckFailed carrying the message; False returns."""
     exit_failed(False, "never shown")
-    with pytest.raises(CheckFailed, match="^the snapshot is stale$") as info:
+    with pytest.raises(CheckFailed, match=r"^the snapshot is stale$") as info:
         exit_failed(True, "the snapshot is stale")
     assert info.value.exit_code == EXIT_FAILED
