@@ -118,6 +118,7 @@ def diff(
     reached --fail-on, 2 unreadable input or bad usage.
     """
     from seam import diff as api
+    from seam.reporters import LINE_FORMATS
 
     if list_rules:
         for rule in api.RULES:
@@ -141,7 +142,7 @@ def diff(
             ignore=ignore,
             allow_remote_refs=allow_remote_refs,
             base_label=label,
-            lines=fmt == "github",
+            lines=fmt in LINE_FORMATS,
             progress=progress,
         )
     emit(report, fmt, output, include_info=include_info)
