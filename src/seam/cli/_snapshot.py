@@ -160,7 +160,7 @@ def _load(
     header_values: tuple[str, ...],
     timeout: float,
 ) -> tuple[dict[str, Any], str]:
-    from seam.cli import _sources
+    from seam import snapshot as _sources
 
     if url is not None:
         document = _sources.fetch_document(url, timeout=timeout, headers=_headers(header_values))
@@ -180,7 +180,7 @@ def _graphql_text(
     timeout: float,
 ) -> tuple[str, str]:
     """The schema's snapshot text and where it came from."""
-    from seam.cli import _sources
+    from seam import snapshot as _sources
     from seam.graphql import load_schema, schema_of, snapshot_schema
 
     if url is not None:
