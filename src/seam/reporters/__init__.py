@@ -50,6 +50,7 @@ COMMAND_REPORTERS: dict[tuple[str, str], Reporter] = {
     ("record-release", "text"): _commands.recorded,
     ("record-undeployment", "text"): _commands.recorded,
     ("describe-version", "text"): _commands.version_described,
+    ("snapshot", "text"): _commands.snapshot_checked,
     **{
         (command, "json"): _commands.result_json
         for command in (

@@ -4,7 +4,8 @@ The broker commands answer with what the broker did (a version published, a depl
 recorded) or, for ``can-i-deploy``, with the matrix and a verdict worded as the official
 Pact CLI words them, so a pipeline reading either reads the same lines. Their ``Report``
 carries the result in ``meta`` (``meta["result"]``: the same plain data ``--format json``
-has always printed), and the functions here turn it into text. Every function is pure.
+has always printed), and the functions here turn it into text. ``snapshot --check`` prints
+the stale snapshot's diff. Every function is pure.
 """
 
 from __future__ import annotations
@@ -119,4 +120,20 @@ def can_i_deploy(report: Report) -> str:
     reason = meta["reason"]
     if reason and reason not in {n["text"] for n in meta["notices"]}:
         lines.append(reason)
+    return "\n".join(lines) + "\n"
+
+
+def snapshot_checked(report: Report) -> str:
+    """``snapshot --check``: "up to date", or the start of a stale snapshot's diff.
+
+    A missing snapshot prints nothing here: its one error line says what to run.
+    """
+    meta = report.meta
+    if meta["state"] == "up-to-date":
+        return f"{meta['snapshot']} is up to date\n"
+    if meta["state"] == "missing":
+        return ""
+    lines = list(meta["diff"])
+    if meta["diff_lines"] > len(lines):
+        lines.append(f"... {meta['diff_lines'] - len(lines)} more diff lines")
     return "\n".join(lines) + "\n"

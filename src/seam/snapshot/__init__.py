@@ -4,8 +4,10 @@ Where the contract comes from (:mod:`._sources`): an OpenAPI document fetched fr
 provider or asked of a Python app, a GraphQL schema by introspection, or a file. These touch
 the outside world (network, imports), so they sit with the other side-effect packages; the
 pure snapshot logic (normalising, writing) is :mod:`seam.openapi` and :mod:`seam.graphql`.
+Whether the committed snapshot is stale (:func:`check_snapshot`) is a report like any other.
 """
 
+from seam.snapshot._check import check_snapshot
 from seam.snapshot._sources import (
     app_document,
     fetch_document,
@@ -15,6 +17,7 @@ from seam.snapshot._sources import (
 
 __all__ = [
     "app_document",
+    "check_snapshot",
     "fetch_document",
     "fetch_graphql_schema",
     "file_document",
