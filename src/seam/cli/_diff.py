@@ -158,7 +158,7 @@ def _ignored(api: Any, rules: tuple[str, ...], ignore_file: Path | None) -> list
     files = [ignore_file] if ignore_file is not None else []
     entries = []
     for value in rules:
-        if value in api.REGISTRY:
+        if value in api.RULES:
             entries.append(api.IgnoreEntry(value, "", "", "--ignore"))
         else:
             click.echo(
