@@ -24,6 +24,11 @@ step "2. snapshot the provider's own OpenAPI into contracts/openapi/"
 PYTHONPATH=providers/tasks contracts snapshot --app tasks_api.app:app --provider tasks-api
 echo "   again with --check, as a provider's CI would: exit 1 if the committed file is stale"
 PYTHONPATH=providers/tasks contracts snapshot --app tasks_api.app:app --provider tasks-api --check
+echo "   --check is a report like any other: --format json|markdown|github|junit, -o FILE"
+PYTHONPATH=providers/tasks contracts snapshot --app tasks_api.app:app --provider tasks-api --check \
+  --format json -o "$WORK/snapshot-check.json"
+python -c 'import json,sys; m=json.load(open(sys.argv[1]))["meta"]; print("  ", m["snapshot"], m["state"])' \
+  "$WORK/snapshot-check.json"
 
 step "3. start the provider and verify every pact against it"
 # --start runs the provider on a free port ({port}) per worker, each with its own SQLite
@@ -284,6 +289,9 @@ series = [l for l in httpx.get(base + "/metrics").text.splitlines()
           if l.startswith("seam_broker_requests_total")]
 print(f"   /metrics: {len(series)} request series, e.g. {series[0]}")
 PY
+echo "   every broker command takes --format and -o like the others: the deployment as JUnit XML"
+contracts record-deployment -a web -e "$V" --environment production --format junit -o "$WORK/deployed.xml"
+head -c 200 "$WORK/deployed.xml"; echo
 stop_broker
 
 step "8. contracts init: Seam in a new consumer project"

@@ -25,6 +25,7 @@ PACKAGES = [
     "seam.broker",
     "seam.github",
     "seam.scaffold",
+    "seam.snapshot",
     "seam.server",
 ]
 

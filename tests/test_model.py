@@ -1,12 +1,12 @@
-"""The one rule registry: each id declared once, registration order as run order, and a
-rule held to the ids it registered."""
+"""`seam.model`: the one rule registry (each id declared once, registration order as run
+order, a rule held to the ids it registered) and the one `RULE_ID=LEVEL` parser."""
 
 from __future__ import annotations
 
 import pytest
 
-from seam.errors import SeamError
-from seam.model import Registry, RuleIdError, Severity
+from seam.errors import SeamError, UsageError
+from seam.model import Registry, RuleIdError, Severity, parse_severities
 
 
 def _table() -> tuple[Registry, object, object]:
@@ -78,3 +78,34 @@ def test_an_included_table_keeps_its_rules_held_to_their_ids() -> None:
     assert outer.emitted(z_rule, "z-rule") == "z-rule"
     with pytest.raises(RuleIdError):
         outer.emitted(z_rule, "m-row")
+
+
+def test_values_become_a_map_of_rule_to_severity() -> None:
+    """Each RULE_ID=LEVEL becomes an entry; levels take any case and the err/warn aliases."""
+    got = parse_severities(["a-rule=WARN", " b.rule = info", "c=error"])
+    assert got == {"a-rule": Severity.WARNING, "b.rule": Severity.INFO, "c": Severity.ERROR}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        pytest.param(
+            "a-rule", "--severity 'a-rule': expected RULE_ID=error|warning|info$", id="no-equals"
+        ),
+        pytest.param("=error", "--severity '=error': expected RULE_ID=", id="no-rule"),
+        pytest.param(
+            "a-rule=fatal", "--severity 'a-rule=fatal': unknown severity 'fatal'", id="bad-level"
+        ),
+    ],
+)
+def test_malformed_values_are_usage_errors(value: str, message: str) -> None:
+    """A value without `=`, without a rule id or with an unknown level names itself."""
+    with pytest.raises(UsageError, match=message):
+        parse_severities([value])
+
+
+def test_known_ids_are_checked_when_given() -> None:
+    """With the registry's ids, an unknown id is refused; without them it is left to the caller."""
+    with pytest.raises(UsageError, match="with a known rule id"):
+        parse_severities(["nope=error"], {"a-rule"}, option="--rule")
+    assert parse_severities(["nope=error"]) == {"nope": Severity.ERROR}

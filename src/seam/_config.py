@@ -26,7 +26,7 @@ KEYS: Mapping[str, str] = {
     "provider": "the provider the plugin records against; the CLI's --provider",
     "specification": "the Pact specification the plugin writes (V4 or V3)",
     "broker-url": "the Pact Broker's URL (--broker-base-url)",
-    "ignore-file": "contracts diff --ignore, relative to pyproject.toml",
+    "ignore-file": "contracts diff --ignore-file, relative to pyproject.toml",
     "states": "contracts verify --states (MODULE:OBJ)",
 }
 

@@ -20,8 +20,9 @@ codes in one place (``seam.cli``)::
     ├── GitHubError                 GitHub's API answered, but refused            (2)
     ├── StateError                  a provider state could not be set up or torn
     │                               down (no handler, or the handler raised)      (2)
-    └── CheckFailed                 a check ran and failed (rarely raised: most
-                                    commands return a Report instead)             (1)
+    └── CheckFailed                 a check ran and failed: the one way a command
+                                    exits 1 (the report said why; a message adds
+                                    one ``error:`` line)                          (1)
 
 A message says what was expected, what was found, and what to do, on one line. A URL in
 a message never shows its password: :func:`redact` hides userinfo (issue 16), and every
@@ -175,6 +176,13 @@ class StateError(SeamError):
 
 
 class CheckFailed(SeamError):
-    """A check ran to the end and failed."""
+    """A check ran to the end and failed.
+
+    The CLI raises it, without a message, once the report that says why is written; a
+    message (a stale snapshot) is shown as one ``error:`` line like any other error.
+    """
 
     exit_code = EXIT_FAILED
+
+    def __init__(self, message: str = "", *, location: str | None = None) -> None:
+        super().__init__(message, location=location)

@@ -8,9 +8,11 @@ Markdown, JUnit XML or GitHub annotations without knowing which command made it.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from seam.errors import UsageError
 
 __all__ = [
     "Case",
@@ -325,4 +327,39 @@ def apply_overrides(
     return out
 
 
-__all__ += ["apply_overrides"]
+def parse_severities(
+    values: Iterable[str], known: Container[str] | None = None, *, option: str = "--severity"
+) -> dict[str, Severity]:
+    """Read ``RULE_ID=LEVEL`` values into rule id → severity: the one parser of them.
+
+    ``contracts diff --severity`` and ``contracts check --severity`` both read through it.
+
+    Args:
+        values: ``RULE_ID=error|warning|info`` strings, as the user wrote them.
+        known: the rule ids that may be named (a registry); None leaves that check to the
+            caller (``seam.compat.check`` names the unknown id with its own rule list).
+        option: the option the values came from, for the message.
+
+    Returns:
+        Each rule id (surrounding spaces dropped) mapped to its new severity.
+
+    Raises:
+        UsageError: a value without ``=``, an unknown rule id or an unknown level.
+    """
+    expected = "expected RULE_ID=error|warning|info" + (
+        " with a known rule id" if known is not None else ""
+    )
+    out: dict[str, Severity] = {}
+    for value in values:
+        rule, sep, level = value.partition("=")
+        rule = rule.strip()
+        if not sep or not rule or (known is not None and rule not in known):
+            raise UsageError(f"{option} {value!r}: {expected}")
+        try:
+            out[rule] = Severity.parse(level)
+        except ValueError as exc:
+            raise UsageError(f"{option} {value!r}: {exc}") from None
+    return out
+
+
+__all__ += ["apply_overrides", "parse_severities"]

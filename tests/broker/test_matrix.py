@@ -16,9 +16,9 @@ from seam.broker import (
     publish,
     publish_verification,
     record_deployment,
-    render_text,
 )
 from seam.errors import UsageError
+from seam.reporters import render
 
 Published = tuple[str, str, str]
 
@@ -147,7 +147,7 @@ def test_text_rendering_names_the_verdict(client: BrokerClient, published: Publi
     """The text output has the matrix row and the yes/no line."""
     consumer, provider, url = published
     publish_verification(client, url, "9.0.0", success=True)
-    text = render_text(can_i_deploy(client, Selector(consumer, version="1.0.0")))
+    text = render(can_i_deploy(client, Selector(consumer, version="1.0.0")).to_report(), "text")
     assert provider in text
     assert "Computer says yes" in text
 

@@ -184,3 +184,46 @@ def test_record_release_and_describe_latest_tag(
         "describe-version", "-a", consumer, "--latest", "ios", "--format", "json", *base
     )
     assert (code, json.loads(out)["number"]) == (0, "1.0.0")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_broker_command_has_the_shared_report_options(command: str) -> None:
+    """Each broker command offers every report format and --output, as the other commands do."""
+    code, out, _ = run(command, "--help")
+    assert code == 0
+    assert "[text|json|markdown|github|junit]" in out and "--output" in out
+
+
+def test_record_release_writes_its_text_or_a_junit_report_to_output(
+    served_broker: str,
+    write_pact: Callable[..., Path],
+    unique: Callable[[str], str],
+    tmp_path: Path,
+) -> None:
+    """record-release -o FILE writes the line it prints; --format junit writes JUnit XML."""
+    consumer, environment = unique("web"), unique("stage")
+    assert (
+        run(
+            "publish", str(write_pact(consumer, unique("api"))), "-a", "1.0.0", "-b", served_broker
+        )[0]
+        == 0
+    )
+    assert run("create-environment", "--name", environment, "-b", served_broker)[0] == 0
+    args = (
+        "record-release",
+        "-a",
+        consumer,
+        "-e",
+        "1.0.0",
+        "--environment",
+        environment,
+        "-b",
+        served_broker,
+    )
+    text = tmp_path / "release.txt"
+    code, out, err = run(*args, "-o", str(text))
+    assert (code, out, err) == (0, "", "")
+    assert text.read_text() == f"recorded {consumer} 1.0.0 as released to {environment}\n"
+    code, out, _ = run(*args, "--format", "junit")
+    assert code == 0
+    assert out.startswith("<?xml") and "record-release" in out

@@ -108,7 +108,7 @@ def test_no_pyproject_keeps_the_built_in_defaults(
 
 
 def test_ignore_file_comes_from_the_table_relative_to_it(project: Path) -> None:
-    """diff reads --ignore from [tool.seam] ignore-file, a path next to pyproject.toml."""
+    """diff reads --ignore-file from [tool.seam] ignore-file, a path next to pyproject.toml."""
     with (project / "pyproject.toml").open("a") as table:
         table.write('ignore-file = "seam-ignore.txt"\n')
     openapi = project / "spec" / "openapi"

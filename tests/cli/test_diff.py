@@ -64,7 +64,7 @@ def test_help_lists_the_options() -> None:
     """--help shows usage and the shared options."""
     result = run("--help")
     assert result.exit_code == 0
-    for option in ("--base", "--fail-on", "--ignore", "--severity", "--pacts", "--format"):
+    for option in ("--base", "--fail-on", "--ignore", "--ignore-file", "--severity", "--format"):
         assert option in result.output
 
 
@@ -190,14 +190,37 @@ def test_github_annotations_carry_file_and_line(tmp_path: Path) -> None:
 
 
 def test_ignore_file_drops_a_finding(pair: tuple[Path, Path, Path], tmp_path: Path) -> None:
-    """An --ignore entry for the only error makes the run pass."""
+    """An --ignore-file entry for the only error makes the run pass."""
     ignore = tmp_path / "ignore.txt"
     ignore.write_text(
         "# accepted\nresponse-property-became-nullable GET /tasks/{id} clients handle null\n"
     )
-    result = run(str(pair[0]), str(pair[1]), "--ignore", str(ignore))
+    result = run(str(pair[0]), str(pair[1]), "--ignore-file", str(ignore))
     assert result.exit_code == 0
     assert "became-nullable" not in result.output
+
+
+def test_ignore_rule_id_drops_that_rule(pair: tuple[Path, Path, Path]) -> None:
+    """--ignore RULE_ID leaves that rule's findings out, as check's --ignore does."""
+    result = run(str(pair[0]), str(pair[1]), "--ignore", "response-property-became-nullable")
+    assert result.exit_code == 0, result.output
+    assert "became-nullable" not in result.output
+    assert result.stderr == ""
+
+
+def test_ignore_with_a_file_is_the_deprecated_ignore_file(
+    pair: tuple[Path, Path, Path], tmp_path: Path
+) -> None:
+    """--ignore FILE (the old spelling) still reads the file, and says to write --ignore-file."""
+    ignore = tmp_path / "ignore.txt"
+    ignore.write_text("response-property-became-nullable * clients handle null\n")
+    result = run(str(pair[0]), str(pair[1]), "--ignore", str(ignore))
+    assert result.exit_code == 0, result.output
+    assert "became-nullable" not in result.stdout
+    assert result.stderr == (
+        f"warning: --ignore {ignore} as a file is deprecated: write --ignore-file {ignore} "
+        "(--ignore takes a RULE_ID, as in contracts check)\n"
+    )
 
 
 def test_trees_use_the_revision_pacts(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def test_ignore_file_by_coordinate(schemas: tuple[Path, Path], tmp_path: Path) -
     """An ignore line `RULE Type.field reason` drops that finding and the run passes."""
     ignore = tmp_path / "ignore.txt"
     ignore.write_text("graphql-field-removed User.login no client reads it\n")
-    result = run(str(schemas[0]), str(schemas[1]), "--ignore", str(ignore))
+    result = run(str(schemas[0]), str(schemas[1]), "--ignore-file", str(ignore))
     assert result.exit_code == 0, result.output
     assert "User.login" not in result.output
 
@@ -70,7 +70,7 @@ def test_ignore_file_other_coordinate_keeps_finding(
     """An ignore line for another coordinate leaves the finding in."""
     ignore = tmp_path / "ignore.txt"
     ignore.write_text("graphql-field-removed User.name not this one\n")
-    assert run(str(schemas[0]), str(schemas[1]), "--ignore", str(ignore)).exit_code == 1
+    assert run(str(schemas[0]), str(schemas[1]), "--ignore-file", str(ignore)).exit_code == 1
 
 
 def test_severity_override(schemas: tuple[Path, Path]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -242,6 +243,52 @@ def test_check_fails_when_no_snapshot_exists(contracts: Path) -> None:
     result = snapshot("--app", APP, "--provider", "p", "--contracts", str(contracts), "--check")
     assert result.exit_code == 1
     assert "does not exist" in one_error_line(result)
+
+
+def test_check_writes_a_json_report_of_a_stale_snapshot(contracts: Path, tmp_path: Path) -> None:
+    """--check --format json -o FILE writes a snapshot-stale finding with the diff in meta."""
+    args = ("--app", APP, "--provider", "tasks-api", "--contracts", str(contracts))
+    snapshot(*args)
+    path = contracts / "openapi" / "tasks-api.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Get a task", "Fetch a task"))
+    out = tmp_path / "report.json"
+    result = snapshot(*args, "--check", "--format", "json", "-o", str(out))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert "is stale" in one_error_line(result)
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [f["rule"] for f in report["findings"]] == ["snapshot-stale"]
+    assert report["meta"]["state"] == "stale"
+    assert "+      summary: Get a task" in report["meta"]["diff"]
+
+
+def test_check_github_format_annotates_the_missing_snapshot(contracts: Path) -> None:
+    """--check --format github turns a missing snapshot into an error annotation on its file."""
+    result = snapshot(
+        "--app",
+        APP,
+        "--provider",
+        "p",
+        "--contracts",
+        str(contracts),
+        "--check",
+        "--format",
+        "github",
+    )
+    assert result.exit_code == 1
+    assert result.stdout.startswith(
+        f"::error file={contracts / 'openapi' / 'p.yaml'},title=snapshot-missing::"
+    )
+
+
+def test_format_without_check_is_a_usage_error(contracts: Path) -> None:
+    """--format applies to --check only: writing a snapshot with it is refused, nothing written."""
+    result = snapshot(
+        "--app", APP, "--provider", "p", "--contracts", str(contracts), "--format", "json"
+    )
+    assert result.exit_code == 2
+    assert "apply to --check" in one_error_line(result)
+    assert not (contracts / "openapi" / "p.yaml").exists()
 
 
 def test_committed_tasks_snapshot_is_current() -> None:

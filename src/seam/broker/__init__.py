@@ -10,6 +10,8 @@ One :class:`BrokerClient` per broker; each operation is one function taking it::
 
 Errors: ``BrokerUnreachable`` (no connection, exit 3) and ``BrokerError`` (the broker
 refused: bad token, unknown version or environment; exit 2), from ``seam.errors``.
+Each result has ``to_report()``; ``seam.reporters`` renders it (the text is the official
+Pact CLI's wording).
 """
 
 from seam.broker._client import BrokerClient, links
@@ -20,8 +22,9 @@ from seam.broker._environments import (
     record_deployment,
     record_release,
     record_undeployment,
+    undeployments_report,
 )
-from seam.broker._matrix import CanIDeployResult, MatrixRow, Selector, can_i_deploy, render_text
+from seam.broker._matrix import CanIDeployResult, MatrixRow, Selector, can_i_deploy
 from seam.broker._publish import PactFile, PublishResult, collect_pact_files, publish
 from seam.broker._versions import VersionInfo, describe_version, publish_verification
 
@@ -45,5 +48,5 @@ __all__ = [
     "record_deployment",
     "record_release",
     "record_undeployment",
-    "render_text",
+    "undeployments_report",
 ]

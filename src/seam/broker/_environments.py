@@ -9,11 +9,13 @@ undeployment finds what to mark as gone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from seam.broker._client import BrokerClient, links
 from seam.errors import BrokerError, UsageError
+from seam.model import Report
 
 __all__ = [
     "Environment",
@@ -22,6 +24,7 @@ __all__ = [
     "record_deployment",
     "record_release",
     "record_undeployment",
+    "undeployments_report",
 ]
 
 
@@ -42,6 +45,10 @@ class Environment:
             "display_name": self.display_name,
             "production": self.production,
         }
+
+    def to_report(self) -> Report:
+        """The environment as ``create-environment``'s report (``meta["result"]``)."""
+        return Report("create-environment", meta={"result": self.to_dict()})
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +71,14 @@ class Recorded:
             "application_instance": self.application_instance,
         }
 
-    def describe(self) -> str:
-        """One line saying what was recorded."""
-        instance = f" (instance {self.application_instance})" if self.application_instance else ""
-        verb = {"deployment": "deployed to", "release": "released to"}.get(
-            self.action, "undeployed from"
-        )
-        return f"recorded {self.pacticipant} {self.version} as {verb} {self.environment}{instance}"
+    def to_report(self) -> Report:
+        """What was recorded as ``record-<action>``'s report (``meta["result"]``)."""
+        return Report(f"record-{self.action}", meta={"result": self.to_dict()})
+
+
+def undeployments_report(recorded: Sequence[Recorded]) -> Report:
+    """The undeployments :func:`record_undeployment` recorded, as one report."""
+    return Report("record-undeployment", meta={"result": [r.to_dict() for r in recorded]})
 
 
 def create_environment(

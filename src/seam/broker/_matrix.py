@@ -20,7 +20,7 @@ from seam.broker._client import BrokerClient
 from seam.errors import UsageError
 from seam.model import Case, CaseStatus, Finding, Report, Severity
 
-__all__ = ["CanIDeployResult", "MatrixRow", "Selector", "can_i_deploy", "render_text"]
+__all__ = ["CanIDeployResult", "MatrixRow", "Selector", "can_i_deploy"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +138,11 @@ class CanIDeployResult:
         return self.deployable is True
 
     def to_report(self) -> Report:
-        """The verdict as a :class:`Report`: one case per matrix row, a finding per bad row."""
+        """The verdict as a :class:`Report`: one case per matrix row, a finding per bad row.
+
+        ``meta`` holds what the text reporter shows (``seam.reporters``): the rows, the
+        broker's notices and reason, and the verdict.
+        """
         report = Report("can-i-deploy")
         for row in self.rows:
             name = (
@@ -307,42 +311,3 @@ def _parse(
         unknown=int(summary.get("unknown") or 0),
         attempts=attempts,
     )
-
-
-def render_text(result: CanIDeployResult) -> str:
-    """A table of the matrix rows, the broker's reason and the verdict, like the official CLI."""
-    header = ("CONSUMER", "C.VERSION", "PROVIDER", "P.VERSION", "SUCCESS?", "RESULT")
-    rows = [
-        (
-            r.consumer,
-            r.consumer_version,
-            r.provider,
-            r.provider_version or "???",
-            {"success": "true", "failed": "false", "unknown": "???"}[r.status]
-            + (" (ignored)" if r.ignored else ""),
-            r.verification_url or "",
-        )
-        for r in result.rows
-    ]
-    lines: list[str] = []
-    if rows:
-        widths = [max(len(str(x[i])) for x in [header, *rows]) for i in range(len(header))]
-        for line in [header, tuple("-" * w for w in widths), *rows]:
-            cells = (str(v).ljust(w) for v, w in zip(line, widths, strict=True))
-            lines.append(" | ".join(cells).rstrip())
-        lines.append("")
-    else:
-        lines += ["There are no matrix rows for this query.", ""]
-    for notice in result.notices:
-        lines.append(f"[{notice['type']}] {notice['text']}")
-    if result.deployable is True:
-        verdict = "Computer says yes \\o/"
-    elif result.deployable is False:
-        verdict = "Computer says no ¯\\_(ツ)_/¯"
-    else:
-        verdict = "Computer says no ¯\\_(ツ)_/¯ (some results are unknown)"
-    where = f" to {result.target}" if result.target else ""
-    lines.append(f"{verdict}  ({result.selector.describe()}{where})")
-    if result.reason and result.reason not in {n["text"] for n in result.notices}:
-        lines.append(result.reason)
-    return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from typing import Any
 
 from seam.broker._client import BrokerClient, expand, links
 from seam.errors import InputError, UsageError
+from seam.model import Report
 
 __all__ = ["PactFile", "PublishResult", "collect_pact_files", "publish"]
 
@@ -51,6 +52,10 @@ class PublishResult:
             "pacts": [{"consumer": c, "provider": p, "url": u} for c, p, u in self.pacts],
             "notices": self.notices,
         }
+
+    def to_report(self) -> Report:
+        """The result as ``publish``'s report (``meta["result"]``)."""
+        return Report("publish", meta={"result": self.to_dict()})
 
 
 def collect_pact_files(sources: Iterable[Path]) -> list[PactFile]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from seam.broker._client import BrokerClient, links
 from seam.errors import BrokerError, UsageError
+from seam.model import Report
 
 __all__ = ["VersionInfo", "describe_version", "publish_verification"]
 
@@ -33,19 +34,9 @@ class VersionInfo:
             "created_at": self.created_at,
         }
 
-    def describe(self) -> str:
-        """The version as a few aligned lines of text."""
-        lines = [
-            f"pacticipant: {self.pacticipant}",
-            f"version:     {self.number}",
-            f"branches:    {', '.join(self.branches) or '-'}",
-            f"tags:        {', '.join(self.tags) or '-'}",
-        ]
-        if self.build_url:
-            lines.append(f"build:       {self.build_url}")
-        if self.created_at:
-            lines.append(f"created:     {self.created_at}")
-        return "\n".join(lines) + "\n"
+    def to_report(self) -> Report:
+        """The version as ``describe-version``'s report (``meta["result"]``)."""
+        return Report("describe-version", meta={"result": self.to_dict()})
 
 
 def describe_version(

@@ -2,7 +2,8 @@
 
 Every command parses options, calls one library function that returns a
 ``Report`` (or does one thing), hands the report to a reporter and returns an exit
-code. Exit codes are mapped here, in one place:
+code. Exit codes are mapped here, in one place (a failed check raises ``CheckFailed``,
+through ``_options.exit_failed``):
 
     0 ok · 1 the check failed · 2 usage error or bad input · 3 a service unreachable
 
@@ -33,7 +34,8 @@ class _SeamGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SeamError as exc:
-            click.echo(f"error: {exc}", err=True)
+            if str(exc):  # a bare CheckFailed: the report already said why
+                click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)

@@ -3,12 +3,13 @@
 Flags and environment variables follow the official ``pact broker`` CLI
 (``-b/-k/-u/-p``, ``-a PACTICIPANT``, ``-e VERSION``, ``--to-environment``), so a
 pipeline can switch between the two by changing the command name. Each command
-calls one ``seam.broker`` function; ``--format json`` prints its result as JSON.
+calls one ``seam.broker`` function and hands its report to a reporter (``--format``,
+``--output`` as in every command): the text is the official CLI's wording, ``json`` the
+result as JSON.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -16,7 +17,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from seam._layout import Layout
-from seam.cli._options import Seconds, broker_options, configured_contracts, emit, output_option
+from seam.cli._options import (
+    Seconds,
+    broker_options,
+    configured_contracts,
+    emit,
+    exit_failed,
+    format_option,
+    output_option,
+)
 
 if TYPE_CHECKING:
     from seam.broker import BrokerClient
@@ -24,15 +33,9 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _text_or_json(func: F) -> F:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(["text", "json"]),
-        default="text",
-        show_default=True,
-        help="Output format.",
-    )(func)
+def _report_options(func: F) -> F:
+    """``--format`` and ``--output``, as every report-writing command has them."""
+    return format_option()(output_option(func))
 
 
 def _client(
@@ -48,13 +51,6 @@ def _client(
     )
 
 
-def _print(fmt: str, data: Any, text: str) -> None:
-    if fmt == "json":
-        click.echo(json.dumps(data, indent=2, sort_keys=True))
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
-
-
 @click.command("publish")
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -64,7 +60,7 @@ def _print(fmt: str, data: Any, text: str) -> None:
 @click.option("--tag", "-t", "tags", multiple=True, help="Tag for the consumer version (repeat).")
 @click.option("--build-url", help="URL of the CI build that made the pacts.")
 @broker_options
-@_text_or_json
+@_report_options
 def publish(
     sources: tuple[Path, ...],
     version: str,
@@ -72,6 +68,7 @@ def publish(
     tags: tuple[str, ...],
     build_url: str | None,
     fmt: str,
+    output: Path | None,
     **broker: str | None,
 ) -> None:
     """Publish pact files (default: contracts/pacts) as one consumer version.
@@ -89,9 +86,7 @@ def publish(
         result = publish_pacts(
             client, pacts, version, branch=branch, tags=tag_list, build_url=build_url
         )
-    lines = [f"published {c} {result.version} → {p}  {u}".rstrip() for c, p, u in result.pacts]
-    lines += [f"[{n['type']}] {n['text']}" for n in result.notices]
-    _print(fmt, result.to_dict(), "\n".join(lines))
+    emit(result.to_report(), fmt, output)
 
 
 @click.command("can-i-deploy")
@@ -136,15 +131,7 @@ def publish(
     help="Show the verdict but always exit 0.",
 )
 @broker_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown", "github", "junit"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@output_option
+@_report_options
 def can_i_deploy(
     pacticipant: str,
     version: str | None,
@@ -165,7 +152,7 @@ def can_i_deploy(
     Exit 0 when deployable, 1 when not (a failed or missing verification),
     2 on bad options or a refused query, 3 when the broker cannot be reached.
     """
-    from seam.broker import Selector, render_text
+    from seam.broker import Selector
     from seam.broker import can_i_deploy as ask
 
     selector = Selector(pacticipant, version=version, latest=latest, branch=branch)
@@ -180,16 +167,8 @@ def can_i_deploy(
             retry_while_unknown=retry_while_unknown,
             retry_interval=retry_interval,
         )
-    if fmt == "text":
-        rendered = render_text(result)
-        if output is None:
-            click.echo(rendered, nl=False)
-        else:
-            output.write_text(rendered, encoding="utf-8")
-    else:
-        emit(result.to_report(), fmt, output)
-    if not result.ok and not dry_run:
-        click.get_current_context().exit(1)
+    emit(result.to_report(), fmt, output)
+    exit_failed(not result.ok and not dry_run)
 
 
 @click.command("create-environment")
@@ -199,7 +178,7 @@ def can_i_deploy(
 @click.option("--contact-name", help="The team or person responsible.")
 @click.option("--contact-email-address", help="Their email address.")
 @broker_options
-@_text_or_json
+@_report_options
 def create_environment(
     name: str,
     display_name: str | None,
@@ -207,6 +186,7 @@ def create_environment(
     contact_name: str | None,
     contact_email_address: str | None,
     fmt: str,
+    output: Path | None,
     **broker: str | None,
 ) -> None:
     """Create an environment (e.g. test, production) to deploy to."""
@@ -221,7 +201,7 @@ def create_environment(
             contact_name=contact_name,
             contact_email=contact_email_address,
         )
-    _print(fmt, env.to_dict(), f"created environment {env.name} ({env.uuid})")
+    emit(env.to_report(), fmt, output)
 
 
 def _deployment_options(func: F) -> F:
@@ -240,13 +220,14 @@ def _deployment_options(func: F) -> F:
 @_deployment_options
 @click.option("--application-instance", help="Which instance, when several run side by side.")
 @broker_options
-@_text_or_json
+@_report_options
 def record_deployment(
     pacticipant: str,
     version: str,
     environment: str,
     application_instance: str | None,
     fmt: str,
+    output: Path | None,
     **broker: str | None,
 ) -> None:
     """Record that a version is now deployed to an environment."""
@@ -256,22 +237,27 @@ def record_deployment(
         done = record(
             client, pacticipant, version, environment, application_instance=application_instance
         )
-    _print(fmt, done.to_dict(), done.describe())
+    emit(done.to_report(), fmt, output)
 
 
 @click.command("record-release")
 @_deployment_options
 @broker_options
-@_text_or_json
+@_report_options
 def record_release(
-    pacticipant: str, version: str, environment: str, fmt: str, **broker: str | None
+    pacticipant: str,
+    version: str,
+    environment: str,
+    fmt: str,
+    output: Path | None,
+    **broker: str | None,
 ) -> None:
     """Record that a version is released to an environment (e.g. a mobile app store)."""
     from seam.broker import record_release as record
 
     with _client(**broker) as client:
         done = record(client, pacticipant, version, environment)
-    _print(fmt, done.to_dict(), done.describe())
+    emit(done.to_report(), fmt, output)
 
 
 @click.command("record-undeployment")
@@ -279,20 +265,22 @@ def record_release(
 @click.option("--environment", required=True, help="The environment's name.")
 @click.option("--application-instance", help="Only this instance.")
 @broker_options
-@_text_or_json
+@_report_options
 def record_undeployment(
     pacticipant: str,
     environment: str,
     application_instance: str | None,
     fmt: str,
+    output: Path | None,
     **broker: str | None,
 ) -> None:
     """Record that an application is no longer deployed to an environment."""
     from seam.broker import record_undeployment as record
+    from seam.broker import undeployments_report
 
     with _client(**broker) as client:
         done = record(client, pacticipant, environment, application_instance=application_instance)
-    _print(fmt, [d.to_dict() for d in done], "\n".join(d.describe() for d in done))
+    emit(undeployments_report(done), fmt, output)
 
 
 @click.command("describe-version")
@@ -308,12 +296,13 @@ def record_undeployment(
     help="The latest version (with TAG, the latest with that tag).",
 )
 @broker_options
-@_text_or_json
+@_report_options
 def describe_version(
     pacticipant: str,
     version: str | None,
     latest: str | None,
     fmt: str,
+    output: Path | None,
     **broker: str | None,
 ) -> None:
     """Describe a version: its branches and tags."""
@@ -321,7 +310,7 @@ def describe_version(
 
     with _client(**broker) as client:
         info = describe(client, pacticipant, version=version, latest=latest)
-    _print(fmt, info.to_dict(), info.describe())
+    emit(info.to_report(), fmt, output)
 
 
 COMMANDS = [

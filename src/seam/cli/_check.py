@@ -11,6 +11,7 @@ from seam.cli._options import (
     allow_remote_refs_option,
     contracts_option,
     emit,
+    exit_failed,
     fail_on_option,
     format_option,
     include_info_option,
@@ -19,7 +20,7 @@ from seam.cli._options import (
 )
 from seam.cli._terminal import no_color_option, step_progress
 from seam.errors import UsageError
-from seam.model import Report, Severity
+from seam.model import Report, parse_severities
 
 
 def _provider(pacts: list[Path], provider: str | None, what: str, option: str) -> str:
@@ -155,19 +156,6 @@ def _merged(first: Report, more: Report) -> Report:
     return first
 
 
-def _severities(values: tuple[str, ...]) -> dict[str, Severity]:
-    out: dict[str, Severity] = {}
-    for value in values:
-        rule, sep, level = value.partition("=")
-        try:
-            if not sep:
-                raise ValueError(f"expected RULE_ID=LEVEL, got {value!r}")
-            out[rule.strip()] = Severity.parse(level)
-        except ValueError as exc:
-            raise UsageError(f"--severity {value}: {exc}") from None
-    return out
-
-
 def _default_pacts(contracts: Path, provider: str | None) -> list[Path]:
     layout = Layout(contracts)
     found = layout.pacts(provider)
@@ -254,7 +242,8 @@ def check(
         for rule in RULES:
             click.echo(f"{rule.id}\t{rule.severity.label}\t{rule.summary}")
         return
-    severities = _severities(severity)
+    # Unknown ids are left to check_files, which names them with the check rules' list.
+    severities = parse_severities(severity)
     pacts = list(pact_files) or _default_pacts(contracts_dir, provider)
     given = openapi is not None or asyncapi is not None or graphql is not None
     # Pacts of several providers, no document named: each provider's pacts against its own
@@ -278,8 +267,7 @@ def check(
             report = one if report is None else _merged(report, one)
     assert report is not None
     emit(report, fmt, output, include_info=include_info)
-    if report.failed(parse_fail_on(fail_on)):
-        click.get_current_context().exit(1)
+    exit_failed(report.failed(parse_fail_on(fail_on)))
 
 
 COMMANDS = [check]

@@ -13,6 +13,7 @@ from seam.cli._options import (
     allow_remote_refs_option,
     configured_contracts,
     emit,
+    exit_failed,
     fail_on_option,
     format_option,
     include_info_option,
@@ -20,7 +21,7 @@ from seam.cli._options import (
     parse_fail_on,
 )
 from seam.cli._terminal import no_color_option, step_progress
-from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
+from seam.errors import UsageError
 
 
 @click.command("diff")
@@ -37,6 +38,14 @@ from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
 @fail_on_option
 @click.option(
     "--ignore",
+    "ignore_rules",
+    multiple=True,
+    metavar="RULE_ID",
+    help="Leave a rule's findings out, as in `contracts check`; repeatable. (A file here is "
+    "the deprecated spelling of --ignore-file.)",
+)
+@click.option(
+    "--ignore-file",
     "ignore_file",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Findings to leave out, one a line: `RULE_ID METHOD /path reason` or `RULE_ID * reason`.",
@@ -83,6 +92,7 @@ def diff(
     include_info: bool,
     output: Path | None,
     fail_on: str,
+    ignore_rules: tuple[str, ...],
     ignore_file: Path | None,
     severity: tuple[str, ...],
     pacts_dir: Path | None,
@@ -108,13 +118,14 @@ def diff(
     reached --fail-on, 2 unreadable input or bad usage.
     """
     from seam import diff as api
+    from seam.reporters import LINE_FORMATS
 
     if list_rules:
         for rule in api.RULES:
             click.echo(f"{rule.id}\t{rule.severity.label}\t{rule.area}\t{rule.summary}")
         return
     severities = api.parse_severities(severity)
-    ignore = api.load_ignore_file(ignore_file) if ignore_file else []
+    ignore = _ignored(api, ignore_rules, ignore_file)
     with (
         tempfile.TemporaryDirectory(prefix="seam-diff-") as scratch,
         step_progress("diff") as progress,
@@ -131,11 +142,32 @@ def diff(
             ignore=ignore,
             allow_remote_refs=allow_remote_refs,
             base_label=label,
-            lines=fmt == "github",
+            lines=fmt in LINE_FORMATS,
             progress=progress,
         )
     emit(report, fmt, output, include_info=include_info)
-    raise SystemExit(EXIT_FAILED if report.failed(parse_fail_on(fail_on)) else EXIT_OK)
+    exit_failed(report.failed(parse_fail_on(fail_on)))
+
+
+def _ignored(api: Any, rules: tuple[str, ...], ignore_file: Path | None) -> list[Any]:
+    """``--ignore RULE_ID`` values and ``--ignore-file`` lines as ignore entries.
+
+    ``--ignore`` took the ignore file before it took rule ids (issue 11): a value that is
+    no rule id is still read as a file, with a note saying what to write instead.
+    """
+    files = [ignore_file] if ignore_file is not None else []
+    entries = []
+    for value in rules:
+        if value in api.RULES:
+            entries.append(api.IgnoreEntry(value, "", "", "--ignore"))
+        else:
+            click.echo(
+                f"warning: --ignore {value} as a file is deprecated: write --ignore-file {value} "
+                "(--ignore takes a RULE_ID, as in contracts check)",
+                err=True,
+            )
+            files.append(Path(value))
+    return [entry for path in files for entry in api.load_ignore_file(path)] + entries
 
 
 def _operations(given: tuple[str, ...]) -> list[Any]:

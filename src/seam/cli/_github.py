@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from seam.cli._options import contracts_option, fail_on_option, parse_fail_on
-from seam.errors import EXIT_FAILED, EXIT_OK, UsageError
+from seam.cli._options import contracts_option, exit_failed, fail_on_option, parse_fail_on
+from seam.errors import UsageError
 
 
 def _event_number(event_path: str | None) -> int | None:
@@ -118,8 +118,7 @@ def pull_request(
                 body=comment_body(result.reports) if result.reports else None,
             )
             click.echo(f"seam: pull-request comment {done}", err=True)
-    failed = result.failed(parse_fail_on(fail_on))
-    raise SystemExit(EXIT_FAILED if failed else EXIT_OK)
+    exit_failed(result.failed(parse_fail_on(fail_on)))
 
 
 COMMANDS = [pull_request]

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from seam._layout import DEFAULT_CONTRACTS
+from seam.errors import CheckFailed
 from seam.model import Report, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -105,6 +106,20 @@ def allow_remote_refs_option(func: F) -> F:
 
 def parse_fail_on(value: str) -> Severity | None:
     return None if value == "never" else Severity.parse(value)
+
+
+def exit_failed(failed: bool, message: str = "") -> None:
+    """Exit 1 when ``failed``: the one way a command says that its check failed.
+
+    Raises :class:`~seam.errors.CheckFailed`, so ``seam.cli`` maps it to its exit code with
+    every other error. Call it after the report is written: the report says why, and
+    ``message``, when given, adds one ``error:`` line on standard error.
+
+    Raises:
+        CheckFailed: when ``failed``.
+    """
+    if failed:
+        raise CheckFailed(message)
 
 
 def broker_options(func: F) -> F:

@@ -7,19 +7,22 @@ an introspection endpoint with ``--graphql``, or an SDL/introspection file) to
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
 import click
 
-from seam.cli._options import Seconds, contracts_option
-from seam.errors import CheckFailed, UsageError, redact
+from seam.cli._options import (
+    Seconds,
+    contracts_option,
+    emit,
+    exit_failed,
+    format_option,
+    output_option,
+)
+from seam.errors import UsageError, redact
 
 __all__ = ["COMMANDS", "snapshot"]
-
-# Enough of a stale snapshot's diff to see what changed, short enough for a CI log.
-_DIFF_LINES = 60
 
 
 def _headers(values: tuple[str, ...]) -> dict[str, str]:
@@ -81,6 +84,8 @@ def _headers(values: tuple[str, ...]) -> dict[str, str]:
 @click.option(
     "--timeout", type=Seconds(), default=10.0, show_default=True, help="Seconds to wait for --url."
 )
+@format_option()
+@output_option
 def snapshot(
     url: str | None,
     app_ref: str | None,
@@ -91,6 +96,8 @@ def snapshot(
     check: bool,
     header_values: tuple[str, ...],
     timeout: float,
+    fmt: str,
+    output: Path | None,
 ) -> None:
     """Write a provider's OpenAPI document to <contracts>/openapi/<provider>.yaml,
     or its GraphQL schema to <contracts>/graphql/<provider>.graphql.
@@ -99,7 +106,8 @@ def snapshot(
     first error and its location) and normalised so that the file is byte-stable: sorted
     keys, no loopback server URLs, no generated timestamps. A GraphQL schema is printed
     by graphql-core with types, fields, arguments and enum values sorted by name. An
-    unchanged document leaves the file untouched.
+    unchanged document leaves the file untouched. With --check, the report (--format,
+    --output) says whether the committed file is up to date; text shows the diff.
 
     Exit codes: 0 written or up to date, 1 --check found the snapshot stale,
     2 bad options or an invalid document, 3 the provider could not be reached.
@@ -111,6 +119,9 @@ def snapshot(
 
     target = Layout(contracts_dir).provider_openapi(provider)  # a bad name before any work
     _one_source(url, app_ref, file_path, header_values)
+    if not check and (fmt != "text" or output is not None):
+        raise UsageError("--format and --output apply to --check (a written snapshot is a file)")
+    report_to = (fmt, output)
     app = (
         import_object(app_ref, option="--app", example="tasks_api.app:app")
         if app_ref is not None
@@ -123,12 +134,13 @@ def snapshot(
             contracts_dir,
             check,
             _graphql_text(url, app_ref, app, file_path, header_values, timeout),
+            report_to,
         )
         return
     document, source = _load(url, app_ref, app, file_path, header_values, timeout)
     text = snapshot_document(document, source=source)
     if check:
-        _check(target, text, provider)
+        _check(target, text, provider, report_to)
         return
     result = write_snapshot(contracts_dir, provider, text)
     if result.changed:
@@ -160,7 +172,7 @@ def _load(
     header_values: tuple[str, ...],
     timeout: float,
 ) -> tuple[dict[str, Any], str]:
-    from seam.cli import _sources
+    from seam import snapshot as _sources
 
     if url is not None:
         document = _sources.fetch_document(url, timeout=timeout, headers=_headers(header_values))
@@ -180,7 +192,7 @@ def _graphql_text(
     timeout: float,
 ) -> tuple[str, str]:
     """The schema's snapshot text and where it came from."""
-    from seam.cli import _sources
+    from seam import snapshot as _sources
     from seam.graphql import load_schema, schema_of, snapshot_schema
 
     if url is not None:
@@ -205,14 +217,18 @@ def _graphql_text(
 
 
 def _snapshot_graphql(
-    provider: str, contracts_dir: Path, check: bool, text_and_source: tuple[str, str]
+    provider: str,
+    contracts_dir: Path,
+    check: bool,
+    text_and_source: tuple[str, str],
+    report_to: tuple[str, Path | None],
 ) -> None:
     from seam._layout import Layout
     from seam.graphql import write_schema_snapshot
 
     text, source = text_and_source
     if check:
-        _check(Layout(contracts_dir).provider_schema(provider), text, provider)
+        _check(Layout(contracts_dir).provider_schema(provider), text, provider, report_to)
         return
     result = write_schema_snapshot(contracts_dir, provider, text)
     if result.changed:
@@ -221,32 +237,13 @@ def _snapshot_graphql(
         click.echo(f"{result.path} is up to date ({result.types} types)")
 
 
-def _check(target: Path, text: str, provider: str) -> None:
-    try:
-        # A snapshot that is not UTF-8 (edited by hand) is stale like any other difference.
-        current = target.read_bytes().decode("utf-8", errors="replace")
-    except FileNotFoundError:
-        raise CheckFailed(
-            f"{target} does not exist: run contracts snapshot --provider {provider} to create it"
-        ) from None
-    if current == text:
-        click.echo(f"{target} is up to date")
-        return
-    diff = list(
-        difflib.unified_diff(
-            current.splitlines(),
-            text.splitlines(),
-            f"{target} (committed)",
-            "provider",
-            lineterm="",
-        )
-    )
-    click.echo("\n".join(diff[:_DIFF_LINES]))
-    if len(diff) > _DIFF_LINES:
-        click.echo(f"... {len(diff) - _DIFF_LINES} more diff lines")
-    raise CheckFailed(
-        f"{target} is stale: run contracts snapshot --provider {provider} and commit the result"
-    )
+def _check(target: Path, text: str, provider: str, report_to: tuple[str, Path | None]) -> None:
+    """Report whether ``target`` is up to date; exit 1 (its one error line) when it is not."""
+    from seam.snapshot import check_snapshot
+
+    report = check_snapshot(target, text, provider=provider)
+    emit(report, *report_to)
+    exit_failed(report.failed(), "; ".join(f.message for f in report.findings))
 
 
 COMMANDS = [snapshot]

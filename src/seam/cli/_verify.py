@@ -15,6 +15,7 @@ from seam.cli._options import (
     broker_options,
     configured_contracts,
     emit,
+    exit_failed,
     format_option,
     output_option,
 )
@@ -266,8 +267,7 @@ def verify(
     emit(report, fmt, output)
     if junit_file is not None:
         emit(report, "junit", junit_file)
-    if report.failed():
-        click.get_current_context().exit(1)
+    exit_failed(report.failed())
 
 
 COMMANDS = [verify]

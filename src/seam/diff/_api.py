@@ -26,6 +26,7 @@ from seam.diff.rules.files import file_added, file_removed, pacts_not_attached
 from seam.errors import InputError, UsageError
 from seam.graphql import SDL_SUFFIXES, is_graphql_schema_file, is_operations_file
 from seam.model import Finding, Report, Severity, apply_overrides
+from seam.model import parse_severities as parse_rule_levels
 from seam.openapi import Api, Document, load_document
 from seam.pactfile import Pact, read_pact
 
@@ -125,23 +126,13 @@ def load_ignore_file(path: Path) -> list[IgnoreEntry]:
 
 
 def parse_severities(values: Sequence[str]) -> dict[str, Severity]:
-    """``RULE_ID=error|warning|info`` options into a map.
+    """``RULE_ID=error|warning|info`` options into a map, the ids checked against the diff
+    rules (:func:`seam.model.parse_severities`).
 
     Raises:
         UsageError: not ``ID=LEVEL``, an unknown rule id or an unknown level.
     """
-    out: dict[str, Severity] = {}
-    for value in values:
-        rule, sep, level = value.partition("=")
-        if not sep or rule not in RULES:
-            raise UsageError(
-                f"--severity {value!r}: expected RULE_ID=error|warning|info with a known rule id"
-            )
-        try:
-            out[rule] = Severity.parse(level)
-        except ValueError as exc:
-            raise UsageError(f"--severity {value!r}: {exc}") from None
-    return out
+    return parse_rule_levels(values, RULES)
 
 
 def diff(

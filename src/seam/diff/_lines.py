@@ -1,7 +1,8 @@
 """Line numbers for findings, so GitHub annotations point at the right line.
 
-Only done when asked for (``--format github``): it parses each file once more with
-the YAML composer, which keeps positions (JSON is read the same way: it is YAML).
+Only done when asked for (a format in ``seam.reporters.LINE_FORMATS``: ``github``): it
+parses each file once more with the YAML composer, which keeps positions (JSON is read the
+same way: it is YAML).
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 An OpenAPI document (GET a URL, ask an app) or a GraphQL schema (POST the introspection
 query, unwrap a schema object).
 
-These touch the outside world (network, imports), so they live with the CLI; the pure
-snapshot logic is :mod:`seam.openapi`.
+These touch the outside world (network, imports), so they live in a side-effect package
+beside ``seam.broker`` (they were ``seam.cli._sources``, issue 11); the pure snapshot logic is
+:mod:`seam.openapi`.
 """
 
 from __future__ import annotations
