@@ -169,6 +169,47 @@ MIGRATIONS: list[tuple[int, str]] = [
             GROUP BY consumer_id, provider_id;
         """,
     ),
+    (
+        3,
+        # The webhook outbox: one row per (webhook, event), written in the transaction of
+        # the change that triggers it, claimed by one instance at a time with a lease
+        # (claimed_by/claimed_until), retried on a schedule (seam.server._webhook_delivery).
+        # Each attempt is kept in webhook_attempts: the delivery log served over HAL.
+        """
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            webhook_uuid TEXT NOT NULL,
+            event_name TEXT NOT NULL,
+            consumer TEXT,
+            provider TEXT,
+            request TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            claimed_by TEXT,
+            claimed_until TEXT,
+            response_status INTEGER,
+            error TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+        CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_uuid, id);
+        CREATE TABLE webhook_attempts (
+            id INTEGER PRIMARY KEY,
+            delivery_id INTEGER NOT NULL REFERENCES webhook_deliveries(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            instance TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            response_status INTEGER,
+            response_body TEXT,
+            error TEXT
+        );
+        CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id, number);
+        """,
+    ),
 ]
 
 
