@@ -62,6 +62,19 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def _schedule(text: str) -> tuple[float, ...]:
+    try:
+        delays = tuple(float(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        delays = (-1.0,)
+    if any(delay < 0 for delay in delays):
+        raise UsageError(
+            f"--webhook-retry-schedule {text!r} must be seconds separated by commas, "
+            "such as 10,60,300"
+        )
+    return delays
+
+
 @broker.command("serve")
 @click.option(
     "--db",
@@ -136,6 +149,32 @@ def _is_loopback(host: str) -> bool:
     type=click.IntRange(1024),
     help="Refuse request bodies larger than this (413).",
 )
+@click.option(
+    "--webhooks/--no-webhooks",
+    default=True,
+    show_default=True,
+    help="Run the webhook delivery worker (several instances on one database share the work).",
+)
+@click.option(
+    "--webhook-lease",
+    default=120.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds a claimed delivery stays this instance's before another may send it.",
+)
+@click.option(
+    "--webhook-poll",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(0.01),
+    help="Seconds between looks for due webhook deliveries.",
+)
+@click.option(
+    "--webhook-retry-schedule",
+    default="10,60,120,300,600,1200",
+    show_default=True,
+    help="Seconds to wait before each retry of a failed delivery, comma-separated.",
+)
 def serve(
     db: Path,
     host: str,
@@ -152,6 +191,10 @@ def serve(
     drain_seconds: int,
     base_url: str | None,
     max_body_bytes: int,
+    webhooks: bool,
+    webhook_lease: float,
+    webhook_poll: float,
+    webhook_retry_schedule: str,
 ) -> None:
     """Serve the Pact Broker API (publish, pacts, matrix, can-i-deploy, environments).
 
@@ -164,10 +207,19 @@ def serve(
     """
     import uvicorn
 
-    from seam.server import create_app
+    from seam.server import DeliverySettings, create_app
 
     if db.parent and not db.parent.exists():
         raise UsageError(f"the directory of --db {db} does not exist; create it first")
+    settings = (
+        DeliverySettings(
+            retry_schedule=_schedule(webhook_retry_schedule),
+            lease_seconds=webhook_lease,
+            poll_seconds=webhook_poll,
+        )
+        if webhooks
+        else None
+    )
     app = create_app(
         db,
         token=token,
@@ -181,6 +233,7 @@ def serve(
         base_url=base_url,
         max_body_bytes=max_body_bytes,
         access_log=access_log,
+        webhooks=settings,
     )
     # Open (and migrate) now, so an unusable --db is exit 2 before the port is taken; the
     # app's lifespan closes it at shutdown.

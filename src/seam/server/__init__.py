@@ -33,12 +33,14 @@ from seam.server._errors import Conflict, Invalid, NotFound, ServiceError
 from seam.server._pactmerge import pact_sha
 from seam.server._service import BrokerService
 from seam.server._storage import Storage
+from seam.server._webhook_delivery import DeliverySettings
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "BrokerApp",
     "BrokerService",
     "Conflict",
+    "DeliverySettings",
     "Invalid",
     "NotFound",
     "ServiceError",

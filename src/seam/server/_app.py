@@ -28,6 +28,9 @@ from seam.server._requests import check_name
 from seam.server._routes import ROUTES, Call, Reply, Route
 from seam.server._service import BrokerService
 from seam.server._storage import Storage
+from seam.server._webhook_delivery import DeliverySettings, Dispatcher
+from seam.server._webhook_events import BASE_URL
+from seam.server._webhook_routes import WEBHOOK_ROUTES
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "BrokerApp", "create_app"]
 
@@ -203,6 +206,7 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     allow_contract_modification: bool = False,
     access_log: bool = False,
+    webhooks: DeliverySettings | None = None,
 ) -> BrokerApp:
     """Return the embedded broker as an ASGI app over the SQLite database ``db_path``.
 
@@ -224,6 +228,9 @@ def create_app(
         max_body_bytes: Larger request bodies are refused with 413.
         allow_contract_modification: Accept different pact content for an existing version.
         access_log: Log one line per request to the ``seam.server.access`` logger (INFO).
+        webhooks: Run a webhook delivery worker with these settings while the app's
+            lifespan runs (``broker serve`` does); None: deliveries wait in the outbox
+            for an instance that runs one.
 
     Returns:
         A :class:`BrokerApp`; ``app.state.service`` is its :class:`BrokerService`.
@@ -246,7 +253,7 @@ def create_app(
     metrics = Metrics()
     # The operations routes first: a badge path such as .../latest/badge would otherwise
     # be read as the tag "badge".
-    router = _Router(ops_routes(metrics) + BADGE_ROUTES + ROUTES)
+    router = _Router(ops_routes(metrics) + BADGE_ROUTES + ROUTES + WEBHOOK_ROUTES)
 
     async def endpoint(request: Request) -> Response:
         started = time.perf_counter()
@@ -311,6 +318,7 @@ def create_app(
             body = await _read_body(request, max_body_bytes)
             query = _query(request.url.query)
             urls = Urls(base_url or str(request.base_url))
+            BASE_URL.set(urls.base)  # for the links a webhook's template renders
             call = Call(service, urls, params, query, body, accept, method, raw_path)
             # Handlers run on the event loop thread: each is one short SQLite transaction
             # (about a millisecond), and a hand-off to a worker thread costs several times
@@ -369,9 +377,15 @@ def create_app(
         # Open (and migrate) at start-up, so a broken database stops the server before it
         # accepts a request, and close whatever the requests opened at shutdown.
         storage.connection()
+        dispatcher = Dispatcher(storage, webhooks) if webhooks is not None else None
+        if dispatcher is not None:
+            dispatcher.start()
+        app.state.dispatcher = dispatcher
         try:
             yield
         finally:
+            if dispatcher is not None:
+                dispatcher.stop()
             storage.close()
 
     app = BrokerApp(lifespan=lifespan)

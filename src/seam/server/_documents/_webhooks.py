@@ -25,6 +25,14 @@ class WebhookDocs(UrlBase):
                     "title": row.get("description") or "Webhook",
                 },
                 "pb:webhooks": {"href": self("webhooks"), "title": "All webhooks"},
+                "pb:execute": {
+                    "href": self("webhooks", row["uuid"], "execute"),
+                    "title": "Test the execution of the webhook with the latest matching pact",
+                },
+                "pb:triggered-webhooks": {
+                    "href": self("webhooks", row["uuid"], "triggered-webhooks"),
+                    "title": "Deliveries of this webhook (the delivery log)",
+                },
             },
         }
         for role in ("consumer", "provider"):

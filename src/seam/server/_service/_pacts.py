@@ -22,6 +22,7 @@ from seam.server._service._core import (
     as_row,
 )
 from seam.server._storage import utcnow
+from seam.server._webhook_events import pact_published
 
 __all__ = ["PactsService"]
 
@@ -142,6 +143,7 @@ class PactsService(ServiceCore):
             publication, outcome = self._store_pact(
                 conn, consumer, provider, version, document, merge=merge
             )
+            pact_published(conn, publication, outcome.value)
             return publication, outcome is Outcome.CREATED
 
     def publish_contracts(self, payload: Any) -> Row:
@@ -192,6 +194,7 @@ class PactsService(ServiceCore):
                 publication, outcome = self._store_pact(
                     conn, consumer, provider, version, document, merge=merge
                 )
+                pact_published(conn, publication, outcome.value)
                 publications.append(publication)
                 outcomes.append(outcome)
             return {

@@ -16,6 +16,7 @@ from seam.server._service._core import (
 from seam.server._storage import utcnow
 from seam.server._verifiable import VerifiablePact
 from seam.server._verifiable import pacts_for_verification as _pacts_for_verification
+from seam.server._webhook_events import verification_published
 
 __all__ = ["VerificationsService"]
 
@@ -92,6 +93,7 @@ class VerificationsService(ServiceCore):
             row = conn.execute(
                 f"{VERIFICATION_SELECT} WHERE vr.id = ?", (cursor.lastrowid,)
             ).fetchone()
+            verification_published(conn, row["id"])
             return dict(row)
 
     def get_verification(

@@ -14,6 +14,7 @@ from seam.server._service._core import (
     ServiceCore,
 )
 from seam.server._storage import utcnow
+from seam.server._webhook_delivery import require_http_url
 
 __all__ = ["WebhooksService"]
 
@@ -32,8 +33,7 @@ class WebhooksService(ServiceCore):
     ) -> tuple[Row, bool]:
         """Create or replace a webhook definition; returns (it, created).
 
-        Webhooks are stored and served, never executed: the embedded broker makes no
-        outbound requests.
+        The delivery worker of ``broker serve`` executes them (seam.server._webhook_delivery).
         """
         body = json_object(body)
         errors: dict[str, list[str]] = {}
@@ -45,6 +45,7 @@ class WebhooksService(ServiceCore):
             errors["request.url"] = ["is missing"]
         if not isinstance(request.get("method"), str) or not request.get("method"):
             errors["request.method"] = ["is missing"]
+        require_http_url(request)
         events = body.get("events") or [{"name": "contract_content_changed"}]
         if not isinstance(events, list):
             errors["events"] = ["must be a list"]
