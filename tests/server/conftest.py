@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import http.server
 import json
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -73,6 +76,7 @@ class Client:
     """A synchronous HTTP client for an ASGI app, over ``httpx.ASGITransport`` (no socket)."""
 
     def __init__(self, app: Starlette, portal: Any, headers: dict[str, str]) -> None:
+        self.app = app
         self._portal = portal
         self._client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app), base_url=BASE, headers=headers
@@ -154,3 +158,95 @@ def service(app: Starlette) -> BrokerService:
 def client(app: Starlette, make_client: Callable[..., Client]) -> Client:
     """An HTTP client for the in-process broker, asking for HAL like the official clients."""
     return make_client(app)
+
+
+class Receiver:
+    """A real HTTP server on 127.0.0.1 that records every webhook request it gets.
+
+    ``statuses`` maps a path to the statuses to answer in turn (the last one repeats; 200
+    when the path is not listed); a path in ``hold`` makes its first request wait until
+    ``release`` is set, answering nothing meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.statuses: dict[str, list[int]] = {}
+        self.hold: set[str] = set()
+        self.release = threading.Event()
+        self.arrived = threading.Condition()
+        received = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:  # quiet test output
+                pass
+
+            def _handle(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length).decode() if length else ""
+                path = self.path.split("?", 1)[0]
+                with received.arrived:
+                    first = not any(r["path"] == path for r in received.requests)
+                    received.requests.append(
+                        {
+                            "method": self.command,
+                            "path": path,
+                            "target": self.path,
+                            "headers": {k.lower(): v for k, v in self.headers.items()},
+                            "body": body,
+                        }
+                    )
+                    answered = [r for r in received.requests if r["path"] == path]
+                    received.arrived.notify_all()
+                if path in received.hold and first:
+                    received.release.wait(30)
+                    return
+                queue = received.statuses.get(path) or [200]
+                status = queue[min(len(answered) - 1, len(queue) - 1)]
+                reply = f"answer {status} to {path}".encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            do_POST = do_PUT = do_GET = _handle
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def wait_for(self, count: int, path: str | None = None, timeout: float = 20) -> list[Any]:
+        """Wait until ``count`` requests (to ``path``, if given) arrived; return them."""
+
+        def matching() -> list[Any]:
+            return [r for r in self.requests if path is None or r["path"] == path]
+
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(matching()) >= count, timeout)
+            return matching()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def run_app(portal: Any, make_client: Callable[..., Client]) -> Iterator[Callable[..., Client]]:
+    """Run apps with their lifespan (so a delivery worker runs); stopped after the test."""
+    with contextlib.ExitStack() as stack:
+
+        def run(app: Starlette) -> Client:
+            stack.enter_context(portal.wrap_async_context_manager(app.router.lifespan_context(app)))
+            return make_client(app)
+
+        yield run
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on 127.0.0.1, shut down after the test."""
+    found = Receiver()
+    yield found
+    found.close()
