@@ -175,12 +175,16 @@ class Dispatcher:
         self._thread = threading.Thread(target=self._loop, name="seam-webhooks", daemon=True)
         self._thread.start()
 
+    @property
+    def running(self) -> bool:
+        """True while the worker thread is alive."""
+        return self._thread is not None and self._thread.is_alive()
+
     def stop(self, timeout: float | None = None) -> None:
         """Ask the worker to stop after the request in flight and wait for it."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout if timeout is not None else self.settings.timeout_seconds + 5)
-            self._thread = None
 
     def _loop(self) -> None:
         while not self._stop.is_set():
