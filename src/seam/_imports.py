@@ -58,13 +58,11 @@ def _import(module_name: str, option: str) -> Any:
                 "is it on PYTHONPATH (or in the current directory)?"
             ) from None
         raise UsageError(
-            f"{option}: importing {module_name!r} failed: {type(exc).__name__}: "
-            f"{_first_line(exc)}"
+            f"{option}: importing {module_name!r} failed: {type(exc).__name__}: {_first_line(exc)}"
         ) from None
     except (Exception, SystemExit) as exc:  # the user's module may do anything while importing
         raise UsageError(
-            f"{option}: importing {module_name!r} failed: {type(exc).__name__}: "
-            f"{_first_line(exc)}"
+            f"{option}: importing {module_name!r} failed: {type(exc).__name__}: {_first_line(exc)}"
         ) from None
     finally:
         if added:

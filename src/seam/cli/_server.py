@@ -276,4 +276,70 @@ def serve(
     click.echo("Seam broker stopped.", err=True)
 
 
+@broker.command("clean")
+@click.option(
+    "--db",
+    "db",
+    required=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The broker's SQLite database file.",
+)
+@click.option(
+    "--keep",
+    "keep",
+    multiple=True,
+    metavar="JSON",
+    help='A keep selector, e.g. \'{"branch": true, "latest": true}\' (repeat; default: the '
+    "newest of each branch and tag, deployed and released versions, the last 90 days).",
+)
+@click.option("--dry-run", is_flag=True, help="List what would be removed; remove nothing.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def clean_command(db: Path, keep: tuple[str, ...], dry_run: bool, fmt: str) -> None:
+    """Remove old versions, pacts and verifications that no keep selector keeps.
+
+    Never removes a version an environment still uses (currently deployed or supported)
+    nor the newest version of a pacticipant. Safe while brokers serve the database: each
+    version goes in its own short transaction.
+
+    Exit codes: 0 done, 2 bad selectors or an unusable --db.
+    """
+    import json
+
+    from seam.server import Storage, clean, parse_keep_selectors
+
+    docs = []
+    for text in keep:
+        try:
+            docs.append(json.loads(text))
+        except ValueError:
+            raise UsageError(
+                f"--keep {text!r} is not JSON; write a selector such as '{{\"latest\": true}}'"
+            ) from None
+    selectors = parse_keep_selectors(docs) if docs else None
+    storage = Storage(db)
+    try:
+        result = clean(storage, selectors, dry_run=dry_run)
+    finally:
+        storage.close()
+    if fmt == "json":
+        click.echo(json.dumps(result.to_json(), indent=2, sort_keys=True))
+        return
+    verb = "Would remove" if dry_run else "Removed"
+    for pacticipant, number in result.removed:
+        click.echo(f"{verb} {pacticipant} version {number}")
+    for pacticipant, number in result.skipped:
+        click.echo(f"Kept {pacticipant} version {number}: an environment started using it")
+    summary = f"{verb} {len(result.removed)} version(s); kept {result.kept}"
+    if not dry_run:
+        summary += f"; removed {result.pact_versions_removed} unused pact version(s)"
+    click.echo(summary + ".")
+
+
 COMMANDS = [broker]

@@ -29,6 +29,7 @@ the lifespan's end), so ``httpx.ASGITransport``, which runs no lifespan, leaks n
 """
 
 from seam.server._app import DEFAULT_MAX_BODY_BYTES, BrokerApp, create_app
+from seam.server._clean import CleanResult, KeepSelector, clean, parse_keep_selectors
 from seam.server._errors import Conflict, Invalid, NotFound, ServiceError
 from seam.server._pactmerge import pact_sha
 from seam.server._service import BrokerService
@@ -39,12 +40,16 @@ __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "BrokerApp",
     "BrokerService",
+    "CleanResult",
     "Conflict",
     "DeliverySettings",
     "Invalid",
+    "KeepSelector",
     "NotFound",
     "ServiceError",
     "Storage",
+    "clean",
     "create_app",
     "pact_sha",
+    "parse_keep_selectors",
 ]

@@ -96,9 +96,7 @@ def fetch_graphql_schema(
     return schema_from_introspection(answer, source=url)
 
 
-def _introspect(
-    url: str, query: str, timeout: float, headers: Mapping[str, str] | None
-) -> Any:
+def _introspect(url: str, query: str, timeout: float, headers: Mapping[str, str] | None) -> Any:
     wrong_status = (
         "expected 200 with the introspection result, got HTTP {status}; "
         "is this the GraphQL endpoint (e.g. http://127.0.0.1:8000/graphql)?"
@@ -178,9 +176,7 @@ def _request(
                     location=url,
                 )
             if response.status_code != 200 and response.status_code not in also:
-                raise InputError(
-                    wrong_status.format(status=response.status_code), location=url
-                )
+                raise InputError(wrong_status.format(status=response.status_code), location=url)
             return response.status_code, _read_capped(response, url)
     except httpx.TransportError as exc:
         reason = str(exc) or type(exc).__name__

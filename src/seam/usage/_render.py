@@ -143,9 +143,7 @@ def html_page(usage: Usage) -> str:
             classes.append("unused")
             unused.append((endpoint, element))
         row_class = ' class="' + " ".join(classes) + '"' if classes else ""
-        cells = "".join(
-            f'<td class="use">{"✓" if c in who else ""}</td>' for c in consumers
-        )
+        cells = "".join(f'<td class="use">{"✓" if c in who else ""}</td>' for c in consumers)
         out.append(
             f"<tr{row_class}>"
             f'<td class="element level{indent}">'
