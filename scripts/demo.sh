@@ -243,7 +243,28 @@ BROKER_PORT=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1"
 export PACT_BROKER_BASE_URL="http://127.0.0.1:$BROKER_PORT"   # what every broker command reads
 contracts broker serve --db "$WORK/broker.sqlite" --port "$BROKER_PORT" >"$WORK/broker.log" 2>&1 &
 BROKER_PID=$!
-stop_broker() { kill "$BROKER_PID" 2>/dev/null && wait "$BROKER_PID" 2>/dev/null || true; }
+# A webhook receiver on 127.0.0.1: it appends each request body it gets to .demo/webhooks.log.
+HOOK_PORT=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python - "$HOOK_PORT" "$WORK/webhooks.log" <<'PY' &
+import http.server, sys
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("content-length") or 0)).decode()
+        with open(sys.argv[2], "a", encoding="utf-8") as log:
+            log.write(body + "\n")
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Receiver).serve_forever()
+PY
+HOOK_PID=$!
+stop_broker() {
+  kill "$BROKER_PID" "$HOOK_PID" 2>/dev/null && wait "$BROKER_PID" "$HOOK_PID" 2>/dev/null || true
+}
 trap stop_broker EXIT
 python - "$PACT_BROKER_BASE_URL" <<'PY'
 import sys, time, httpx
@@ -255,6 +276,29 @@ for _ in range(100):
         time.sleep(0.1)
 else:
     sys.exit("the broker did not start: see .demo/broker.log")
+PY
+echo "   a webhook: tell a CI receiver which pacts tasks-api must verify, and each result"
+python - "$PACT_BROKER_BASE_URL" "$HOOK_PORT" <<'PY'
+import sys, httpx
+hook = {
+    "description": "demo CI receiver",
+    "provider": {"name": "tasks-api"},
+    "events": [{"name": "contract_content_changed"}, {"name": "provider_verification_published"}],
+    "request": {
+        "method": "POST",
+        "url": f"http://127.0.0.1:{sys.argv[2]}/ci",
+        "headers": {"Content-Type": "application/json"},
+        "body": {
+            "event": "${pactbroker.eventName}",
+            "consumer": "${pactbroker.consumerName}",
+            "pact": "${pactbroker.pactUrl}",
+            "status": "${pactbroker.githubVerificationStatus}",
+        },
+    },
+}
+# A webhook scoped to a provider needs the provider to exist (as on the Pact Broker).
+httpx.post(sys.argv[1] + "/pacticipants", json={"name": "tasks-api"}, timeout=10).raise_for_status()
+httpx.post(sys.argv[1] + "/webhooks", json=hook, timeout=10).raise_for_status()
 PY
 V=$(git rev-parse --short HEAD)
 contracts publish contracts/pacts -a "$V" --branch main
@@ -292,6 +336,24 @@ PY
 echo "   every broker command takes --format and -o like the others: the deployment as JUnit XML"
 contracts record-deployment -a web -e "$V" --environment production --format junit -o "$WORK/deployed.xml"
 head -c 200 "$WORK/deployed.xml"; echo
+echo "   the webhook's deliveries, as the receiver got them and in the broker's delivery log:"
+python - "$PACT_BROKER_BASE_URL" "$WORK/webhooks.log" <<'PY'
+import json, pathlib, sys, time, httpx
+for _ in range(100):  # the worker looks for due deliveries every second
+    rows = httpx.get(sys.argv[1] + "/triggered-webhooks", timeout=10).json()
+    rows = rows["_embedded"]["triggeredWebhooks"]
+    if rows and all(r["status"] == "success" for r in rows):
+        break
+    time.sleep(0.1)
+else:
+    sys.exit("webhook deliveries did not all succeed: see " + sys.argv[1] + "/triggered-webhooks")
+for line in pathlib.Path(sys.argv[2]).read_text().splitlines():
+    got = json.loads(line)
+    print(f"   | {got['event']}: {got['consumer']} ({got['status']})")
+print(f"   {len(rows)} deliveries, all {rows[0]['status']} (open {sys.argv[1]}/triggered-webhooks)")
+PY
+echo "   clean-up by keep-selectors; what environments use is always kept (a dry run lists only):"
+contracts broker clean --db "$WORK/broker.sqlite" --dry-run --keep '{"branch": true, "latest": true}'
 stop_broker
 
 step "8. contracts init: Seam in a new consumer project"
