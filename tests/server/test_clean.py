@@ -154,3 +154,28 @@ def test_bad_selectors_are_refused(docs: Any, message: str) -> None:
     """A selector that is not what the clean task reads is a UsageError naming the problem."""
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_keep_selectors(docs)
+
+
+def test_old_webhook_deliveries_go_but_the_newest_of_each_stays(
+    service: BrokerService, unique: Callable[[str], str]
+) -> None:
+    """Finished deliveries older than the newest finished one of their kind go; pending stay."""
+    consumer, provider = unique("web"), unique("api")
+    service.save_webhook(
+        {
+            "events": [{"name": "contract_published"}],
+            "request": {"method": "POST", "url": "http://127.0.0.1:9/hook"},
+        }
+    )
+    _seed(service, consumer, provider, ["main"] * 4)
+    with service.storage.write() as conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM webhook_deliveries ORDER BY id")]
+        conn.execute(
+            "UPDATE webhook_deliveries SET status = 'success' WHERE id IN (?, ?, ?)", ids[:3]
+        )
+    planned = clean(service.storage, _keep({"max_age": 90}), dry_run=True)
+    done = clean(service.storage, _keep({"max_age": 90}))
+    assert planned.deliveries_removed == done.deliveries_removed == 2
+    with service.storage.read() as conn:
+        left = [r[0] for r in conn.execute("SELECT id FROM webhook_deliveries ORDER BY id")]
+    assert left == ids[2:]  # the newest finished one, and the pending one

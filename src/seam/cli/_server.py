@@ -339,6 +339,8 @@ def clean_command(db: Path, keep: tuple[str, ...], dry_run: bool, fmt: str) -> N
     summary = f"{verb} {len(result.removed)} version(s); kept {result.kept}"
     if not dry_run:
         summary += f"; removed {result.pact_versions_removed} unused pact version(s)"
+    if result.deliveries_removed:
+        summary += f"; {verb.lower()} {result.deliveries_removed} old webhook delivery log entries"
     click.echo(summary + ".")
 
 

@@ -11,7 +11,9 @@ is the newest version of its pacticipant.
 
 Removing a version removes its tags, branch memberships, pact publications, deployment
 history and the verifications it published (foreign keys ``ON DELETE CASCADE``); then pact
-contents no publication uses any more go, with their verifications. Each version is removed
+contents no publication uses any more go, with their verifications. Like the Pact Broker's, it
+also drops the webhook delivery log except the newest finished delivery of each webhook,
+event and integration (pending and retrying deliveries stay). Each version is removed
 in its own short transaction that checks the guards again, so instances serving meanwhile
 never see half a version and a version deployed a moment ago is kept.
 """
@@ -88,6 +90,7 @@ class CleanResult:
     removed: list[tuple[str, str]]
     kept: int
     pact_versions_removed: int = 0
+    deliveries_removed: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -97,6 +100,7 @@ class CleanResult:
             "removed": [{"pacticipant": p, "version": v} for p, v in self.removed],
             "kept": self.kept,
             "pactVersionsRemoved": self.pact_versions_removed,
+            "webhookDeliveriesRemoved": self.deliveries_removed,
             "skippedBecauseNowInUse": [{"pacticipant": p, "version": v} for p, v in self.skipped],
         }
 
@@ -316,7 +320,32 @@ def clean(
     if not dry_run:
         result.kept += len(result.skipped)
         result.pact_versions_removed = _remove_orphan_pacts(storage)
+    result.deliveries_removed = _remove_old_deliveries(storage, dry_run)
     return result
+
+
+# A finished delivery with a newer finished one of the same webhook, event and integration.
+_SUPERSEDED = (
+    "SELECT d.id FROM webhook_deliveries d WHERE d.status IN ('success', 'failure') "
+    "AND EXISTS (SELECT 1 FROM webhook_deliveries n WHERE n.webhook_uuid = d.webhook_uuid "
+    "AND n.event_name = d.event_name AND n.consumer = d.consumer AND n.provider = d.provider "
+    "AND n.status IN ('success', 'failure') AND n.id > d.id) ORDER BY d.id LIMIT ?"
+)
+
+
+def _remove_old_deliveries(storage: Storage, dry_run: bool) -> int:
+    if dry_run:
+        with storage.read() as conn:
+            return len(conn.execute(_SUPERSEDED, (2**31 - 1,)).fetchall())
+    removed = 0
+    while True:
+        with storage.write() as conn:
+            ids = [row[0] for row in conn.execute(_SUPERSEDED, (_PACT_BATCH,)).fetchall()]
+            for delivery_id in ids:
+                conn.execute("DELETE FROM webhook_deliveries WHERE id = ?", (delivery_id,))
+        removed += len(ids)
+        if len(ids) < _PACT_BATCH:
+            return removed
 
 
 def _remove_orphan_pacts(storage: Storage) -> int:
