@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from seam.server import BrokerService, DeliverySettings, create_app
+from seam.server._storage import MIGRATIONS
 
 from .conftest import Client, Receiver, publish_body
 
@@ -237,3 +238,24 @@ def test_delivery_claimed_by_a_killed_instance_is_sent_by_another(
         f"{resent_after:.1f} s after the kill (lease 3 s), /slow resent once"
     )
     service.storage.close()
+
+
+def test_webhook_stored_before_the_upgrade_fires_after_it(
+    db_path: Path,
+    run_app: Callable[..., Client],
+    receiver: Receiver,
+    unique: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A schema-2 database's webhooks fire once migration 3 has added the outbox."""
+    monkeypatch.setattr("seam.server._storage.MIGRATIONS", MIGRATIONS[:2])
+    old = create_app(db_path)
+    _hook(old.state.service, receiver.url + "/upgraded")
+    assert old.state.service.storage.schema_version() == 2
+    old.state.service.storage.close()
+    monkeypatch.undo()
+    client = run_app(create_app(db_path, webhooks=_settings()))
+    assert client.app.state.service.storage.schema_version() == 3
+    _publish(client.app.state.service, unique("web"), unique("api"), "1.0.0")
+    (got,) = receiver.wait_for(1, "/upgraded")
+    assert json.loads(got["body"]) == {"version": "1.0.0"}
