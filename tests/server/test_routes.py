@@ -382,8 +382,8 @@ def test_record_deployment_of_unknown_version_is_404(client: Client, unique: Uni
     assert client.post(url, json={}).status_code == 404
 
 
-def test_webhook_stored_and_password_dropped(client: Client) -> None:
-    """A webhook is stored (never executed) and its password is not echoed back."""
+def test_webhook_password_is_never_echoed_back(client: Client) -> None:
+    """A webhook's password is stored (to send it) but never shown in its document."""
     body = {
         "description": "a webhook",
         "events": [{"name": "contract_published"}],

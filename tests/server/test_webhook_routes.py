@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 
 import pytest
@@ -100,3 +102,26 @@ def test_browser_gets_the_delivery_log_page(
     assert '<section id="webhook-deliveries">' in page.text
     assert "contract_published" in page.text and consumer in page.text
     assert '<td class="webhook-pending">pending</td>' in page.text
+
+
+def test_basic_auth_is_sent_and_shown_masked(client: Client, receiver: Receiver) -> None:
+    """username/password reach the receiver as basic auth; the answers show them masked."""
+    response = client.post(
+        "/webhooks",
+        json={
+            "events": [{"name": "contract_published"}],
+            "request": {
+                "method": "POST",
+                "url": receiver.url + "/auth",
+                "username": "ci",
+                "password": "s3cret",
+            },
+        },
+    )
+    webhook = response.json()
+    assert webhook["request"]["password"] == "**********"
+    result = client.post(webhook["_links"]["pb:execute"]["href"]).json()
+    (sent,) = receiver.wait_for(1, "/auth")
+    assert sent["headers"]["authorization"] == "Basic " + base64.b64encode(b"ci:s3cret").decode()
+    assert result["request"]["headers"]["Authorization"] == "**********"
+    assert "s3cret" not in json.dumps(result)

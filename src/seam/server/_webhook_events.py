@@ -21,6 +21,7 @@ request already rendered, so what is sent is what the data was when the event ha
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import uuid as uuidlib
@@ -107,11 +108,18 @@ def _render_body(body: Any, params: dict[str, str]) -> Any:
 def render_request(request: Row, params: dict[str, str]) -> Row:
     """Render a webhook's request template: URL (values percent-encoded), headers and body.
 
+    ``username``/``password`` become a basic ``Authorization`` header.
+
     Returns:
         ``method``, ``url``, ``headers`` (a dict) and ``body`` (text or None), ready to send.
     """
     headers = request.get("headers") if isinstance(request.get("headers"), dict) else {}
     rendered_headers = {str(k): render(str(v), params) for k, v in (headers or {}).items()}
+    username, password = request.get("username"), request.get("password")
+    if isinstance(username, str) and username:
+        # Basic auth as the Pact Broker sends it; the delivery log shows this header masked.
+        pair = f"{render(username, params)}:{render(str(password or ''), params)}"
+        rendered_headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
     body = request.get("body")
     if body is None:
         text = None

@@ -7,6 +7,13 @@ from seam.server._documents._urls import Doc, UrlBase, as_bool
 __all__ = ["WebhookDocs"]
 
 
+def _masked(request: Doc) -> Doc:
+    """A webhook's request as shown: its password (stored to send it) never is."""
+    if request.get("password") is None:
+        return request
+    return {**request, "password": "**********"}
+
+
 class WebhookDocs(UrlBase):
     """HAL documents of webhooks."""
 
@@ -16,7 +23,7 @@ class WebhookDocs(UrlBase):
             "description": row.get("description"),
             "enabled": as_bool(row["enabled"]),
             "events": row["events"],
-            "request": row["request"],
+            "request": _masked(row["request"]),
             "createdAt": row["created_at"],
             "updatedAt": row["updated_at"],
             "_links": {

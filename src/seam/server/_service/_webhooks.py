@@ -71,7 +71,9 @@ class WebhooksService(ServiceCore):
                 if uuid
                 else None
             )
-            safe_request = {k: v for k, v in request.items() if k != "password"}
+            # The password is kept to send the webhook (the Pact Broker keeps it too); the
+            # HAL document shows it masked.
+            safe_request = dict(request)
             values = (
                 body.get("description"),
                 scope["consumer"],
