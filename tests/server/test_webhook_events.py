@@ -244,3 +244,26 @@ def test_render_leaves_unknown_parameters_and_encodes_url_values() -> None:
     assert rendered["method"] == "PUT"
     assert rendered["url"] == "https://ci.example/build?c=a%20b%2Fc&x=${pactbroker.nope}"
     assert rendered["body"] == "consumer a b/c"
+
+
+def test_verifying_overwritten_content_still_records_and_fires(
+    db_path: Path, receiver: Receiver, unique: Callable[[str], str]
+) -> None:
+    """A result for content no version publishes any more is stored and its event queued."""
+    app = create_app(db_path, allow_contract_modification=True)
+    service: BrokerService = app.state.service
+    consumer, provider = unique("web"), unique("api")
+    first, _ = service.put_pact(provider, consumer, "1.0.0", pact_doc(consumer, provider, "a"))
+    service.put_pact(provider, consumer, "1.0.0", pact_doc(consumer, provider, "b"))
+    service.save_webhook(
+        {
+            "events": [{"name": "provider_verification_published"}],
+            "request": {"method": "POST", "url": receiver.url, "body": "${pactbroker.pactUrl}"},
+        }
+    )
+    result = {"success": True, "providerApplicationVersion": "2.0.0"}
+    service.record_verification(provider, consumer, first["sha"], result)
+    with service.storage.read() as conn:
+        (row,) = conn.execute("SELECT request FROM webhook_deliveries").fetchall()
+    assert json.loads(row[0])["body"].endswith("/pact-version/" + first["sha"])
+    service.storage.close()

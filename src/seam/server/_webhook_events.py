@@ -216,13 +216,16 @@ def _pact_params(conn: Conn, publication: Row) -> dict[str, str]:
         "SELECT success FROM verifications WHERE pact_version_id = ? ORDER BY id DESC LIMIT 1",
         (publication["pact_version_id"],),
     ).fetchone()
-    branches = _branches(conn, version["id"])
+    # None only for content no publication uses any more (overwritten, with
+    # allow_contract_modification): the consumer version fields are then empty.
+    branches = _branches(conn, version["id"]) if version is not None else []
+    tags = _tags(conn, version["id"]) if version is not None else []
     consumer, provider = publication["consumer"], publication["provider"]
     return {
         "consumerName": consumer,
         "providerName": provider,
-        "consumerVersionNumber": version["number"],
-        "consumerVersionTags": ", ".join(_tags(conn, version["id"])),
+        "consumerVersionNumber": version["number"] if version is not None else "",
+        "consumerVersionTags": ", ".join(tags),
         "consumerVersionBranch": branches[0] if branches else "",
         "consumerLabels": "",
         "providerLabels": "",
@@ -233,7 +236,7 @@ def _pact_params(conn: Conn, publication: Row) -> dict[str, str]:
             "pacts", "provider", provider, "consumer", consumer, "pact-version", publication["sha"]
         ),
         "verificationResultUrl": "",
-        "buildUrl": version["build_url"] or "",
+        "buildUrl": (version["build_url"] if version is not None else None) or "",
         **_statuses(None if latest is None else bool(latest["success"])),
     }
 
@@ -355,7 +358,7 @@ def verification_published(conn: Conn, verification_id: int) -> None:
         "provider": row["provider"],
         "sha": row["sha"],
         "pact_version_id": row["pact_version_id"],
-        "consumer_version_id": newest[0],
+        "consumer_version_id": newest[0] if newest is not None else None,
     }
     params = _pact_params(conn, publication)
     success = bool(row["success"])
