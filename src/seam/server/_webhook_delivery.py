@@ -205,6 +205,14 @@ class Dispatcher:
             "status IN (?, ?) AND next_attempt_at <= ? "
             "AND (claimed_until IS NULL OR claimed_until < ?)"
         )
+        # An idle poll only reads: the write lock (SQLite) or row locks are taken only when
+        # something is due, so idle workers never slow publishers down.
+        with self.storage.read() as conn:
+            due = conn.execute(
+                f"SELECT 1 FROM webhook_deliveries WHERE {free} LIMIT 1", (*_DUE, now, now)
+            ).fetchone()
+        if due is None:
+            return []
         with self.storage.write() as conn:
             rows = conn.execute(
                 "UPDATE webhook_deliveries SET claimed_by = ?, claimed_until = ?, updated_at = ? "
