@@ -1,7 +1,8 @@
-"""seam.server: an embedded, Pact-Broker-compatible broker over SQLite.
+"""seam.server: an embedded, Pact-Broker-compatible broker over SQLite or PostgreSQL.
 
 Layers: ``_routes`` (HTTP → call) → ``_service`` / ``_matrix`` / ``_verifiable`` (domain)
-→ ``_storage`` (sqlite3, WAL, numbered migrations). ``create_app`` returns the ASGI app;
+→ ``_storage`` (SQLite file with WAL, or PostgreSQL through a psycopg pool for several
+instances; numbered migrations per engine). ``create_app`` returns the ASGI app;
 ``contracts broker serve`` runs it with uvicorn.
 
 Seeding the database (for provider states, fixtures and tests) goes through the service,
@@ -23,14 +24,15 @@ never through SQL::
 
 ``put_pact`` returns the publication row, whose ``sha`` identifies the pact content for
 ``record_verification``. Every call is one transaction; all are thread-safe.
-A fresh, empty broker per test is one ``create_app(tmp_path / "x.db")`` call.
+A fresh, empty broker per test is one ``create_app(tmp_path / "x.db")`` call;
+``create_app("postgresql://user:password@host/db")`` serves a PostgreSQL database.
 """
 
 from seam.server._app import DEFAULT_MAX_BODY_BYTES, create_app
 from seam.server._errors import Conflict, Invalid, NotFound, ServiceError
 from seam.server._pactmerge import pact_sha
 from seam.server._service import BrokerService
-from seam.server._storage import Storage
+from seam.server._storage import Storage, is_database_url
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
@@ -41,5 +43,6 @@ __all__ = [
     "ServiceError",
     "Storage",
     "create_app",
+    "is_database_url",
     "pact_sha",
 ]

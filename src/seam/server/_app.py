@@ -202,10 +202,11 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     allow_contract_modification: bool = False,
 ) -> Starlette:
-    """Return the embedded broker as an ASGI app over the SQLite database ``db_path``.
+    """Return the embedded broker as an ASGI app over the database ``db_path``.
 
     Args:
-        db_path: The SQLite file (created and migrated when needed).
+        db_path: The SQLite file, or a ``postgresql://`` URL (created or migrated when
+            needed; see :class:`seam.server.Storage`).
         token: One bearer token every request must carry.
         read_token: With ``write_token``: reads need either token, writes the write token.
         write_token: The token that may change the broker.
@@ -219,6 +220,7 @@ def create_app(
     Raises:
         UsageError: The token options contradict each other.
         InputError: The database cannot be opened.
+        DatabaseUnreachable: The PostgreSQL server does not answer.
     """
     _check_tokens(token, read_token, write_token)
     storage = Storage(db_path)
