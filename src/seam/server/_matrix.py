@@ -16,11 +16,11 @@ A consumer needs its providers in the target, a provider does not need its consu
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 from seam.server._errors import Invalid
+from seam.server._storage import Connection
 
 __all__ = ["MatrixQuery", "Selector", "compute_matrix", "parse_matrix_query"]
 
@@ -181,17 +181,17 @@ class _Resolved:
         return self.specified and self.versions is not None and not self.versions
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+def _rows(conn: Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(sql, params).fetchall()]
 
 
-def _pacticipant(conn: sqlite3.Connection, name: str) -> dict[str, Any] | None:
+def _pacticipant(conn: Connection, name: str) -> dict[str, Any] | None:
     row = conn.execute("SELECT * FROM pacticipants WHERE name = ?", (name,)).fetchone()
     return dict(row) if row is not None else None
 
 
 def _environment_versions(
-    conn: sqlite3.Connection, pacticipant_id: int, environment: str
+    conn: Connection, pacticipant_id: int, environment: str
 ) -> list[dict[str, Any]]:
     env = conn.execute("SELECT id FROM environments WHERE name = ?", (environment,)).fetchone()
     if env is None:
@@ -211,7 +211,7 @@ def _environment_versions(
 
 
 def _resolve(
-    conn: sqlite3.Connection, selector: Selector, pacticipant: dict[str, Any], *, specified: bool
+    conn: Connection, selector: Selector, pacticipant: dict[str, Any], *, specified: bool
 ) -> _Resolved:
     pid = pacticipant["id"]
     name = pacticipant["name"]
@@ -274,7 +274,7 @@ def _inferred_target(query: MatrixQuery, name: str) -> Selector:
     )
 
 
-def _integrated(conn: sqlite3.Connection, pacticipant_id: int) -> list[int]:
+def _integrated(conn: Connection, pacticipant_id: int) -> list[int]:
     ids = conn.execute(
         "SELECT provider_id FROM integrations WHERE consumer_id = ? UNION "
         "SELECT consumer_id FROM integrations WHERE provider_id = ?",
@@ -297,7 +297,7 @@ _VER_SELECT = (
 
 
 def _publications(
-    conn: sqlite3.Connection, consumer: _Resolved, provider: _Resolved
+    conn: Connection, consumer: _Resolved, provider: _Resolved
 ) -> list[dict[str, Any]]:
     if consumer.versions is None:
         return _rows(
@@ -317,7 +317,7 @@ def _publications(
 
 
 def _verifications(
-    conn: sqlite3.Connection, pact_version_id: int, provider: _Resolved, latestby: str | None
+    conn: Connection, pact_version_id: int, provider: _Resolved, latestby: str | None
 ) -> list[dict[str, Any]]:
     where = "vr.pact_version_id = ?"
     params: list[Any] = [pact_version_id]
@@ -353,7 +353,7 @@ def _ignored(row: dict[str, Any], ignore: list[Selector]) -> bool:
     return False
 
 
-def _choose(conn: sqlite3.Connection, query: MatrixQuery) -> list[_Resolved]:
+def _choose(conn: Connection, query: MatrixQuery) -> list[_Resolved]:
     first: list[_Resolved] | None = None
     unknown: list[str] = []
     for reading in query.candidates:
@@ -374,7 +374,7 @@ def _choose(conn: sqlite3.Connection, query: MatrixQuery) -> list[_Resolved]:
     return first
 
 
-def compute_matrix(conn: sqlite3.Connection, query: MatrixQuery) -> dict[str, Any]:
+def compute_matrix(conn: Connection, query: MatrixQuery) -> dict[str, Any]:
     """Compute matrix rows and the deployment summary for a parsed query.
 
     Returns:
@@ -453,7 +453,7 @@ def _provider_words(row: dict[str, Any]) -> str:
 
 
 def _summarise(
-    conn: sqlite3.Connection,
+    conn: Connection,
     specified: list[_Resolved],
     query: MatrixQuery,
     considered: list[dict[str, Any]],
