@@ -100,12 +100,11 @@ class Storage:
             cls = PostgresStorage if is_database_url(target) else SqliteStorage
         return super().__new__(cls)
 
-    # Any until every query module takes ``Connection`` (the service still names sqlite3's).
-    def read(self) -> AbstractContextManager[Any]:
+    def read(self) -> AbstractContextManager[Connection]:
         """Run the block in one read transaction that sees a single consistent snapshot."""
         raise NotImplementedError
 
-    def write(self) -> AbstractContextManager[Any]:
+    def write(self) -> AbstractContextManager[Connection]:
         """Run the block in one write transaction (one writer at a time), rolled back on error."""
         raise NotImplementedError
 

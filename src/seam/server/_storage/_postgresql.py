@@ -162,7 +162,9 @@ class PostgresStorage(Storage):
             name="seam-broker",
             timeout=connect_timeout,
         )
-        self._pool.open()
+        # Wait for the first connection here, so the pool's workers are idle once the
+        # broker serves (and an unreachable server fails now, not on the first request).
+        self._pool.open(wait=True, timeout=connect_timeout)
 
     def _connect(self) -> psycopg.Connection[Any]:
         import psycopg
