@@ -1,4 +1,4 @@
-"""`contracts broker serve`: the embedded Pact Broker over SQLite."""
+"""`contracts broker serve`: the embedded Pact Broker over SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from seam.errors import UsageError
 
 @click.group("broker")
 def broker() -> None:
-    """Embedded Pact Broker: the Pact Broker HTTP API over one SQLite file."""
+    """Embedded Pact Broker: the Pact Broker HTTP API over SQLite or PostgreSQL."""
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -65,8 +65,12 @@ def _is_loopback(host: str) -> bool:
     "--db",
     "db",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite database file (created and migrated when needed).",
+    envvar="SEAM_BROKER_DATABASE_URL",
+    metavar="FILE|URL",
+    help=(
+        "SQLite database file, or postgresql://user:password@host:port/database for several "
+        "instances on one database (created or migrated when needed)."
+    ),
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -96,7 +100,7 @@ def _is_loopback(host: str) -> bool:
     help="Refuse request bodies larger than this (413).",
 )
 def serve(
-    db: Path,
+    db: str,
     host: str,
     port: int,
     token: str | None,
@@ -110,13 +114,14 @@ def serve(
     Official clients (the `pact broker` CLI, pact-python's Verifier) and `contracts
     publish` / `can-i-deploy` talk to it as to a Pact Broker. Stop it with Ctrl-C.
 
-    Exit codes: 0 stopped cleanly, 2 bad options, unusable --db or port in use.
+    Exit codes: 0 stopped cleanly, 2 bad options, unusable --db or port in use,
+    3 the PostgreSQL server does not answer.
     """
     import uvicorn
 
-    from seam.server import create_app
+    from seam.server import create_app, is_database_url
 
-    if db.parent and not db.parent.exists():
+    if not is_database_url(db) and not Path(db).parent.exists():
         raise UsageError(f"the directory of --db {db} does not exist; create it first")
     app = create_app(
         db,
@@ -141,7 +146,8 @@ def serve(
         signal.signal(handled, server.handle_exit)
     bound_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Seam broker listening on http://{shown}:{bound_port} (database {db})")
+    database = app.state.service.storage.path
+    click.echo(f"Seam broker listening on http://{shown}:{bound_port} (database {database})")
     click.echo("Press Ctrl-C to stop.", err=True)
     try:
         server.run(sockets=[sock])
