@@ -33,7 +33,7 @@ system-deps:
 	else echo "note: no PostgreSQL (initdb); its tests will skip: sudo apt-get install postgresql"; fi
 
 lint: setup
-	$(BIN)/ruff check src tests providers consumers bench
+	$(BIN)/ruff check src tests providers consumers bench conftest.py
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
