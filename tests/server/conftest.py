@@ -131,15 +131,9 @@ def unique() -> Callable[[str], str]:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A database file of this test's own."""
-    return tmp_path / "broker.sqlite"
-
-
-@pytest.fixture
-def app(db_path: Path) -> Starlette:
-    """A fresh embedded broker without tokens."""
-    return create_app(db_path)
+def app(broker_database: str | Path) -> Starlette:
+    """A fresh embedded broker without tokens, on SQLite and on PostgreSQL."""
+    return create_app(broker_database)
 
 
 @pytest.fixture
