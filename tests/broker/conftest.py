@@ -169,11 +169,15 @@ def write_pact(tmp_path: Path) -> Callable[..., Path]:
 
 
 class BrokerProcess:
-    """``contracts broker serve`` as a real process on a free port, restartable on its database."""
+    """``contracts broker serve`` as a real process on a free port, restartable on its database.
 
-    def __init__(self, db: Path, log: Path) -> None:
+    ``db`` is a SQLite file or a PostgreSQL URL; ``extra`` are more ``serve`` options.
+    """
+
+    def __init__(self, db: Path | str, log: Path, extra: tuple[str, ...] = ()) -> None:
         self.db = db
         self.log = log
+        self.extra = extra
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -182,7 +186,16 @@ class BrokerProcess:
         self.url = f"http://127.0.0.1:{port}"
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [CONTRACTS, "broker", "serve", "--db", str(self.db), "--port", str(port)],
+                [
+                    CONTRACTS,
+                    "broker",
+                    "serve",
+                    "--db",
+                    str(self.db),
+                    "--port",
+                    str(port),
+                    *self.extra,
+                ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
