@@ -157,8 +157,8 @@ def broker_postgres(postgres_server: str) -> Iterator[str]:
 
 
 @contextmanager
-def new_postgres_database(server: str, prefix: str) -> Iterator[str]:
-    """A new database with a unique name, migrated for the broker, dropped afterwards."""
+def new_postgres_database(server: str, prefix: str, *, migrated: bool = True) -> Iterator[str]:
+    """A new database with a unique name (migrated for the broker), dropped afterwards."""
     import psycopg
 
     from seam.server import Storage
@@ -167,7 +167,8 @@ def new_postgres_database(server: str, prefix: str) -> Iterator[str]:
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        Storage(f"{server}/{name}").close()
+        if migrated:
+            Storage(f"{server}/{name}").close()
         yield f"{server}/{name}"
     finally:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
