@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import itertools
 import json
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,17 +26,14 @@ import pytest
 from ..conftest import new_postgres_database
 from .conftest import BrokerProcess
 
-BASE_URL = "http://broker.example.org"
+PACT = str(Path(sys.executable).parent / "pact")
 HAL = {"Accept": "application/hal+json", "Content-Type": "application/json"}
 
 
 @contextmanager
 def _three(server: str, logs: Path) -> Iterator[list[BrokerProcess]]:
     with new_postgres_database(server, "seam_instances") as url:
-        started = [
-            BrokerProcess(url, logs / f"broker-{i}.log", extra=("--base-url", BASE_URL))
-            for i in range(3)
-        ]
+        started = [BrokerProcess(url, logs / f"broker-{i}.log") for i in range(3)]
         try:
             # Started together, as a deployment rolls out: they race to migrate (one does).
             with ThreadPoolExecutor(3) as pool:
@@ -49,7 +48,7 @@ def _three(server: str, logs: Path) -> Iterator[list[BrokerProcess]]:
 def instances(
     postgres_server: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[BrokerProcess]]:
-    """Three broker processes on one new PostgreSQL database, all linking to one base URL."""
+    """Three broker processes on one new PostgreSQL database (each links to itself)."""
     with _three(postgres_server, tmp_path_factory.mktemp("instances")) as started:
         yield started
 
@@ -61,8 +60,8 @@ def own_instances(postgres_server: str, tmp_path: Path) -> Iterator[list[BrokerP
         yield started
 
 
-def _body(consumer: str, version: str, provider: str, description: str) -> dict[str, Any]:
-    pact = {
+def _pact(consumer: str, provider: str, description: str) -> dict[str, Any]:
+    return {
         "consumer": {"name": consumer},
         "provider": {"name": provider},
         "interactions": [
@@ -74,6 +73,10 @@ def _body(consumer: str, version: str, provider: str, description: str) -> dict[
         ],
         "metadata": {"pactSpecification": {"version": "2.0.0"}},
     }
+
+
+def _body(consumer: str, version: str, provider: str, description: str) -> dict[str, Any]:
+    pact = _pact(consumer, provider, description)
     return {
         "pacticipantName": consumer,
         "pacticipantVersionNumber": version,
@@ -88,6 +91,11 @@ def _body(consumer: str, version: str, provider: str, description: str) -> dict[
             }
         ],
     }
+
+
+def _path(href: str) -> str:
+    """The path (and query) of an absolute href, to send it to another instance."""
+    return "/" + href.split("://", 1)[1].split("/", 1)[1]
 
 
 def _counts(url: str, names: list[str]) -> dict[str, int]:
@@ -158,7 +166,7 @@ def test_concurrent_verifications_get_distinct_numbers(
         headers=HAL,
         timeout=30,
     ).json()
-    target = pact["_links"]["pb:publish-verification-results"]["href"].replace(BASE_URL, "")
+    target = _path(pact["_links"]["pb:publish-verification-results"]["href"])
 
     def verify(index: int) -> int:
         url = instances[index % 3].url
@@ -191,7 +199,7 @@ def test_every_instance_answers_alike(
         headers=HAL,
         timeout=30,
     ).json()
-    target = pact["_links"]["pb:publish-verification-results"]["href"].replace(BASE_URL, "")
+    target = _path(pact["_links"]["pb:publish-verification-results"]["href"])
     verified = httpx.post(
         instances[2].url + target,
         json={"success": True, "providerApplicationVersion": "2.0.0"},
@@ -216,7 +224,9 @@ def test_every_instance_answers_alike(
             headers=HAL,
             timeout=30,
         )
-        answers.append((deploy.status_code, deploy.json(), pacts.status_code, pacts.json()))
+        # Each instance links to its own address; the documents are otherwise the same.
+        same = [json.loads(r.text.replace(instance.url, "http://broker")) for r in (deploy, pacts)]
+        answers.append((deploy.status_code, same[0], pacts.status_code, same[1]))
     assert answers[0][1]["summary"]["deployable"] is True
     assert len(answers[0][3]["_embedded"]["pacts"]) == 2
     assert answers[1] == answers[0] and answers[2] == answers[0]
@@ -283,3 +293,49 @@ def test_sigkill_of_one_instance_loses_no_acknowledged_write(
         == 200
     }
     assert set(acknowledged) - stored == set()
+
+
+def test_rust_cli_end_to_end_over_three_instances(
+    instances: list[BrokerProcess], unique: Callable[[str], str], tmp_path: Path
+) -> None:
+    """The official `pact broker` CLI publishes, records and asks can-i-deploy across instances."""
+    consumer, provider, env = unique("web"), unique("api"), unique("prod")
+    pacts = tmp_path / "pacts"
+    pacts.mkdir()
+    (pacts / f"{consumer}-{provider}.json").write_text(json.dumps(_pact(consumer, provider, "a")))
+    first, second, third = (i.url for i in instances)
+
+    def pact_cli(*args: str, url: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [PACT, "broker", *args, "-b", url],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    published = pact_cli("publish", str(pacts), "-a", "1.0.0", "--branch", "main", url=first)
+    assert published.returncode == 0, published.stdout + published.stderr
+    created = pact_cli("create-environment", "--name", env, url=second)
+    assert created.returncode == 0, created.stdout + created.stderr
+    pact = httpx.get(
+        f"{third}/pacts/provider/{provider}/consumer/{consumer}/version/1.0.0",
+        headers=HAL,
+        timeout=30,
+    ).json()
+    verified = httpx.post(
+        third + _path(pact["_links"]["pb:publish-verification-results"]["href"]),
+        json={"success": True, "providerApplicationVersion": "2.0.0"},
+        headers=HAL,
+        timeout=30,
+    )
+    assert verified.status_code == 201
+    deployed = pact_cli(
+        "record-deployment", "-a", provider, "-e", "2.0.0", "--environment", env, url=first
+    )
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    answer = pact_cli(
+        "can-i-deploy", "-a", consumer, "-e", "1.0.0", "--to-environment", env, url=second
+    )
+    assert answer.returncode == 0, answer.stdout + answer.stderr
+    assert "Computer says yes" in answer.stdout
