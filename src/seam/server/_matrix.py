@@ -295,11 +295,12 @@ _ROW_SELECT = (
     "FROM pact_publications pp JOIN pact_versions pv ON pv.id = pp.pact_version_id "
     "JOIN versions cv ON cv.id = pp.consumer_version_id"
 )
+# The provider version's number by primary key, row by row: a join lets PostgreSQL's planner
+# hash the whole versions table for a few dozen verifications (20 ms instead of 0.5).
 _VER_SELECT = (
     "SELECT vr.pact_version_id, vr.id, vr.number, vr.success, vr.created_at, "
-    "prv.number AS provider_version, "
-    "prv.id AS provider_version_id FROM verifications vr "
-    "JOIN versions prv ON prv.id = vr.provider_version_id"
+    "(SELECT prv.number FROM versions prv WHERE prv.id = vr.provider_version_id) "
+    "AS provider_version, vr.provider_version_id FROM verifications vr"
 )
 
 
