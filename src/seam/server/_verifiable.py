@@ -168,20 +168,20 @@ def _in_environment(
 def _is_pending(
     conn: Connection, pact_version_id: int, branch: str | None, tags: list[str]
 ) -> bool:
-    sql = (
-        "SELECT 1 FROM verifications vr JOIN versions prv ON prv.id = vr.provider_version_id "
-        "WHERE vr.pact_version_id = ? AND vr.success = 1"
-    )
+    # No join to versions: PostgreSQL's planner would hash the whole table for one lookup.
+    sql = "SELECT 1 FROM verifications vr WHERE vr.pact_version_id = ? AND vr.success = 1"
     params: list[Any] = [pact_version_id]
     if branch:
         sql += (
-            " AND prv.id IN (SELECT bv.version_id FROM branch_versions bv JOIN branches b "
-            "ON b.id = bv.branch_id WHERE b.name = ?)"
+            " AND vr.provider_version_id IN (SELECT bv.version_id FROM branch_versions bv "
+            "JOIN branches b ON b.id = bv.branch_id WHERE b.name = ?)"
         )
         params.append(branch)
     elif tags:
         marks = ",".join("?" * len(tags))
-        sql += f" AND prv.id IN (SELECT version_id FROM tags WHERE name IN ({marks}))"
+        sql += (
+            f" AND vr.provider_version_id IN (SELECT version_id FROM tags WHERE name IN ({marks}))"
+        )
         params += tags
     return conn.execute(sql + " LIMIT 1", params).fetchone() is None
 
