@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from broker import CONSUMER, _pct, can_i_deploy_latency
 
 ROOT = Path(__file__).resolve().parent.parent
+PIDS: list[int] = []  # the broker processes serve() runs
 WORK = ROOT / "bench" / ".work"
 BIN = Path(sys.executable).parent
 
@@ -133,9 +134,37 @@ def copy_rows(sqlite_path: Path, url: str) -> int:
     return copied
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU the processes have used (Linux /proc): load on the machine aside."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def postgres_pids(server: str) -> list[int]:
+    """The PostgreSQL server's processes (postmaster and backends), by its port."""
+    port = server.rsplit(":", 1)[1].split("/")[0]
+    found = subprocess.run(["pgrep", "-f", "--", f"-p {port}"], capture_output=True, text=True)
+    roots = [int(p) for p in found.stdout.split()]
+    children = (
+        subprocess.run(
+            ["pgrep", "-P", ",".join(map(str, roots))], capture_output=True, text=True
+        ).stdout.split()
+        if roots
+        else []
+    )
+    return roots + [int(p) for p in children]
+
+
 @contextmanager
 def serve(db: str, count: int = 1) -> Iterator[list[str]]:
-    """Run ``count`` ``contracts broker serve`` processes on ``db``; yield their URLs."""
+    """Run ``count`` ``contracts broker serve`` processes on ``db``; yield their URLs.
+
+    ``PIDS`` holds the processes' ids while they run.
+    """
     with ExitStack() as stack:
         urls, procs = [], []
         for index in range(count):
@@ -162,6 +191,7 @@ def serve(db: str, count: int = 1) -> Iterator[list[str]]:
                     if proc.poll() is not None or time.monotonic() > deadline:
                         raise SystemExit(f"the broker did not start; see {WORK}/broker-pg-*.log")
                     time.sleep(0.1)
+            PIDS[:] = [p.pid for p in procs]
             yield urls
         finally:
             for proc in procs:
@@ -253,13 +283,19 @@ def main() -> int:
         partial.rename(seeded)
 
     latency: dict[str, dict[str, list[float]]] = {}
+    cpu: dict[str, list[float]] = {}
     with new_database(server) as url:
         rows = copy_rows(seeded, url)
         for engine, db in (("SQLite", str(seeded)), ("PostgreSQL", url)):
             with serve(db) as (broker,):
                 can_i_deploy_latency(broker, args.versions, args.per_pact, 20)  # warm caches
                 floor_latency(broker, 50)
+                watched = PIDS + (postgres_pids(server) if engine == "PostgreSQL" else [])
+                before = cpu_seconds(PIDS), cpu_seconds(watched)
                 seam, _ = can_i_deploy_latency(broker, args.versions, args.per_pact, args.queries)
+                after = cpu_seconds(PIDS), cpu_seconds(watched)
+                spent = zip(after, before, strict=True)
+                cpu[engine] = [(a - b) * 1000 / args.queries for a, b in spent]
                 latency[engine] = {"can-i-deploy": seam, "floor": floor_latency(broker, 300)}
 
     rates: dict[str, list[float]] = {"SQLite, 1 instance": [], "1 instance": [], "3 instances": []}
@@ -280,12 +316,19 @@ def main() -> int:
         f"Embedded broker, {args.versions} consumer versions × {args.providers} providers, "
         f"{results:,} verification results ({rows:,} rows copied to PostgreSQL)\n"
     )
-    print("| engine | can-i-deploy p50 | p99 | floor p50 (GET /) | p50 − floor |")
-    print("|---|---|---|---|---|")
+    print(
+        "| engine | can-i-deploy p50 | p99 | floor p50 (GET /) | p50 − floor "
+        "| CPU per can-i-deploy: broker | broker + database server |"
+    )
+    print("|---|---|---|---|---|---|---|")
     for engine, found in latency.items():
         p50, p99 = _pct(found["can-i-deploy"], 0.5), _pct(found["can-i-deploy"], 0.99)
         floor = _pct(found["floor"], 0.5)
-        print(f"| {engine} | {p50:.1f} ms | {p99:.1f} ms | {floor:.1f} ms | {p50 - floor:.1f} ms |")
+        own, whole = cpu[engine]
+        print(
+            f"| {engine} | {p50:.1f} ms | {p99:.1f} ms | {floor:.1f} ms | {p50 - floor:.1f} ms "
+            f"| {own:.1f} ms | {whole:.1f} ms |"
+        )
     pg, lite = latency["PostgreSQL"]["can-i-deploy"], latency["SQLite"]["can-i-deploy"]
     print(f"\nPostgreSQL p50 / SQLite p50: {_pct(pg, 0.5) / _pct(lite, 0.5):.2f}\n")
     print(
