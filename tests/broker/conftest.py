@@ -60,17 +60,19 @@ CONTRACTS = str(Path(sys.executable).parent / "contracts")
 
 
 @pytest.fixture
-def broker_db(tmp_path: Path) -> Path:
-    """A fresh database file for one test's broker."""
-    return tmp_path / "broker.sqlite"
+def broker_db(broker_database: Path | str) -> Path | str:
+    """A fresh database for one test's broker: a SQLite file, then PostgreSQL."""
+    return broker_database
 
 
 @pytest.fixture
-def asgi_transport(broker_db: Path) -> Iterator[SyncASGITransport]:
+def asgi_transport(broker_db: Path | str) -> Iterator[SyncASGITransport]:
     """An in-process embedded broker (no tokens) behind a sync transport."""
-    transport = SyncASGITransport(create_app(broker_db))
+    app = create_app(broker_db)
+    transport = SyncASGITransport(app)
     yield transport
     transport.shutdown()
+    app.state.service.storage.close()
 
 
 @pytest.fixture
@@ -109,22 +111,26 @@ class ServedBroker:
 
 
 @pytest.fixture
-def served_broker(broker_db: Path) -> Iterator[str]:
+def served_broker(broker_db: Path | str) -> Iterator[str]:
     """The embedded broker on a free loopback port (no tokens); yields its base URL."""
-    served = ServedBroker(create_app(broker_db))
+    app = create_app(broker_db)
+    served = ServedBroker(app)
     served.start()
     yield served.url
     served.stop()
+    app.state.service.storage.close()
 
 
 @pytest.fixture
-def secured_broker(broker_db: Path) -> Iterator[tuple[str, str, str]]:
+def secured_broker(broker_db: Path | str) -> Iterator[tuple[str, str, str]]:
     """The embedded broker with a read and a write token; yields (url, read, write)."""
     read, write = f"read-{uuid.uuid4().hex}", f"write-{uuid.uuid4().hex}"
-    served = ServedBroker(create_app(broker_db, read_token=read, write_token=write))
+    app = create_app(broker_db, read_token=read, write_token=write)
+    served = ServedBroker(app)
     served.start()
     yield served.url, read, write
     served.stop()
+    app.state.service.storage.close()
 
 
 @pytest.fixture
