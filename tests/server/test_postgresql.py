@@ -16,6 +16,7 @@ from seam.errors import DatabaseUnreachable, InputError
 from seam.server import Storage
 from seam.server._storage import PostgresStorage
 from seam.server._storage._migrations_postgresql import MIGRATIONS
+from seam.server._storage._postgresql import display_url
 from seam.verify._provider import free_port
 
 from ..conftest import new_postgres_database
@@ -198,3 +199,10 @@ def test_serve_refuses_bad_urls_in_one_line(db: str, code: int, message: str) ->
     assert result.exit_code == code
     assert message in result.output and "hunter2" not in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_password_in_query_is_hidden_too() -> None:
+    """A libpq URL may carry the password as ?password=: logs show it as *** as well."""
+    shown = display_url("postgresql://seam:hunter2@db:5432/broker?password=hunter3&sslmode=require")
+    assert "hunter2" not in shown and "hunter3" not in shown
+    assert shown == "postgresql://seam:***@db:5432/broker?password=***&sslmode=require"
