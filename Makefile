@@ -40,7 +40,7 @@ system-deps:
 	else echo "note: no chromium; the browser tests will skip: sudo apt-get install chromium"; fi
 
 lint: setup
-	$(BIN)/ruff check src tests providers consumers bench
+	$(BIN)/ruff check src tests providers consumers bench conftest.py
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 

@@ -16,7 +16,8 @@ and writes one file per case: the exit code, then stdout and stderr. Areas:
   of the official client's pacts, then to every link found in the answers. Times, UUIDs and
   the port are replaced by placeholders so two runs compare equal.
 
-Run it at the old commit (``PYTHONPATH=old/src``) and the new one, then ``diff -r``.
+Run it at the old commit (``PYTHONPATH=old/src``) and the new one, then ``diff -r``. With
+``SEAM_BROKER_DATABASE_URL`` set (an empty PostgreSQL database), the broker answers from it.
 """
 
 from __future__ import annotations
@@ -169,9 +170,10 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def _broker(tmp: Path) -> Iterator[str]:
     port = _free_port()
-    db = tmp / "broker.sqlite"
+    # SEAM_BROKER_DATABASE_URL=postgresql://... records the same answers on PostgreSQL.
+    db = os.environ.get("SEAM_BROKER_DATABASE_URL") or str(tmp / "broker.sqlite")
     command = [sys.executable, "-c", "from seam.cli import main; main()"]
-    args = ["broker", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
+    args = ["broker", "serve", "--host", "127.0.0.1", "--port", str(port), "--db", db]
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("PACT_BROKER_TOKEN", None)
     log = (tmp / "broker.log").open("wb")

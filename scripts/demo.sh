@@ -356,6 +356,57 @@ echo "   clean-up by keep-selectors; what environments use is always kept (a dry
 contracts broker clean --db "$WORK/broker.sqlite" --dry-run --keep '{"branch": true, "latest": true}'
 stop_broker
 
+step "7b. the same broker on PostgreSQL: three instances on one database"
+# A throwaway PostgreSQL cluster in /tmp (make system-deps installs the server), three
+# `broker serve` processes on one database: a pact published through one is answered by all.
+INITDB=$(command -v initdb || ls /usr/lib/postgresql/*/bin/initdb 2>/dev/null | tail -1 || true)
+if [ -z "$INITDB" ]; then
+  todo "no PostgreSQL server here (make system-deps installs Debian's postgresql)"
+else
+  PG_BIN=$(dirname "$INITDB")
+  PGDIR=$(mktemp -d /tmp/seam-demo-pg.XXXXXX)
+  AS=()
+  if [ "$(id -u)" = 0 ]; then chown postgres "$PGDIR"; AS=(runuser -u postgres --); fi
+  free_port() { python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+  PGPORT=$(free_port)
+  "${AS[@]}" "$PG_BIN/initdb" -D "$PGDIR/data" -A trust -U postgres --no-sync >/dev/null
+  "${AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
+    -o "-k $PGDIR -p $PGPORT -c listen_addresses=127.0.0.1" start >/dev/null
+  export SEAM_BROKER_DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/postgres"
+  PG_PIDS=() PG_URLS=()
+  for i in 1 2 3; do
+    port=$(free_port)
+    contracts broker serve --port "$port" >"$WORK/broker-pg-$i.log" 2>&1 &
+    PG_PIDS+=($!) PG_URLS+=("http://127.0.0.1:$port")
+  done
+  stop_pg() {
+    kill "${PG_PIDS[@]}" 2>/dev/null || true
+    wait "${PG_PIDS[@]}" 2>/dev/null || true
+    "${AS[@]}" "$PG_BIN/pg_ctl" -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$PGDIR"
+  }
+  trap stop_pg EXIT
+  python - "${PG_URLS[@]}" <<'PY'
+import sys, time, httpx
+for url in sys.argv[1:]:
+    for _ in range(200):
+        try:
+            httpx.get(url, timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        sys.exit(f"the broker at {url} did not start: see .demo/broker-pg-*.log")
+PY
+  echo "   publish through instance 1, then ask instances 2 and 3:"
+  PACT_BROKER_BASE_URL=${PG_URLS[0]} contracts publish contracts/pacts -a "$V" --branch main
+  PACT_BROKER_BASE_URL=${PG_URLS[1]} contracts describe-version -a web
+  PACT_BROKER_BASE_URL=${PG_URLS[2]} contracts describe-version -a notifier
+  stop_pg
+  trap - EXIT
+  unset SEAM_BROKER_DATABASE_URL
+fi
+
 step "8. contracts init: Seam in a new consumer project"
 # A fresh project with its own pyproject.toml: init adds [tool.seam] (keeping the rest), a
 # starter consumer test and a CI workflow using the Action; its starter test then records

@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -129,3 +130,71 @@ def _actionlint(*files: Path) -> list[dict[str, Any]]:
 def actionlint() -> Actionlint:
     """actionlint's findings for workflow files; skips where `make setup` could not install it."""
     return _actionlint
+
+
+# --- the embedded broker's database, on both engines --------------------------------------
+# Every broker test that takes ``broker_database`` runs twice: on a SQLite file of its own,
+# and on PostgreSQL. The PostgreSQL database is made and migrated once per test process
+# (CREATE DATABASE costs most of a second on a busy machine) and emptied before each test,
+# identities restarted, which leaves it as a new one would be.
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def broker_database(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """This test's broker database: a SQLite file, then an empty PostgreSQL database URL."""
+    if request.param == "sqlite":
+        return tmp_path / "broker.sqlite"
+    url: str = request.getfixturevalue("broker_postgres")
+    empty_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def broker_postgres(postgres_server: str) -> Iterator[str]:
+    """A migrated broker database on the session's PostgreSQL server."""
+    with new_postgres_database(postgres_server, "seam_broker") as url:
+        yield url
+
+
+@contextmanager
+def new_postgres_database(server: str, prefix: str, *, migrated: bool = True) -> Iterator[str]:
+    """A new database with a unique name (migrated for the broker), dropped afterwards."""
+    import psycopg
+
+    from seam.server import Storage
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        if migrated:
+            Storage(f"{server}/{name}").close()
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def empty_database(url: str) -> None:
+    """Delete every broker row (not the migrations) and restart the identities."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tablename <> 'schema_migrations'"
+            )
+        ]
+        sequences = [
+            row[0]
+            for row in conn.execute(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+            )
+        ]
+        # replica: no foreign-key triggers, so the tables empty in any order.
+        script = ["BEGIN", "SET LOCAL session_replication_role = replica"]
+        script += [f'DELETE FROM "{table}"' for table in tables]
+        script += [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences]
+        conn.execute("; ".join([*script, "COMMIT"]))  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ codes in one place (``seam.cli``)::
     ├── UnreachableError            a service could not be reached                (3)
     │   ├── ProviderUnreachable     the provider under verification
     │   ├── BrokerUnreachable       a Pact Broker
+    │   ├── DatabaseUnreachable     the embedded broker's PostgreSQL server
     │   └── GitHubUnreachable       GitHub's API (the pull-request comment)
     ├── BrokerError                 the broker answered, but refused              (2)
     ├── GitHubError                 GitHub's API answered, but refused            (2)
@@ -42,6 +43,7 @@ __all__ = [
     "BrokerError",
     "BrokerUnreachable",
     "CheckFailed",
+    "DatabaseUnreachable",
     "GitHubError",
     "GitHubUnreachable",
     "GraphQLSchemaError",
@@ -153,6 +155,10 @@ class ProviderUnreachable(UnreachableError):
 
 class BrokerUnreachable(UnreachableError):
     """The Pact Broker did not answer."""
+
+
+class DatabaseUnreachable(UnreachableError):
+    """The embedded broker's PostgreSQL server did not answer."""
 
 
 class GitHubUnreachable(UnreachableError):

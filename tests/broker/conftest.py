@@ -60,13 +60,13 @@ CONTRACTS = str(Path(sys.executable).parent / "contracts")
 
 
 @pytest.fixture
-def broker_db(tmp_path: Path) -> Path:
-    """A fresh database file for one test's broker."""
-    return tmp_path / "broker.sqlite"
+def broker_db(broker_database: Path | str) -> Path | str:
+    """A fresh database for one test's broker: a SQLite file, then PostgreSQL."""
+    return broker_database
 
 
 @pytest.fixture
-def asgi_transport(broker_db: Path) -> Iterator[SyncASGITransport]:
+def asgi_transport(broker_db: Path | str) -> Iterator[SyncASGITransport]:
     """An in-process embedded broker (no tokens) behind a sync transport."""
     with create_app(broker_db) as app:
         transport = SyncASGITransport(app)
@@ -110,7 +110,7 @@ class ServedBroker:
 
 
 @pytest.fixture
-def served_broker(broker_db: Path) -> Iterator[str]:
+def served_broker(broker_db: Path | str) -> Iterator[str]:
     """The embedded broker on a free loopback port (no tokens); yields its base URL."""
     with create_app(broker_db) as app:
         served = ServedBroker(app)
@@ -120,7 +120,7 @@ def served_broker(broker_db: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def secured_broker(broker_db: Path) -> Iterator[tuple[str, str, str]]:
+def secured_broker(broker_db: Path | str) -> Iterator[tuple[str, str, str]]:
     """The embedded broker with a read and a write token; yields (url, read, write)."""
     read, write = f"read-{uuid.uuid4().hex}", f"write-{uuid.uuid4().hex}"
     with create_app(broker_db, read_token=read, write_token=write) as app:
@@ -172,11 +172,15 @@ def write_pact(tmp_path: Path) -> Callable[..., Path]:
 
 
 class BrokerProcess:
-    """``contracts broker serve`` as a real process on a free port, restartable on its database."""
+    """``contracts broker serve`` as a real process on a free port, restartable on its database.
 
-    def __init__(self, db: Path, log: Path) -> None:
+    ``db`` is a SQLite file or a PostgreSQL URL; ``extra`` are more ``serve`` options.
+    """
+
+    def __init__(self, db: Path | str, log: Path, extra: tuple[str, ...] = ()) -> None:
         self.db = db
         self.log = log
+        self.extra = extra
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = ""
 
@@ -185,7 +189,16 @@ class BrokerProcess:
         self.url = f"http://127.0.0.1:{port}"
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
-                [CONTRACTS, "broker", "serve", "--db", str(self.db), "--port", str(port)],
+                [
+                    CONTRACTS,
+                    "broker",
+                    "serve",
+                    "--db",
+                    str(self.db),
+                    "--port",
+                    str(port),
+                    *self.extra,
+                ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,

@@ -3,9 +3,9 @@
 ``Pact_Broker_Client_V2-Pact_Broker.json`` is the Ruby client's contract with the Pact
 Broker (67 interactions); the two compatibility-suite files cover pacts-for-verification
 and verification results. Each is verified by Seam's own ``verify`` (the Rust verifier underneath)
-against a real broker process; provider states wipe its SQLite database and seed it
-through its service layer (``seam.server.BrokerService`` on the same SQLite file), the
-way pact_broker's ``shared_provider_states.rb`` seeds the real one.
+against a real broker process, on SQLite and on PostgreSQL; provider states wipe its
+database and seed it through its service layer (``seam.server.BrokerService`` on the same
+database), the way pact_broker's ``shared_provider_states.rb`` seeds the real one.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from seam.server import BrokerService, Storage
 from seam.verify import ProviderStates, verify
 from seam.verify._provider import ProviderProcess, free_port
 
-from ..conftest import ServeHTTP, corpus_root
+from ..conftest import ServeHTTP, corpus_root, empty_database
 
 CORPUS = corpus_root() / "broker"
 V2 = CORPUS / "Pact_Broker_Client_V2-Pact_Broker.json"
@@ -46,11 +46,11 @@ pytestmark = pytest.mark.usefixtures("corpus")
 class Broker:
     """A ``contracts broker serve`` process, seeded through its service on the same database.
 
-    The seeding ``BrokerService`` runs in this process over the broker's SQLite file (WAL,
-    one transaction per call), as ``seam.server`` documents for provider states.
+    The seeding ``BrokerService`` runs in this process over the broker's database (one
+    transaction per call), as ``seam.server`` documents for provider states.
     """
 
-    def __init__(self, url: str, db: Path) -> None:
+    def __init__(self, url: str, db: Path | str) -> None:
         self.url = url
         self.db = db
         self.storage = Storage(db)
@@ -61,6 +61,9 @@ class Broker:
 
     def wipe(self) -> None:
         """Delete every row (the schema stays), so each interaction starts from nothing."""
+        if isinstance(self.db, str):
+            empty_database(self.db)
+            return
         conn = sqlite3.connect(self.db, timeout=30, isolation_level=None)
         try:
             tables = [
@@ -211,10 +214,8 @@ def _currently_deployed(b: Broker) -> None:
     b.version("Foo", "2")
     b.deploy("Foo", "2", env)
     # The client's request names this deployment's UUID; no API lets a caller choose it.
-    conn = sqlite3.connect(b.db, timeout=30)
-    with conn:
+    with b.storage.write() as conn:
         conn.execute("UPDATE deployed_versions SET uuid = ?", (DEPLOYED_UUID,))
-    conn.close()
 
 
 def _both_exist(b: Broker) -> None:
@@ -330,10 +331,9 @@ STATES: dict[str, Callable[[Broker], None]] = {
 
 
 @contextmanager
-def _serve(tmp_path: Path, *extra: str) -> Iterator[Broker]:
+def _serve(tmp_path: Path, db: Path | str, *extra: str) -> Iterator[Broker]:
     """Run ``contracts broker serve`` on a free port; yield it with its database at hand."""
     port = free_port()
-    db = tmp_path / "corpus.sqlite"
     url = f"http://127.0.0.1:{port}"
     command = shlex.join(
         [str(CONTRACTS), "broker", "serve", "--db", str(db), "--port", str(port), *extra]
@@ -347,20 +347,20 @@ def _serve(tmp_path: Path, *extra: str) -> Iterator[Broker]:
 
 
 @pytest.fixture
-def broker(tmp_path: Path) -> Iterator[Broker]:
+def broker(tmp_path: Path, broker_database: Path | str) -> Iterator[Broker]:
     """The broker for the Ruby client's pact, with example.org as its public base URL.
 
     The real Pact Broker verifies this pact through Rack::Test, whose host is
     example.org; a few of its responses compare absolute hrefs built from that host.
     """
-    with _serve(tmp_path, "--base-url", "http://example.org") as b:
+    with _serve(tmp_path, broker_database, "--base-url", "http://example.org") as b:
         yield b
 
 
 @pytest.fixture
-def plain_broker(tmp_path: Path) -> Iterator[Broker]:
+def plain_broker(tmp_path: Path, broker_database: Path | str) -> Iterator[Broker]:
     """The broker for the compatibility-suite pacts (hrefs from the request's own URL)."""
-    with _serve(tmp_path) as b:
+    with _serve(tmp_path, broker_database) as b:
         yield b
 
 

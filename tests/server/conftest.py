@@ -136,14 +136,14 @@ def unique() -> Callable[[str], str]:
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
-    """A database file of this test's own."""
-    return tmp_path / "broker.sqlite"
+    """A SQLite database file of this test's own (for tests of SQLite-only behaviour)."""
+    return tmp_path / "own-broker.sqlite"
 
 
 @pytest.fixture
-def app(db_path: Path) -> Iterator[BrokerApp]:
-    """A fresh embedded broker without tokens, its database closed when the test ends."""
-    with create_app(db_path) as broker:
+def app(broker_database: str | Path) -> Iterator[BrokerApp]:
+    """A fresh embedded broker without tokens, on SQLite and on PostgreSQL, closed at the end."""
+    with create_app(broker_database) as broker:
         yield broker
 
 

@@ -14,7 +14,7 @@ from seam.server import create_app
 
 
 def _open(app: Any) -> int:
-    count: int = app.state.service.storage.pool_stats()["connections_open"]
+    count: int = app.state.service.storage.pool_stats()["size"]
     return count
 
 

@@ -58,8 +58,11 @@ def test_heartbeat_needs_no_token(make_client: Callable[..., Client], db_path: P
     assert client.get("/pacticipants").status_code == 401
 
 
-def test_dependencies_report_the_database(client: Client, db_path: Path) -> None:
+def test_dependencies_report_the_database(
+    make_client: Callable[..., Client], db_path: Path
+) -> None:
     """Dependencies says the database is fine, then 503 with the error once it is gone."""
+    client = make_client(create_app(db_path))
     response = client.get("/diagnostic/status/dependencies")
     assert response.status_code == 200
     assert response.json()["database"] == {"ok": True}
@@ -102,7 +105,7 @@ def test_metrics_count_requests_by_route_template(
     counts = [value for _, value in buckets]
     assert counts == sorted(counts) and buckets[-1] == (float("inf"), 3)
     assert samples[("seam_broker_request_duration_seconds_count", frozenset({route}))] == 3
-    assert samples[("seam_broker_db_pool_connections_open", frozenset())] >= 1
+    assert samples[("seam_broker_db_pool_size", frozenset())] >= 1
 
 
 def test_metrics_need_read_access(make_client: Callable[..., Client], db_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from seam.errors import InputError
 from seam.server import Storage
-from seam.server._storage import MIGRATIONS
+from seam.server._storage._migrations_sqlite import MIGRATIONS
 
 
 def test_new_database_gets_every_migration(tmp_path: Path) -> None:
@@ -85,7 +85,7 @@ def test_integrations_backfilled_by_migration_2(
 ) -> None:
     """A schema-1 database with pacts gets its integrations table filled when migrated."""
     path = tmp_path / "b.db"
-    monkeypatch.setattr("seam.server._storage.MIGRATIONS", MIGRATIONS[:1])
+    monkeypatch.setattr("seam.server._storage._migrations_sqlite.MIGRATIONS", MIGRATIONS[:1])
     old = Storage(path)
     with old.write() as conn:
         for pid, name in ((1, "web"), (2, "api")):

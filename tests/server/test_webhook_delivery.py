@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from seam.server import BrokerService, DeliverySettings, create_app
-from seam.server._storage import MIGRATIONS
+from seam.server._storage._migrations_sqlite import MIGRATIONS
 
 from .conftest import Client, Receiver, publish_body
 
@@ -248,7 +248,7 @@ def test_webhook_stored_before_the_upgrade_fires_after_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A schema-2 database's webhooks fire once migration 3 has added the outbox."""
-    monkeypatch.setattr("seam.server._storage.MIGRATIONS", MIGRATIONS[:2])
+    monkeypatch.setattr("seam.server._storage._migrations_sqlite.MIGRATIONS", MIGRATIONS[:2])
     old = create_app(db_path)
     _hook(old.state.service, receiver.url + "/upgraded")
     assert old.state.service.storage.schema_version() == 2

@@ -1,22 +1,16 @@
 """Fixtures for the Tasks service's own tests: a fresh database per test, the app, a server.
 
 Tests that take ``database_url`` run twice: on a SQLite file, and on a PostgreSQL
-database of their own. PostgreSQL comes from ``TASKS_TEST_POSTGRES_URL`` (a server URL
-whose user may create databases) or, failing that, a throwaway cluster started with the
-machine's ``initdb``/``pg_ctl``; without either, or without psycopg, those runs skip.
+database of their own, on the session's server (``postgres_server`` in the repository's
+root conftest.py, shared with the broker's tests).
 """
 
 from __future__ import annotations
 
-import glob
-import importlib.util
 import os
-import pwd
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -68,86 +62,6 @@ def postgres_database(postgres_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(f"{postgres_server}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """A PostgreSQL server URL (no database name); skips when none can be had."""
-    if importlib.util.find_spec("psycopg") is None:
-        pytest.skip("psycopg is not installed (pip install 'psycopg[binary]')")
-    configured = os.environ.get("TASKS_TEST_POSTGRES_URL")
-    if configured:
-        yield configured.rstrip("/")
-        return
-    yield from _throwaway_cluster()
-
-
-def _pg_program(name: str) -> str | None:
-    found = shutil.which(name) or sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
-    return found if isinstance(found, str) else (found[-1] if found else None)
-
-
-def _throwaway_cluster() -> Iterator[str]:
-    initdb, pg_ctl = _pg_program("initdb"), _pg_program("pg_ctl")
-    if not initdb or not pg_ctl:
-        pytest.skip("no PostgreSQL server: set TASKS_TEST_POSTGRES_URL or install postgresql")
-    # PostgreSQL refuses to run as root; as root, run it as the postgres system user.
-    as_user: list[str] = []
-    directory = Path(tempfile.mkdtemp(prefix="tasks-pg-"))
-    if os.geteuid() == 0:
-        try:
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            shutil.rmtree(directory)
-            pytest.skip("running as root and there is no postgres user to run PostgreSQL as")
-        os.chown(directory, account.pw_uid, account.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = directory / "data", free_port()
-    options = f"-k {directory} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 120}
-    try:
-        subprocess.run(
-            [
-                *as_user,
-                initdb,
-                "-D",
-                str(data),
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-                "--no-sync",
-            ],
-            check=True,
-            **quiet,  # type: ignore[arg-type]
-        )
-        subprocess.run(
-            [
-                *as_user,
-                pg_ctl,
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(directory / "log"),
-                "-w",
-                "start",
-            ],
-            check=True,
-            **quiet,  # type: ignore[arg-type]
-        )
-        yield f"postgresql://postgres@127.0.0.1:{port}"
-    finally:
-        if (data / "postmaster.pid").exists():
-            subprocess.run(
-                [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-                check=False,
-                **quiet,  # type: ignore[arg-type]
-            )
-        shutil.rmtree(directory, ignore_errors=True)
 
 
 class _PortalTransport(httpx.BaseTransport):

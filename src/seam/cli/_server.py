@@ -1,4 +1,4 @@
-"""`contracts broker serve`: the embedded Pact Broker over SQLite."""
+"""`contracts broker serve`: the embedded Pact Broker over SQLite or PostgreSQL."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from seam.errors import UsageError
 
 @click.group("broker")
 def broker() -> None:
-    """Embedded Pact Broker: the Pact Broker HTTP API over one SQLite file."""
+    """Embedded Pact Broker: the Pact Broker HTTP API over SQLite or PostgreSQL."""
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -80,8 +80,12 @@ def _schedule(text: str) -> tuple[float, ...]:
     "--db",
     "db",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite database file (created and migrated when needed).",
+    envvar="SEAM_BROKER_DATABASE_URL",
+    metavar="FILE|URL",
+    help=(
+        "SQLite database file, or postgresql://user:password@host:port/database for several "
+        "instances on one database (created or migrated when needed)."
+    ),
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
@@ -176,7 +180,7 @@ def _schedule(text: str) -> tuple[float, ...]:
     help="Seconds to wait before each retry of a failed delivery, comma-separated.",
 )
 def serve(
-    db: Path,
+    db: str,
     host: str,
     port: int,
     token: str | None,
@@ -203,13 +207,14 @@ def serve(
     SIGTERM it drains: it stops accepting connections, lets in-flight requests finish
     (up to --drain-seconds) and exits 0.
 
-    Exit codes: 0 stopped cleanly, 2 bad options, unusable --db or port in use.
+    Exit codes: 0 stopped cleanly, 2 bad options, unusable --db or port in use,
+    3 the PostgreSQL server does not answer.
     """
     import uvicorn
 
-    from seam.server import DeliverySettings, create_app
+    from seam.server import DeliverySettings, create_app, is_database_url
 
-    if db.parent and not db.parent.exists():
+    if not is_database_url(db) and not Path(db).parent.exists():
         raise UsageError(f"the directory of --db {db} does not exist; create it first")
     settings = (
         DeliverySettings(
@@ -267,7 +272,8 @@ def serve(
         signal.signal(handled, server.handle_exit)
     bound_port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"Seam broker listening on http://{shown}:{bound_port} (database {db})")
+    database = app.state.service.storage.path
+    click.echo(f"Seam broker listening on http://{shown}:{bound_port} (database {database})")
     click.echo("Press Ctrl-C to stop.", err=True)
     try:
         server.run(sockets=[sock])

@@ -1,7 +1,8 @@
-"""seam.server: an embedded, Pact-Broker-compatible broker over SQLite.
+"""seam.server: an embedded, Pact-Broker-compatible broker over SQLite or PostgreSQL.
 
 Layers: ``_routes`` (HTTP → call) → ``_service`` / ``_matrix`` / ``_verifiable`` (domain)
-→ ``_storage`` (sqlite3, WAL, numbered migrations). ``create_app`` returns the ASGI app;
+→ ``_storage`` (SQLite file with WAL, or PostgreSQL through a psycopg pool for several
+instances; numbered migrations per engine). ``create_app`` returns the ASGI app;
 ``contracts broker serve`` runs it with uvicorn.
 
 Seeding the database (for provider states, fixtures and tests) goes through the service,
@@ -26,6 +27,7 @@ never through SQL::
 A fresh, empty broker per test is one ``with create_app(tmp_path / "x.db") as app:``; the
 database opens on first use (or in the ASGI lifespan) and closes on leaving the block (or at
 the lifespan's end), so ``httpx.ASGITransport``, which runs no lifespan, leaks nothing.
+``create_app("postgresql://user:password@host/db")`` serves a PostgreSQL database.
 """
 
 from seam.server._app import DEFAULT_MAX_BODY_BYTES, BrokerApp, create_app
@@ -33,7 +35,7 @@ from seam.server._clean import CleanResult, KeepSelector, clean, parse_keep_sele
 from seam.server._errors import Conflict, Invalid, NotFound, ServiceError
 from seam.server._pactmerge import pact_sha
 from seam.server._service import BrokerService
-from seam.server._storage import Storage
+from seam.server._storage import Storage, is_database_url
 from seam.server._webhook_delivery import DeliverySettings
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "Storage",
     "clean",
     "create_app",
+    "is_database_url",
     "pact_sha",
     "parse_keep_selectors",
 ]

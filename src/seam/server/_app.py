@@ -178,7 +178,7 @@ class BrokerApp(Starlette):
         Raises:
             InputError: The database cannot be opened or is newer than this Seam.
         """
-        self.service.storage.connection()
+        self.service.storage.open()
 
     def close(self) -> None:
         """Close every database connection the app opened (it reopens on next use)."""
@@ -208,14 +208,15 @@ def create_app(
     access_log: bool = False,
     webhooks: DeliverySettings | None = None,
 ) -> BrokerApp:
-    """Return the embedded broker as an ASGI app over the SQLite database ``db_path``.
+    """Return the embedded broker as an ASGI app over the database ``db_path``.
 
     Nothing is opened here: the database is opened (created and migrated when needed) by
     the app's lifespan or its first request, and closed by the lifespan's end or
     :meth:`BrokerApp.close`.
 
     Args:
-        db_path: The SQLite file (created and migrated when needed).
+        db_path: The SQLite file, or a ``postgresql://`` URL (created or migrated when
+            needed; see :class:`seam.server.Storage`).
         token: One bearer token every request must carry.
         read_token: With ``write_token``: reads need either token, writes the write token.
         write_token: The token that may change the broker.
@@ -237,6 +238,8 @@ def create_app(
 
     Raises:
         UsageError: The credential options contradict each other.
+        InputError: The database cannot be opened.
+        DatabaseUnreachable: The PostgreSQL server does not answer.
     """
     auth = Auth(
         token=token,
@@ -376,7 +379,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         # Open (and migrate) at start-up, so a broken database stops the server before it
         # accepts a request, and close whatever the requests opened at shutdown.
-        storage.connection()
+        storage.open()
         dispatcher = Dispatcher(storage, webhooks) if webhooks is not None else None
         if dispatcher is not None:
             dispatcher.start()

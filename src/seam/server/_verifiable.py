@@ -13,11 +13,11 @@ then that are still pending and not already selected come back as work in progre
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 from seam.server._errors import Invalid
+from seam.server._storage import Connection
 
 __all__ = ["VerifiablePact", "pacts_for_verification"]
 
@@ -60,7 +60,7 @@ _PUB = (
 )
 
 
-def _rows(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+def _rows(conn: Connection, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     return [dict(r) for r in conn.execute(sql, params).fetchall()]
 
 
@@ -76,7 +76,7 @@ def _latest_per_consumer(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _select(
-    conn: sqlite3.Connection, provider_id: int, sel: dict[str, Any], provider_branch: str | None
+    conn: Connection, provider_id: int, sel: dict[str, Any], provider_branch: str | None
 ) -> tuple[list[dict[str, Any]], str]:
     where = ["pp.provider_id = ?"]
     params: list[Any] = [provider_id]
@@ -132,7 +132,7 @@ def _select(
 
 
 def _in_environment(
-    conn: sqlite3.Connection,
+    conn: Connection,
     provider_id: int,
     sel: dict[str, Any],
     where: list[str],
@@ -166,27 +166,27 @@ def _in_environment(
 
 
 def _is_pending(
-    conn: sqlite3.Connection, pact_version_id: int, branch: str | None, tags: list[str]
+    conn: Connection, pact_version_id: int, branch: str | None, tags: list[str]
 ) -> bool:
-    sql = (
-        "SELECT 1 FROM verifications vr JOIN versions prv ON prv.id = vr.provider_version_id "
-        "WHERE vr.pact_version_id = ? AND vr.success = 1"
-    )
+    # No join to versions: PostgreSQL's planner would hash the whole table for one lookup.
+    sql = "SELECT 1 FROM verifications vr WHERE vr.pact_version_id = ? AND vr.success = 1"
     params: list[Any] = [pact_version_id]
     if branch:
         sql += (
-            " AND prv.id IN (SELECT bv.version_id FROM branch_versions bv JOIN branches b "
-            "ON b.id = bv.branch_id WHERE b.name = ?)"
+            " AND vr.provider_version_id IN (SELECT bv.version_id FROM branch_versions bv "
+            "JOIN branches b ON b.id = bv.branch_id WHERE b.name = ?)"
         )
         params.append(branch)
     elif tags:
         marks = ",".join("?" * len(tags))
-        sql += f" AND prv.id IN (SELECT version_id FROM tags WHERE name IN ({marks}))"
+        sql += (
+            f" AND vr.provider_version_id IN (SELECT version_id FROM tags WHERE name IN ({marks}))"
+        )
         params += tags
     return conn.execute(sql + " LIMIT 1", params).fetchone() is None
 
 
-def _wip_candidates(conn: sqlite3.Connection, provider_id: int, since: str) -> list[dict[str, Any]]:
+def _wip_candidates(conn: Connection, provider_id: int, since: str) -> list[dict[str, Any]]:
     # The latest consumer version (with a pact for this provider) of every consumer branch
     # and every consumer tag: one grouped scan each, then one lookup of their pacts.
     newest = conn.execute(
@@ -213,7 +213,7 @@ def _wip_candidates(conn: sqlite3.Connection, provider_id: int, since: str) -> l
 
 
 def pacts_for_verification(
-    conn: sqlite3.Connection, provider: dict[str, Any], body: dict[str, Any]
+    conn: Connection, provider: dict[str, Any], body: dict[str, Any]
 ) -> list[VerifiablePact]:
     """Return the pacts a provider should verify for a pacts-for-verification request body.
 

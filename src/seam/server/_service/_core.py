@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import enum
 import json
-import sqlite3
 from typing import Any
 
 from seam.server._errors import NotFound
 from seam.server._requests import check_name
-from seam.server._storage import Storage, utcnow
+from seam.server._storage import Connection, Storage, utcnow
 
 __all__ = [
     "AUTO_MAIN_BRANCHES",
@@ -38,12 +37,12 @@ class Outcome(enum.Enum):
 AUTO_MAIN_BRANCHES = ("develop", "main", "master")
 
 
-def as_row(row: sqlite3.Row | None) -> Row | None:
+def as_row(row: Any | None) -> Row | None:
     """Return a database row as a plain dict, or None."""
     return dict(row) if row is not None else None
 
 
-def environment_row(row: sqlite3.Row) -> Row:
+def environment_row(row: Any) -> Row:
     """Return an environment row with ``production`` a bool and ``contacts`` parsed."""
     env = dict(row)
     env["production"] = bool(env["production"])
@@ -109,16 +108,16 @@ class ServiceCore:
 
     # ------------------------------------------------------------------ pacticipants
     @staticmethod
-    def _pacticipant(conn: sqlite3.Connection, name: str) -> Row | None:
+    def _pacticipant(conn: Connection, name: str) -> Row | None:
         return as_row(conn.execute("SELECT * FROM pacticipants WHERE name = ?", (name,)).fetchone())
 
-    def _require_pacticipant(self, conn: sqlite3.Connection, name: str) -> Row:
+    def _require_pacticipant(self, conn: Connection, name: str) -> Row:
         found = self._pacticipant(conn, name)
         if found is None:
             raise NotFound(f"pacticipant {name!r} not found")
         return found
 
-    def _ensure_pacticipant(self, conn: sqlite3.Connection, name: str) -> Row:
+    def _ensure_pacticipant(self, conn: Connection, name: str) -> Row:
         check_name("pacticipant name", name)
         found = self._pacticipant(conn, name)
         if found is not None:
@@ -133,7 +132,7 @@ class ServiceCore:
         return created
 
     @staticmethod
-    def _version(conn: sqlite3.Connection, pacticipant_id: int, number: str) -> Row | None:
+    def _version(conn: Connection, pacticipant_id: int, number: str) -> Row | None:
         return as_row(
             conn.execute(
                 "SELECT * FROM versions WHERE pacticipant_id = ? AND number = ?",
@@ -142,7 +141,7 @@ class ServiceCore:
         )
 
     def _require_version(
-        self, conn: sqlite3.Connection, pacticipant_name: str, number: str
+        self, conn: Connection, pacticipant_name: str, number: str
     ) -> tuple[Row, Row]:
         """Return (pacticipant, version), or raise :class:`NotFound` for either."""
         pacticipant = self._require_pacticipant(conn, pacticipant_name)
@@ -152,7 +151,7 @@ class ServiceCore:
         return pacticipant, version
 
     @staticmethod
-    def _latest_version(conn: sqlite3.Connection, pacticipant_id: int) -> Row | None:
+    def _latest_version(conn: Connection, pacticipant_id: int) -> Row | None:
         return as_row(
             conn.execute(
                 "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC LIMIT 1",
@@ -161,7 +160,7 @@ class ServiceCore:
         )
 
     def _ensure_version(
-        self, conn: sqlite3.Connection, pacticipant: Row, number: str, build_url: str | None = None
+        self, conn: Connection, pacticipant: Row, number: str, build_url: str | None = None
     ) -> tuple[Row, bool]:
         check_name("version number", number)
         found = self._version(conn, pacticipant["id"], number)
@@ -181,13 +180,12 @@ class ServiceCore:
         assert created is not None
         return created, True
 
-    def _add_branch(
-        self, conn: sqlite3.Connection, pacticipant: Row, version: Row, branch: str
-    ) -> bool:
+    def _add_branch(self, conn: Connection, pacticipant: Row, version: Row, branch: str) -> bool:
         check_name("branch", branch)
         now = utcnow()
         conn.execute(
-            "INSERT OR IGNORE INTO branches (pacticipant_id, name, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO branches (pacticipant_id, name, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (pacticipant["id"], branch, now),
         )
         branch_id = conn.execute(
@@ -195,8 +193,8 @@ class ServiceCore:
             (pacticipant["id"], branch),
         ).fetchone()[0]
         cursor = conn.execute(
-            "INSERT OR IGNORE INTO branch_versions (branch_id, version_id, created_at) "
-            "VALUES (?, ?, ?)",
+            "INSERT INTO branch_versions (branch_id, version_id, created_at) "
+            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (branch_id, version["id"], now),
         )
         if pacticipant["main_branch"] is None and branch in AUTO_MAIN_BRANCHES:
@@ -207,15 +205,16 @@ class ServiceCore:
         return cursor.rowcount > 0
 
     @staticmethod
-    def _add_tag(conn: sqlite3.Connection, version: Row, tag: str) -> bool:
+    def _add_tag(conn: Connection, version: Row, tag: str) -> bool:
         check_name("tag", tag)
         cursor = conn.execute(
-            "INSERT OR IGNORE INTO tags (version_id, name, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO tags (version_id, name, created_at) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (version["id"], tag, utcnow()),
         )
         return cursor.rowcount > 0
 
-    def _version_details(self, conn: sqlite3.Connection, pacticipant: Row, version: Row) -> Row:
+    def _version_details(self, conn: Connection, pacticipant: Row, version: Row) -> Row:
         details = dict(version)
         details["pacticipant"] = pacticipant["name"]
         details["tags"] = [
@@ -266,7 +265,7 @@ class ServiceCore:
 
     @staticmethod
     def _latest_matching(
-        conn: sqlite3.Connection, pacticipant: Row, *, tag: str | None, branch: str | None
+        conn: Connection, pacticipant: Row, *, tag: str | None, branch: str | None
     ) -> Row | None:
         if tag is not None:
             sql = (
@@ -284,7 +283,7 @@ class ServiceCore:
         return ServiceCore._latest_version(conn, pacticipant["id"])
 
     @staticmethod
-    def _list_environments(conn: sqlite3.Connection) -> list[Row]:
+    def _list_environments(conn: Connection) -> list[Row]:
         return [
             environment_row(r) for r in conn.execute("SELECT * FROM environments ORDER BY name")
         ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid as uuidlib
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +14,7 @@ from seam.server._service._core import (
     ServiceCore,
     environment_row,
 )
-from seam.server._storage import utcnow
+from seam.server._storage import Connection, utcnow
 
 __all__ = ["DeploymentsService"]
 
@@ -29,7 +28,7 @@ class DeploymentsService(ServiceCore):
             rows = self._list_environments(conn)
         return [r for r in rows if name is None or r["name"] == name]
 
-    def _require_environment(self, conn: sqlite3.Connection, uuid: str) -> Row:
+    def _require_environment(self, conn: Connection, uuid: str) -> Row:
         row = conn.execute("SELECT * FROM environments WHERE uuid = ?", (uuid,)).fetchone()
         if row is None:
             raise NotFound(f"environment {uuid!r} not found")
@@ -123,7 +122,7 @@ class DeploymentsService(ServiceCore):
             conn.execute(
                 "UPDATE deployed_versions SET currently_deployed = 0, undeployed_at = ? "
                 "WHERE environment_id = ? AND pacticipant_id = ? AND currently_deployed = 1 "
-                "AND application_instance IS ?",
+                "AND application_instance IS NOT DISTINCT FROM ?",
                 (now, environment["id"], pacticipant["id"], instance),
             )
             new_uuid = str(uuidlib.uuid4())
@@ -148,7 +147,11 @@ class DeploymentsService(ServiceCore):
         self, environment_uuid: str, pacticipant: str | None = None, instance: str | None = None
     ) -> tuple[Row, list[Row]]:
         """Return an environment and what is currently deployed there (optionally filtered)."""
-        extra = [] if instance is None else [("d.application_instance IS ?", instance or None)]
+        extra = (
+            []
+            if instance is None
+            else [("d.application_instance IS NOT DISTINCT FROM ?", instance or None)]
+        )
         return self._current_records(_DEPLOYED, environment_uuid, pacticipant, extra)
 
     def record_release(
@@ -260,7 +263,7 @@ class _Records:
     field: str  # its name in a request body
     ended_at: str
 
-    def get(self, conn: sqlite3.Connection, uuid: str) -> Row:
+    def get(self, conn: Connection, uuid: str) -> Row:
         row = conn.execute(f"{self.select} WHERE {self.alias}.uuid = ?", (uuid,)).fetchone()
         if row is None:
             raise NotFound(f"{self.noun} {uuid!r} not found")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import sqlite3
 from typing import Any
 
 from seam.errors import PactConflict
@@ -21,7 +20,7 @@ from seam.server._service._core import (
     ServiceCore,
     as_row,
 )
-from seam.server._storage import utcnow
+from seam.server._storage import Connection, utcnow
 from seam.server._webhook_events import pact_published
 
 __all__ = ["PactsService"]
@@ -33,7 +32,7 @@ class PactsService(ServiceCore):
     # ------------------------------------------------------------------ pacts
     def _store_pact(
         self,
-        conn: sqlite3.Connection,
+        conn: Connection,
         consumer: Row,
         provider: Row,
         version: Row,
@@ -64,14 +63,14 @@ class PactsService(ServiceCore):
             )
         now = utcnow()
         conn.execute(
-            "INSERT OR IGNORE INTO pact_versions "
+            "INSERT INTO pact_versions "
             "(sha, consumer_id, provider_id, content, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (sha, consumer["id"], provider["id"], json.dumps(content, ensure_ascii=False), now),
         )
         conn.execute(
-            "INSERT OR IGNORE INTO integrations (consumer_id, provider_id, created_at) "
-            "VALUES (?, ?, ?)",
+            "INSERT INTO integrations (consumer_id, provider_id, created_at) "
+            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             (consumer["id"], provider["id"], now),
         )
         pact_version_id = conn.execute(
@@ -82,11 +81,10 @@ class PactsService(ServiceCore):
             cursor = conn.execute(
                 "INSERT INTO pact_publications "
                 "(consumer_version_id, provider_id, pact_version_id, revision, created_at) "
-                "VALUES (?, ?, ?, 1, ?)",
+                "VALUES (?, ?, ?, 1, ?) RETURNING id",
                 (version["id"], provider["id"], pact_version_id, now),
             )
-            assert cursor.lastrowid is not None
-            return self._publication(conn, cursor.lastrowid), Outcome.CREATED
+            return self._publication(conn, cursor.fetchone()[0]), Outcome.CREATED
         conn.execute(
             "UPDATE pact_publications SET pact_version_id = ?, revision = revision + 1, "
             "created_at = ? WHERE id = ?",
@@ -95,7 +93,7 @@ class PactsService(ServiceCore):
         return self._publication(conn, existing["id"]), Outcome.UPDATED
 
     @staticmethod
-    def _publication(conn: sqlite3.Connection, publication_id: int) -> Row:
+    def _publication(conn: Connection, publication_id: int) -> Row:
         row = conn.execute(f"{PUBLICATION_SELECT} WHERE pp.id = ?", (publication_id,)).fetchone()
         return dict(row)
 
@@ -377,12 +375,15 @@ class PactsService(ServiceCore):
                 params.append(provider["id"])
             clause = f"WHERE {' AND '.join(where)}" if where else ""
             # Find the newest publication per pair on ids alone, then load just those
-            # (pact content is large; never read it for the versions left behind). With a
-            # single MAX(), SQLite takes the bare pp.id from the row holding the maximum.
+            # (pact content is large; never read it for the versions left behind): the
+            # newest consumer version per pair, then its publication by the unique pair.
             newest = conn.execute(
-                "SELECT pp.id, MAX(cv.id) FROM pact_publications pp "
+                "SELECT pp.id FROM pact_publications pp JOIN (SELECT cv.pacticipant_id, "
+                "pp.provider_id, MAX(cv.id) AS version_id FROM pact_publications pp "
                 f"JOIN versions cv ON cv.id = pp.consumer_version_id {join} {clause} "
-                "GROUP BY cv.pacticipant_id, pp.provider_id",
+                "GROUP BY cv.pacticipant_id, pp.provider_id) newest "
+                "ON newest.version_id = pp.consumer_version_id "
+                "AND newest.provider_id = pp.provider_id",
                 params,
             ).fetchall()
             ids = [row[0] for row in newest]

@@ -78,7 +78,8 @@ class VerificationsService(ServiceCore):
             ).fetchone()[0]
             cursor = conn.execute(
                 "INSERT INTO verifications (pact_version_id, provider_version_id, number, success, "
-                "build_url, test_results, verified_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "build_url, test_results, verified_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (
                     pact_version_id,
                     version["id"],
@@ -90,9 +91,8 @@ class VerificationsService(ServiceCore):
                     utcnow(),
                 ),
             )
-            row = conn.execute(
-                f"{VERIFICATION_SELECT} WHERE vr.id = ?", (cursor.lastrowid,)
-            ).fetchone()
+            new_id = cursor.fetchone()[0]
+            row = conn.execute(f"{VERIFICATION_SELECT} WHERE vr.id = ?", (new_id,)).fetchone()
             verification_published(conn, row["id"])
             return dict(row)
 

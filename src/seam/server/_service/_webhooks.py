@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import uuid as uuidlib
 from typing import Any
 
@@ -13,7 +12,7 @@ from seam.server._service._core import (
     Row,
     ServiceCore,
 )
-from seam.server._storage import utcnow
+from seam.server._storage import Connection, utcnow
 from seam.server._webhook_delivery import require_http_url
 
 __all__ = ["WebhooksService"]
@@ -101,7 +100,7 @@ class WebhooksService(ServiceCore):
             return self._webhook(conn, uuid), False
 
     @staticmethod
-    def _webhook(conn: sqlite3.Connection, uuid: str) -> Row:
+    def _webhook(conn: Connection, uuid: str) -> Row:
         row = conn.execute("SELECT * FROM webhooks WHERE uuid = ?", (uuid,)).fetchone()
         if row is None:
             raise NotFound(f"webhook {uuid!r} not found")

@@ -1,0 +1,306 @@
+"""PostgreSQL storage for the embedded broker: several instances on one database.
+
+psycopg 3 with a ``psycopg_pool`` connection pool. The queries are the SQLite ones: the
+connection this engine yields turns ``?`` placeholders into psycopg's ``%s`` (and a literal
+``%`` into ``%%``), Python booleans into the 0/1 integers the schema stores, and returns rows
+readable by index and by column name, as ``sqlite3.Row`` does.
+
+Isolation, chosen so that writers on *different instances* never lose or duplicate a row:
+
+- every write transaction first takes one transaction-scoped advisory lock
+  (``pg_advisory_xact_lock``), so writes are serialised across all instances exactly as
+  SQLite's ``BEGIN IMMEDIATE`` serialises them in one file, and each statement (READ
+  COMMITTED) sees every earlier commit. Read-modify-write sequences of the service (pact
+  revisions, verification numbers, the current deployment) therefore need no retry loop, and
+  the unique constraints plus ``ON CONFLICT DO NOTHING`` stay a second line of defence.
+  Only the database part of a request holds the lock; parsing, hashing and rendering run
+  in parallel on every instance;
+- reads run in ``REPEATABLE READ READ ONLY`` transactions: one consistent snapshot per
+  request, never blocked by a writer, never a serialization failure;
+- migrations run under a session advisory lock, so when several instances start together
+  one migrates and the others wait, then find nothing left to do.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from seam.errors import DatabaseUnreachable, InputError, redact
+from seam.server._storage import Connection, Cursor, Storage, newer_schema, utcnow
+from seam.server._storage import _migrations_postgresql as migrations
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg_pool import ConnectionPool
+
+__all__ = ["PostgresStorage", "display_url"]
+
+# pg_advisory_lock keys (two int4): one namespace for Seam, one key per purpose.
+_URL_FORM = "write it as postgresql://host:port/database with the user and password before the host"
+_LOCK_SPACE = 0x5EA3
+_MIGRATION_LOCK = 1
+_WRITE_LOCK = 2
+
+
+def display_url(url: str) -> str:
+    """``url`` as logs and messages may show it: no password in userinfo or query."""
+    parts = urlsplit(url)
+    query = [(k, "***" if k.lower() == "password" else v) for k, v in parse_qsl(parts.query)]
+    shown = urlunsplit(parts._replace(query=urlencode(query, safe="*")))
+    return redact(shown)
+
+
+class Row:
+    """One result row: ``row[0]``, ``row["name"]``, ``row.keys()`` and ``dict(row)``."""
+
+    __slots__ = ("_names", "_values")
+
+    def __init__(self, names: dict[str, int], values: Sequence[Any]) -> None:
+        self._names = names
+        self._values = values
+
+    def keys(self) -> list[str]:
+        """The column names, in order."""
+        return list(self._names)
+
+    def __getitem__(self, key: int | str) -> Any:
+        return self._values[key if isinstance(key, int) else self._names[key]]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Row({dict(zip(self._names, self._values, strict=True))!r})"
+
+
+def _row_factory(cursor: Any) -> Any:
+    names: dict[str, int] = {}
+    for index, column in enumerate(cursor.description or ()):
+        # Like sqlite3.Row, a repeated column name answers with its first occurrence.
+        names.setdefault(column.name, index)
+    return lambda values: Row(names, values)
+
+
+@functools.lru_cache(maxsize=2048)
+def _translate(sql: str) -> str:
+    """``?`` → ``%s`` and ``%`` → ``%%``, outside quoted literals and identifiers."""
+    out: list[str] = []
+    quote = ""
+    for char in sql:
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "?":
+            out.append("%s")
+            continue
+        if char == "%":
+            out.append("%%")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+class _PgConnection:
+    """A pooled psycopg connection speaking the SQLite dialect of our queries."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Cursor:
+        values = [int(p) if isinstance(p, bool) else p for p in parameters]
+        return self._conn.execute(_translate(sql), values)
+
+
+class PostgresStorage(Storage):
+    """A PostgreSQL database shared by any number of broker instances.
+
+    Args:
+        url: ``postgresql://user:password@host:port/database`` (libpq's URL; its query
+            parameters such as ``sslmode`` pass through).
+        pool_size: The most connections this instance opens.
+        connect_timeout: Seconds to wait for the server before giving up.
+
+    Raises:
+        InputError: psycopg is missing, the URL is malformed, or the server refused it
+            (user, password, database).
+        DatabaseUnreachable: No server answered at the URL's host and port.
+    """
+
+    def __init__(
+        self, url: str, *, pool_size: int = 10, connect_timeout: float = 10, lazy: bool = False
+    ) -> None:
+        # ``lazy`` is accepted for symmetry with SQLite; the pool connects now, so a wrong URL
+        # or an unreachable server is told at start-up, and close() ends it.
+        self.url = str(url)
+        self.path = display_url(self.url)
+        self._connect_timeout = connect_timeout
+        try:
+            urlsplit(self.url).port  # noqa: B018 - urlsplit checks the port only when asked
+        except ValueError as exc:
+            raise InputError(f"--db {self.path}: {exc}; {_URL_FORM}") from None
+        try:
+            from psycopg_pool import ConnectionPool
+        except ImportError:
+            raise InputError(
+                "a postgresql:// --db needs psycopg and psycopg_pool; "
+                "pip install 'seam[postgresql]'"
+            ) from None
+        self.migrate()
+        self._pool: ConnectionPool[Any] = ConnectionPool(
+            self.url,
+            min_size=1,
+            max_size=max(1, pool_size),
+            kwargs={"autocommit": True, "row_factory": _row_factory},
+            open=False,
+            name="seam-broker",
+            timeout=connect_timeout,
+        )
+        # Wait for the first connection here, so the pool's workers are idle once the
+        # broker serves (and an unreachable server fails now, not on the first request).
+        self._pool.open(wait=True, timeout=connect_timeout)
+
+    def _connect(self) -> psycopg.Connection[Any]:
+        import psycopg
+
+        try:
+            return psycopg.connect(
+                self.url,
+                autocommit=True,
+                row_factory=_row_factory,
+                connect_timeout=max(1, round(self._connect_timeout)),
+            )
+        except psycopg.ProgrammingError as exc:
+            raise InputError(
+                f"--db {self.path} is not a usable PostgreSQL URL ({_one_line(exc)}); {_URL_FORM}"
+            ) from None
+        except psycopg.OperationalError as exc:
+            raise _connect_error(self.path, exc) from None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """Run the block in one write transaction; writers on every instance take turns."""
+        with self._pool.connection() as conn:
+            conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({_LOCK_SPACE}, {_WRITE_LOCK})")
+            try:
+                yield _PgConnection(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                if not conn.broken:
+                    conn.execute("ROLLBACK")
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """Run the block in one read-only transaction: one snapshot, never waiting on writers."""
+        with self._pool.connection() as conn:
+            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield _PgConnection(conn)
+            finally:
+                if not conn.broken:
+                    conn.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        """Return the number of the last applied migration (0 for an empty database)."""
+        with self._connect() as conn:
+            return _schema_version(conn)
+
+    def migrate(self) -> None:
+        """Apply every migration newer than the database, one instance at a time."""
+        with self._connect() as conn:
+            # Session-scoped: held across the transactions below, released on unlock (or
+            # when this connection dies, so a killed instance never blocks the others).
+            conn.execute(f"SELECT pg_advisory_lock({_LOCK_SPACE}, {_MIGRATION_LOCK})")
+            try:
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    '(version INTEGER PRIMARY KEY, applied_at TEXT COLLATE "C" NOT NULL)'
+                )
+                current = _schema_version(conn)
+                known = max(number for number, _ in migrations.MIGRATIONS)
+                if current > known:
+                    raise newer_schema(self.path, current, known, "database")
+                for number, script in migrations.MIGRATIONS:
+                    if number <= current:
+                        continue
+                    with conn.transaction():
+                        # No parameters: the script goes as one simple query, all statements.
+                        conn.execute(script)
+                        conn.execute(
+                            "INSERT INTO schema_migrations (version, applied_at) VALUES (%s, %s)",
+                            (number, utcnow()),
+                        )
+            finally:
+                if not conn.broken:
+                    conn.execute(f"SELECT pg_advisory_unlock({_LOCK_SPACE}, {_MIGRATION_LOCK})")
+
+    def ping(self) -> None:
+        """Run ``SELECT 1`` on a pooled connection.
+
+        Raises:
+            DatabaseUnreachable: The server did not answer within the connect timeout.
+        """
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        try:
+            with self._pool.connection() as conn:
+                conn.execute("SELECT 1").fetchone()
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise DatabaseUnreachable(
+                f"the broker database {self.path} does not answer: {_one_line(exc)}"
+            ) from None
+
+    def open(self) -> None:
+        """The pool opened (and migrated) in the constructor; nothing is left to open."""
+
+    def pool_stats(self) -> dict[str, int]:
+        """Return the pool's open connections, idle ones and requests waiting for one."""
+        stats = self._pool.get_stats()
+        return {
+            "size": stats.get("pool_size", 0),
+            "available": stats.get("pool_available", 0),
+            "waiting": stats.get("requests_waiting", 0),
+        }
+
+    def close(self) -> None:
+        """Close the pool and its connections."""
+        self._pool.close()
+
+
+def _schema_version(conn: psycopg.Connection[Any]) -> int:
+    exists = conn.execute("SELECT to_regclass('schema_migrations')").fetchone()
+    if exists is None or exists[0] is None:
+        return 0
+    row = conn.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+    return int(row[0] or 0) if row is not None else 0
+
+
+def _one_line(exc: BaseException) -> str:
+    return redact(" ".join(str(exc).split()))
+
+
+def _connect_error(shown: str, exc: BaseException) -> InputError | DatabaseUnreachable:
+    message = _one_line(exc)
+    # libpq reports what the server said as "FATAL: ...": the server answered, so the URL
+    # (user, password, database) is wrong. Anything else never reached a server.
+    if "FATAL" in message:
+        return InputError(
+            f"PostgreSQL at {shown} refused the connection: {message}; "
+            "check the user, password and database name in --db"
+        )
+    return DatabaseUnreachable(
+        f"cannot reach PostgreSQL at {shown}: {message}; "
+        "check that the server runs and the --db host and port"
+    )
