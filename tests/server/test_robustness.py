@@ -111,3 +111,9 @@ def test_no_matrix_query_causes_a_server_error(
     client.put("/pacticipants/Foo/versions/1", json={})
     response = client.get("/matrix", params=query)
     assert response.status_code < 500, (query, response.text)
+
+
+def test_nul_in_a_query_is_bad_input_on_every_engine(client: Client) -> None:
+    """A NUL character in a matrix query answers 4xx on SQLite and PostgreSQL, never 500."""
+    response = client.get("/matrix", params=[("q[][pacticipant]", "\x00"), ("latestby", "cvp")])
+    assert 400 <= response.status_code < 500, response.text

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from seam.errors import DatabaseUnreachable, InputError, redact
+from seam.server._errors import Invalid
 from seam.server._storage import Connection, Cursor, Storage, newer_schema, utcnow
 from seam.server._storage import _migrations_postgresql as migrations
 
@@ -119,6 +120,11 @@ class _PgConnection:
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Cursor:
         values = [int(p) if isinstance(p, bool) else p for p in parameters]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            # PostgreSQL text cannot hold NUL; SQLite can. No stored name or value holds one
+            # (names are checked on the way in), so a request carrying one is bad input, 400,
+            # not a database error.
+            raise Invalid("text may not contain NUL (0x00) characters")
         return self._conn.execute(_translate(sql), values)
 
 
