@@ -7,9 +7,9 @@ producers that message interactions are replayed against (see README, "contracts
 """
 
 from seam.verify._messages import MessageError, ProviderMessages, load_messages
-from seam.verify._replay import BrokerSource, PublishOptions
+from seam.verify._options import BrokerSource, ConformanceOptions, PublishOptions
 from seam.verify._results import RULES
-from seam.verify._run import ConformanceOptions, Tally, verify
+from seam.verify._run import Tally, verify
 from seam.verify._states import ProviderStates, StateError, StateServer, load_states
 
 __all__ = [
