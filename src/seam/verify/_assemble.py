@@ -7,7 +7,9 @@ a provider that died during the run become findings here.
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import shlex
 from collections.abc import Sequence
 
 from seam.errors import BrokerError
@@ -17,7 +19,7 @@ from seam.verify._provider import ProviderProcess
 from seam.verify._replay import ShardResult
 from seam.verify._results import build_cases
 
-__all__ = ["build_report", "exited", "skipped_cases"]
+__all__ = ["build_report", "exited", "skipped_cases", "with_rerun"]
 
 
 def skipped_cases(skipped: Sequence[tuple[Pact, Interaction]], provider: str) -> list[Case]:
@@ -120,3 +122,31 @@ def build_report(
     if published:
         findings.extend(_publish_failures(results))
     return Report(command="verify", findings=findings, cases=cases, meta={"show_cases": True})
+
+
+def with_rerun(report: Report, command: Sequence[str]) -> Report:
+    """Give each failure of an interaction the command that reruns just it.
+
+    The command is ``command`` plus ``--consumer`` and ``--interaction`` naming the
+    interaction as its case is named; it lands in the finding's ``details["rerun"]``,
+    which every reporter prints.
+    """
+    changed: dict[int, Finding] = {}
+    for finding in report.findings:
+        if finding.severity is Severity.INFO or not finding.interaction or not finding.consumers:
+            continue
+        rerun = shlex.join(
+            [*command, "--consumer", finding.consumers[0], "--interaction", finding.interaction]
+        )
+        details = {**finding.details, "rerun": rerun}
+        changed[id(finding)] = dataclasses.replace(finding, details=details)
+    if not changed:
+        return report
+    return dataclasses.replace(
+        report,
+        findings=[changed.get(id(f), f) for f in report.findings],
+        cases=[
+            dataclasses.replace(c, findings=tuple(changed.get(id(f), f) for f in c.findings))
+            for c in report.cases
+        ],
+    )

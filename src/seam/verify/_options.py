@@ -6,7 +6,8 @@ mistyped option is one usage error, not a half-run verification.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,13 +16,16 @@ from typing import Any
 from seam.errors import UsageError
 from seam.verify._messages import ProviderMessages
 from seam.verify._provider import check_seconds, http_address
+from seam.verify._results import case_name
 from seam.verify._states import ProviderStates
 
 __all__ = [
     "DEFAULT_PACTS",
     "BrokerSource",
     "ConformanceOptions",
+    "InteractionFilter",
     "PublishOptions",
+    "ShardSpec",
     "check_options",
     "conformance_spec",
     "selector_keywords",
@@ -184,3 +188,84 @@ def _conformance_file(options: ConformanceOptions, provider: str) -> Path | None
         if candidate.is_file():
             return candidate
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class ShardSpec:
+    """``--shard I/N``: this machine verifies the I-th of N shares of the interactions.
+
+    Which share an interaction falls in is a hash of its identity, not its place in a
+    list, so N machines reading the same pacts in any order verify each exactly once.
+    """
+
+    index: int  # 1-based, as CI matrices count
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> ShardSpec:
+        """Read ``I/N`` (``2/4``).
+
+        Raises:
+            UsageError: not two whole numbers with 1 <= I <= N.
+        """
+        index, sep, count = text.partition("/")
+        if sep and index.strip().isdigit() and count.strip().isdigit():
+            spec = cls(int(index), int(count))
+            if 1 <= spec.index <= spec.count:
+                return spec
+        raise UsageError(f"--shard {text!r}: expected I/N with 1 <= I <= N, e.g. --shard 2/4")
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+@dataclass(frozen=True, slots=True)
+class InteractionFilter:
+    """``--consumer`` / ``--interaction``: replay only these interactions (a rerun).
+
+    An interaction matches ``--interaction`` by its description alone or by the name its
+    case has in reports, ``DESCRIPTION (given STATE and STATE)``, the exact text every
+    failure prints; like pact's ``PACT_DESCRIPTION``/``PACT_PROVIDER_STATE`` but exact,
+    so a description holding regex characters reruns as printed.
+    """
+
+    consumers: tuple[str, ...] = ()
+    interactions: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.consumers or self.interactions)
+
+    def matches(self, consumer: str, description: str, states: Sequence[str]) -> bool:
+        """Whether the interaction of ``consumer`` is one to replay."""
+        if self.consumers and consumer not in self.consumers:
+            return False
+        if not self.interactions:
+            return True
+        return description in self.interactions or case_name(description, states) in (
+            self.interactions
+        )
+
+    def matches_case(self, consumer: str, name: str) -> bool:
+        """Whether a reported case (its consumer and name) is one of the interactions to replay."""
+        if self.consumers and consumer not in self.consumers:
+            return False
+        return not self.interactions or any(
+            name == i or name.startswith(i + " (given ") for i in self.interactions
+        )
+
+    def description_pattern(self) -> str | None:
+        """A regex for the Rust verifier (broker pacts) that every match of this filter meets.
+
+        The verifier matches descriptions only, so a name with states also admits the
+        description before `` (given ``; :meth:`matches_case` drops the extra cases.
+        """
+        if not self.interactions:
+            return None
+        texts = {t for i in self.interactions for t in (i, i.split(" (given ", 1)[0])}
+        return "^(?:" + "|".join(re.escape(t) for t in sorted(texts)) + ")$"
+
+    def describe(self) -> str:
+        """The options as a user typed them, for messages."""
+        parts = [f"--consumer {c!r}" for c in self.consumers]
+        parts += [f"--interaction {i!r}" for i in self.interactions]
+        return " ".join(parts)

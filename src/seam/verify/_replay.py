@@ -45,6 +45,8 @@ class Shard:
     env: dict[str, str] = field(default_factory=dict)
     request_timeout_ms: int = 5000
     worker: int = 0
+    consumers: list[str] = field(default_factory=list)  # --consumer: the verifier's filter
+    description: str | None = None  # --interaction: a regex the verifier matches descriptions by
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -180,6 +182,11 @@ def run_shard(
             verifier.add_source(path)
         if shard.broker is not None:
             _add_broker(verifier, shard.broker)
+        # Local pacts are filtered before they are written; these filter the broker's.
+        if shard.consumers:
+            verifier.filter_consumers(*shard.consumers)
+        if shard.description:
+            verifier.filter(shard.description)
         if shard.publish is not None:
             verifier.set_publish_options(
                 version=shard.publish.provider_version,

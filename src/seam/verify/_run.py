@@ -29,21 +29,23 @@ from pathlib import Path
 from seam.errors import BrokerUnreachable, InputError, ProviderUnreachable, UsageError, redact
 from seam.model import Case, CaseStatus, Finding, Report
 from seam.openapi import load_document
-from seam.pactfile import Pact, load_pacts
-from seam.verify._assemble import build_report, exited, skipped_cases
+from seam.pactfile import Interaction, Pact, load_pacts
+from seam.verify._assemble import build_report, exited, skipped_cases, with_rerun
 from seam.verify._conformance import run_conformance
 from seam.verify._messages import ProviderMessages, load_messages
 from seam.verify._options import (
     DEFAULT_PACTS,
     BrokerSource,
     ConformanceOptions,
+    InteractionFilter,
     PublishOptions,
+    ShardSpec,
     check_options,
     conformance_spec,
 )
 from seam.verify._provider import http_address, wait_until_reachable
 from seam.verify._replay import Shard
-from seam.verify._shards import run_all, start_shards, write_shards
+from seam.verify._shards import in_shard, run_all, start_shards, write_shards
 from seam.verify._states import ProviderStates, load_states
 
 __all__ = ["Tally", "verify"]
@@ -175,6 +177,9 @@ def verify(
     request_timeout: float = 5.0,
     progress: Progress | None = None,
     tally: Callable[[Tally], None] | None = None,
+    shard: ShardSpec | None = None,
+    only: InteractionFilter | None = None,
+    rerun: Sequence[str] | None = None,
 ) -> Report:
     """Replay every pact interaction against the provider and report each one.
 
@@ -202,6 +207,12 @@ def verify(
         progress: called with a line of text at each step (the CLI prints them).
         tally: called with a :class:`Tally` as each interaction starts and once at the
             end (a live display draws them); the lines at each tenth are then left out.
+        shard: verify only this machine's share of the local interactions (``--shard
+            I/N``); the N reports merge with :func:`merge_reports`.
+        only: replay only the interactions it matches (``--consumer``/``--interaction``).
+        rerun: the command that ran this verification, without ``--consumer``,
+            ``--interaction`` or ``--shard``; each failure's finding then carries the command
+            that reruns just its interaction (``details["rerun"]``).
 
     Returns:
         A report with one case per interaction and a finding per mismatch.
@@ -231,11 +242,45 @@ def verify(
         request_timeout=request_timeout,
         messages=messages,
     )
+    if shard is not None and broker is not None:
+        raise UsageError(
+            "--shard splits local pacts only: fetch the broker's pacts on one machine "
+            "(without --shard)"
+        )
+    if publish is not None and (shard is not None or only):
+        raise UsageError(
+            "--publish records a verification of every interaction: not with --shard, "
+            "--consumer or --interaction"
+        )
     pacts = _load_local(sources, provider, use_default=broker is None)
     name = _provider_name(pacts, provider)
     kinds = ("http", "message") if messages is not None else ("http",)
     replayable = [(p, i) for p in pacts for i in p.interactions if i.kind in kinds]
     skipped = [(p, i) for p in pacts for i in p.interactions if i.kind not in kinds]
+    if (
+        only
+        and not any(
+            only.matches(p.consumer, i.description, i.state_names) for p, i in replayable + skipped
+        )
+        and broker is None
+    ):
+        raise InputError(f"no interaction matches {only.describe()}; check the spelling")
+    if only:
+        replayable = [
+            (p, i) for p, i in replayable if only.matches(p.consumer, i.description, i.state_names)
+        ]
+        skipped = [
+            (p, i) for p, i in skipped if only.matches(p.consumer, i.description, i.state_names)
+        ]
+    if shard is not None and (replayable or skipped):
+        # Each machine of N keeps its share; together they verify every interaction once.
+        share = {
+            (id(p), id(i)) for p, i in in_shard(replayable + skipped, shard.index, shard.count)
+        }
+        replayable = [(p, i) for p, i in replayable if (id(p), id(i)) in share]
+        skipped = [(p, i) for p, i in skipped if (id(p), id(i)) in share]
+        if not replayable:
+            return _empty_shard(skipped, name, shard, pacts)
     if not replayable and broker is None:
         where = ", ".join(str(s) for s in sources) or str(DEFAULT_PACTS)
         what = "HTTP or message" if messages is not None else "HTTP"
@@ -286,6 +331,8 @@ def verify(
                 messages=messages if isinstance(messages, str) else None,
                 env=dict(env or {}),
                 request_timeout_ms=int(request_timeout * 1000),
+                consumers=list(only.consumers) if only else [],
+                description=only.description_pattern() if only else None,
             ),
             shard_files,
             start=start,
@@ -317,6 +364,9 @@ def verify(
             ticker = _Progress(say, expected, total, tally)
         results = run_all(shards, states_obj, ticker, messages_obj)
         report = build_report(pacts, results, name, publish is not None)
+        if only and broker is not None:
+            # The verifier's filter admits a little more of the broker's pacts than asked for.
+            report = _only(report, only)
         if tally is not None:
             failed = sum(1 for c in report.cases if c.status is CaseStatus.FAILED)
             tally(Tally(total, failed, total, time.monotonic() - started))
@@ -352,6 +402,45 @@ def verify(
             "workers": n_workers,
             "interactions": len(report.cases),
             "seconds": round(time.monotonic() - started, 3),
+        }
+    )
+    if shard is not None:
+        report.meta["shard"] = str(shard)
+    if rerun is not None:
+        report = with_rerun(report, rerun)
+    return report
+
+
+def _only(report: Report, only: InteractionFilter) -> Report:
+    """``report`` without the cases (and their findings) that ``only`` does not match."""
+    dropped: set[int] = set()
+    cases = []
+    for case in report.cases:
+        consumer = case.group.split(" -> ", 1)[0]
+        if case.group and not only.matches_case(consumer, case.name):
+            dropped.update(id(f) for f in case.findings)
+        else:
+            cases.append(case)
+    findings = [f for f in report.findings if id(f) not in dropped]
+    return Report(command=report.command, findings=findings, cases=cases, meta=report.meta)
+
+
+def _empty_shard(
+    skipped: Sequence[tuple[Pact, Interaction]],
+    provider: str,
+    shard: ShardSpec,
+    pacts: Sequence[Pact],
+) -> Report:
+    """A shard with nothing to replay (more machines than interactions): its report, at once."""
+    report = Report(
+        command="verify", cases=skipped_cases(skipped, provider), meta={"show_cases": True}
+    )
+    report.meta.update(
+        {
+            "provider": provider,
+            "pacts": [redact(p.source) if p.source else p.source for p in pacts],
+            "interactions": len(report.cases),
+            "shard": str(shard),
         }
     )
     return report

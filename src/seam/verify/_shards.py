@@ -10,6 +10,7 @@ one per worker with ``{port}`` in the start command, else one shared.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -27,9 +28,37 @@ from seam.verify._provider import ProviderProcess, free_port, wait_until_reachab
 from seam.verify._replay import Shard, ShardResult, run_shard
 from seam.verify._states import ProviderStates
 
-__all__ = ["interruptible", "run_all", "start_shards", "write_shards"]
+__all__ = [
+    "in_shard",
+    "interruptible",
+    "run_all",
+    "shard_number",
+    "start_shards",
+    "write_shards",
+]
 
 Progress = Callable[[str], None]
+
+
+def shard_number(pact: Pact, interaction: Interaction, count: int) -> int:
+    """The 1-based share of ``count`` that ``interaction`` belongs to (``--shard I/N``).
+
+    A hash of consumer, provider, description and provider states: the same on every
+    machine, whatever order the pacts are read in; SHA-256 rather than ``hash()``, which
+    Python salts per process.
+    """
+    identity = "\x1f".join(
+        [pact.consumer, pact.provider, interaction.description, *interaction.state_names]
+    )
+    digest = hashlib.sha256(identity.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
+
+
+def in_shard(
+    pairs: Sequence[tuple[Pact, Interaction]], index: int, count: int
+) -> list[tuple[Pact, Interaction]]:
+    """The interactions of ``pairs`` in share ``index`` of ``count``, in their order."""
+    return [(p, i) for p, i in pairs if shard_number(p, i, count) == index]
 
 
 class _Launched:
