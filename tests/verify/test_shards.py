@@ -12,9 +12,11 @@ from seam.errors import InputError, UsageError
 from seam.model import Case, CaseStatus, Finding, Report, Severity
 from seam.pactfile import Interaction, Pact, load_pacts
 from seam.reporters import render
-from seam.verify import InteractionFilter, ShardSpec, merge_reports
+from seam.verify import InteractionFilter, ShardSpec, merge_reports, verify
 from seam.verify._assemble import with_rerun
 from seam.verify._shards import in_shard, shard_number
+
+PACTS = Path(__file__).resolve().parent / "pacts"
 
 
 def _pacts(tmp_path: Path, consumers: int = 3, per_pact: int = 40) -> list[Pact]:
@@ -190,3 +192,23 @@ def test_every_format_prints_the_rerun_command(fmt: str) -> None:
         assert json.loads(out)["findings"][0]["details"]["rerun"] == command
     else:
         assert expected[fmt] in out
+
+
+def test_a_shard_with_nothing_to_replay_passes_without_starting_anything() -> None:
+    """More machines than interactions: an empty share is a passing report, no provider needed."""
+    pacts = load_pacts([PACTS])
+    pairs = [(p, i) for p in pacts for i in p.interactions]
+    count = 50
+    empty = next(k for k in range(1, count + 1) if not in_shard(pairs, k, count))
+    lines: list[str] = []
+    report = verify(
+        [PACTS],
+        base_url="http://127.0.0.1:1",  # nothing answers here: it must not be asked
+        shard=ShardSpec(empty, count),
+        progress=lines.append,
+    )
+    assert report.cases == [] and not report.failed()
+    assert report.meta["shard"] == f"{empty}/{count}"
+    assert lines == [
+        f"shard {empty}/{count}: none of the interactions falls in this share; nothing to replay"
+    ]

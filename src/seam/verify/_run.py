@@ -272,7 +272,7 @@ def verify(
         skipped = [
             (p, i) for p, i in skipped if only.matches(p.consumer, i.description, i.state_names)
         ]
-    if shard is not None and (replayable or skipped):
+    if shard is not None and replayable:
         # Each machine of N keeps its share; together they verify every interaction once.
         share = {
             (id(p), id(i)) for p, i in in_shard(replayable + skipped, shard.index, shard.count)
@@ -280,6 +280,7 @@ def verify(
         replayable = [(p, i) for p, i in replayable if (id(p), id(i)) in share]
         skipped = [(p, i) for p, i in skipped if (id(p), id(i)) in share]
         if not replayable:
+            say(f"shard {shard}: none of the interactions falls in this share; nothing to replay")
             return _empty_shard(skipped, name, shard, pacts)
     if not replayable and broker is None:
         where = ", ".join(str(s) for s in sources) or str(DEFAULT_PACTS)
@@ -348,6 +349,7 @@ def verify(
             + ", ".join(dict.fromkeys(targets))
             + (" and the broker's pacts" if broker else "")
             + f" with {n_workers} worker(s)"
+            + (f", shard {shard}" if shard is not None else "")
         )
         if (
             n_workers > 1
