@@ -87,3 +87,42 @@ def test_bad_selection_is_one_line_exit_2(tmp_path: Path, extra: list[str], mess
     assert result.exit_code == 2, result.output
     assert result.output.strip().splitlines() == [result.output.strip()]
     assert result.output.startswith(message)
+
+
+def test_rerun_command_leaves_out_secrets_and_selection() -> None:
+    """Tokens, passwords, conformance headers, shards, publishing and outputs are not printed."""
+    from seam.cli._verify import _rerun_prefix
+
+    args = [
+        "pacts",
+        "--broker-token",
+        "s3cret-1",
+        "-ks3cret-2",
+        "--broker-password=s3cret-3",
+        "-p",
+        "s3cret-4",
+        "--conformance",
+        "--conformance-header",
+        "Authorization: Bearer s3cret-5",
+        "--shard",
+        "2/4",
+        "--publish",
+        "--format",
+        "json",
+        "-o",
+        "out.json",
+        "--interaction",
+        "old",
+        "--base-url",
+        "http://127.0.0.1:8000",
+        "-q",
+    ]
+    prefix = _rerun_prefix(args)
+    assert prefix == [
+        "contracts",
+        "verify",
+        "pacts",
+        "--base-url",
+        "http://127.0.0.1:8000",
+        "-q",
+    ]

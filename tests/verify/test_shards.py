@@ -212,3 +212,12 @@ def test_a_shard_with_nothing_to_replay_passes_without_starting_anything() -> No
     assert lines == [
         f"shard {empty}/{count}: none of the interactions falls in this share; nothing to replay"
     ]
+
+
+def test_rerun_command_shows_no_password_of_a_url() -> None:
+    """A URL's userinfo in the command (a --base-url or an --env value) is redacted."""
+    command = ["contracts", "verify", "--env", "DATABASE_URL=postgresql://app:pw-123@127.0.0.1/db"]
+    report = with_rerun(_shard_report("1/1", ["a"], failed="a"), command)
+    rerun = report.findings[0].details["rerun"]
+    assert "pw-123" not in rerun
+    assert "postgresql://app:***@127.0.0.1/db" in rerun

@@ -21,10 +21,14 @@ from seam.cli._options import (
 from seam.cli._terminal import no_color_option, verify_progress
 from seam.errors import UsageError
 
-# Options a rerun of one interaction leaves out: what selects the interactions, what
-# publishes, and where the report went (the rerun prints to the terminal).
+# Options a rerun of one interaction leaves out (name: how many values follow): what
+# selects the interactions, what publishes or runs conformance, where the report went (the
+# rerun prints to the terminal), and secrets, which a printed command must not show (the
+# rerun reads them from PACT_BROKER_TOKEN / PACT_BROKER_PASSWORD instead).
 _NOT_RERUN = {"--shard": 1, "--consumer": 1, "--interaction": 1, "--publish": 0}
 _NOT_RERUN.update({"--output": 1, "-o": 1, "--junit": 1, "--format": 1})
+_NOT_RERUN.update({"--conformance": 0, "--conformance-header": 1})
+_NOT_RERUN.update({"--broker-token": 1, "-k": 1, "--broker-password": 1, "-p": 1})
 
 
 class _RerunnableCommand(click.Command):
@@ -43,10 +47,12 @@ def _rerun_prefix(args: Sequence[str]) -> list[str]:
         if skip:
             skip -= 1
             continue
-        name = arg.split("=", 1)[0]
+        name, eq, _ = arg.partition("=")
         if name in _NOT_RERUN:
-            skip = 0 if "=" in arg else _NOT_RERUN[name]
+            skip = 0 if eq else _NOT_RERUN[name]
             continue
+        if not arg.startswith("--") and arg[:2] in _NOT_RERUN:
+            continue  # a short option with its value attached: -kTOKEN
         out.append(arg)
     return out
 

@@ -12,7 +12,7 @@ import re
 import shlex
 from collections.abc import Sequence
 
-from seam.errors import BrokerError
+from seam.errors import BrokerError, redact
 from seam.model import Case, CaseStatus, Finding, Report, Severity
 from seam.pactfile import Interaction, Pact
 from seam.verify._provider import ProviderProcess
@@ -135,8 +135,11 @@ def with_rerun(report: Report, command: Sequence[str]) -> Report:
     for finding in report.findings:
         if finding.severity is Severity.INFO or not finding.interaction or not finding.consumers:
             continue
-        rerun = shlex.join(
-            [*command, "--consumer", finding.consumers[0], "--interaction", finding.interaction]
+        # Reports are saved and shared: no URL in the command keeps its password.
+        rerun = redact(
+            shlex.join(
+                [*command, "--consumer", finding.consumers[0], "--interaction", finding.interaction]
+            )
         )
         details = {**finding.details, "rerun": rerun}
         changed[id(finding)] = dataclasses.replace(finding, details=details)
