@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +15,7 @@ from seam.pactfile import Interaction, Pact, load_pacts
 from seam.reporters import render
 from seam.verify import InteractionFilter, ShardSpec, merge_reports, verify
 from seam.verify._assemble import with_rerun
+from seam.verify._results import case_name
 from seam.verify._shards import in_shard, shard_number
 
 PACTS = Path(__file__).resolve().parent / "pacts"
@@ -221,3 +223,16 @@ def test_rerun_command_shows_no_password_of_a_url() -> None:
     rerun = report.findings[0].details["rerun"]
     assert "pw-123" not in rerun
     assert "postgresql://app:***@127.0.0.1/db" in rerun
+
+
+def test_shards_and_workers_together_verify_each_interaction_once(tasks: Any) -> None:
+    """Two shards of two workers each replay disjoint shares that make up the whole pact."""
+    names = []
+    for index in (1, 2):
+        report = tasks.verify(workers=2, shard=ShardSpec(index, 2))
+        assert {c.status for c in report.cases} == {CaseStatus.PASSED}
+        names.append([c.name for c in report.cases])
+    whole = [i for p in load_pacts([PACTS]) for i in p.interactions]
+    assert sorted(names[0] + names[1]) == sorted(
+        case_name(i.description, i.state_names) for i in whole
+    )
