@@ -46,6 +46,15 @@ else
   echo "   (exit $? as it should: the consumers expect 201)"
 fi
 
+step "3a. the same verification split across two CI machines, then one report"
+# Each "machine" verifies its share (a stable hash of each interaction) and writes JSON;
+# verify-merge joins them and exits 1 if any shard failed. A failure prints its rerun command.
+for i in 1 2; do
+  PYTHONPATH=providers/tasks contracts verify "${VERIFY[@]}" -q --shard "$i/2" \
+    --start "python -m tasks_api serve --port {port}" --format json --output "$WORK/verify-$i.json"
+done
+contracts verify-merge "$WORK/verify-2.json" "$WORK/verify-1.json" | tail -n 1
+
 step "3b. messages: the notifier's message pact against the provider's event producers"
 # The notifier's tests recorded what it reads of task.created and task.status_changed; the
 # producers change a task the way the API does and return the event it put in the outbox.

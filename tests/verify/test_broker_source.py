@@ -15,7 +15,13 @@ import pytest
 
 from seam.errors import BrokerError
 from seam.model import CaseStatus
-from seam.verify import BrokerSource, ProviderStates, PublishOptions, load_states
+from seam.verify import (
+    BrokerSource,
+    InteractionFilter,
+    ProviderStates,
+    PublishOptions,
+    load_states,
+)
 from seam.verify._provider import ProviderProcess, free_port
 
 PACTS = Path(__file__).resolve().parent / "pacts"
@@ -167,3 +173,28 @@ def test_wip_pacts_are_verified_as_pending(tasks: Any, broker: str, tmp_path: Pa
         statuses["a request for a gone task (given task 99 does not exist)"] is CaseStatus.PENDING
     )
     assert not report.failed()
+
+
+@pytest.mark.parametrize(
+    ("interaction", "expected"),
+    [
+        pytest.param(
+            "a request for a task (given task 42 exists)",
+            "a request for a task (given task 42 exists)",
+            id="case-name",
+        ),
+        pytest.param(
+            "a request to delete a task",
+            "a request to delete a task (given task 1 exists)",
+            id="description",
+        ),
+    ],
+)
+def test_interaction_filter_reruns_one_broker_interaction(
+    tasks: Any, broker: str, interaction: str, expected: str
+) -> None:
+    """--interaction filters the broker's pacts too, exactly: '... without a token' stays out."""
+    source = BrokerSource(url=broker, token=TOKEN, selectors=[{"mainBranch": True}])
+    only = InteractionFilter(consumers=("web",), interactions=(interaction,))
+    report = tasks.verify(provider="tasks-api", broker=source, only=only)
+    assert [(c.name, c.status) for c in report.cases] == [(expected, CaseStatus.PASSED)]

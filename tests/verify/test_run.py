@@ -299,7 +299,7 @@ def _repeated_pact(tmp_path: Path, copies: int) -> Path:
 def test_shards_are_written_in_chunks_in_pact_order(tmp_path: Path) -> None:
     """Each worker's share of a pact goes into files of at most ``chunk`` interactions, in order."""
     from seam.pactfile import load_pacts
-    from seam.verify._run import _write_shards
+    from seam.verify._shards import write_shards as _write_shards
 
     pacts = load_pacts([_repeated_pact(tmp_path, 5)])  # 35 interactions
     replayable = [(p, i) for p in pacts for i in p.interactions]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,41 @@ from seam.cli._options import (
 )
 from seam.cli._terminal import no_color_option, verify_progress
 from seam.errors import UsageError
+
+# Options a rerun of one interaction leaves out (name: how many values follow): what
+# selects the interactions, what publishes or runs conformance, where the report went (the
+# rerun prints to the terminal), and secrets, which a printed command must not show (the
+# rerun reads them from PACT_BROKER_TOKEN / PACT_BROKER_PASSWORD instead).
+_NOT_RERUN = {"--shard": 1, "--consumer": 1, "--interaction": 1, "--publish": 0}
+_NOT_RERUN.update({"--output": 1, "-o": 1, "--junit": 1, "--format": 1})
+_NOT_RERUN.update({"--conformance": 0, "--conformance-header": 1})
+_NOT_RERUN.update({"--broker-token": 1, "-k": 1, "--broker-password": 1, "-p": 1})
+
+
+class _RerunnableCommand(click.Command):
+    """Keeps the arguments it was called with: failures print the command rerunning them."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["seam.verify.args"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+def _rerun_prefix(args: Sequence[str]) -> list[str]:
+    """``contracts verify`` with ``args``, less the options a rerun of one interaction drops."""
+    out = ["contracts", "verify"]
+    skip = 0
+    for arg in args:
+        if skip:
+            skip -= 1
+            continue
+        name, eq, _ = arg.partition("=")
+        if name in _NOT_RERUN:
+            skip = 0 if eq else _NOT_RERUN[name]
+            continue
+        if not arg.startswith("--") and arg[:2] in _NOT_RERUN:
+            continue  # a short option with its value attached: -kTOKEN
+        out.append(arg)
+    return out
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -62,7 +98,7 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
     return out
 
 
-@click.command("verify")
+@click.command("verify", cls=_RerunnableCommand)
 @click.argument("pacts", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--provider", help="The provider's name; only its pacts are replayed.")
 @click.option(
@@ -156,6 +192,26 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
     show_default=True,
     help="Seconds per request.",
 )
+@click.option(
+    "--shard",
+    metavar="I/N",
+    help="Verify the I-th of N shares of the local interactions (a CI matrix); join the "
+    "N JSON reports with `contracts verify-merge`.",
+)
+@click.option(
+    "--consumer",
+    "consumers",
+    multiple=True,
+    help="Replay only this consumer's interactions (repeatable).",
+)
+@click.option(
+    "--interaction",
+    "interactions",
+    multiple=True,
+    metavar="NAME",
+    help="Replay only the interaction with this description, or this name as reports "
+    "print it: 'DESCRIPTION (given STATE)' (repeatable). Every failure prints the command.",
+)
 @format_option(("text", "json", "github", "markdown", "junit"))
 @output_option
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path))
@@ -192,6 +248,9 @@ def verify(
     conformance_headers: tuple[str, ...],
     workers: int,
     request_timeout: float,
+    shard: str | None,
+    consumers: tuple[str, ...],
+    interactions: tuple[str, ...],
     fmt: str,
     output: Path | None,
     junit_file: Path | None,
@@ -210,8 +269,16 @@ def verify(
     Exit 0 when every interaction passed (pending ones never fail), 1 on a failure,
     2 for bad input or options, 3 when the provider or broker cannot be reached.
     """
-    from seam.verify import BrokerSource, ConformanceOptions, PublishOptions
+    from seam.verify import (
+        BrokerSource,
+        ConformanceOptions,
+        InteractionFilter,
+        PublishOptions,
+        ShardSpec,
+    )
     from seam.verify import verify as run_verify
+
+    ctx = click.get_current_context()
 
     broker = None
     if broker_base_url:
@@ -261,6 +328,9 @@ def verify(
                 request_timeout=request_timeout,
                 progress=progress,
                 tally=tally,
+                shard=ShardSpec.parse(shard) if shard else None,
+                only=InteractionFilter(consumers, interactions),
+                rerun=_rerun_prefix(ctx.meta.get("seam.verify.args", [])),
             )
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -270,4 +340,29 @@ def verify(
     exit_failed(report.failed())
 
 
-COMMANDS = [verify]
+@click.command("verify-merge")
+@click.argument("reports", nargs=-1, type=click.Path(path_type=Path))
+@format_option(("text", "json", "github", "markdown", "junit"))
+@output_option
+@click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path))
+def verify_merge(
+    reports: tuple[Path, ...], fmt: str, output: Path | None, junit_file: Path | None
+) -> None:
+    """Join the JSON reports of every `verify --shard I/N` run into one report.
+
+    REPORTS are the files each shard wrote with `--format json --output FILE`, in any
+    order; every shard 1..N must be there once.
+
+    Exit 0 when every interaction passed, 1 on a failure, 2 for a missing, duplicate or
+    foreign report.
+    """
+    from seam.verify import merge_reports
+
+    report = merge_reports(list(reports))
+    emit(report, fmt, output)
+    if junit_file is not None:
+        emit(report, "junit", junit_file)
+    exit_failed(report.failed())
+
+
+COMMANDS = [verify, verify_merge]

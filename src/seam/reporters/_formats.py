@@ -17,6 +17,12 @@ def _endpoint(f: Finding) -> str:
     return "(document)"
 
 
+def _rerun(f: Finding) -> str | None:
+    """The command that reruns just this finding's interaction (verify), if it has one."""
+    command = f.details.get("rerun")
+    return command if isinstance(command, str) and command else None
+
+
 def _grouped(report: Report) -> dict[str, list[Finding]]:
     groups: dict[str, list[Finding]] = defaultdict(list)
     for f in report.sorted_findings():
@@ -94,6 +100,8 @@ def text(report: Report, *, color: bool = False) -> str:
                 lines.append(f"          interaction: {f.interaction!r}")
             if f.consumers:
                 lines.append(f"          consumers: {', '.join(f.consumers)}")
+            if _rerun(f):
+                lines.append(f"          rerun: {_rerun(f)}")
     if lines:
         lines.append("")
     lines = cases + lines
@@ -161,6 +169,10 @@ def _md_line(f: Finding) -> str:
     line = f"- {_ICON[f.severity]} {who}`{endpoint}` `{f.rule}`: {_md_text(f.message)}"
     if len(line) > _MAX_LINE:
         line = line[: _MAX_LINE - 1] + "…"
+    rerun = _rerun(f)
+    if rerun:
+        # After the cut: a command cut short would rerun something else.
+        line += " · rerun: `" + rerun.replace("`", "'").replace("\n", " ") + "`"
     return line
 
 
@@ -270,7 +282,9 @@ def github(report: Report) -> str:
         where = f"{_endpoint(f)}: " if f.path or f.method else ""
         if f.interaction:
             where += f"{f.interaction!r}: "
-        out.append(f"::{_GH_LEVEL[f.severity]} {','.join(props)}::{_gh_escape(where + f.message)}")
+        rerun = f"\nrerun: {_rerun(f)}" if _rerun(f) else ""
+        message = _gh_escape(where + f.message + rerun)
+        out.append(f"::{_GH_LEVEL[f.severity]} {','.join(props)}::{message}")
     out.append(_summary_line(report))
     return "\n".join(out) + "\n"
 
@@ -302,7 +316,11 @@ def junit(report: Report) -> str:
         lines.append(
             f'    <testcase classname={classname} name={quoteattr(c.name)} time="{c.duration:.3f}">'
         )
-        body = "\n".join(f"{f.severity.label} {f.rule}: {f.message}" for f in c.findings)
+        body = "\n".join(
+            f"{f.severity.label} {f.rule}: {f.message}"
+            + (f"\n  rerun: {_rerun(f)}" if _rerun(f) else "")
+            for f in c.findings
+        )
         if c.status is CaseStatus.FAILED:
             first = c.findings[0].message if c.findings else "failed"
             lines.append(f"      <failure message={quoteattr(first)}>{escape(body)}</failure>")

@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from seam.errors import UsageError, redact
+from seam.errors import redact
+from seam.verify._options import BrokerSource, PublishOptions, selector_keywords
 from seam.verify._results import bound_output, bound_results
 from seam.verify._tls import TLS_VARIABLES, environment, verifier_tls_env
 
@@ -26,48 +27,7 @@ if TYPE_CHECKING:
     from seam.verify._messages import ProviderMessages
     from seam.verify._states import ProviderStates
 
-__all__ = ["BrokerSource", "PublishOptions", "Shard", "ShardResult", "run_shard"]
-
-# camelCase keys of a consumer version selector (Pact Broker API) → pact-python keywords.
-_SELECTOR_KEYS = {
-    "consumer": "consumer",
-    "tag": "tag",
-    "fallbackTag": "fallback_tag",
-    "latest": "latest",
-    "deployedOrReleased": "deployed_or_released",
-    "deployed": "deployed",
-    "released": "released",
-    "environment": "environment",
-    "mainBranch": "main_branch",
-    "branch": "branch",
-    "matchingBranch": "matching_branch",
-    "fallbackBranch": "fallback_branch",
-}
-
-
-@dataclass(slots=True)
-class BrokerSource:
-    """Where and how to fetch pacts from a Pact Broker (``pacts for verification``)."""
-
-    url: str
-    token: str | None = None
-    username: str | None = None
-    password: str | None = None
-    selectors: list[dict[str, Any]] = field(default_factory=list)
-    include_pending: bool = False
-    include_wip_since: str | None = None
-    provider_branch: str | None = None
-    provider_tags: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
-class PublishOptions:
-    """Verification results to publish back to the broker."""
-
-    provider_version: str
-    branch: str | None = None
-    tags: list[str] = field(default_factory=list)
-    build_url: str | None = None
+__all__ = ["Shard", "ShardResult", "run_shard"]
 
 
 @dataclass(slots=True)
@@ -85,6 +45,8 @@ class Shard:
     env: dict[str, str] = field(default_factory=dict)
     request_timeout_ms: int = 5000
     worker: int = 0
+    consumers: list[str] = field(default_factory=list)  # --consumer: the verifier's filter
+    description: str | None = None  # --interaction: a regex the verifier matches descriptions by
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -160,21 +122,6 @@ def _capture_logs() -> Iterator[_Collect]:
         target.removeHandler(handler)
 
 
-def selector_keywords(selector: Mapping[str, Any]) -> dict[str, Any]:
-    """Translate a Pact Broker consumer version selector into pact-python keywords.
-
-    Raises:
-        UsageError: a key the Pact Broker API does not define.
-    """
-    out: dict[str, Any] = {}
-    for key, value in selector.items():
-        if key not in _SELECTOR_KEYS:
-            known = ", ".join(sorted(_SELECTOR_KEYS))
-            raise UsageError(f"consumer version selector key {key!r} is unknown (known: {known})")
-        out[_SELECTOR_KEYS[key]] = value
-    return out
-
-
 def _add_broker(verifier: Any, broker: BrokerSource) -> None:
     auth: dict[str, Any] = (
         {"token": broker.token}
@@ -235,6 +182,11 @@ def run_shard(
             verifier.add_source(path)
         if shard.broker is not None:
             _add_broker(verifier, shard.broker)
+        # Local pacts are filtered before they are written; these filter the broker's.
+        if shard.consumers:
+            verifier.filter_consumers(*shard.consumers)
+        if shard.description:
+            verifier.filter(shard.description)
         if shard.publish is not None:
             verifier.set_publish_options(
                 version=shard.publish.provider_version,

@@ -19,7 +19,15 @@ from typing import Any
 from seam.model import Case, CaseStatus, Finding, Registry, Severity
 from seam.pactfile import Interaction, Pact
 
-__all__ = ["MAX_KEPT_CHARS", "RULES", "bound_output", "bound_results", "build_cases", "cap_text"]
+__all__ = [
+    "MAX_KEPT_CHARS",
+    "RULES",
+    "bound_output",
+    "bound_results",
+    "build_cases",
+    "cap_text",
+    "case_name",
+]
 
 # What a report keeps of one value (a body, a mismatch sentence): enough to see what differs.
 MAX_KEPT_CHARS = 64 * 1024
@@ -305,7 +313,7 @@ def build_cases(
             "method": method,
             "file": files.get(key),
             "consumers": (consumer,),
-            "interaction": _case_name(description, states),
+            "interaction": case_name(description, states),
         }
         case_findings = (
             _findings_for(
@@ -325,7 +333,7 @@ def build_cases(
             else (CaseStatus.PENDING if pending else CaseStatus.FAILED)
         )
         cases[key] = Case(
-            name=_case_name(description, states),
+            name=case_name(description, states),
             status=status,
             group=_group(consumer, provider),
             duration=parse_duration(str(result.get("duration") or "")),
@@ -338,7 +346,7 @@ def build_cases(
     return ordered, findings
 
 
-def _case_name(description: str, states: Sequence[str]) -> str:
+def case_name(description: str, states: Sequence[str]) -> str:
     if states:
         return f"{description} (given {' and '.join(states)})"
     return description

@@ -10,171 +10,53 @@ interactions, so two workers sharing one provider and one database would undo ea
 other's states. With ``{port}`` in the start command each worker gets its own
 provider on its own port, and ``{worker}`` in ``env`` values gives each its own
 database (``DATABASE_URL=sqlite:///tasks-{worker}.db``).
+
+The pieces live beside it: the option classes and their checks in ``_options``, the
+split into shards and the worker processes in ``_shards``, one verifier run in
+``_replay``, and the report assembly in ``_assemble``.
 """
 
 from __future__ import annotations
 
-import functools
-import json
-import os
-import re
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from seam._layout import DEFAULT_CONTRACTS, Layout
-from seam.errors import (
-    BrokerError,
-    BrokerUnreachable,
-    InputError,
-    ProviderUnreachable,
-    SeamError,
-    UsageError,
-    redact,
-)
-from seam.model import Case, CaseStatus, Finding, Report, Severity
+from seam.errors import BrokerUnreachable, InputError, ProviderUnreachable, UsageError, redact
+from seam.model import Case, CaseStatus, Finding, Report
 from seam.openapi import load_document
 from seam.pactfile import Interaction, Pact, load_pacts
+from seam.verify._assemble import build_report, exited, skipped_cases, with_rerun
 from seam.verify._conformance import run_conformance
 from seam.verify._messages import ProviderMessages, load_messages
-from seam.verify._provider import (
-    ProviderProcess,
-    check_seconds,
-    free_port,
-    http_address,
-    wait_until_reachable,
-)
-from seam.verify._replay import (
+from seam.verify._options import (
+    DEFAULT_PACTS,
     BrokerSource,
+    ConformanceOptions,
+    InteractionFilter,
     PublishOptions,
-    Shard,
-    ShardResult,
-    run_shard,
-    selector_keywords,
+    ShardSpec,
+    check_options,
+    conformance_spec,
 )
-from seam.verify._results import build_cases
+from seam.verify._provider import http_address, wait_until_reachable
+from seam.verify._replay import Shard
+from seam.verify._shards import in_shard, run_all, start_shards, write_shards
 from seam.verify._states import ProviderStates, load_states
 
-__all__ = ["ConformanceOptions", "verify"]
+__all__ = ["Tally", "verify"]
 
-DEFAULT_PACTS = Layout(DEFAULT_CONTRACTS).pacts_dir
 PROGRESS_FROM = 50  # interactions: shorter runs print no progress lines
-CHUNK = 25  # interactions per pact file the verifier reads (see _write_shards)
+CHUNK = 25  # interactions per pact file the verifier reads (see write_shards)
 Progress = Callable[[str], None]
-
-
-@dataclass(slots=True)
-class ConformanceOptions:
-    """``--conformance``: schemathesis against the provider's own OpenAPI document."""
-
-    openapi: Path | None = None
-    max_examples: int = 10
-    seed: int | None = None
-    headers: tuple[str, ...] = ()  # "Name: value", e.g. the token protected operations need
-    phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")  # schemathesis's
-
-
-class _Launched:
-    """Context manager: launch a provider on entry (no waiting), stop it on exit."""
-
-    def __init__(self, process: ProviderProcess) -> None:
-        self.process = process
-
-    def __enter__(self) -> ProviderProcess:
-        return self.process.launch()
-
-    def __exit__(self, *exc: object) -> None:
-        self.process.stop()
 
 
 def _noop(_: str) -> None:
     return None
-
-
-def _expand(template: str, *, worker: int, port: int | None) -> str:
-    out = template.replace("{worker}", str(worker))
-    if port is not None:
-        out = out.replace("{port}", str(port))
-    return out
-
-
-def _check_options(
-    *,
-    base_url: str | None,
-    start: str | None,
-    states: str | ProviderStates | None,
-    state_url: str | None,
-    broker: BrokerSource | None,
-    publish: PublishOptions | None,
-    workers: int,
-    ready_timeout: float,
-    request_timeout: float,
-    messages: str | ProviderMessages | None = None,
-) -> None:
-    if not base_url and (start or messages is None):
-        raise UsageError("--base-url is required: where the provider answers (with --start too)")
-    if workers > 1 and isinstance(messages, ProviderMessages):
-        raise UsageError(
-            "--workers > 1 needs the messages as 'module:object' so worker processes can "
-            "import them"
-        )
-    if not base_url:
-        # Messages only: no provider process is involved; the remaining checks are about it.
-        if state_url:
-            http_address(state_url, "--state-url")
-        if states is not None and state_url:
-            raise UsageError("--states and --state-url cannot be used together: pick one")
-        if workers < 1:
-            raise UsageError(f"--workers {workers}: expected 1 or more")
-        if publish is not None and broker is None:
-            raise UsageError("--publish needs --broker-base-url: results are published to a broker")
-        if broker is not None:
-            _check_broker_options(broker)
-        return
-    # Checked before anything starts; {port} is filled in later, any number will do here.
-    http_address(base_url.replace("{port}", "1"), "--base-url")
-    if state_url:
-        http_address(state_url, "--state-url")
-    check_seconds("--ready-timeout", ready_timeout)
-    check_seconds("--request-timeout", request_timeout)
-    if states is not None and state_url:
-        raise UsageError("--states and --state-url cannot be used together: pick one")
-    if workers < 1:
-        raise UsageError(f"--workers {workers}: expected 1 or more")
-    if publish is not None and broker is None:
-        raise UsageError("--publish needs --broker-base-url: results are published to a broker")
-    if "{port}" in base_url and not (start and "{port}" in start):
-        raise UsageError("{port} in --base-url needs {port} in --start too (Seam picks the port)")
-    if start and "{port}" in start and "{port}" not in base_url:
-        raise UsageError(
-            "{port} in --start needs {port} in --base-url too, e.g. http://127.0.0.1:{port}"
-        )
-    if broker is not None:
-        _check_broker_options(broker)
-    if workers > 1 and isinstance(states, ProviderStates):
-        raise UsageError(
-            "--workers > 1 needs the states as 'module:object' so worker processes can import them"
-        )
-
-
-def _check_broker_options(broker: BrokerSource) -> None:
-    """Selectors and dates are checked before any provider starts."""
-    for selector in broker.selectors:
-        selector_keywords(selector)
-    if broker.include_wip_since:
-        try:
-            date.fromisoformat(broker.include_wip_since)
-        except ValueError:
-            raise UsageError(
-                f"--include-wip-since {broker.include_wip_since!r}: expected a date, YYYY-MM-DD"
-            ) from None
 
 
 def _load_local(
@@ -200,84 +82,6 @@ def _provider_name(pacts: Sequence[Pact], provider: str | None) -> str:
     raise UsageError(f"the pacts name several providers ({', '.join(names)}): pass --provider")
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
-
-
-def _write_shards(
-    pacts: Sequence[Pact],
-    replayable: Sequence[tuple[Pact, Interaction]],
-    workers: int,
-    root: Path,
-    chunk: int,
-) -> list[list[str]]:
-    """Split the interactions round-robin into ``workers`` folders of pact files.
-
-    Each worker's share of a pact is written as files of at most ``chunk`` interactions,
-    in pact order: the verifier's cost per interaction grows with the size of the pact
-    file it is in (from ~2.5 ms at 25 to ~35 ms at 2,000), not with the run. Only local
-    pacts are split, so publishing and pending (which concern broker pacts) are as
-    before, and cases are matched back to interactions by consumer, description and
-    states, whatever file they were in.
-    """
-    buckets: list[dict[int, list[Interaction]]] = [{} for _ in range(workers)]
-    for i, (pact, interaction) in enumerate(replayable):
-        buckets[i % workers].setdefault(id(pact), []).append(interaction)
-    by_id = {id(p): p for p in pacts}
-    out: list[list[str]] = []
-    for w, bucket in enumerate(buckets):
-        files: list[str] = []
-        for n, (pact_id, interactions) in enumerate(bucket.items()):
-            pact = by_id[pact_id]
-            doc = {k: v for k, v in pact.raw.items() if k not in ("interactions", "messages")}
-            for kind, key, members in _sections(pact, interactions):
-                for part, start in enumerate(range(0, len(members), chunk)):
-                    doc.pop("interactions", None)
-                    doc.pop("messages", None)
-                    doc[key] = [dict(x.raw) for x in members[start : start + chunk]]
-                    name = _UNSAFE.sub(
-                        "_", f"{n:03d}-{kind}-{part:05d}-{pact.consumer}-{pact.provider}.json"
-                    )
-                    path = root / f"worker-{w}" / name
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    # Scratch for this run only: no canonical form, no fsync (write_pact's
-                    # fsync per chunk file cost ~0.7 ms per interaction on a busy disk).
-                    path.write_text(json.dumps(doc), encoding="utf-8")
-                    files.append(str(path))
-        out.append(files)
-    return out
-
-
-def _sections(
-    pact: Pact, interactions: Sequence[Interaction]
-) -> list[tuple[str, str, list[Interaction]]]:
-    """Each chunk file's section: ``interactions`` (V4: every kind), or ``messages``.
-
-    Before V4 a pact holds HTTP interactions or messages, so messages get files of their own.
-    """
-    if pact.specification.lstrip(" vV").startswith("4"):
-        return [("all", "interactions", list(interactions))]
-    http = [i for i in interactions if i.kind != "message"]
-    messages = [i for i in interactions if i.kind == "message"]
-    return [
-        (kind, key, members)
-        for kind, key, members in (("http", "interactions", http), ("msg", "messages", messages))
-        if members
-    ]
-
-
-def _conformance_spec(options: ConformanceOptions, provider: str, base_url: str) -> str:
-    """``--openapi``, else ``contracts/openapi/<provider>.yaml``, else the provider's own."""
-    local = _conformance_file(options, provider)
-    return str(local) if local is not None else base_url.rstrip("/") + "/openapi.json"
-
-
-def _conformance_file(options: ConformanceOptions, provider: str) -> Path | None:
-    """The document file ``--conformance`` reads, if it reads one rather than a URL."""
-    if options.openapi is not None:
-        return options.openapi
-    return Layout(DEFAULT_CONTRACTS).find_provider_openapi(provider)
-
-
 def _check_broker(broker: BrokerSource) -> None:
     http_address(broker.url, "--broker-base-url")
     try:
@@ -286,31 +90,6 @@ def _check_broker(broker: BrokerSource) -> None:
         raise BrokerUnreachable(
             f"the Pact Broker at {broker.url} does not answer; check --broker-base-url"
         ) from None
-
-
-def _interruptible(func: Callable[[], ShardResult]) -> ShardResult:
-    """Run ``func`` in a thread while this one waits in Python.
-
-    The Rust verifier blocks the calling thread in native code, where Ctrl-C (and the
-    CLI's SIGTERM handler) cannot reach it; waiting here keeps the interrupt prompt, so
-    the providers are stopped at once (the abandoned daemon thread ends with the process).
-    """
-    outcome: list[ShardResult] = []
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            outcome.append(func())
-        except BaseException as exc:  # handed over to the waiting thread below
-            failure.append(exc)
-
-    thread = threading.Thread(target=target, name="seam-verifier", daemon=True)
-    thread.start()
-    while thread.is_alive():
-        thread.join(0.05)
-    if failure:
-        raise failure[0]
-    return outcome[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,213 +159,6 @@ class _Progress:
         )
 
 
-def _run_all(
-    shards: Sequence[Shard],
-    states: ProviderStates | None,
-    on_setup: Callable[[], None] | None,
-    messages: ProviderMessages | None = None,
-) -> list[ShardResult]:
-    """Run the first shard in this process and the others in worker processes, all at once."""
-    replay = functools.partial(run_shard, shards[0], states, on_setup, messages)
-    first = functools.partial(_interruptible, replay)
-    if len(shards) == 1:
-        return [first()]
-    return _run_workers(shards[1:], first=first)
-
-
-def _run_workers(
-    shards: Sequence[Shard], first: Callable[[], ShardResult] | None = None
-) -> list[ShardResult]:
-    """Run each shard in its own ``python -m seam.verify._worker`` process, all at once.
-
-    ``first``, when given, runs here while the workers run, and its result comes first.
-    """
-    # Worker processes import the user's states module: give them this process's path.
-    path = os.pathsep.join(p for p in sys.path if p and Path(p).is_dir())
-    procs = []
-    try:
-        for shard in shards:
-            env = {**os.environ, **shard.env, "PYTHONPATH": path}
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "seam.verify._worker"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                env=env,
-            )
-            procs.append(proc)
-            assert proc.stdin is not None
-            proc.stdin.write(json.dumps(shard.to_dict()).encode())
-            proc.stdin.close()
-            proc.stdin = None  # sent; communicate() below only reads
-        results = [first()] if first is not None else []
-        for shard, proc in zip(shards, procs, strict=True):
-            out, err = proc.communicate()
-            results.append(_worker_result(shard, out, err, proc.returncode))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-
-
-def _worker_result(shard: Shard, out: bytes, err: bytes, code: int) -> ShardResult:
-    try:
-        doc = json.loads(out)
-    except ValueError:
-        tail = err.decode(errors="replace").strip().splitlines()[-3:]
-        raise SeamError(
-            f"verifier worker {shard.worker} exited with code {code}: {' | '.join(tail)}"
-        ) from None
-    if "error" in doc:
-        error = SeamError(str(doc["error"]))
-        error.exit_code = int(doc.get("exit_code", 2))
-        raise error
-    return ShardResult.from_dict(doc)
-
-
-def _skipped_cases(skipped: Sequence[tuple[Pact, Interaction]], provider: str) -> list[Case]:
-    cases = []
-    for pact, interaction in skipped:
-        why = (
-            "message interactions are replayed with --messages MODULE:OBJECT (a registry "
-            "of the provider's message producers)"
-            if interaction.kind == "message"
-            else f"{interaction.kind} interactions are not replayed by contracts verify"
-        )
-        finding = Finding(
-            rule="interaction-not-replayed",
-            severity=Severity.INFO,
-            message=why,
-            file=pact.source,
-            consumers=(pact.consumer,),
-            interaction=interaction.description,
-        )
-        cases.append(
-            Case(
-                name=interaction.description,
-                status=CaseStatus.SKIPPED,
-                group=f"{pact.consumer} -> {provider}",
-                findings=(finding,),
-            )
-        )
-    return cases
-
-
-_BROKER_REFUSED = re.compile(r"Request to pact broker path '([^']*)' failed: (4\d\d [^.]*)")
-
-
-def _orphan_errors(result: ShardResult) -> list[Finding]:
-    """Errors the verifier reported outside any interaction (a pact it could not load).
-
-    Raises:
-        BrokerError: the broker refused the request for pacts (401/403/404...).
-    """
-    if result.results.get("interactionResults"):
-        return []
-    out = []
-    for error in result.results.get("errors") or []:
-        mismatch = error.get("mismatch") or {}
-        message = str(mismatch.get("message") or error.get("interaction") or "verification failed")
-        refused = _BROKER_REFUSED.search(message)
-        if refused:
-            what = refused.group(1) or "the request for pacts"
-            raise BrokerError(
-                f"the broker refused {what} with {refused.group(2)}; "
-                "check --broker-token / --broker-username"
-            )
-        out.append(Finding(rule="verification-error", severity=Severity.ERROR, message=message))
-    return out
-
-
-def _publish_failures(results: Sequence[ShardResult]) -> list[Finding]:
-    # pact_ffi only logs a failed publication; find it in the verifier's logs and output.
-    out = []
-    for result in results:
-        for line in (result.logs + "\n" + result.output).splitlines():
-            if "Publishing of verification results failed" in line:
-                message = line.split(": ", 1)[1] if line.startswith("ERROR: ") else line
-                out.append(
-                    Finding(rule="publish-failed", severity=Severity.ERROR, message=message.strip())
-                )
-    return out
-
-
-def _start_shards(
-    stack: ExitStack,
-    template: Shard,
-    shard_files: Sequence[list[str]],
-    *,
-    start: str | None,
-    ready_timeout: float,
-    say: Progress,
-) -> tuple[list[Shard], list[ProviderProcess]]:
-    """One shard per worker, with its URL and environment; start the provider(s) for them.
-
-    Only worker 0 fetches from the broker and publishes, so results are published once.
-    """
-    per_worker_provider = bool(start and "{port}" in start)
-    shards: list[Shard] = []
-    launched: list[ProviderProcess] = []
-    for w, files in enumerate(shard_files):
-        port = free_port() if per_worker_provider else None
-        url = _expand(template.base_url, worker=w, port=port) if template.base_url else None
-        env = {k: _expand(v, worker=w, port=port) for k, v in template.env.items()}
-        if start and (per_worker_provider or w == 0):
-            assert url is not None  # --start needs --base-url (_check_options)
-            command = _expand(start, worker=w, port=port)
-            say(f"starting the provider: {command}")
-            process = ProviderProcess(command, url, env=env, ready_timeout=ready_timeout)
-            launched.append(stack.enter_context(_Launched(process)))
-        shard = Shard.from_dict({**template.to_dict(), "base_url": url, "env": env})
-        shard.files, shard.worker = list(files), w
-        if w:
-            shard.broker, shard.publish = None, None
-        shards.append(shard)
-    # Started side by side, then waited for: two providers boot in the time of one.
-    for process in launched:
-        process.wait_ready()
-    if not launched and template.base_url:
-        wait_until_reachable(template.base_url)
-    return shards, launched
-
-
-def _exited(processes: Sequence[ProviderProcess]) -> list[Finding]:
-    """A started provider that died during the run: say so, with the end of its log."""
-    out = []
-    for process in processes:
-        code = process.exit_code()
-        if code is not None:
-            tail = process.log_tail()
-            message = f"the provider exited with code {code} during the run ({process.command})"
-            out.append(
-                Finding(
-                    rule="verification-error",
-                    severity=Severity.ERROR,
-                    message=message + (f"; its log ends: {tail}" if tail else ""),
-                )
-            )
-    return out
-
-
-def _report(
-    pacts: Sequence[Pact], results: Sequence[ShardResult], provider: str, published: bool
-) -> Report:
-    cases, findings = build_cases(
-        pacts,
-        [r for res in results for r in res.results.get("interactionResults") or []],
-        [e for res in results for e in res.state_errors],
-        provider=provider,
-        message_errors=[e for res in results for e in res.message_errors],
-    )
-    for res in results:
-        findings.extend(_orphan_errors(res))
-    if published:
-        findings.extend(_publish_failures(results))
-    return Report(command="verify", findings=findings, cases=cases, meta={"show_cases": True})
-
-
 def verify(
     sources: Sequence[str | Path] = (),
     *,
@@ -605,6 +177,9 @@ def verify(
     request_timeout: float = 5.0,
     progress: Progress | None = None,
     tally: Callable[[Tally], None] | None = None,
+    shard: ShardSpec | None = None,
+    only: InteractionFilter | None = None,
+    rerun: Sequence[str] | None = None,
 ) -> Report:
     """Replay every pact interaction against the provider and report each one.
 
@@ -632,6 +207,12 @@ def verify(
         progress: called with a line of text at each step (the CLI prints them).
         tally: called with a :class:`Tally` as each interaction starts and once at the
             end (a live display draws them); the lines at each tenth are then left out.
+        shard: verify only this machine's share of the local interactions (``--shard
+            I/N``); the N reports merge with :func:`merge_reports`.
+        only: replay only the interactions it matches (``--consumer``/``--interaction``).
+        rerun: the command that ran this verification, without ``--consumer``,
+            ``--interaction`` or ``--shard``; each failure's finding then carries the command
+            that reruns just its interaction (``details["rerun"]``).
 
     Returns:
         A report with one case per interaction and a finding per mismatch.
@@ -649,7 +230,7 @@ def verify(
         # Progress lines name the provider and broker URLs; none shows a password.
         show(redact(line))
 
-    _check_options(
+    check_options(
         base_url=base_url,
         start=start,
         states=states,
@@ -661,11 +242,46 @@ def verify(
         request_timeout=request_timeout,
         messages=messages,
     )
+    if shard is not None and broker is not None:
+        raise UsageError(
+            "--shard splits local pacts only: fetch the broker's pacts on one machine "
+            "(without --shard)"
+        )
+    if publish is not None and (shard is not None or only):
+        raise UsageError(
+            "--publish records a verification of every interaction: not with --shard, "
+            "--consumer or --interaction"
+        )
     pacts = _load_local(sources, provider, use_default=broker is None)
     name = _provider_name(pacts, provider)
     kinds = ("http", "message") if messages is not None else ("http",)
     replayable = [(p, i) for p in pacts for i in p.interactions if i.kind in kinds]
     skipped = [(p, i) for p in pacts for i in p.interactions if i.kind not in kinds]
+    if (
+        only
+        and not any(
+            only.matches(p.consumer, i.description, i.state_names) for p, i in replayable + skipped
+        )
+        and broker is None
+    ):
+        raise InputError(f"no interaction matches {only.describe()}; check the spelling")
+    if only:
+        replayable = [
+            (p, i) for p, i in replayable if only.matches(p.consumer, i.description, i.state_names)
+        ]
+        skipped = [
+            (p, i) for p, i in skipped if only.matches(p.consumer, i.description, i.state_names)
+        ]
+    if shard is not None and replayable:
+        # Each machine of N keeps its share; together they verify every interaction once.
+        share = {
+            (id(p), id(i)) for p, i in in_shard(replayable + skipped, shard.index, shard.count)
+        }
+        replayable = [(p, i) for p, i in replayable if (id(p), id(i)) in share]
+        skipped = [(p, i) for p, i in skipped if (id(p), id(i)) in share]
+        if not replayable:
+            say(f"shard {shard}: none of the interactions falls in this share; nothing to replay")
+            return _empty_shard(skipped, name, shard, pacts)
     if not replayable and broker is None:
         where = ", ".join(str(s) for s in sources) or str(DEFAULT_PACTS)
         what = "HTTP or message" if messages is not None else "HTTP"
@@ -686,7 +302,7 @@ def verify(
             raise InputError(f"--openapi {conformance.openapi}: no such file")
         # A document file is read here, within Seam's bounds, so a broken one fails before
         # the provider starts rather than in schemathesis after the whole replay.
-        spec = _conformance_spec(conformance, name, base_url)
+        spec = conformance_spec(conformance, name, base_url)
         if not spec.startswith(("http://", "https://")):
             load_document(spec)
     if broker is not None:
@@ -703,8 +319,8 @@ def verify(
 
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="seam-verify-")))
-        shard_files = _write_shards(pacts, replayable, n_workers, tmp, CHUNK)
-        shards, launched = _start_shards(
+        shard_files = write_shards(pacts, replayable, n_workers, tmp, CHUNK)
+        shards, launched = start_shards(
             stack,
             Shard(
                 provider=name,
@@ -716,6 +332,8 @@ def verify(
                 messages=messages if isinstance(messages, str) else None,
                 env=dict(env or {}),
                 request_timeout_ms=int(request_timeout * 1000),
+                consumers=list(only.consumers) if only else [],
+                description=only.description_pattern() if only else None,
             ),
             shard_files,
             start=start,
@@ -731,6 +349,7 @@ def verify(
             + ", ".join(dict.fromkeys(targets))
             + (" and the broker's pacts" if broker else "")
             + f" with {n_workers} worker(s)"
+            + (f", shard {shard}" if shard is not None else "")
         )
         if (
             n_workers > 1
@@ -745,17 +364,20 @@ def verify(
             mine = replayable[::n_workers]
             expected = sum(max(1, len(i.provider_states)) for _, i in mine)
             ticker = _Progress(say, expected, total, tally)
-        results = _run_all(shards, states_obj, ticker, messages_obj)
-        report = _report(pacts, results, name, publish is not None)
+        results = run_all(shards, states_obj, ticker, messages_obj)
+        report = build_report(pacts, results, name, publish is not None)
+        if only and broker is not None:
+            # The verifier's filter admits a little more of the broker's pacts than asked for.
+            report = _only(report, only)
         if tally is not None:
             failed = sum(1 for c in report.cases if c.status is CaseStatus.FAILED)
             tally(Tally(total, failed, total, time.monotonic() - started))
-        crashed = _exited(launched)
+        crashed = exited(launched)
         conformance_cases: list[Case] = []
         conformance_findings: list[Finding] = []
         if conformance is not None:
             assert shards[0].base_url is not None
-            spec = _conformance_spec(conformance, name, shards[0].base_url)
+            spec = conformance_spec(conformance, name, shards[0].base_url)
             say(f"conformance: schemathesis from {spec} against {shards[0].base_url}")
             conformance_cases, conformance_findings = run_conformance(
                 spec,
@@ -767,7 +389,7 @@ def verify(
                 phases=conformance.phases,
             )
 
-    report.cases.extend(_skipped_cases(skipped, name))
+    report.cases.extend(skipped_cases(skipped, name))
     report.cases.extend(conformance_cases)
     report.findings.extend(conformance_findings)
     report.findings.extend(crashed)
@@ -782,6 +404,45 @@ def verify(
             "workers": n_workers,
             "interactions": len(report.cases),
             "seconds": round(time.monotonic() - started, 3),
+        }
+    )
+    if shard is not None:
+        report.meta["shard"] = str(shard)
+    if rerun is not None:
+        report = with_rerun(report, rerun)
+    return report
+
+
+def _only(report: Report, only: InteractionFilter) -> Report:
+    """``report`` without the cases (and their findings) that ``only`` does not match."""
+    dropped: set[int] = set()
+    cases = []
+    for case in report.cases:
+        consumer = case.group.split(" -> ", 1)[0]
+        if case.group and not only.matches_case(consumer, case.name):
+            dropped.update(id(f) for f in case.findings)
+        else:
+            cases.append(case)
+    findings = [f for f in report.findings if id(f) not in dropped]
+    return Report(command=report.command, findings=findings, cases=cases, meta=report.meta)
+
+
+def _empty_shard(
+    skipped: Sequence[tuple[Pact, Interaction]],
+    provider: str,
+    shard: ShardSpec,
+    pacts: Sequence[Pact],
+) -> Report:
+    """A shard with nothing to replay (more machines than interactions): its report, at once."""
+    report = Report(
+        command="verify", cases=skipped_cases(skipped, provider), meta={"show_cases": True}
+    )
+    report.meta.update(
+        {
+            "provider": provider,
+            "pacts": [redact(p.source) if p.source else p.source for p in pacts],
+            "interactions": len(report.cases),
+            "shard": str(shard),
         }
     )
     return report

@@ -1,0 +1,128 @@
+"""`contracts verify --shard I/N`, `verify-merge` and rerun commands, against the real provider."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from seam.cli import main
+
+from .test_verify import _args
+
+
+def test_shards_merge_into_the_report_of_one_run(tmp_path: Path) -> None:
+    """Two shards verify disjoint shares; merged, they are the seven cases of one whole run."""
+    for name in ("whole", "1", "2"):
+        (tmp_path / name).mkdir()  # each run's own databases
+    whole = CliRunner().invoke(main, [*_args(tmp_path / "whole"), "--format", "json"])
+    assert whole.exit_code == 0, whole.output
+    files = []
+    for index in (1, 2):
+        out = tmp_path / f"shard-{index}.json"
+        args = [*_args(tmp_path / str(index)), "--shard", f"{index}/2", "--format", "json"]
+        result = CliRunner().invoke(main, [*args, "--output", str(out)])
+        assert result.exit_code == 0, result.output
+        files.append(out)
+    shares = [{c["name"] for c in json.loads(f.read_text())["cases"]} for f in files]
+    assert shares[0] and shares[1] and not shares[0] & shares[1]
+    merged = CliRunner().invoke(main, ["verify-merge", *map(str, files), "--format", "json"])
+    assert merged.exit_code == 0, merged.output
+    doc = json.loads(merged.output)
+    names = sorted(c["name"] for c in doc["cases"])
+    assert names == sorted(c["name"] for c in json.loads(whole.output)["cases"])
+    assert doc["meta"]["shards"] == 2 and doc["summary"]["cases"]["passed"] == 7
+
+
+def test_a_failure_prints_the_command_that_reruns_just_it(tmp_path: Path) -> None:
+    """The printed rerun command replays the one failed interaction and fails again."""
+    run = CliRunner().invoke(main, [*_args(tmp_path, "created-200"), "--format", "json"])
+    assert run.exit_code == 1, run.output
+    (finding,) = json.loads(run.output)["findings"]
+    command = shlex.split(finding["details"]["rerun"])
+    assert command[:2] == ["contracts", "verify"]
+    assert command[-4:] == [
+        "--consumer",
+        "web",
+        "--interaction",
+        "a request to create a task (given no tasks)",
+    ]
+    rerun = CliRunner().invoke(main, command[1:])
+    assert rerun.exit_code == 1, rerun.output
+    assert "FAILED  a request to create a task (given no tasks)" in rerun.output
+    assert " ok " not in rerun.output  # only the one interaction was replayed
+    assert "verify: 1 failed" in rerun.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        pytest.param(
+            ["--interaction", "no such interaction"],
+            "error: no interaction matches --interaction 'no such interaction'",
+            id="no-match",
+        ),
+        pytest.param(["--shard", "3/2"], "error: --shard '3/2': expected I/N", id="bad-shard"),
+        pytest.param(
+            [
+                "--shard",
+                "1/2",
+                "--broker-base-url",
+                "http://127.0.0.1:1",
+                "--publish",
+                "--provider-app-version",
+                "1.0.0",
+            ],
+            "error: --shard splits local pacts only",
+            id="shard-broker",
+        ),
+    ],
+)
+def test_bad_selection_is_one_line_exit_2(tmp_path: Path, extra: list[str], message: str) -> None:
+    """An interaction that matches nothing or a bad --shard is a usage error before any start."""
+    result = CliRunner().invoke(main, [*_args(tmp_path), *extra])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [result.output.strip()]
+    assert result.output.startswith(message)
+
+
+def test_rerun_command_leaves_out_secrets_and_selection() -> None:
+    """Tokens, passwords, conformance headers, shards, publishing and outputs are not printed."""
+    from seam.cli._verify import _rerun_prefix
+
+    args = [
+        "pacts",
+        "--broker-token",
+        "s3cret-1",
+        "-ks3cret-2",
+        "--broker-password=s3cret-3",
+        "-p",
+        "s3cret-4",
+        "--conformance",
+        "--conformance-header",
+        "Authorization: Bearer s3cret-5",
+        "--shard",
+        "2/4",
+        "--publish",
+        "--format",
+        "json",
+        "-o",
+        "out.json",
+        "--interaction",
+        "old",
+        "--base-url",
+        "http://127.0.0.1:8000",
+        "-q",
+    ]
+    prefix = _rerun_prefix(args)
+    assert prefix == [
+        "contracts",
+        "verify",
+        "pacts",
+        "--base-url",
+        "http://127.0.0.1:8000",
+        "-q",
+    ]
