@@ -72,24 +72,6 @@ VERIFICATION_SELECT = (
     "JOIN versions prv ON prv.id = vr.provider_version_id"
 )
 
-_DEPLOYED_SELECT = (
-    "SELECT d.uuid, d.application_instance, d.currently_deployed, d.created_at, d.undeployed_at, "
-    "v.number, p.name AS pacticipant, e.uuid AS environment_uuid, e.name AS environment, "
-    "e.display_name AS environment_display_name, e.production "
-    "FROM deployed_versions d JOIN versions v ON v.id = d.version_id "
-    "JOIN pacticipants p ON p.id = d.pacticipant_id "
-    "JOIN environments e ON e.id = d.environment_id"
-)
-
-_RELEASED_SELECT = (
-    "SELECT r.uuid, r.currently_supported, r.created_at, r.support_ended_at, "
-    "v.number, p.name AS pacticipant, e.uuid AS environment_uuid, e.name AS environment, "
-    "e.display_name AS environment_display_name, e.production "
-    "FROM released_versions r JOIN versions v ON v.id = r.version_id "
-    "JOIN pacticipants p ON p.id = r.pacticipant_id "
-    "JOIN environments e ON e.id = r.environment_id"
-)
-
 
 class ServiceCore:
     """What every resource of the service shares: storage, lookups of pacticipants,
