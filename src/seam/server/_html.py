@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from html import escape
-from typing import Any
 
 from seam.server._documents import Urls
 from seam.server._pages import STYLE, render_network
+from seam.server._service._results import IntegrationDetails
 
 __all__ = ["render_index"]
 
 
-def _status(row: dict[str, Any]) -> tuple[str, str]:
+def _status(row: IntegrationDetails) -> tuple[str, str]:
     if row["verified_latest"] is True:
         return "success", "verified"
     if row["verified_latest"] is False:
@@ -19,7 +19,7 @@ def _status(row: dict[str, Any]) -> tuple[str, str]:
     return "unverified", "not verified yet"
 
 
-def render_index(rows: list[dict[str, Any]], urls: Urls) -> str:
+def render_index(rows: list[IntegrationDetails], urls: Urls) -> str:
     """Return a self-contained HTML page listing every integration and its latest pact."""
     lines = []
     for row in rows:

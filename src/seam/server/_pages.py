@@ -13,6 +13,8 @@ from html import escape
 from typing import Any
 
 from seam.server._documents import Urls
+from seam.server._queries.rows import PublicationRow
+from seam.server._service._results import IntegrationDetails
 
 __all__ = ["STYLE", "render_network", "render_pact"]
 
@@ -35,7 +37,7 @@ section.interaction { border: 1px solid #ddd; border-radius: 6px; padding: .2rem
 """
 
 
-def _state(row: dict[str, Any]) -> str:
+def _state(row: IntegrationDetails) -> str:
     if row["verified_latest"] is True:
         return "success"
     if row["verified_latest"] is False:
@@ -43,7 +45,7 @@ def _state(row: dict[str, Any]) -> str:
     return "unverified"
 
 
-def render_network(rows: list[dict[str, Any]], urls: Urls) -> str:
+def render_network(rows: list[IntegrationDetails], urls: Urls) -> str:
     """Return the integrations as an inline SVG: a node per pacticipant, an arrow per pact.
 
     Nodes sit on a circle (a layout that needs no iteration and never overlaps); each arrow
@@ -195,7 +197,7 @@ def _interaction(index: int, interaction: dict[str, Any]) -> str:
     return "".join(html)
 
 
-def render_pact(row: dict[str, Any], urls: Urls) -> str:
+def render_pact(row: PublicationRow, urls: Urls) -> str:
     """Return a pact as a documentation page: each interaction's state, request, response."""
     doc = json.loads(row["content"])
     consumer, provider, number = row["consumer"], row["provider"], row["consumer_version"]

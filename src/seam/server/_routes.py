@@ -15,6 +15,7 @@ from seam.server._documents import Urls
 from seam.server._errors import Invalid, NotFound
 from seam.server._html import render_index
 from seam.server._pages import render_pact
+from seam.server._queries.rows import EnvironmentRow, PublicationRow
 from seam.server._requests import json_object, parse_json
 from seam.server._service import BrokerService
 
@@ -202,7 +203,7 @@ def get_branch_version(call: Call) -> Reply:
 
 # ---------------------------------------------------------------------------- pacts
 def _pact_reply(
-    call: Call, row: dict[str, Any], status: int = 200, metadata: str | None = None
+    call: Call, row: PublicationRow, status: int = 200, metadata: str | None = None
 ) -> Reply:
     return Reply(
         status,
@@ -369,7 +370,7 @@ def delete_environment(call: Call) -> Reply:
 
 
 def _in_environment(
-    u: Urls, env: dict[str, Any], key: str, docs: list[dict[str, Any]], path: str
+    u: Urls, env: EnvironmentRow, key: str, docs: list[dict[str, Any]], path: str
 ) -> Reply:
     """The deployed or released versions now current in an environment (``path`` below it)."""
     url = u.environment(env["uuid"])

@@ -25,7 +25,7 @@ import base64
 import json
 import re
 import uuid as uuidlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any
 from urllib.parse import quote
@@ -206,7 +206,7 @@ def _statuses(success: bool | None) -> dict[str, str]:
     return {name: words[index] for name, words in _STATUS_WORDS.items()}
 
 
-def _pact_params(conn: Conn, publication: Row) -> dict[str, str]:
+def _pact_params(conn: Conn, publication: Mapping[str, Any]) -> dict[str, str]:
     """The template parameters every event about a pact has."""
     version = conn.execute(
         "SELECT id, number, build_url FROM versions WHERE id = ?",
@@ -241,7 +241,7 @@ def _pact_params(conn: Conn, publication: Row) -> dict[str, str]:
     }
 
 
-def _content_changed(conn: Conn, publication: Row, outcome: str) -> bool:
+def _content_changed(conn: Conn, publication: Mapping[str, Any], outcome: str) -> bool:
     """The Pact Broker's rule: changed against the previous version of each branch and tag."""
     if outcome == "unchanged":
         return False
@@ -275,7 +275,7 @@ def _content_changed(conn: Conn, publication: Row, outcome: str) -> bool:
     return False
 
 
-def _versions_to_verify(conn: Conn, publication: Row) -> list[tuple[str, str]]:
+def _versions_to_verify(conn: Conn, publication: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(number, branch) of each provider version that should verify the pact and has not."""
     provider_id = publication["provider_id"]
     candidates: list[tuple[int, str, str]] = []
@@ -315,7 +315,7 @@ def _versions_to_verify(conn: Conn, publication: Row) -> list[tuple[str, str]]:
     return found
 
 
-def pact_published(conn: Conn, publication: Row, outcome: str) -> None:
+def pact_published(conn: Conn, publication: Mapping[str, Any], outcome: str) -> None:
     """Enqueue the deliveries a pact publication triggers (in the publishing transaction).
 
     Args:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from seam.server._documents._urls import Doc, UrlBase, as_bool
+from seam.server._queries.rows import EnvironmentRow
+
+# A deployment or release: a DeployedRow/ReleasedRow (embedding its version and environment)
+# or, inside a version's document, a VersionDeployedRow/VersionReleasedRow (not embedding).
+Record = Mapping[str, Any]
 
 __all__ = ["DeploymentDocs"]
 
@@ -10,7 +18,7 @@ __all__ = ["DeploymentDocs"]
 class DeploymentDocs(UrlBase):
     """HAL documents of environments, deployed and released versions."""
 
-    def environment_doc(self, env: Doc) -> Doc:
+    def environment_doc(self, env: EnvironmentRow) -> Doc:
         url = self.environment(env["uuid"])
         return {
             "uuid": env["uuid"],
@@ -34,7 +42,7 @@ class DeploymentDocs(UrlBase):
             },
         }
 
-    def environments_doc(self, envs: list[Doc]) -> Doc:
+    def environments_doc(self, envs: list[EnvironmentRow]) -> Doc:
         return {
             "_embedded": {"environments": [self.environment_doc(e) for e in envs]},
             "_links": {
@@ -51,7 +59,7 @@ class DeploymentDocs(UrlBase):
             },
         }
 
-    def _env_embed(self, row: Doc) -> Doc:
+    def _env_embed(self, row: Record) -> Doc:
         return {
             "uuid": row["environment_uuid"],
             "name": row["environment"],
@@ -60,7 +68,7 @@ class DeploymentDocs(UrlBase):
             "_links": {"self": {"href": self.environment(row["environment_uuid"])}},
         }
 
-    def _record_embed(self, row: Doc) -> Doc:
+    def _record_embed(self, row: Record) -> Doc:
         """The version, pacticipant and environment a deployment or release is about."""
         return {
             "version": {
@@ -74,7 +82,7 @@ class DeploymentDocs(UrlBase):
             "environment": self._env_embed(row),
         }
 
-    def deployed_doc(self, row: Doc, *, embed: bool = True) -> Doc:
+    def deployed_doc(self, row: Record, *, embed: bool = True) -> Doc:
         doc: Doc = {
             "uuid": row["uuid"],
             "currentlyDeployed": as_bool(row["currently_deployed"]),
@@ -88,7 +96,7 @@ class DeploymentDocs(UrlBase):
             doc["_embedded"] = self._record_embed(row)
         return doc
 
-    def released_doc(self, row: Doc, *, embed: bool = True) -> Doc:
+    def released_doc(self, row: Record, *, embed: bool = True) -> Doc:
         doc: Doc = {
             "uuid": row["uuid"],
             "currentlySupported": as_bool(row["currently_supported"]),

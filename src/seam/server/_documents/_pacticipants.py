@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from seam.server._documents._deployments import DeploymentDocs
 from seam.server._documents._urls import Doc, record_links, segment
+from seam.server._queries.rows import BranchRow, PacticipantRow
+from seam.server._service._results import BranchDetails, PacticipantDetails, VersionDetails
 
 __all__ = ["PacticipantDocs"]
 
@@ -128,7 +130,7 @@ class PacticipantDocs(DeploymentDocs):
         ]
         return {"_links": links}
 
-    def pacticipant_doc(self, row: Doc) -> Doc:
+    def pacticipant_doc(self, row: PacticipantDetails) -> Doc:
         name = row["name"]
         url = self.pacticipant(name)
         doc: Doc = {
@@ -175,7 +177,7 @@ class PacticipantDocs(DeploymentDocs):
             }
         return doc
 
-    def version_doc(self, row: Doc) -> Doc:
+    def version_doc(self, row: VersionDetails) -> Doc:
         name, number = row["pacticipant"], row["number"]
         url = self.version(name, number)
         envs = row.get("environments", [])
@@ -272,7 +274,7 @@ class PacticipantDocs(DeploymentDocs):
             },
         }
 
-    def pacticipants_doc(self, rows: list[Doc]) -> Doc:
+    def pacticipants_doc(self, rows: list[PacticipantDetails]) -> Doc:
         return {
             "_links": {
                 "self": {"href": self("pacticipants")},
@@ -283,7 +285,7 @@ class PacticipantDocs(DeploymentDocs):
             "pacticipants": [self.pacticipant_doc(r) for r in rows],
         }
 
-    def versions_doc(self, pacticipant: Doc, rows: list[Doc]) -> Doc:
+    def versions_doc(self, pacticipant: PacticipantRow, rows: list[VersionDetails]) -> Doc:
         return {
             "_embedded": {"versions": [self.version_doc(r) for r in rows]},
             "_links": {
@@ -292,7 +294,7 @@ class PacticipantDocs(DeploymentDocs):
             },
         }
 
-    def branches_doc(self, name: str, rows: list[Doc]) -> Doc:
+    def branches_doc(self, name: str, rows: list[BranchRow]) -> Doc:
         return {
             "_embedded": {
                 "branches": [
@@ -309,7 +311,7 @@ class PacticipantDocs(DeploymentDocs):
             "_links": {"self": {"href": self("pacticipants", name, "branches")}},
         }
 
-    def branch_doc(self, p: str, row: Doc) -> Doc:
+    def branch_doc(self, p: str, row: BranchDetails) -> Doc:
         return {
             "name": row["name"],
             "createdAt": row["created_at"],

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from seam.server._documents._urls import Doc, UrlBase, segment
+from seam.server._queries.rows import PublicationRow
 from seam.server._service import Outcome
+from seam.server._service._results import IntegrationDetails, PublishResult
 
 __all__ = ["PactDocs"]
 
@@ -20,7 +22,7 @@ _PACT_WORDS = {
 class PactDocs(UrlBase):
     """HAL documents of pacts, pact lists and publication answers."""
 
-    def pact_doc(self, row: Doc, *, metadata: str | None = None) -> Doc:
+    def pact_doc(self, row: PublicationRow, *, metadata: str | None = None) -> Doc:
         consumer, provider, number = row["consumer"], row["provider"], row["consumer_version"]
         pv_url = self.pact_version(provider, consumer, row["sha"])
         verify_url = (
@@ -93,7 +95,7 @@ class PactDocs(UrlBase):
         }
         return doc
 
-    def pact_link(self, row: Doc) -> Doc:
+    def pact_link(self, row: PublicationRow) -> Doc:
         number = row["consumer_version"]
         return {
             "href": self.pact(row["provider"], row["consumer"], number),
@@ -101,7 +103,7 @@ class PactDocs(UrlBase):
             "name": row["consumer"],
         }
 
-    def latest_pacts_doc(self, rows: list[Doc]) -> Doc:
+    def latest_pacts_doc(self, rows: list[PublicationRow]) -> Doc:
         pacts = []
         for row in rows:
             consumer, provider, number = row["consumer"], row["provider"], row["consumer_version"]
@@ -133,7 +135,7 @@ class PactDocs(UrlBase):
             )
         return {"_links": {"self": {"href": self("pacts", "latest")}}, "pacts": pacts}
 
-    def publish_doc(self, result: Doc) -> Doc:
+    def publish_doc(self, result: PublishResult) -> Doc:
         consumer = result["pacticipant"]["name"]
         version = result["version"]
         number = version["number"]
@@ -201,7 +203,7 @@ class PactDocs(UrlBase):
             },
         }
 
-    def provider_pacts_doc(self, provider: str, self_href: str, rows: list[Doc]) -> Doc:
+    def provider_pacts_doc(self, provider: str, self_href: str, rows: list[PublicationRow]) -> Doc:
         return {
             "_links": {
                 "self": {"href": self_href},
@@ -212,7 +214,7 @@ class PactDocs(UrlBase):
             },
         }
 
-    def branch_pacts_doc(self, provider: str, path: str, rows: list[Doc]) -> Doc:
+    def branch_pacts_doc(self, provider: str, path: str, rows: list[PublicationRow]) -> Doc:
         return {
             "_links": {
                 "self": {"href": self.base + path},
@@ -221,7 +223,9 @@ class PactDocs(UrlBase):
             },
         }
 
-    def consumer_branch_pacts_doc(self, p: dict[str, str], path: str, rows: list[Doc]) -> Doc:
+    def consumer_branch_pacts_doc(
+        self, p: dict[str, str], path: str, rows: list[PublicationRow]
+    ) -> Doc:
         return {
             "_embedded": {
                 "pacts": [
@@ -255,7 +259,7 @@ class PactDocs(UrlBase):
             },
         }
 
-    def pact_versions_doc(self, p: dict[str, str], path: str, rows: list[Doc]) -> Doc:
+    def pact_versions_doc(self, p: dict[str, str], path: str, rows: list[PublicationRow]) -> Doc:
         return {
             "_embedded": {
                 "pacts": [self.pact_entry(r, {"number": r["consumer_version"]}) for r in rows]
@@ -268,7 +272,7 @@ class PactDocs(UrlBase):
             },
         }
 
-    def integrations_doc(self, rows: list[Doc]) -> Doc:
+    def integrations_doc(self, rows: list[IntegrationDetails]) -> Doc:
         return {
             "_embedded": {
                 "integrations": [
@@ -293,7 +297,7 @@ class PactDocs(UrlBase):
             "_links": {"self": {"href": self("integrations")}},
         }
 
-    def pact_entry(self, row: Doc, consumer_version: Doc) -> Doc:
+    def pact_entry(self, row: PublicationRow, consumer_version: Doc) -> Doc:
         """One pact in a list of a consumer's pact versions."""
         link = self.pact_link(row)
         return {

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from seam.server._queries.rows import EnvironmentRow, VerificationRow
+
 __all__ = ["Doc", "UrlBase", "as_bool", "record_links", "segment"]
 
 Doc = dict[str, Any]
@@ -24,7 +26,7 @@ def as_bool(value: Any) -> bool:
     return bool(value)
 
 
-def record_links(version_url: str, kind: str, what: str, envs: list[Doc]) -> list[Doc]:
+def record_links(version_url: str, kind: str, what: str, envs: list[EnvironmentRow]) -> list[Doc]:
     """Links to record a deployment or release of a version to each environment."""
     return [
         {
@@ -61,7 +63,7 @@ class UrlBase:
     def environment(self, uuid: str) -> str:
         return self("environments", uuid)
 
-    def verification(self, row: Doc) -> str:
+    def verification(self, row: VerificationRow) -> str:
         return self.pact_version(row["provider"], row["consumer"], row["sha"]) + (
             f"/verification-results/{row['number']}"
         )

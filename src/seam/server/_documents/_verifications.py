@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from seam.server._documents._urls import Doc, UrlBase, as_bool
+from seam.server._queries.rows import VerificationRow
 
 __all__ = ["VerificationDocs"]
 
@@ -14,7 +15,7 @@ __all__ = ["VerificationDocs"]
 class VerificationDocs(UrlBase):
     """HAL documents of verification results, the matrix and pacts for verification."""
 
-    def verification_doc(self, row: Doc) -> Doc:
+    def verification_doc(self, row: VerificationRow) -> Doc:
         doc: Doc = {
             "providerName": row["provider"],
             "providerApplicationVersion": row["provider_version"],
@@ -31,10 +32,11 @@ class VerificationDocs(UrlBase):
                 },
             },
         }
-        if row.get("test_results"):
-            doc["testResults"] = json.loads(row["test_results"])
-        if row.get("verified_by"):
-            doc["verifiedBy"] = json.loads(row["verified_by"])
+        test_results, verified_by = row["test_results"], row["verified_by"]
+        if test_results:
+            doc["testResults"] = json.loads(test_results)
+        if verified_by:
+            doc["verifiedBy"] = json.loads(verified_by)
         return doc
 
     def matrix_doc(self, result: Doc) -> Doc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from seam.server._documents._urls import Doc, UrlBase, as_bool
+from seam.server._queries.rows import WebhookRow
 
 __all__ = ["WebhookDocs"]
 
@@ -17,7 +18,7 @@ def _masked(request: Doc) -> Doc:
 class WebhookDocs(UrlBase):
     """HAL documents of webhooks."""
 
-    def webhook_doc(self, row: Doc) -> Doc:
+    def webhook_doc(self, row: WebhookRow) -> Doc:
         doc: Doc = {
             "uuid": row["uuid"],
             "description": row.get("description"),
@@ -47,7 +48,7 @@ class WebhookDocs(UrlBase):
                 doc[role] = {"name": row[role]}
         return doc
 
-    def webhooks_doc(self, rows: list[Doc]) -> Doc:
+    def webhooks_doc(self, rows: list[WebhookRow]) -> Doc:
         return {
             "_links": {
                 "self": {"href": self("webhooks"), "title": "Webhooks"},

@@ -1,10 +1,12 @@
 """The broker's domain operations over :class:`Storage`; no HTTP here.
 
-Every public method runs in one transaction and returns plain dicts (rows) that the route
-layer decorates with HAL links. Refusals raise :mod:`seam.server._errors` classes.
+Every public method runs in one transaction and returns typed rows (the TypedDicts of
+:mod:`seam.server._queries.rows` and :mod:`seam.server._service._results`) that the route
+layer turns into HAL documents. Refusals raise :mod:`seam.server._errors` classes.
 
 One module per resource, each a class over :class:`ServiceCore` (storage and shared lookups);
-:class:`BrokerService` is the facade routes and tests use.
+:class:`BrokerService` is the facade routes and tests use. The service holds no SQL: it
+composes the query functions of :mod:`seam.server._queries`.
 """
 
 from __future__ import annotations

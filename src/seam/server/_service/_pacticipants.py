@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from seam.server._errors import Conflict, Invalid, NotFound
+from seam.server._queries import pacticipants as pacticipants_q
+from seam.server._queries.rows import BranchRow, PacticipantRow
 from seam.server._requests import check_name
-from seam.server._service._core import (
-    Row,
-    ServiceCore,
+from seam.server._service._core import ServiceCore
+from seam.server._service._results import (
+    BranchDetails,
+    PacticipantDetails,
+    TagDetails,
+    VersionDetails,
 )
 from seam.server._storage import utcnow
 
@@ -18,24 +23,23 @@ __all__ = ["PacticipantsService"]
 class PacticipantsService(ServiceCore):
     """Pacticipants, versions, tags and branches."""
 
-    def get_pacticipant(self, name: str) -> Row:
+    def get_pacticipant(self, name: str) -> PacticipantDetails:
         """Return a pacticipant with its latest version, or raise :class:`NotFound`."""
         with self.storage.read() as conn:
             row = self._require_pacticipant(conn, name)
-            row["latest_version"] = self._latest_version(conn, row["id"])
-            return row
+            return {**row, "latest_version": pacticipants_q.latest_version(conn, row["id"])}
 
-    def list_pacticipants(self) -> list[Row]:
+    def list_pacticipants(self) -> list[PacticipantDetails]:
         """Return every pacticipant (sorted by name) with its latest version."""
         with self.storage.read() as conn:
-            rows = [dict(r) for r in conn.execute("SELECT * FROM pacticipants ORDER BY name")]
-            for row in rows:
-                row["latest_version"] = self._latest_version(conn, row["id"])
-            return rows
+            return [
+                {**row, "latest_version": pacticipants_q.latest_version(conn, row["id"])}
+                for row in pacticipants_q.list_pacticipants(conn)
+            ]
 
     def save_pacticipant(
         self, name: str, fields: dict[str, Any], *, must_be_new: bool = False
-    ) -> tuple[Row, bool]:
+    ) -> tuple[PacticipantDetails, bool]:
         """Create or update a pacticipant; returns it and whether it was created.
 
         Args:
@@ -54,29 +58,25 @@ class PacticipantsService(ServiceCore):
             if value is not None and not isinstance(value, str):
                 raise Invalid(f"{key} must be a string", errors={key: ["must be a string"]})
         with self.storage.write() as conn:
-            existing = self._pacticipant(conn, name)
+            existing = pacticipants_q.pacticipant(conn, name)
             if existing is not None and must_be_new:
                 raise Conflict(f"pacticipant {name!r} already exists")
             row = self._ensure_pacticipant(conn, name)
             changes = {k: v for k, v in updates.items() if v is not None}
             if changes:
-                assignments = ", ".join(f"{k} = ?" for k in changes)
-                conn.execute(
-                    f"UPDATE pacticipants SET {assignments}, updated_at = ? WHERE id = ?",
-                    (*changes.values(), utcnow(), row["id"]),
-                )
-            saved = self._pacticipant(conn, name)
+                pacticipants_q.update_pacticipant(conn, row["id"], changes, utcnow())
+            saved = pacticipants_q.pacticipant(conn, name)
             assert saved is not None
-            saved["latest_version"] = self._latest_version(conn, saved["id"])
-            return saved, existing is None
+            latest = pacticipants_q.latest_version(conn, saved["id"])
+            return {**saved, "latest_version": latest}, existing is None
 
     def delete_pacticipant(self, name: str) -> None:
         """Delete a pacticipant and everything that belongs to it."""
         with self.storage.write() as conn:
             row = self._require_pacticipant(conn, name)
-            conn.execute("DELETE FROM pacticipants WHERE id = ?", (row["id"],))
+            pacticipants_q.delete_pacticipant(conn, row["id"])
 
-    def get_version(self, pacticipant_name: str, number: str) -> Row:
+    def get_version(self, pacticipant_name: str, number: str) -> VersionDetails:
         """Return a version with its tags, branches, pacts and deployments."""
         with self.storage.read() as conn:
             pacticipant, version = self._require_version(conn, pacticipant_name, number)
@@ -84,7 +84,7 @@ class PacticipantsService(ServiceCore):
 
     def latest_version(
         self, pacticipant_name: str, *, tag: str | None = None, branch: str | None = None
-    ) -> Row:
+    ) -> VersionDetails:
         """Return the latest version of a pacticipant, optionally with a tag or on a branch."""
         with self.storage.read() as conn:
             pacticipant = self._require_pacticipant(conn, pacticipant_name)
@@ -94,19 +94,16 @@ class PacticipantsService(ServiceCore):
                 raise NotFound(f"no version of {pacticipant_name!r}{what} found")
             return self._version_details(conn, pacticipant, version)
 
-    def list_versions(self, pacticipant_name: str) -> tuple[Row, list[Row]]:
+    def list_versions(self, pacticipant_name: str) -> tuple[PacticipantRow, list[VersionDetails]]:
         """Return a pacticipant and its versions, newest first."""
         with self.storage.read() as conn:
             pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            rows = conn.execute(
-                "SELECT * FROM versions WHERE pacticipant_id = ? ORDER BY id DESC",
-                (pacticipant["id"],),
-            ).fetchall()
-            return pacticipant, [self._version_details(conn, pacticipant, dict(r)) for r in rows]
+            rows = pacticipants_q.list_versions(conn, pacticipant["id"])
+            return pacticipant, [self._version_details(conn, pacticipant, r) for r in rows]
 
     def save_version(
         self, pacticipant_name: str, number: str, fields: dict[str, Any]
-    ) -> tuple[Row, bool]:
+    ) -> tuple[VersionDetails, bool]:
         """Create or update a version (``branch``, ``buildUrl``, ``tags``); returns (it, new)."""
         build_url = fields.get("buildUrl")
         branch = fields.get("branch")
@@ -131,7 +128,7 @@ class PacticipantsService(ServiceCore):
         """Delete a version, its tags, pacts and verifications."""
         with self.storage.write() as conn:
             _, version = self._require_version(conn, pacticipant_name, number)
-            conn.execute("DELETE FROM versions WHERE id = ?", (version["id"],))
+            pacticipants_q.delete_version(conn, version["id"])
 
     # ------------------------------------------------------------------ tags, branches
     def add_tag(self, pacticipant_name: str, number: str, tag: str) -> bool:
@@ -141,34 +138,28 @@ class PacticipantsService(ServiceCore):
             version, _ = self._ensure_version(conn, pacticipant, number)
             return self._add_tag(conn, version, tag)
 
-    def get_tag(self, pacticipant_name: str, number: str, tag: str) -> Row:
+    def get_tag(self, pacticipant_name: str, number: str, tag: str) -> TagDetails:
         """Return a tag of a version, or raise :class:`NotFound`."""
         with self.storage.read() as conn:
             pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            version = self._version(conn, pacticipant["id"], number)
+            version = pacticipants_q.version(conn, pacticipant["id"], number)
             row = None
             if version is not None:
-                row = conn.execute(
-                    "SELECT * FROM tags WHERE version_id = ? AND name = ?", (version["id"], tag)
-                ).fetchone()
+                row = pacticipants_q.tag(conn, version["id"], tag)
             if row is None:
                 raise NotFound(f"tag {tag!r} of {pacticipant_name!r} version {number!r} not found")
-            return {"name": tag, "number": number, "pacticipant": pacticipant_name, **dict(row)}
+            return {"name": tag, "number": number, "pacticipant": pacticipant_name, **row}
 
     def delete_tag(self, pacticipant_name: str, number: str, tag: str) -> None:
         """Remove a tag from a version."""
         with self.storage.write() as conn:
             pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            version = self._version(conn, pacticipant["id"], number)
-            cursor = None
-            if version is not None:
-                cursor = conn.execute(
-                    "DELETE FROM tags WHERE version_id = ? AND name = ?", (version["id"], tag)
-                )
-            if cursor is None or cursor.rowcount == 0:
+            version = pacticipants_q.version(conn, pacticipant["id"], number)
+            deleted = version is not None and pacticipants_q.delete_tag(conn, version["id"], tag)
+            if not deleted:
                 raise NotFound(f"tag {tag!r} of {pacticipant_name!r} version {number!r} not found")
 
-    def add_branch_version(self, pacticipant_name: str, branch: str, number: str) -> Row:
+    def add_branch_version(self, pacticipant_name: str, branch: str, number: str) -> VersionDetails:
         """Put a version on a branch (creating what is missing) and return the version."""
         with self.storage.write() as conn:
             pacticipant = self._ensure_pacticipant(conn, pacticipant_name)
@@ -176,39 +167,29 @@ class PacticipantsService(ServiceCore):
             self._add_branch(conn, pacticipant, version, branch)
             return self._version_details(conn, pacticipant, version)
 
-    def list_branches(self, pacticipant_name: str) -> tuple[Row, list[Row]]:
+    def list_branches(self, pacticipant_name: str) -> tuple[PacticipantRow, list[BranchRow]]:
         """Return a pacticipant and its branches, newest first."""
         with self.storage.read() as conn:
             pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            rows = conn.execute(
-                "SELECT * FROM branches WHERE pacticipant_id = ? ORDER BY id DESC",
-                (pacticipant["id"],),
-            ).fetchall()
-            return pacticipant, [dict(r) for r in rows]
+            return pacticipant, pacticipants_q.list_branches(conn, pacticipant["id"])
 
-    def get_branch(self, pacticipant_name: str, branch: str) -> Row:
+    def get_branch(self, pacticipant_name: str, branch: str) -> BranchDetails:
         """Return a branch with its latest version number."""
         with self.storage.read() as conn:
             pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            row = conn.execute(
-                "SELECT * FROM branches WHERE pacticipant_id = ? AND name = ?",
-                (pacticipant["id"], branch),
-            ).fetchone()
+            row = pacticipants_q.branch(conn, pacticipant["id"], branch)
             if row is None:
                 raise NotFound(f"branch {branch!r} of {pacticipant_name!r} not found")
-            found = dict(row)
-            found["pacticipant"] = pacticipant_name
             latest = self._latest_matching(conn, pacticipant, tag=None, branch=branch)
-            found["latest_version"] = latest["number"] if latest else None
-            return found
+            return {
+                **row,
+                "pacticipant": pacticipant_name,
+                "latest_version": latest["number"] if latest else None,
+            }
 
     def delete_branch(self, pacticipant_name: str, branch: str) -> None:
         """Delete a branch (its versions, pacts and verifications stay)."""
         with self.storage.write() as conn:
             pacticipant = self._require_pacticipant(conn, pacticipant_name)
-            cursor = conn.execute(
-                "DELETE FROM branches WHERE pacticipant_id = ? AND name = ?",
-                (pacticipant["id"], branch),
-            )
-            if cursor.rowcount == 0:
+            if not pacticipants_q.delete_branch(conn, pacticipant["id"], branch):
                 raise NotFound(f"branch {branch!r} of {pacticipant_name!r} not found")

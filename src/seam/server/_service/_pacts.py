@@ -11,16 +11,18 @@ from seam.errors import PactConflict
 from seam.pactfile import merge_pacts
 from seam.server._errors import Conflict, Invalid, NotFound
 from seam.server._pactmerge import pact_sha
-from seam.server._requests import check_name, json_object, parse_json
-from seam.server._service._core import (
-    PUBLICATION_SELECT,
-    VERIFICATION_SELECT,
-    Outcome,
-    Row,
-    ServiceCore,
-    as_row,
+from seam.server._queries import pacts as pacts_q
+from seam.server._queries import verifications as verifications_q
+from seam.server._queries.rows import (
+    Connection,
+    PacticipantRow,
+    PublicationRow,
+    VersionRow,
 )
-from seam.server._storage import Connection, utcnow
+from seam.server._requests import check_name, json_object, parse_json
+from seam.server._service._core import Outcome, ServiceCore
+from seam.server._service._results import IntegrationDetails, ProviderState, PublishResult
+from seam.server._storage import utcnow
 from seam.server._webhook_events import pact_published
 
 __all__ = ["PactsService"]
@@ -33,20 +35,15 @@ class PactsService(ServiceCore):
     def _store_pact(
         self,
         conn: Connection,
-        consumer: Row,
-        provider: Row,
-        version: Row,
+        consumer: PacticipantRow,
+        provider: PacticipantRow,
+        version: VersionRow,
         content: dict[str, Any],
         *,
         merge: bool,
-    ) -> tuple[Row, Outcome]:
+    ) -> tuple[PublicationRow, Outcome]:
         """Store a consumer version's pact; returns (publication, what the store did)."""
-        existing = conn.execute(
-            "SELECT pp.id, pp.revision, pv.content, pv.sha FROM pact_publications pp "
-            "JOIN pact_versions pv ON pv.id = pp.pact_version_id "
-            "WHERE pp.consumer_version_id = ? AND pp.provider_id = ?",
-            (version["id"], provider["id"]),
-        ).fetchone()
+        existing = pacts_q.publication_of(conn, version["id"], provider["id"])
         if existing is not None and merge:
             try:
                 content = merge_pacts(json.loads(existing["content"]), content)
@@ -54,7 +51,7 @@ class PactsService(ServiceCore):
                 raise Conflict(exc.message) from None
         sha = pact_sha(content)
         if existing is not None and existing["sha"] == sha:
-            return self._publication(conn, existing["id"]), Outcome.UNCHANGED
+            return pacts_q.publication(conn, existing["id"]), Outcome.UNCHANGED
         if existing is not None and not merge and not self.allow_contract_modification:
             raise Conflict(
                 f"cannot change the content of the pact for {consumer['name']} version "
@@ -62,40 +59,18 @@ class PactsService(ServiceCore):
                 "would be unreliable; publish the changed pact with a new consumer version"
             )
         now = utcnow()
-        conn.execute(
-            "INSERT INTO pact_versions "
-            "(sha, consumer_id, provider_id, content, created_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            (sha, consumer["id"], provider["id"], json.dumps(content, ensure_ascii=False), now),
-        )
-        conn.execute(
-            "INSERT INTO integrations (consumer_id, provider_id, created_at) "
-            "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            (consumer["id"], provider["id"], now),
-        )
-        pact_version_id = conn.execute(
-            "SELECT id FROM pact_versions WHERE consumer_id = ? AND provider_id = ? AND sha = ?",
-            (consumer["id"], provider["id"], sha),
-        ).fetchone()[0]
+        text = json.dumps(content, ensure_ascii=False)
+        pacts_q.insert_pact_version(conn, sha, consumer["id"], provider["id"], text, now)
+        pacts_q.insert_integration(conn, consumer["id"], provider["id"], now)
+        content_id = pacts_q.pact_version_id(conn, consumer["id"], provider["id"], sha)
+        assert content_id is not None
         if existing is None:
-            cursor = conn.execute(
-                "INSERT INTO pact_publications "
-                "(consumer_version_id, provider_id, pact_version_id, revision, created_at) "
-                "VALUES (?, ?, ?, 1, ?) RETURNING id",
-                (version["id"], provider["id"], pact_version_id, now),
+            new_id = pacts_q.insert_publication(
+                conn, version["id"], provider["id"], content_id, now
             )
-            return self._publication(conn, cursor.fetchone()[0]), Outcome.CREATED
-        conn.execute(
-            "UPDATE pact_publications SET pact_version_id = ?, revision = revision + 1, "
-            "created_at = ? WHERE id = ?",
-            (pact_version_id, now, existing["id"]),
-        )
-        return self._publication(conn, existing["id"]), Outcome.UPDATED
-
-    @staticmethod
-    def _publication(conn: Connection, publication_id: int) -> Row:
-        row = conn.execute(f"{PUBLICATION_SELECT} WHERE pp.id = ?", (publication_id,)).fetchone()
-        return dict(row)
+            return pacts_q.publication(conn, new_id), Outcome.CREATED
+        pacts_q.update_publication(conn, existing["id"], content_id, now)
+        return pacts_q.publication(conn, existing["id"]), Outcome.UPDATED
 
     @staticmethod
     def _check_content(
@@ -128,7 +103,7 @@ class PactsService(ServiceCore):
         content: Any,
         *,
         merge: bool = False,
-    ) -> tuple[Row, bool]:
+    ) -> tuple[PublicationRow, bool]:
         """Publish one pact the legacy way (``PUT``/``PATCH`` …/version/V); returns (pact, new)."""
         check_name("provider name", provider_name)
         check_name("consumer name", consumer_name)
@@ -144,7 +119,7 @@ class PactsService(ServiceCore):
             pact_published(conn, publication, outcome.value)
             return publication, outcome is Outcome.CREATED
 
-    def publish_contracts(self, payload: Any) -> Row:
+    def publish_contracts(self, payload: Any) -> PublishResult:
         """Publish a version's contracts at once (``POST /contracts/publish``).
 
         Returns:
@@ -185,7 +160,7 @@ class PactsService(ServiceCore):
                 self._add_branch(conn, consumer, version, branch)
             for tag in tags:
                 self._add_tag(conn, version, tag)
-            publications: list[Row] = []
+            publications: list[PublicationRow] = []
             outcomes: list[Outcome] = []
             for provider_name, document, merge in decoded:
                 provider = self._ensure_pacticipant(conn, provider_name)
@@ -252,39 +227,17 @@ class PactsService(ServiceCore):
         tag: str | None = None,
         branch: str | None = None,
         sha: str | None = None,
-    ) -> Row:
+    ) -> PublicationRow:
         """Return one pact: by consumer version, latest (optionally tag/branch) or content sha."""
         with self.storage.read() as conn:
             provider = self._require_pacticipant(conn, provider_name)
             consumer = self._require_pacticipant(conn, consumer_name)
-            where = ["cv.pacticipant_id = ?", "pp.provider_id = ?"]
-            params: list[Any] = [consumer["id"], provider["id"]]
-            join = ""
-            if number is not None:
-                where.append("cv.number = ?")
-                params.append(number)
-            if sha is not None:
-                where.append("pv.sha = ?")
-                params.append(sha)
-            if tag is not None:
-                join = "JOIN tags t ON t.version_id = cv.id"
-                where.append("t.name = ?")
-                params.append(tag)
-            if branch is not None:
-                join = (
-                    "JOIN branch_versions bv ON bv.version_id = cv.id "
-                    "JOIN branches b ON b.id = bv.branch_id"
-                )
-                where.append("b.name = ?")
-                params.append(branch)
-            row = conn.execute(
-                f"{PUBLICATION_SELECT} {join} WHERE {' AND '.join(where)} "
-                "ORDER BY cv.id DESC LIMIT 1",
-                params,
-            ).fetchone()
+            row = pacts_q.find_publication(
+                conn, consumer["id"], provider["id"], number=number, tag=tag, branch=branch, sha=sha
+            )
             if row is None:
                 raise NotFound(f"no pact between {consumer_name!r} and {provider_name!r} found")
-            return dict(row)
+            return row
 
     def branch_pacts(
         self,
@@ -293,53 +246,36 @@ class PactsService(ServiceCore):
         consumer_name: str | None = None,
         branch: str | None = None,
         latest: bool = False,
-    ) -> list[Row]:
+    ) -> list[PublicationRow]:
         """Return pacts of consumer versions on a branch (``None``: each consumer's main branch).
 
         With ``latest``, only the newest such version of each consumer counts.
         """
         with self.storage.read() as conn:
             provider = self._require_pacticipant(conn, provider_name)
-            where = ["pp.provider_id = ?"]
-            params: list[Any] = [provider["id"]]
+            consumer_id = None
             if consumer_name is not None:
-                consumer = self._require_pacticipant(conn, consumer_name)
-                where.append("cv.pacticipant_id = ?")
-                params.append(consumer["id"])
-            if branch is None:
-                where.append("b.name = c.main_branch")
-            else:
-                where.append("b.name = ?")
-                params.append(branch)
-            rows = conn.execute(
-                f"{PUBLICATION_SELECT} JOIN branch_versions bv ON bv.version_id = cv.id "
-                f"JOIN branches b ON b.id = bv.branch_id AND b.pacticipant_id = cv.pacticipant_id "
-                f"WHERE {' AND '.join(where)} ORDER BY cv.id DESC",
-                params,
-            ).fetchall()
-            found = [dict(r) for r in rows]
+                consumer_id = self._require_pacticipant(conn, consumer_name)["id"]
+            found = pacts_q.branch_publications(
+                conn, provider["id"], consumer_id=consumer_id, branch=branch
+            )
             if latest:
-                newest: dict[str, Row] = {}
+                newest: dict[str, PublicationRow] = {}
                 for row in found:
                     newest.setdefault(row["consumer"], row)
                 found = list(newest.values())
             return found
 
-    def pact_versions(self, provider_name: str, consumer_name: str) -> list[Row]:
+    def pact_versions(self, provider_name: str, consumer_name: str) -> list[PublicationRow]:
         """Return every consumer version's pact between the two, newest first."""
         with self.storage.read() as conn:
             provider = self._require_pacticipant(conn, provider_name)
             consumer = self._require_pacticipant(conn, consumer_name)
-            rows = conn.execute(
-                f"{PUBLICATION_SELECT} WHERE cv.pacticipant_id = ? AND pp.provider_id = ? "
-                "ORDER BY cv.id DESC",
-                (consumer["id"], provider["id"]),
-            ).fetchall()
-            return [dict(r) for r in rows]
+            return pacts_q.publications_between(conn, consumer["id"], provider["id"])
 
-    def provider_states(self, provider_name: str) -> list[Row]:
+    def provider_states(self, provider_name: str) -> list[ProviderState]:
         """Return the provider states named in each consumer's latest pact with the provider."""
-        states: dict[str, Row] = {}
+        states: dict[str, ProviderState] = {}
         for pact in self.latest_pacts(provider_name):
             content = json.loads(pact["content"])
             for interaction in content.get("interactions") or []:
@@ -360,56 +296,31 @@ class PactsService(ServiceCore):
                             entry["consumers"].append(pact["consumer"])
         return sorted(states.values(), key=lambda s: s["name"])
 
-    def latest_pacts(self, provider_name: str | None = None, tag: str | None = None) -> list[Row]:
+    def latest_pacts(
+        self, provider_name: str | None = None, tag: str | None = None
+    ) -> list[PublicationRow]:
         """Return the latest pact of every integration (optionally for a provider, with a tag)."""
         with self.storage.read() as conn:
-            params: list[Any] = []
-            where = []
-            join = ""
-            if tag is not None:
-                join = "JOIN tags t ON t.version_id = cv.id AND t.name = ?"
-                params.append(tag)
+            provider_id = None
             if provider_name is not None:
-                provider = self._require_pacticipant(conn, provider_name)
-                where.append("pp.provider_id = ?")
-                params.append(provider["id"])
-            clause = f"WHERE {' AND '.join(where)}" if where else ""
-            # Find the newest publication per pair on ids alone, then load just those
-            # (pact content is large; never read it for the versions left behind): the
-            # newest consumer version per pair, then its publication by the unique pair.
-            newest = conn.execute(
-                "SELECT pp.id FROM pact_publications pp JOIN (SELECT cv.pacticipant_id, "
-                "pp.provider_id, MAX(cv.id) AS version_id FROM pact_publications pp "
-                f"JOIN versions cv ON cv.id = pp.consumer_version_id {join} {clause} "
-                "GROUP BY cv.pacticipant_id, pp.provider_id) newest "
-                "ON newest.version_id = pp.consumer_version_id "
-                "AND newest.provider_id = pp.provider_id",
-                params,
-            ).fetchall()
-            ids = [row[0] for row in newest]
-            latest = [self._publication(conn, pub_id) for pub_id in ids]
+                provider_id = self._require_pacticipant(conn, provider_name)["id"]
+            # Find the newest publication per pair on ids alone, then load just those.
+            ids = pacts_q.latest_publication_ids(conn, provider_id=provider_id, tag=tag)
+            latest = [pacts_q.publication(conn, pub_id) for pub_id in ids]
             return sorted(latest, key=lambda r: (r["consumer"].lower(), r["provider"].lower()))
 
-    def integrations(self) -> list[Row]:
+    def integrations(self) -> list[IntegrationDetails]:
         """Return every consumer/provider pair with a pact, with latest pact and verification."""
         pacts = self.latest_pacts()
+        found: list[IntegrationDetails] = []
         with self.storage.read() as conn:
             for pact in pacts:
-                newest = conn.execute(
-                    "SELECT MAX(vr.id) FROM verifications vr WHERE vr.pact_version_id IN "
-                    "(SELECT id FROM pact_versions WHERE consumer_id = ? AND provider_id = ?)",
-                    (pact["consumer_id"], pact["provider_id"]),
-                ).fetchone()[0]
-                verification = (
-                    conn.execute(f"{VERIFICATION_SELECT} WHERE vr.id = ?", (newest,)).fetchone()
-                    if newest is not None
-                    else None
+                newest = verifications_q.newest_id_between(
+                    conn, pact["consumer_id"], pact["provider_id"]
                 )
-                pact["latest_verification"] = as_row(verification)
-                same = conn.execute(
-                    "SELECT success FROM verifications WHERE pact_version_id = ? "
-                    "ORDER BY id DESC LIMIT 1",
-                    (pact["pact_version_id"],),
-                ).fetchone()
-                pact["verified_latest"] = None if same is None else bool(same[0])
-        return pacts
+                verification = (
+                    verifications_q.verification(conn, newest) if newest is not None else None
+                )
+                same = verifications_q.latest_success(conn, pact["pact_version_id"])
+                found.append({**pact, "latest_verification": verification, "verified_latest": same})
+        return found

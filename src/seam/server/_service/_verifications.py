@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 from seam.server._errors import Invalid, NotFound
 from seam.server._matrix import compute_matrix, parse_matrix_query
+from seam.server._queries import pacticipants as pacticipants_q
+from seam.server._queries import pacts as pacts_q
+from seam.server._queries import verifications as verifications_q
+from seam.server._queries.rows import VerificationRow
 from seam.server._requests import check_name, json_object
-from seam.server._service._core import (
-    VERIFICATION_SELECT,
-    Row,
-    ServiceCore,
-)
+from seam.server._service._core import ServiceCore
 from seam.server._storage import utcnow
 from seam.server._verifiable import VerifiablePact
 from seam.server._verifiable import pacts_for_verification as _pacts_for_verification
@@ -27,7 +27,7 @@ class VerificationsService(ServiceCore):
     # ------------------------------------------------------------------ verifications
     def record_verification(
         self, provider_name: str, consumer_name: str, sha: str | None, body: Any
-    ) -> Row:
+    ) -> VerificationRow:
         """Store a verification result for a pact version (``sha``; None means the latest pact).
 
         Raises:
@@ -51,93 +51,68 @@ class VerificationsService(ServiceCore):
             provider = self._require_pacticipant(conn, provider_name)
             consumer = self._require_pacticipant(conn, consumer_name)
             if sha is None:
-                found = conn.execute(
-                    "SELECT pp.pact_version_id AS id FROM pact_publications pp "
-                    "JOIN versions cv ON cv.id = pp.consumer_version_id "
-                    "WHERE cv.pacticipant_id = ? AND pp.provider_id = ? "
-                    "ORDER BY cv.id DESC LIMIT 1",
-                    (consumer["id"], provider["id"]),
-                ).fetchone()
+                found = verifications_q.latest_pact_version_id(conn, consumer["id"], provider["id"])
             else:
-                found = conn.execute(
-                    "SELECT id FROM pact_versions "
-                    "WHERE consumer_id = ? AND provider_id = ? AND sha = ?",
-                    (consumer["id"], provider["id"], sha),
-                ).fetchone()
+                found = pacts_q.pact_version_id(conn, consumer["id"], provider["id"], sha)
             if found is None:
                 raise NotFound(f"no pact between {consumer_name!r} and {provider_name!r} found")
-            pact_version_id = found["id"]
+            pact_version_id = found
             version, _ = self._ensure_version(conn, provider, number)
             if isinstance(branch, str) and branch:
                 self._add_branch(conn, provider, version, branch)
             for tag in tags if isinstance(tags, list) else []:
                 if isinstance(tag, str):
                     self._add_tag(conn, version, tag)
-            count = conn.execute(
-                "SELECT COUNT(*) FROM verifications WHERE pact_version_id = ?", (pact_version_id,)
-            ).fetchone()[0]
-            cursor = conn.execute(
-                "INSERT INTO verifications (pact_version_id, provider_version_id, number, success, "
-                "build_url, test_results, verified_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "RETURNING id",
-                (
-                    pact_version_id,
-                    version["id"],
-                    count + 1,
-                    int(bool(success)),
-                    body.get("buildUrl") if isinstance(body.get("buildUrl"), str) else None,
-                    json.dumps(body.get("testResults")) if "testResults" in body else None,
-                    json.dumps(body.get("verifiedBy")) if "verifiedBy" in body else None,
-                    utcnow(),
+            count = verifications_q.count_for_pact_version(conn, pact_version_id)
+            new_id = verifications_q.insert_verification(
+                conn,
+                pact_version_id=pact_version_id,
+                provider_version_id=version["id"],
+                number=count + 1,
+                success=bool(success),
+                build_url=body.get("buildUrl") if isinstance(body.get("buildUrl"), str) else None,
+                test_results=(
+                    json.dumps(body.get("testResults")) if "testResults" in body else None
                 ),
+                verified_by=json.dumps(body.get("verifiedBy")) if "verifiedBy" in body else None,
+                now=utcnow(),
             )
-            new_id = cursor.fetchone()[0]
-            row = conn.execute(f"{VERIFICATION_SELECT} WHERE vr.id = ?", (new_id,)).fetchone()
+            row = verifications_q.verification(conn, new_id)
+            assert row is not None
             verification_published(conn, row["id"])
-            return dict(row)
+            return row
 
     def get_verification(
         self, provider_name: str, consumer_name: str, sha: str, number: str
-    ) -> Row:
+    ) -> VerificationRow:
         """Return one verification result by pact version and its number (or ``latest``)."""
         with self.storage.read() as conn:
             provider = self._require_pacticipant(conn, provider_name)
             consumer = self._require_pacticipant(conn, consumer_name)
-            params: list[Any] = [consumer["id"], provider["id"], sha]
-            sql = (
-                f"{VERIFICATION_SELECT} WHERE pv.consumer_id = ? AND pv.provider_id = ? "
-                "AND pv.sha = ?"
+            # A number that is not one matches no result (-1), like an unknown one.
+            wanted = None if number == "latest" else int(number) if number.isdigit() else -1
+            row = verifications_q.find_verification(
+                conn, consumer["id"], provider["id"], sha, wanted
             )
-            if number != "latest":
-                sql += " AND vr.number = ?"
-                params.append(int(number) if number.isdigit() else -1)
-            row = conn.execute(sql + " ORDER BY vr.id DESC LIMIT 1", params).fetchone()
             if row is None:
                 raise NotFound("verification result not found")
-            return dict(row)
+            return row
 
     def latest_verifications_for_consumer_version(
         self, consumer_name: str, number: str
-    ) -> list[Row]:
+    ) -> list[VerificationRow]:
         """Return the latest verification of each pact the consumer version published."""
         with self.storage.read() as conn:
             _, version = self._require_version(conn, consumer_name, number)
             rows = []
-            for pub in conn.execute(
-                "SELECT pact_version_id FROM pact_publications WHERE consumer_version_id = ?",
-                (version["id"],),
-            ).fetchall():
-                row = conn.execute(
-                    f"{VERIFICATION_SELECT} WHERE vr.pact_version_id = ? "
-                    "ORDER BY vr.id DESC LIMIT 1",
-                    (pub[0],),
-                ).fetchone()
+            for pact_version_id in verifications_q.pact_version_ids_of_version(conn, version["id"]):
+                row = verifications_q.latest_for_pact_version(conn, pact_version_id)
                 if row is not None:
-                    rows.append(dict(row))
+                    rows.append(row)
             return rows
 
     # ------------------------------------------------------------------ matrix
-    def matrix(self, query: list[tuple[str, str]]) -> Row:
+    def matrix(self, query: list[tuple[str, str]]) -> dict[str, Any]:
         """Answer a ``/matrix`` query (its items in order): rows and deployability.
 
         Raises:
@@ -151,7 +126,8 @@ class VerificationsService(ServiceCore):
         """Return the pacts a provider should verify for a pacts-for-verification body."""
         body = json_object(body)
         with self.storage.read() as conn:
-            provider = self._pacticipant(conn, provider_name)
+            provider = pacticipants_q.pacticipant(conn, provider_name)
             if provider is None:
                 raise NotFound(f"provider {provider_name!r} not found")
-            return _pacts_for_verification(conn, provider, body)
+            # _verifiable reads the provider row by key (its own lane types it loosely).
+            return _pacts_for_verification(conn, cast(dict[str, Any], provider), body)

@@ -7,12 +7,12 @@ import uuid as uuidlib
 from typing import Any
 
 from seam.server._errors import Invalid, NotFound
+from seam.server._queries import pacticipants as pacticipants_q
+from seam.server._queries import webhooks as webhooks_q
+from seam.server._queries.rows import Connection, WebhookRow
 from seam.server._requests import check_name, json_object
-from seam.server._service._core import (
-    Row,
-    ServiceCore,
-)
-from seam.server._storage import Connection, utcnow
+from seam.server._service._core import ServiceCore
+from seam.server._storage import utcnow
 from seam.server._webhook_delivery import require_http_url
 
 __all__ = ["WebhooksService"]
@@ -29,7 +29,7 @@ class WebhooksService(ServiceCore):
         uuid: str | None = None,
         consumer: str | None = None,
         provider: str | None = None,
-    ) -> tuple[Row, bool]:
+    ) -> tuple[WebhookRow, bool]:
         """Create or replace a webhook definition; returns (it, created).
 
         The delivery worker of ``broker serve`` executes them (seam.server._webhook_delivery).
@@ -57,7 +57,7 @@ class WebhooksService(ServiceCore):
             for role in ("consumer", "provider"):
                 given = body.get(role)
                 if isinstance(given, dict) and isinstance(given.get("name"), str):
-                    if self._pacticipant(conn, given["name"]) is None:
+                    if pacticipants_q.pacticipant(conn, given["name"]) is None:
                         errors[f"{role}.name"] = [f"no pacticipant named {given['name']!r}"]
                     scope[role] = given["name"]
                 elif isinstance(given, dict) and isinstance(given.get("label"), str):
@@ -65,15 +65,11 @@ class WebhooksService(ServiceCore):
             if errors:
                 raise Invalid("invalid webhook", errors=errors)
             now = utcnow()
-            existing = (
-                conn.execute("SELECT id FROM webhooks WHERE uuid = ?", (uuid,)).fetchone()
-                if uuid
-                else None
-            )
+            existing = uuid is not None and uuid != "" and webhooks_q.webhook_exists(conn, uuid)
             # The password is kept to send the webhook (the Pact Broker keeps it too); the
             # HAL document shows it masked.
             safe_request = dict(request)
-            values = (
+            values: webhooks_q.WebhookValues = (
                 body.get("description"),
                 scope["consumer"],
                 scope["provider"],
@@ -82,46 +78,34 @@ class WebhooksService(ServiceCore):
                 int(body.get("enabled", True) is not False),
                 now,
             )
-            if existing is None:
+            if not existing:
                 new_uuid = uuid or str(uuidlib.uuid4())
                 check_name("uuid", new_uuid)
-                conn.execute(
-                    "INSERT INTO webhooks (description, consumer, provider, events, request, "
-                    "enabled, updated_at, uuid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, new_uuid, now),
-                )
+                webhooks_q.insert_webhook(conn, new_uuid, values, now)
                 return self._webhook(conn, new_uuid), True
-            conn.execute(
-                "UPDATE webhooks SET description = ?, consumer = ?, provider = ?, events = ?, "
-                "request = ?, enabled = ?, updated_at = ? WHERE uuid = ?",
-                (*values, uuid),
-            )
             assert uuid is not None
+            webhooks_q.update_webhook(conn, uuid, values)
             return self._webhook(conn, uuid), False
 
     @staticmethod
-    def _webhook(conn: Connection, uuid: str) -> Row:
-        row = conn.execute("SELECT * FROM webhooks WHERE uuid = ?", (uuid,)).fetchone()
-        if row is None:
+    def _webhook(conn: Connection, uuid: str) -> WebhookRow:
+        found = webhooks_q.webhook(conn, uuid)
+        if found is None:
             raise NotFound(f"webhook {uuid!r} not found")
-        found = dict(row)
-        found["events"] = json.loads(found["events"])
-        found["request"] = json.loads(found["request"])
         return found
 
-    def get_webhook(self, uuid: str) -> Row:
+    def get_webhook(self, uuid: str) -> WebhookRow:
         """Return a webhook definition."""
         with self.storage.read() as conn:
             return self._webhook(conn, uuid)
 
-    def list_webhooks(self) -> list[Row]:
+    def list_webhooks(self) -> list[WebhookRow]:
         """Return every webhook definition."""
         with self.storage.read() as conn:
-            uuids = [r[0] for r in conn.execute("SELECT uuid FROM webhooks ORDER BY id")]
-            return [self._webhook(conn, u) for u in uuids]
+            return [self._webhook(conn, u) for u in webhooks_q.webhook_uuids(conn)]
 
     def delete_webhook(self, uuid: str) -> None:
         """Delete a webhook definition."""
         with self.storage.write() as conn:
             self._webhook(conn, uuid)
-            conn.execute("DELETE FROM webhooks WHERE uuid = ?", (uuid,))
+            webhooks_q.delete_webhook(conn, uuid)
