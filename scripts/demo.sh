@@ -7,6 +7,22 @@ WORK=.demo
 rm -rf "$WORK" && mkdir -p "$WORK"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 todo() { printf '   (not built yet: %s)\n' "$*"; }
+# wait_http LOG URL...: wait (up to 20 s each) until every URL answers; else stop, naming LOG.
+wait_http() {
+  python - "$@" <<'PY'
+import sys, time, httpx
+log, urls = sys.argv[1], sys.argv[2:]
+for url in urls:
+    for _ in range(200):
+        try:
+            httpx.get(url, timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        sys.exit(f"{url} did not start: see {log}")
+PY
+}
 
 step "1. consumer tests (pytest + seam plugin) write contracts/"
 # The example consumers' contract tests run against pact_ffi's real mock server; the seam
@@ -275,17 +291,7 @@ stop_broker() {
   kill "$BROKER_PID" "$HOOK_PID" 2>/dev/null && wait "$BROKER_PID" "$HOOK_PID" 2>/dev/null || true
 }
 trap stop_broker EXIT
-python - "$PACT_BROKER_BASE_URL" <<'PY'
-import sys, time, httpx
-for _ in range(100):
-    try:
-        httpx.get(sys.argv[1], timeout=1)
-        break
-    except httpx.TransportError:
-        time.sleep(0.1)
-else:
-    sys.exit("the broker did not start: see .demo/broker.log")
-PY
+wait_http .demo/broker.log "$PACT_BROKER_BASE_URL"
 echo "   a webhook: tell a CI receiver which pacts tasks-api must verify, and each result"
 python - "$PACT_BROKER_BASE_URL" "$HOOK_PORT" <<'PY'
 import sys, httpx
@@ -395,18 +401,7 @@ else
     rm -rf "$PGDIR"
   }
   trap stop_pg EXIT
-  python - "${PG_URLS[@]}" <<'PY'
-import sys, time, httpx
-for url in sys.argv[1:]:
-    for _ in range(200):
-        try:
-            httpx.get(url, timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        sys.exit(f"the broker at {url} did not start: see .demo/broker-pg-*.log")
-PY
+  wait_http ".demo/broker-pg-*.log" "${PG_URLS[@]}"
   echo "   publish through instance 1, then ask instances 2 and 3:"
   PACT_BROKER_BASE_URL=${PG_URLS[0]} contracts publish contracts/pacts -a "$V" --branch main
   PACT_BROKER_BASE_URL=${PG_URLS[1]} contracts describe-version -a web
@@ -445,17 +440,7 @@ DATABASE_URL="sqlite:///$PWD/$WORK/projects.db" PYTHONPATH=providers/projects \
 PROJECTS_PID=$!
 stop_projects() { kill "$PROJECTS_PID" 2>/dev/null && wait "$PROJECTS_PID" 2>/dev/null || true; }
 trap stop_projects EXIT
-python - "http://127.0.0.1:$PROJECTS_PORT/health" <<'PY'
-import sys, time, httpx
-for _ in range(100):
-    try:
-        httpx.get(sys.argv[1], timeout=1)
-        break
-    except httpx.TransportError:
-        time.sleep(0.1)
-else:
-    sys.exit("projects-api did not start: see .demo/projects.log")
-PY
+wait_http .demo/projects.log "http://127.0.0.1:$PROJECTS_PORT/health"
 contracts snapshot --url "http://127.0.0.1:$PROJECTS_PORT/graphql" --graphql --provider projects-api --check
 stop_projects
 echo "   the next schema drops Project.owner (the dashboard reads it) and archiveProject (nobody sends it):"
