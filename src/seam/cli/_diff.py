@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -22,6 +22,9 @@ from seam.cli._options import (
 )
 from seam.cli._terminal import no_color_option, step_progress
 from seam.errors import UsageError
+
+if TYPE_CHECKING:
+    from seam.diff import IgnoreEntry
 
 
 @click.command("diff")
@@ -125,7 +128,7 @@ def diff(
             click.echo(f"{rule.id}\t{rule.severity.label}\t{rule.area}\t{rule.summary}")
         return
     severities = api.parse_severities(severity)
-    ignore = _ignored(api, ignore_rules, ignore_file)
+    ignore = _ignored(ignore_rules, ignore_file)
     with (
         tempfile.TemporaryDirectory(prefix="seam-diff-") as scratch,
         step_progress("diff") as progress,
@@ -149,17 +152,19 @@ def diff(
     exit_failed(report.failed(parse_fail_on(fail_on)))
 
 
-def _ignored(api: Any, rules: tuple[str, ...], ignore_file: Path | None) -> list[Any]:
+def _ignored(rules: tuple[str, ...], ignore_file: Path | None) -> list[IgnoreEntry]:
     """``--ignore RULE_ID`` values and ``--ignore-file`` lines as ignore entries.
 
     ``--ignore`` took the ignore file before it took rule ids (issue 11): a value that is
     no rule id is still read as a file, with a note saying what to write instead.
     """
+    from seam.diff import RULES, IgnoreEntry, load_ignore_file
+
     files = [ignore_file] if ignore_file is not None else []
     entries = []
     for value in rules:
-        if value in api.RULES:
-            entries.append(api.IgnoreEntry(value, "", "", "--ignore"))
+        if value in RULES:
+            entries.append(IgnoreEntry(value, "", "", "--ignore"))
         else:
             click.echo(
                 f"warning: --ignore {value} as a file is deprecated: write --ignore-file {value} "
@@ -167,7 +172,7 @@ def _ignored(api: Any, rules: tuple[str, ...], ignore_file: Path | None) -> list
                 err=True,
             )
             files.append(Path(value))
-    return [entry for path in files for entry in api.load_ignore_file(path)] + entries
+    return [entry for path in files for entry in load_ignore_file(path)] + entries
 
 
 def _operations(given: tuple[str, ...]) -> list[Any]:
