@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
 from seam.model import CaseStatus
 from seam.verify import ConformanceOptions
+from seam.verify._options import conformance_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "contracts" / "openapi" / "tasks-api.yaml"
@@ -37,3 +39,17 @@ def test_response_outside_the_spec_is_a_conformance_failure(tasks: Any) -> None:
     assert {"POST /tasks", "GET /tasks/{id}"} <= failed
     messages = [f.message for f in report.findings if f.rule == "conformance-failed"]
     assert any('is not of type "integer"' in m for m in messages), messages
+
+
+def test_conformance_reads_the_openapi_of_the_configured_contracts_folder(tmp_path: Path) -> None:
+    """With [tool.seam] contracts moved, --conformance finds <contracts>/openapi/<provider>.yaml."""
+    contracts = tmp_path / f"api-contracts-{uuid.uuid4().hex[:6]}"
+    (contracts / "openapi").mkdir(parents=True)
+    document = contracts / "openapi" / "orders.yaml"
+    document.write_text("openapi: 3.0.3\n", encoding="utf-8")
+    moved = ConformanceOptions(contracts=contracts)
+    assert conformance_spec(moved, "orders", "http://127.0.0.1:9") == str(document)
+    elsewhere = ConformanceOptions(contracts=tmp_path / "none")
+    assert conformance_spec(elsewhere, "orders", "http://127.0.0.1:9/") == (
+        "http://127.0.0.1:9/openapi.json"
+    )

@@ -160,7 +160,7 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
 @click.option(
     "--openapi",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Conformance: the provider's OpenAPI [default: contracts/openapi/<provider>.yaml, "
+    help="Conformance: the provider's OpenAPI [default: <contracts>/openapi/<provider>.yaml, "
     "else the provider's /openapi.json].",
 )
 @click.option(
@@ -322,7 +322,13 @@ def verify(
                 publish=publish_options,
                 env=_env_pairs(env_items),
                 workers=workers,
-                conformance=ConformanceOptions(openapi, max_examples, seed, conformance_headers)
+                conformance=ConformanceOptions(
+                    openapi,
+                    max_examples,
+                    seed,
+                    conformance_headers,
+                    contracts=configured_contracts(),
+                )
                 if conformance
                 else None,
                 request_timeout=request_timeout,

@@ -85,6 +85,7 @@ class ConformanceOptions:
     seed: int | None = None
     headers: tuple[str, ...] = ()  # "Name: value", e.g. the token protected operations need
     phases: tuple[str, ...] = ("examples", "coverage", "fuzzing", "stateful")  # schemathesis's
+    contracts: Path = DEFAULT_CONTRACTS  # where openapi/<provider>.yaml is looked for
 
 
 def selector_keywords(selector: Mapping[str, Any]) -> dict[str, Any]:
@@ -175,7 +176,7 @@ def check_broker_options(broker: BrokerSource) -> None:
 
 
 def conformance_spec(options: ConformanceOptions, provider: str, base_url: str) -> str:
-    """``--openapi``, else ``contracts/openapi/<provider>.yaml``, else the provider's own."""
+    """``--openapi``, else ``<contracts>/openapi/<provider>.yaml``, else the provider's own."""
     local = _conformance_file(options, provider)
     return str(local) if local is not None else base_url.rstrip("/") + "/openapi.json"
 
@@ -184,7 +185,7 @@ def _conformance_file(options: ConformanceOptions, provider: str) -> Path | None
     """The document file ``--conformance`` reads, if it reads one rather than a URL."""
     if options.openapi is not None:
         return options.openapi
-    return Layout(DEFAULT_CONTRACTS).find_provider_openapi(provider)
+    return Layout(options.contracts).find_provider_openapi(provider)
 
 
 @dataclass(frozen=True, slots=True)
