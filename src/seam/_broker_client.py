@@ -1,7 +1,10 @@
 """An httpx client for the Pact Broker HTTP API: auth, HAL links and one error map.
 
 Every broker call goes through :class:`BrokerClient`, so every command reports the
-same failures the same way::
+same failures the same way. It sits below ``seam.broker`` and ``seam.verify`` (siblings
+that may not import each other): the broker commands and the verifier's own fetch of
+pacts for verification and publication of results share this one client, and
+:func:`publish_verification`, the one way a verification result is posted::
 
     connection refused, unknown host, timeout, 502/503/504   BrokerUnreachable (exit 3)
     401, 403, 404, 4xx, other 5xx, a non-JSON answer          BrokerError       (exit 2)
@@ -21,7 +24,7 @@ import httpx
 from seam import __version__
 from seam.errors import BrokerError, BrokerUnreachable, UsageError
 
-__all__ = ["BrokerClient", "Link", "links"]
+__all__ = ["BrokerClient", "Link", "expand", "links", "publish_verification"]
 
 HAL_JSON = "application/hal+json, application/json"
 _TEMPLATE_VAR = re.compile(r"\{([A-Za-z0-9_]+)\}")
@@ -237,6 +240,49 @@ class BrokerClient:
                 f"{type(data).__name__}, expected an object: is this a Pact Broker?"
             )
         return data
+
+
+def publish_verification(
+    client: BrokerClient,
+    pact_url: str,
+    provider_version: str,
+    *,
+    success: bool,
+    branch: str | None = None,
+    build_url: str | None = None,
+) -> str:
+    """Record a provider's verification result for the pact at ``pact_url``.
+
+    Follows the pact's ``pb:publish-verification-results`` link, as every verifier does.
+
+    Returns:
+        the URL of the stored verification result (``""`` if the broker gave none).
+
+    Raises:
+        BrokerError: the pact is unknown, or the broker offers no link to publish results.
+    """
+    if not provider_version or not provider_version.strip():
+        raise UsageError("the provider version must not be empty")
+    pact = client.get_or_none(pact_url)
+    if pact is None:
+        raise BrokerError(f"no pact at {pact_url}: publish the consumer's pact first")
+    target = links(pact, "pb:publish-verification-results")
+    if not target:
+        raise BrokerError(
+            f"the pact at {pact_url} has no pb:publish-verification-results link: the broker "
+            "cannot take verification results"
+        )
+    body: dict[str, Any] = {
+        "success": success,
+        "providerApplicationVersion": provider_version.strip(),
+    }
+    if branch:
+        body["providerVersionBranch"] = branch
+    if build_url:
+        body["buildUrl"] = build_url
+    answer = client.post(str(target[0]["href"]), body)
+    self_links = links(answer, "self")
+    return str(self_links[0].get("href", "")) if self_links else ""
 
 
 def expand(template: str, params: Mapping[str, str]) -> str:
