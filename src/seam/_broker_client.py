@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -250,10 +250,14 @@ def publish_verification(
     success: bool,
     branch: str | None = None,
     build_url: str | None = None,
+    tags: Sequence[str] = (),
+    verified_by: Mapping[str, str] | None = None,
 ) -> str:
     """Record a provider's verification result for the pact at ``pact_url``.
 
-    Follows the pact's ``pb:publish-verification-results`` link, as every verifier does.
+    Follows the pact's ``pb:publish-verification-results`` link, as every verifier does;
+    ``tags`` are put on the provider version first, as pact_verifier does, and
+    ``verified_by`` (``{"implementation": ..., "version": ...}``) says which tool verified.
 
     Returns:
         the URL of the stored verification result (``""`` if the broker gave none).
@@ -272,6 +276,10 @@ def publish_verification(
             f"the pact at {pact_url} has no pb:publish-verification-results link: the broker "
             "cannot take verification results"
         )
+    provider = str((pact.get("provider") or {}).get("name") or "")
+    for tag in tags:
+        params = {"pacticipant": provider, "version": provider_version.strip(), "tag": tag}
+        client.put(expand("/pacticipants/{pacticipant}/versions/{version}/tags/{tag}", params), {})
     body: dict[str, Any] = {
         "success": success,
         "providerApplicationVersion": provider_version.strip(),
@@ -280,6 +288,8 @@ def publish_verification(
         body["providerVersionBranch"] = branch
     if build_url:
         body["buildUrl"] = build_url
+    if verified_by:
+        body["verifiedBy"] = dict(verified_by)
     answer = client.post(str(target[0]["href"]), body)
     self_links = links(answer, "self")
     return str(self_links[0].get("href", "")) if self_links else ""
