@@ -76,8 +76,9 @@ def test_a_failure_prints_the_command_that_reruns_just_it(tmp_path: Path) -> Non
                 "--provider-app-version",
                 "1.0.0",
             ],
-            "error: --shard splits local pacts only",
-            id="shard-broker",
+            "error: --publish records a verification of every interaction, not of one shard: "
+            "publish once with `contracts verify-merge REPORTS... --publish`",
+            id="shard-publish",
         ),
     ],
 )
