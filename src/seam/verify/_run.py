@@ -311,6 +311,10 @@ def verify(
             return report
     if not replayable and verifier_fetches is None:
         where = ", ".join(str(s) for s in sources) or str(DEFAULT_PACTS)
+        if broker is not None:
+            where = (", ".join(str(s) for s in sources) + " or " if sources else "") + (
+                f"the pacts {redact(broker.url)} selected"
+            )
         what = "HTTP or message" if messages is not None else "HTTP"
         raise InputError(
             f"no {what} interactions for provider {name!r} in {where}; nothing to verify"
