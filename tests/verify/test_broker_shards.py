@@ -7,6 +7,8 @@ A real embedded broker (`contracts broker serve`) and the real Tasks provider, s
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ from seam.verify._results import case_name
 
 from .conftest import HERE, PACTS, TOKEN
 
+PACT = str(Path(sys.executable).parent / "pact")  # the Rust Pact CLI (pact-python-cli)
 ALL_CASES = sorted(
     case_name(i.description, i.state_names)
     for i in read_pact(PACTS / "web-tasks-api.json").interactions
@@ -112,6 +115,15 @@ def test_merge_publishes_one_result_per_pact_that_can_i_deploy_reads(
             client, Selector("tasks-api", version=version), to_environment=environment
         )
     assert answer.ok is deployable
+    # The Rust Pact CLI reads the same result from the broker and says the same.
+    ask = ["can-i-deploy", "-a", "tasks-api", "-e", version, "--to-environment", environment]
+    rust = subprocess.run(
+        [PACT, "broker", *ask, "-b", broker, "-k", TOKEN],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rust.returncode == (0 if deployable else 1), rust.stdout + rust.stderr
 
 
 def test_merge_publishes_what_the_rust_verifier_would(
