@@ -171,13 +171,22 @@ def _shard_reports(tmp_path: Path, broker_pacts: list[dict[str, object]] | None)
             "error: --publish: the shards verified no broker pacts",
             id="local-pacts-only",
         ),
+        pytest.param(
+            ["--publish", "--provider-app-version", "1.0.0", "-b", "http://127.0.0.1:1"],
+            "shard 2 only",
+            "error: shard 1/2 missing: give the report of every shard",
+            id="shard-missing",
+        ),
     ],
 )
 def test_merge_publish_refuses_what_it_cannot_publish(
-    tmp_path: Path, extra: list[str], records: list[dict[str, object]] | None, message: str
+    tmp_path: Path, extra: list[str], records: list[dict[str, object]] | str | None, message: str
 ) -> None:
-    """verify-merge --publish without a version, a broker or broker pacts is one line, exit 2."""
-    result = CliRunner().invoke(main, ["verify-merge", *_shard_reports(tmp_path, records), *extra])
+    """verify-merge --publish without a version, a broker, broker pacts or a shard: exit 2."""
+    files = _shard_reports(tmp_path, records if isinstance(records, list) else None)
+    if records == "shard 2 only":
+        files = files[1:]
+    result = CliRunner().invoke(main, ["verify-merge", *files, *extra])
     assert result.exit_code == 2, result.output
     assert result.output.strip().splitlines() == [result.output.strip()]
     assert result.output.startswith(message)

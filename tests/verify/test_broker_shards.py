@@ -17,7 +17,14 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from seam.broker import BrokerClient, Selector, can_i_deploy, create_environment, record_deployment
+from seam.broker import (
+    BrokerClient,
+    Selector,
+    can_i_deploy,
+    create_environment,
+    describe_version,
+    record_deployment,
+)
 from seam.cli import main
 from seam.errors import InputError
 from seam.model import CaseStatus, Report
@@ -190,16 +197,18 @@ def test_two_workers_both_replay_broker_pacts(
 
 
 def test_workers_publish_one_result_per_broker_pact(tasks: Any, broker: str) -> None:
-    """--workers 2 --publish (no shards) still leaves one verification result per pact."""
+    """--workers 2 --publish (no shards) leaves one result per pact and tags the version."""
     version = f"p-{uuid.uuid4().hex[:8]}"
     report = tasks.verify(
         provider="tasks-api",
         broker=_main_branch(broker),
         workers=2,
-        publish=PublishOptions(provider_version=version),
+        publish=PublishOptions(provider_version=version, tags=["ci"]),
     )
     assert not report.failed()
     assert [r["verificationResult"]["success"] for r in _verifications(broker, version)] == [True]
+    with BrokerClient(broker, token=TOKEN) as client:
+        assert describe_version(client, "tasks-api", version=version).tags == ("ci",)
 
 
 def test_merge_refuses_shards_given_other_broker_pacts(tmp_path: Path) -> None:
