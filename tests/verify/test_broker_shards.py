@@ -33,7 +33,7 @@ from seam.reporters import render
 from seam.verify import BrokerSource, PublishOptions, ShardSpec, merge_reports
 from seam.verify._results import case_name
 
-from .conftest import HERE, PACTS, TOKEN
+from .conftest import CONTRACTS, HERE, PACTS, TOKEN
 
 PACT = str(Path(sys.executable).parent / "pact")  # the Rust Pact CLI (pact-python-cli)
 ALL_CASES = sorted(
@@ -228,3 +228,43 @@ def test_merge_refuses_shards_given_other_broker_pacts(tmp_path: Path) -> None:
         paths.append(path)
     with pytest.raises(InputError, match="other pacts than"):
         merge_reports(paths)
+
+
+def _publish_file(
+    broker: str, doc: dict[str, Any], folder: Path, version: str, branch: str
+) -> None:
+    path = folder / version / "web-tasks-api.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    args = ["publish", str(path), "-a", version, "--branch", branch, "-b", broker, "-k", TOKEN]
+    published = subprocess.run([CONTRACTS, *args], capture_output=True, text=True, check=False)
+    assert published.returncode == 0, published.stdout + published.stderr
+
+
+@pytest.mark.parametrize("broken_first", [True, False], ids=["broken-first", "broken-last"])
+def test_a_failure_in_one_of_two_pacts_of_a_consumer_is_never_published_as_success(
+    tasks: Any, broker: str, tmp_path: Path, broken_first: bool
+) -> None:
+    """Two selected pacts of web share an interaction's name: a failure counts for both."""
+    good = json.loads((PACTS / "web-tasks-api.json").read_text(encoding="utf-8"))
+    # Another pact than the one the fixture published (one interaction more), so the broker
+    # orders the two pacts as they are published here.
+    extra = {**good["interactions"][0], "description": "the task list, asked again"}
+    good["interactions"].append(extra)
+    broken = json.loads((PACTS / "web-tasks-api.json").read_text(encoding="utf-8"))
+    missing = next(
+        i for i in broken["interactions"] if i["description"] == "a request for a missing task"
+    )
+    missing["response"]["status"] = 410  # the provider answers 404: this pact fails
+    steps = [(broken, "1.1.0", "main"), (good, "0.9.0", "old")]
+    for doc, version, branch in steps if broken_first else steps[::-1]:
+        _publish_file(broker, doc, tmp_path, version, branch)
+    source = BrokerSource(
+        url=broker, token=TOKEN, selectors=[{"mainBranch": True}, {"branch": "old"}]
+    )
+    merged = merge_reports(_shards(tasks, source, 2, tmp_path))
+    assert len(merged.meta["broker_pacts"]) == 2
+    assert merged.failed()
+    # Results do not say which pact an interaction came from, whichever is replayed last:
+    # the broken pact is never recorded as passing (the other one counts the failure too).
+    assert [r["failed"] for r in merged.meta["broker_pacts"]] == [1, 1]

@@ -30,6 +30,7 @@ from seam.verify._results import case_name
 
 __all__ = [
     "BrokerPact",
+    "failing_keys",
     "fetch_pacts",
     "mark_pending",
     "pact_outcomes",
@@ -119,14 +120,36 @@ def mark_pending(results: Iterable[ShardResult], pacts: Sequence[BrokerPact]) ->
         return
     for result in results:
         for entry in result.results.get("interactionResults") or []:
-            states = tuple(str(s) for s in entry.get("providerStates") or [])
-            key = (str(entry.get("consumer") or ""), str(entry.get("description") or ""), states)
-            if key in pending:
+            if _key_of(entry) in pending:
                 entry["pending"] = True
 
 
+def _key_of(entry: Mapping[str, Any]) -> Key:
+    states = tuple(str(s) for s in entry.get("providerStates") or [])
+    return (str(entry.get("consumer") or ""), str(entry.get("description") or ""), states)
+
+
+def failing_keys(results: Iterable[ShardResult]) -> set[Key]:
+    """The interactions any of the verifier's results says did not pass.
+
+    Two selected pacts of one consumer (its main branch and what is deployed) may hold an
+    interaction of the same description and states; the verifier's results do not say
+    which pact each came from, and a report keeps one case per interaction. A failure of
+    either then counts against both pacts: never a success published for a failing pact.
+    """
+    return {
+        _key_of(entry)
+        for result in results
+        for entry in result.results.get("interactionResults") or []
+        if str(entry.get("result")) != "Ok" and entry.get("mismatch") is not None
+    }
+
+
 def pact_outcomes(
-    report: Report, pacts: Sequence[BrokerPact], replayed: set[Key]
+    report: Report,
+    pacts: Sequence[BrokerPact],
+    replayed: set[Key],
+    failing: set[Key] | None = None,
 ) -> list[dict[str, Any]]:
     """Each broker pact's outcome in this run: ``meta["broker_pacts"]`` of its report.
 
@@ -134,6 +157,8 @@ def pact_outcomes(
         report: the run's report (its cases).
         pacts: the broker's pacts.
         replayed: the interactions this run replayed (its shard's share).
+        failing: the interactions any result failed (:func:`failing_keys`), whatever
+            the one case kept for each says.
 
     Returns:
         Per pact, in the broker's order: ``url``, ``consumer``, ``pending``, ``notices``,
@@ -148,8 +173,9 @@ def pact_outcomes(
         mine = [k for k in broker_pact.interaction_keys() if k in replayed]
         failed = sum(
             1
-            for _, description, states in mine
-            if statuses.get((group, case_name(description, states)))
+            for key in mine
+            if key in (failing or set())
+            or statuses.get((group, case_name(key[1], key[2])))
             not in (CaseStatus.PASSED, CaseStatus.SKIPPED)
         )
         out.append(

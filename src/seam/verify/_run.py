@@ -33,6 +33,7 @@ from seam.pactfile import Interaction, Pact, load_pacts
 from seam.verify._assemble import build_report, exited, skipped_cases, with_rerun
 from seam.verify._broker_pacts import (
     BrokerPact,
+    failing_keys,
     fetch_pacts,
     mark_pending,
     pact_outcomes,
@@ -397,6 +398,7 @@ def verify(
             ticker = _Progress(say, expected, total, tally)
         results = run_all(shards, states_obj, ticker, messages_obj)
         mark_pending(results, fetched)
+        failing = failing_keys(results) if fetched else set()
         published = verifier_fetches is not None and publish is not None
         report = build_report(pacts, results, name, published)
         if only and verifier_fetches is not None:
@@ -426,7 +428,7 @@ def verify(
     if seam_fetches:
         assert broker is not None
         replayed = {(p.consumer, i.description, i.state_names) for p, i in replayable}
-        report.meta["broker_pacts"] = pact_outcomes(report, fetched, replayed)
+        report.meta["broker_pacts"] = pact_outcomes(report, fetched, replayed, failing)
         if publish is not None:
             report.findings.extend(publish_results(report, broker, publish, say))
     report.cases.extend(conformance_cases)
