@@ -47,13 +47,22 @@ def _main_branch(broker: str, **options: Any) -> BrokerSource:
 
 
 def _shards(
-    tasks: Any, source: BrokerSource, count: int, tmp_path: Path, mutation: str = "none"
+    tasks: Any,
+    source: BrokerSource,
+    count: int,
+    tmp_path: Path,
+    mutation: str = "none",
+    lines: list[str] | None = None,
 ) -> list[Path]:
-    """Each shard's JSON report, as N CI machines would write them."""
+    """Each shard's JSON report, as N CI machines would write them (progress in ``lines``)."""
     paths = []
     for index in range(1, count + 1):
         report = tasks.verify(
-            mutation, provider="tasks-api", broker=source, shard=ShardSpec(index, count)
+            mutation,
+            provider="tasks-api",
+            broker=source,
+            shard=ShardSpec(index, count),
+            progress=lines.append if lines is not None else None,
         )
         path = tmp_path / f"shard-{index}-{uuid.uuid4().hex[:6]}.json"
         path.write_text(render(report, "json"), encoding="utf-8")
@@ -165,7 +174,10 @@ def test_pending_broker_pact_stays_non_failing_after_merge(
 ) -> None:
     """A pending pact's failure, split over two shards, is pending in the merge, not failing."""
     source = _main_branch(broker, include_pending=True, provider_branch="main")
-    paths = _shards(tasks, source, 2, tmp_path, "created-200")
+    lines: list[str] = []
+    paths = _shards(tasks, source, 2, tmp_path, "created-200", lines)
+    # Each shard says why the broker sent the pact, and that it is pending, as pact does.
+    assert sum("web: This pact is in pending state" in line for line in lines) == 2
     merged = merge_reports(paths)
     pending = [c.name for c in merged.cases if c.status is CaseStatus.PENDING]
     assert pending == ["a request to create a task (given no tasks)"]

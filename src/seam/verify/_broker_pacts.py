@@ -204,6 +204,13 @@ def publish_results(
     failure is published too (as a failure), as pact_verifier does: pending only means it
     does not fail the build.
 
+    Args:
+        report: a verify report holding ``meta["broker_pacts"]``: one run's, or the
+            merge of every shard's (:func:`~seam.verify.merge_reports`).
+        broker: the broker to publish to (its URL and credentials; selectors unused).
+        publish: the provider version, and its branch, tags and build URL.
+        say: called with a line for each result published (progress).
+
     Returns:
         A ``publish-failed`` finding for each result the broker did not take.
 

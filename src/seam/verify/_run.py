@@ -276,6 +276,10 @@ def verify(
         _check_broker(broker)
         fetched = fetch_pacts(broker, name)
         say(f"the broker selected {len(fetched)} pact(s) for {name}")
+        for selected in fetched:
+            # Why each pact is verified, and whether it is pending: what the verifier prints.
+            for notice in selected.notices:
+                say(f"  {selected.pact.consumer}: {notice}")
         pacts = [*pacts, *(b.pact for b in fetched)]
     verifier_fetches = broker if not seam_fetches else None
     kinds = ("http", "message") if messages is not None else ("http",)
