@@ -277,6 +277,9 @@ def test_a_failure_in_one_of_two_pacts_of_a_consumer_is_never_published_as_succe
     merged = merge_reports(_shards(tasks, source, 2, tmp_path))
     assert len(merged.meta["broker_pacts"]) == 2
     assert merged.failed()
+    # A broker pact is no file: its findings name none (a GitHub annotation needs a file).
+    assert merged.findings and all(f.file is None for f in merged.findings)
+    assert merged.meta["pacts"] == []
     # Results do not say which pact an interaction came from, whichever is replayed last:
     # the broken pact is never recorded as passing (the other one counts the failure too).
     assert [r["failed"] for r in merged.meta["broker_pacts"]] == [1, 1]

@@ -15,6 +15,7 @@ Each report records, per broker pact, this run's share of it (:func:`pact_outcom
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,9 +96,12 @@ def fetch_pacts(broker: BrokerSource, provider: str) -> list[BrokerPact]:
                 raise BrokerError(f"the broker listed a pact with no URL for {provider!r}")
             url = str(found[0]["href"])
             props = item.get("verificationProperties") or {}
-            pact = parse_pact(client.get(url), source=redact(url))
+            pact = parse_pact(client.get(url), source=redact(url))  # errors name the URL
             if pact.provider != provider:
                 raise InputError(f"{redact(url)}: a pact for {pact.provider!r}, not {provider!r}")
+            # No file: findings of broker pacts name none (a URL is no GitHub annotation's
+            # file), as when the verifier fetches them; the URL is in meta["broker_pacts"].
+            pact = dataclasses.replace(pact, source=None)
             notices = tuple(
                 str(n.get("text")) for n in props.get("notices") or [] if isinstance(n, dict)
             )

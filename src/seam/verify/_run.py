@@ -444,7 +444,7 @@ def verify(
             # Reports are saved and shared: no URL in them keeps its password.
             "base_url": redact(base_url) if base_url else None,
             "base_urls": [redact(s.base_url) for s in shards if s.base_url],
-            "pacts": [redact(p.source) if p.source else p.source for p in pacts],
+            "pacts": [redact(p.source) for p in pacts if p.source],  # broker_pacts: their URLs
             "broker": redact(broker.url) if broker else None,
             "workers": n_workers,
             "interactions": len(report.cases),
@@ -485,7 +485,7 @@ def _empty_shard(
     report.meta.update(
         {
             "provider": provider,
-            "pacts": [redact(p.source) if p.source else p.source for p in pacts],
+            "pacts": [redact(p.source) for p in pacts if p.source],  # broker_pacts: their URLs
             "interactions": len(report.cases),
             "shard": str(shard),
         }
