@@ -264,7 +264,8 @@ def verify(
     interactions are replayed against --messages (Python producers keyed by message
     description, see seam.verify.ProviderMessages). With --broker-base-url the broker's
     pacts for verification are fetched too (selectors, pending, WIP), and --publish
-    posts the results.
+    posts the results; --shard and --workers split them like local pacts (publish the
+    shards' merge with `contracts verify-merge --publish`).
 
     Exit 0 when every interaction passed (pending ones never fail), 1 on a failure,
     2 for bad input or options, 3 when the provider or broker cannot be reached.
