@@ -332,6 +332,15 @@ for consumer in web notifier; do
   contracts can-i-deploy -a "$consumer" -e "$V" --to-environment production
   contracts record-deployment -a "$consumer" -e "$V" --environment production
 done
+echo "   the next tasks-api build verifies on two CI machines: the broker's pacts are split by"
+echo "   --shard like local ones, and verify-merge publishes one result per pact after the merge:"
+for i in 1 2; do
+  PYTHONPATH=providers/tasks contracts verify "${VERIFY[@]}" -q --shard "$i/2" \
+    --start "python -m tasks_api serve --port {port}" --format json --output "$WORK/broker-verify-$i.json"
+done
+contracts verify-merge "$WORK/broker-verify-1.json" "$WORK/broker-verify-2.json" \
+  --publish --provider-app-version "$V-next" --branch main | tail -n 1
+contracts can-i-deploy -a tasks-api -e "$V-next" --to-environment production
 contracts describe-version -a web
 echo "   operations: probes, a README badge, a pact as a page and what Prometheus scrapes"
 python - "$PACT_BROKER_BASE_URL" "$WORK" <<'PY'

@@ -7,8 +7,8 @@ from urllib.parse import parse_qsl
 
 import pytest
 
+from seam._broker_client import expand
 from seam.broker import Selector, links
-from seam.broker._client import expand
 from seam.broker._matrix import _query
 
 from ..conftest import require_corpus

@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from seam.cli import main
+from seam.model import Report
+from seam.reporters import render
 
 from .test_verify import _args
 
@@ -76,8 +78,9 @@ def test_a_failure_prints_the_command_that_reruns_just_it(tmp_path: Path) -> Non
                 "--provider-app-version",
                 "1.0.0",
             ],
-            "error: --shard splits local pacts only",
-            id="shard-broker",
+            "error: --publish records a verification of every interaction, not of one shard: "
+            "publish once with `contracts verify-merge REPORTS... --publish`",
+            id="shard-publish",
         ),
     ],
 )
@@ -126,3 +129,82 @@ def test_rerun_command_leaves_out_secrets_and_selection() -> None:
         "http://127.0.0.1:8000",
         "-q",
     ]
+
+
+def _shard_reports(tmp_path: Path, broker_pacts: list[dict[str, object]] | None) -> list[str]:
+    """Two shards' JSON reports, as `verify --shard I/2 --format json` writes them."""
+    files = []
+    for index in (1, 2):
+        meta: dict[str, object] = {"provider": "tasks-api", "shard": f"{index}/2"}
+        if broker_pacts is not None:
+            meta["broker_pacts"] = broker_pacts
+        path = tmp_path / f"shard-{index}.json"
+        path.write_text(render(Report(command="verify", meta=meta), "json"), encoding="utf-8")
+        files.append(str(path))
+    return files
+
+
+@pytest.mark.parametrize(
+    ("extra", "records", "message"),
+    [
+        pytest.param(
+            ["--publish", "-b", "http://127.0.0.1:1"],
+            [],
+            "error: --publish needs --provider-app-version",
+            id="no-version",
+        ),
+        pytest.param(
+            ["--publish", "--provider-app-version", "1.0.0"],
+            [],
+            "error: --publish needs --broker-base-url",
+            id="no-broker",
+        ),
+        pytest.param(
+            ["--provider-app-version", "1.0.0"],
+            [],
+            "error: --provider-app-version, --branch, --tag and --build-url need --publish",
+            id="no-publish",
+        ),
+        pytest.param(
+            ["--publish", "--provider-app-version", "1.0.0", "-b", "http://127.0.0.1:1"],
+            None,
+            "error: --publish: the shards verified no broker pacts",
+            id="local-pacts-only",
+        ),
+        pytest.param(
+            ["--publish", "--provider-app-version", "1.0.0", "-b", "http://127.0.0.1:1"],
+            "shard 2 only",
+            "error: shard 1/2 missing: give the report of every shard",
+            id="shard-missing",
+        ),
+    ],
+)
+def test_merge_publish_refuses_what_it_cannot_publish(
+    tmp_path: Path, extra: list[str], records: list[dict[str, object]] | str | None, message: str
+) -> None:
+    """verify-merge --publish without a version, a broker, broker pacts or a shard: exit 2."""
+    files = _shard_reports(tmp_path, records if isinstance(records, list) else None)
+    if records == "shard 2 only":
+        files = files[1:]
+    result = CliRunner().invoke(main, ["verify-merge", *files, *extra])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [result.output.strip()]
+    assert result.output.startswith(message)
+
+
+def test_merge_publish_to_an_absent_broker_fails_the_merge(tmp_path: Path) -> None:
+    """A result the broker never took is a publish-failed error: the merge exits 1."""
+    record = {
+        "url": "http://127.0.0.1:1/pacts/provider/tasks-api/consumer/web/pact-version/0",
+        "consumer": "web",
+        "pending": False,
+        "interactions": 0,
+        "failed": 0,
+    }
+    files = _shard_reports(tmp_path, [record])
+    args = ["--publish", "--provider-app-version", "1.0.0", "-b", "http://127.0.0.1:1"]
+    result = CliRunner().invoke(main, ["verify-merge", *files, *args, "--format", "json"])
+    assert result.exit_code == 1, result.output
+    (finding,) = json.loads(result.output)["findings"]
+    assert finding["rule"] == "publish-failed"
+    assert "cannot reach the Pact Broker" in finding["message"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import shlex
+import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,10 +14,14 @@ import pytest
 
 from seam.model import Report
 from seam.verify import verify
+from seam.verify._provider import ProviderProcess, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVIDER_DIR = ROOT / "providers" / "tasks"
 HERE = Path(__file__).resolve().parent
+PACTS = HERE / "pacts"
+TOKEN = "broker-token"
+CONTRACTS = str(Path(sys.executable).parent / "contracts")
 
 
 @dataclass
@@ -56,3 +62,40 @@ def tasks(tmp_path: Path) -> TasksProvider:
             "PYTHONPATH": str(PROVIDER_DIR),
         }
     )
+
+
+@pytest.fixture
+def broker_process(tmp_path: Path) -> Iterator[tuple[str, ProviderProcess]]:
+    """An embedded broker with the example web pact published as web 1.0.0 on main."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = (
+        f"{CONTRACTS} broker serve --db {tmp_path / 'broker.db'} --port {port} --token {TOKEN}"
+    )
+    with ProviderProcess(command, url, ready_timeout=20) as process:
+        published = subprocess.run(
+            [
+                CONTRACTS,
+                "publish",
+                str(PACTS),
+                "-a",
+                "1.0.0",
+                "--branch",
+                "main",
+                "-b",
+                url,
+                "-k",
+                TOKEN,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert published.returncode == 0, published.stdout + published.stderr
+        yield url, process
+
+
+@pytest.fixture
+def broker(broker_process: tuple[str, ProviderProcess]) -> str:
+    """The embedded broker's URL."""
+    return broker_process[0]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,48 +20,9 @@ from seam.verify import (
     PublishOptions,
     load_states,
 )
-from seam.verify._provider import ProviderProcess, free_port
+from seam.verify._provider import ProviderProcess
 
-PACTS = Path(__file__).resolve().parent / "pacts"
-TOKEN = "broker-token"
-CONTRACTS = str(Path(sys.executable).parent / "contracts")
-
-
-@pytest.fixture
-def broker_process(tmp_path: Path) -> Iterator[tuple[str, ProviderProcess]]:
-    """An embedded broker with the example web pact published as web 1.0.0 on main."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = (
-        f"{CONTRACTS} broker serve --db {tmp_path / 'broker.db'} --port {port} --token {TOKEN}"
-    )
-    with ProviderProcess(command, url, ready_timeout=20) as process:
-        published = subprocess.run(
-            [
-                CONTRACTS,
-                "publish",
-                str(PACTS),
-                "-a",
-                "1.0.0",
-                "--branch",
-                "main",
-                "-b",
-                url,
-                "-k",
-                TOKEN,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert published.returncode == 0, published.stdout + published.stderr
-        yield url, process
-
-
-@pytest.fixture
-def broker(broker_process: tuple[str, ProviderProcess]) -> str:
-    """The embedded broker's URL."""
-    return broker_process[0]
+from .conftest import CONTRACTS, PACTS, TOKEN
 
 
 def test_broker_pacts_verify_and_results_are_published(tasks: Any, broker: str) -> None:

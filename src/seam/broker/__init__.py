@@ -14,7 +14,7 @@ Each result has ``to_report()``; ``seam.reporters`` renders it (the text is the 
 Pact CLI's wording).
 """
 
-from seam.broker._client import BrokerClient, links
+from seam._broker_client import BrokerClient, links, publish_verification
 from seam.broker._environments import (
     Environment,
     Recorded,
@@ -26,7 +26,7 @@ from seam.broker._environments import (
 )
 from seam.broker._matrix import CanIDeployResult, MatrixRow, Selector, can_i_deploy
 from seam.broker._publish import PactFile, PublishResult, collect_pact_files, publish
-from seam.broker._versions import VersionInfo, describe_version, publish_verification
+from seam.broker._versions import VersionInfo, describe_version
 
 __all__ = [
     "BrokerClient",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from seam.broker._client import BrokerClient, links
+from seam._broker_client import BrokerClient, links
 from seam.errors import BrokerError, UsageError
 from seam.model import Report
 

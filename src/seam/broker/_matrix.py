@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from seam.broker._client import BrokerClient
+from seam._broker_client import BrokerClient
 from seam.errors import UsageError
 from seam.model import Case, CaseStatus, Finding, Report, Severity
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from seam.broker._client import BrokerClient, expand, links
+from seam._broker_client import BrokerClient, expand, links
 from seam.errors import InputError, UsageError
 from seam.model import Report
 

@@ -1,15 +1,15 @@
-"""Versions: what the broker knows about one (``describe_version``), and verification results."""
+"""Versions: what the broker knows about one (``describe_version``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from seam.broker._client import BrokerClient, links
+from seam._broker_client import BrokerClient, links
 from seam.errors import BrokerError, UsageError
 from seam.model import Report
 
-__all__ = ["VersionInfo", "describe_version", "publish_verification"]
+__all__ = ["VersionInfo", "describe_version"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,46 +92,3 @@ def _parse(pacticipant: str, resource: dict[str, Any]) -> VersionInfo:
         build_url=resource.get("buildUrl"),
         created_at=resource.get("createdAt"),
     )
-
-
-def publish_verification(
-    client: BrokerClient,
-    pact_url: str,
-    provider_version: str,
-    *,
-    success: bool,
-    branch: str | None = None,
-    build_url: str | None = None,
-) -> str:
-    """Record a provider's verification result for the pact at ``pact_url``.
-
-    Follows the pact's ``pb:publish-verification-results`` link, as every verifier does.
-
-    Returns:
-        the URL of the stored verification result (``""`` if the broker gave none).
-
-    Raises:
-        BrokerError: the pact is unknown, or the broker offers no link to publish results.
-    """
-    if not provider_version or not provider_version.strip():
-        raise UsageError("the provider version must not be empty")
-    pact = client.get_or_none(pact_url)
-    if pact is None:
-        raise BrokerError(f"no pact at {pact_url}: publish the consumer's pact first")
-    target = links(pact, "pb:publish-verification-results")
-    if not target:
-        raise BrokerError(
-            f"the pact at {pact_url} has no pb:publish-verification-results link: the broker "
-            "cannot take verification results"
-        )
-    body: dict[str, Any] = {
-        "success": success,
-        "providerApplicationVersion": provider_version.strip(),
-    }
-    if branch:
-        body["providerVersionBranch"] = branch
-    if build_url:
-        body["buildUrl"] = build_url
-    answer = client.post(str(target[0]["href"]), body)
-    self_links = links(answer, "self")
-    return str(self_links[0].get("href", "")) if self_links else ""

@@ -195,8 +195,8 @@ def _selectors(values: tuple[str, ...], main_branch: bool, deployed: bool) -> li
 @click.option(
     "--shard",
     metavar="I/N",
-    help="Verify the I-th of N shares of the local interactions (a CI matrix); join the "
-    "N JSON reports with `contracts verify-merge`.",
+    help="Verify the I-th of N shares of the interactions, local and the broker's (a CI "
+    "matrix); join the N JSON reports with `contracts verify-merge` (--publish there).",
 )
 @click.option(
     "--consumer",
@@ -264,7 +264,8 @@ def verify(
     interactions are replayed against --messages (Python producers keyed by message
     description, see seam.verify.ProviderMessages). With --broker-base-url the broker's
     pacts for verification are fetched too (selectors, pending, WIP), and --publish
-    posts the results.
+    posts the results; --shard and --workers split them like local pacts (publish the
+    shards' merge with `contracts verify-merge --publish`).
 
     Exit 0 when every interaction passed (pending ones never fail), 1 on a failure,
     2 for bad input or options, 3 when the provider or broker cannot be reached.
@@ -348,23 +349,72 @@ def verify(
 
 @click.command("verify-merge")
 @click.argument("reports", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--publish",
+    is_flag=True,
+    help="Publish one verification result per broker pact, after the merge.",
+)
+@click.option("--provider-app-version", help="The provider version the results are for.")
+@click.option(
+    "--branch", "--provider-version-branch", "branch", help="The provider's branch (published)."
+)
+@click.option("--tag", "tags", multiple=True, help="A provider version tag (repeatable).")
+@click.option("--build-url", help="The CI build that ran the verification.")
+@broker_options
 @format_option(("text", "json", "github", "markdown", "junit"))
 @output_option
 @click.option("--junit", "junit_file", type=click.Path(dir_okay=False, path_type=Path))
 def verify_merge(
-    reports: tuple[Path, ...], fmt: str, output: Path | None, junit_file: Path | None
+    reports: tuple[Path, ...],
+    publish: bool,
+    provider_app_version: str | None,
+    branch: str | None,
+    tags: tuple[str, ...],
+    build_url: str | None,
+    broker_base_url: str | None,
+    broker_token: str | None,
+    broker_username: str | None,
+    broker_password: str | None,
+    fmt: str,
+    output: Path | None,
+    junit_file: Path | None,
 ) -> None:
     """Join the JSON reports of every `verify --shard I/N` run into one report.
 
     REPORTS are the files each shard wrote with `--format json --output FILE`, in any
-    order; every shard 1..N must be there once.
+    order; every shard 1..N must be there once. With --publish, one verification result
+    per broker pact (the shards verified with --broker-base-url) is published after the
+    merge: a success when none of its interactions failed in any shard.
 
-    Exit 0 when every interaction passed, 1 on a failure, 2 for a missing, duplicate or
-    foreign report.
+    Exit 0 when every interaction passed, 1 on a failure (or a result the broker did not
+    take), 2 for a missing, duplicate or foreign report, 3 when the broker cannot be reached.
     """
-    from seam.verify import merge_reports
+    from seam.verify import BrokerSource, PublishOptions, merge_reports, publish_results
 
+    if publish and not provider_app_version:
+        raise UsageError("--publish needs --provider-app-version")
+    if publish and not broker_base_url:
+        raise UsageError("--publish needs --broker-base-url: results are published to a broker")
+    if not publish and (provider_app_version or branch or tags or build_url):
+        raise UsageError("--provider-app-version, --branch, --tag and --build-url need --publish")
     report = merge_reports(list(reports))
+    if publish:
+        assert provider_app_version is not None and broker_base_url is not None
+        if "broker_pacts" not in report.meta:
+            raise UsageError(
+                "--publish: the shards verified no broker pacts (run them with "
+                "--broker-base-url); nothing to publish"
+            )
+        source = BrokerSource(
+            url=broker_base_url,
+            token=broker_token,
+            username=broker_username,
+            password=broker_password,
+        )
+        options = PublishOptions(provider_app_version, branch, list(tags), build_url)
+        report.findings.extend(
+            publish_results(report, source, options, lambda line: click.echo(line, err=True))
+        )
     emit(report, fmt, output)
     if junit_file is not None:
         emit(report, "junit", junit_file)

@@ -3,6 +3,9 @@
 Each CI machine writes its share with ``--format json --output FILE``; merging checks
 that the files are verify reports of one provider, one of each shard of the same N,
 with no interaction verified twice, and gives the cases and findings of all of them.
+Shards of the broker's pacts must have been given the same pacts (a pact published
+between two shards' runs would be verified in part); their per-pact outcomes are added
+up in ``meta["broker_pacts"]``, which ``publish_results`` publishes once.
 """
 
 from __future__ import annotations
@@ -122,4 +125,34 @@ def merge_reports(paths: Sequence[Path]) -> Report:
             "interactions": len(report.cases),
         }
     )
+    broker_pacts = _broker_pacts([shards[i] for i in sorted(shards)])
+    if broker_pacts is not None:
+        brokers = {str((d.get("meta") or {}).get("broker")) for _, d in shards.values()}
+        report.meta["broker"] = brokers.pop() if len(brokers) == 1 else None
+        report.meta["broker_pacts"] = broker_pacts
     return report
+
+
+def _broker_pacts(shards: Sequence[tuple[Path, Mapping[str, Any]]]) -> list[dict[str, Any]] | None:
+    """The broker pacts' outcomes of every shard added up (``None``: no broker pacts).
+
+    Raises:
+        InputError: two shards were given different pacts by the broker.
+    """
+    lists = [((d.get("meta") or {}).get("broker_pacts"), path) for path, d in shards]
+    if all(records is None for records, _ in lists):
+        return None
+    first, first_path = lists[0]
+    urls = [str(r.get("url")) for r in first or []]
+    merged = {str(r.get("url")): {**r, "interactions": 0, "failed": 0} for r in first or []}
+    for records, path in lists:
+        if sorted(str(r.get("url")) for r in records or []) != sorted(urls):
+            raise InputError(
+                f"{path}: the broker gave this shard other pacts than {first_path} (a pact "
+                "published between their runs?): run every shard again"
+            )
+        for record in records or []:
+            total = merged[str(record.get("url"))]
+            total["interactions"] += int(record.get("interactions") or 0)
+            total["failed"] += int(record.get("failed") or 0)
+    return [merged[u] for u in urls]

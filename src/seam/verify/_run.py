@@ -31,6 +31,14 @@ from seam.model import Case, CaseStatus, Finding, Report
 from seam.openapi import load_document
 from seam.pactfile import Interaction, Pact, load_pacts
 from seam.verify._assemble import build_report, exited, skipped_cases, with_rerun
+from seam.verify._broker_pacts import (
+    BrokerPact,
+    failing_keys,
+    fetch_pacts,
+    mark_pending,
+    pact_outcomes,
+    publish_results,
+)
 from seam.verify._conformance import run_conformance
 from seam.verify._messages import ProviderMessages, load_messages
 from seam.verify._options import (
@@ -197,8 +205,10 @@ def verify(
         state_url: a state-change URL speaking the standard protocol instead.
         messages: a :class:`ProviderMessages` or its ``"module:object"`` name: the
             producers message interactions are replayed against (else they are skipped).
-        broker: fetch pacts from a Pact Broker as well.
-        publish: publish the verification results to ``broker``.
+        broker: fetch pacts from a Pact Broker as well: by the verifier, or by Seam with
+            ``shard`` or ``workers`` > 1, so they are split like local pacts (the report's
+            ``meta["broker_pacts"]`` then says each pact's URL, pending flag and outcome).
+        publish: publish the verification results to ``broker``, one per pact.
         env: environment for the provider command and the state handlers;
             ``{worker}`` in a value becomes the worker's number.
         workers: how many verifier processes share the interactions.
@@ -207,8 +217,9 @@ def verify(
         progress: called with a line of text at each step (the CLI prints them).
         tally: called with a :class:`Tally` as each interaction starts and once at the
             end (a live display draws them); the lines at each tenth are then left out.
-        shard: verify only this machine's share of the local interactions (``--shard
-            I/N``); the N reports merge with :func:`merge_reports`.
+        shard: verify only this machine's share of the interactions, local and the
+            broker's (``--shard I/N``); the N reports merge with :func:`merge_reports`,
+            whose result :func:`publish_results` publishes (not with ``publish``).
         only: replay only the interactions it matches (``--consumer``/``--interaction``).
         rerun: the command that ran this verification, without ``--consumer``,
             ``--interaction`` or ``--shard``; each failure's finding then carries the command
@@ -218,11 +229,13 @@ def verify(
         A report with one case per interaction and a finding per mismatch.
 
     Raises:
-        UsageError: options that cannot work together.
+        UsageError: options that cannot work together (``publish`` with ``shard``: publish
+            the merged shards with :func:`publish_results`).
         InputError: a missing or malformed pact file, a broken --conformance document
             (a dangling or cyclic $ref, say), or no pacts to verify.
         ProviderUnreachable: the provider did not start or does not answer.
         BrokerUnreachable: the broker does not answer.
+        BrokerError: the broker refused the request for pacts.
     """
     show = progress or _noop
 
@@ -242,18 +255,33 @@ def verify(
         request_timeout=request_timeout,
         messages=messages,
     )
-    if shard is not None and broker is not None:
+    if publish is not None and shard is not None:
         raise UsageError(
-            "--shard splits local pacts only: fetch the broker's pacts on one machine "
-            "(without --shard)"
+            "--publish records a verification of every interaction, not of one shard: "
+            "publish once with `contracts verify-merge REPORTS... --publish` after every shard"
         )
-    if publish is not None and (shard is not None or only):
+    if publish is not None and only:
         raise UsageError(
-            "--publish records a verification of every interaction: not with --shard, "
-            "--consumer or --interaction"
+            "--publish records a verification of every interaction: not with --consumer "
+            "or --interaction"
         )
     pacts = _load_local(sources, provider, use_default=broker is None)
     name = _provider_name(pacts, provider)
+    # Split across machines or workers, the broker's pacts are fetched here and split like
+    # local ones; else the verifier fetches them (and publishes), as it always has.
+    fetched: list[BrokerPact] = []
+    seam_fetches = broker is not None and (shard is not None or workers > 1)
+    if seam_fetches:
+        assert broker is not None
+        _check_broker(broker)
+        fetched = fetch_pacts(broker, name)
+        say(f"the broker selected {len(fetched)} pact(s) for {name}")
+        for selected in fetched:
+            # Why each pact is verified, and whether it is pending: what the verifier prints.
+            for notice in selected.notices:
+                say(f"  {selected.pact.consumer}: {notice}")
+        pacts = [*pacts, *(b.pact for b in fetched)]
+    verifier_fetches = broker if not seam_fetches else None
     kinds = ("http", "message") if messages is not None else ("http",)
     replayable = [(p, i) for p in pacts for i in p.interactions if i.kind in kinds]
     skipped = [(p, i) for p in pacts for i in p.interactions if i.kind not in kinds]
@@ -281,9 +309,17 @@ def verify(
         skipped = [(p, i) for p, i in skipped if (id(p), id(i)) in share]
         if not replayable:
             say(f"shard {shard}: none of the interactions falls in this share; nothing to replay")
-            return _empty_shard(skipped, name, shard, pacts)
-    if not replayable and broker is None:
+            report = _empty_shard(skipped, name, shard, pacts)
+            if broker is not None:
+                report.meta["broker"] = redact(broker.url)
+                report.meta["broker_pacts"] = pact_outcomes(report, fetched, set())
+            return report
+    if not replayable and verifier_fetches is None:
         where = ", ".join(str(s) for s in sources) or str(DEFAULT_PACTS)
+        if broker is not None:
+            where = (", ".join(str(s) for s in sources) + " or " if sources else "") + (
+                f"the pacts {redact(broker.url)} selected"
+            )
         what = "HTTP or message" if messages is not None else "HTTP"
         raise InputError(
             f"no {what} interactions for provider {name!r} in {where}; nothing to verify"
@@ -305,8 +341,8 @@ def verify(
         spec = conformance_spec(conformance, name, base_url)
         if not spec.startswith(("http://", "https://")):
             load_document(spec)
-    if broker is not None:
-        _check_broker(broker)
+    if verifier_fetches is not None:
+        _check_broker(verifier_fetches)
 
     n_workers = max(1, min(workers, len(replayable) or 1))
     per_worker_provider = bool(start and "{port}" in start)
@@ -325,8 +361,8 @@ def verify(
             Shard(
                 provider=name,
                 base_url=base_url,
-                broker=broker,
-                publish=publish,
+                broker=verifier_fetches,
+                publish=publish if verifier_fetches is not None else None,
                 states=states_name,
                 state_url=state_url,
                 messages=messages if isinstance(messages, str) else None,
@@ -347,7 +383,7 @@ def verify(
         say(
             f"verifying {total} interaction(s) of {len(pacts)} pact(s) against "
             + ", ".join(dict.fromkeys(targets))
-            + (" and the broker's pacts" if broker else "")
+            + (" and the broker's pacts" if verifier_fetches else "")
             + f" with {n_workers} worker(s)"
             + (f", shard {shard}" if shard is not None else "")
         )
@@ -365,8 +401,11 @@ def verify(
             expected = sum(max(1, len(i.provider_states)) for _, i in mine)
             ticker = _Progress(say, expected, total, tally)
         results = run_all(shards, states_obj, ticker, messages_obj)
-        report = build_report(pacts, results, name, publish is not None)
-        if only and broker is not None:
+        mark_pending(results, fetched)
+        failing = failing_keys(results) if fetched else set()
+        published = verifier_fetches is not None and publish is not None
+        report = build_report(pacts, results, name, published)
+        if only and verifier_fetches is not None:
             # The verifier's filter admits a little more of the broker's pacts than asked for.
             report = _only(report, only)
         if tally is not None:
@@ -390,6 +429,12 @@ def verify(
             )
 
     report.cases.extend(skipped_cases(skipped, name))
+    if seam_fetches:
+        assert broker is not None
+        replayed = {(p.consumer, i.description, i.state_names) for p, i in replayable}
+        report.meta["broker_pacts"] = pact_outcomes(report, fetched, replayed, failing)
+        if publish is not None:
+            report.findings.extend(publish_results(report, broker, publish, say))
     report.cases.extend(conformance_cases)
     report.findings.extend(conformance_findings)
     report.findings.extend(crashed)
@@ -399,7 +444,7 @@ def verify(
             # Reports are saved and shared: no URL in them keeps its password.
             "base_url": redact(base_url) if base_url else None,
             "base_urls": [redact(s.base_url) for s in shards if s.base_url],
-            "pacts": [redact(p.source) if p.source else p.source for p in pacts],
+            "pacts": [redact(p.source) for p in pacts if p.source],  # broker_pacts: their URLs
             "broker": redact(broker.url) if broker else None,
             "workers": n_workers,
             "interactions": len(report.cases),
@@ -440,7 +485,7 @@ def _empty_shard(
     report.meta.update(
         {
             "provider": provider,
-            "pacts": [redact(p.source) if p.source else p.source for p in pacts],
+            "pacts": [redact(p.source) for p in pacts if p.source],  # broker_pacts: their URLs
             "interactions": len(report.cases),
             "shard": str(shard),
         }

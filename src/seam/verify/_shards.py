@@ -95,10 +95,10 @@ def write_shards(
 
     Each worker's share of a pact is written as files of at most ``chunk`` interactions,
     in pact order: the verifier's cost per interaction grows with the size of the pact
-    file it is in (from ~2.5 ms at 25 to ~35 ms at 2,000), not with the run. Only local
-    pacts are split, so publishing and pending (which concern broker pacts) are as
-    before, and cases are matched back to interactions by consumer, description and
-    states, whatever file they were in.
+    file it is in (from ~2.5 ms at 25 to ~35 ms at 2,000), not with the run. The broker's
+    pacts are split too when Seam fetched them (``_broker_pacts``: pending and publishing
+    are then Seam's); cases are matched back to interactions by consumer, description
+    and states, whatever file they were in.
     """
     buckets: list[dict[int, list[Interaction]]] = [{} for _ in range(workers)]
     for i, (pact, interaction) in enumerate(replayable):
@@ -248,7 +248,9 @@ def start_shards(
 ) -> tuple[list[Shard], list[ProviderProcess]]:
     """One shard per worker, with its URL and environment; start the provider(s) for them.
 
-    Only worker 0 fetches from the broker and publishes, so results are published once.
+    When the verifier fetches the broker's pacts (one worker, no ``--shard``), only worker
+    0 is given the broker and publishes, so results are published once; otherwise Seam
+    fetched them and they are in ``shard_files`` like local pacts.
     """
     per_worker_provider = bool(start and "{port}" in start)
     shards: list[Shard] = []

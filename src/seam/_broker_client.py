@@ -1,7 +1,10 @@
 """An httpx client for the Pact Broker HTTP API: auth, HAL links and one error map.
 
 Every broker call goes through :class:`BrokerClient`, so every command reports the
-same failures the same way::
+same failures the same way. It sits below ``seam.broker`` and ``seam.verify`` (siblings
+that may not import each other): the broker commands and the verifier's own fetch of
+pacts for verification and publication of results share this one client, and
+:func:`publish_verification`, the one way a verification result is posted::
 
     connection refused, unknown host, timeout, 502/503/504   BrokerUnreachable (exit 3)
     401, 403, 404, 4xx, other 5xx, a non-JSON answer          BrokerError       (exit 2)
@@ -12,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +24,7 @@ import httpx
 from seam import __version__
 from seam.errors import BrokerError, BrokerUnreachable, UsageError
 
-__all__ = ["BrokerClient", "Link", "links"]
+__all__ = ["BrokerClient", "Link", "expand", "links", "publish_verification"]
 
 HAL_JSON = "application/hal+json, application/json"
 _TEMPLATE_VAR = re.compile(r"\{([A-Za-z0-9_]+)\}")
@@ -237,6 +240,59 @@ class BrokerClient:
                 f"{type(data).__name__}, expected an object: is this a Pact Broker?"
             )
         return data
+
+
+def publish_verification(
+    client: BrokerClient,
+    pact_url: str,
+    provider_version: str,
+    *,
+    success: bool,
+    branch: str | None = None,
+    build_url: str | None = None,
+    tags: Sequence[str] = (),
+    verified_by: Mapping[str, str] | None = None,
+) -> str:
+    """Record a provider's verification result for the pact at ``pact_url``.
+
+    Follows the pact's ``pb:publish-verification-results`` link, as every verifier does;
+    ``tags`` are put on the provider version first, as pact_verifier does, and
+    ``verified_by`` (``{"implementation": ..., "version": ...}``) says which tool verified.
+
+    Returns:
+        the URL of the stored verification result (``""`` if the broker gave none).
+
+    Raises:
+        BrokerError: the pact is unknown, or the broker offers no link to publish results.
+    """
+    if not provider_version or not provider_version.strip():
+        raise UsageError("the provider version must not be empty")
+    pact = client.get_or_none(pact_url)
+    if pact is None:
+        raise BrokerError(f"no pact at {pact_url}: publish the consumer's pact first")
+    target = links(pact, "pb:publish-verification-results")
+    if not target:
+        raise BrokerError(
+            f"the pact at {pact_url} has no pb:publish-verification-results link: the broker "
+            "cannot take verification results"
+        )
+    provider = str((pact.get("provider") or {}).get("name") or "")
+    for tag in tags:
+        params = {"pacticipant": provider, "version": provider_version.strip(), "tag": tag}
+        client.put(expand("/pacticipants/{pacticipant}/versions/{version}/tags/{tag}", params), {})
+    body: dict[str, Any] = {
+        "success": success,
+        "providerApplicationVersion": provider_version.strip(),
+    }
+    if branch:
+        body["providerVersionBranch"] = branch
+    if build_url:
+        body["buildUrl"] = build_url
+    if verified_by:
+        body["verifiedBy"] = dict(verified_by)
+    answer = client.post(str(target[0]["href"]), body)
+    self_links = links(answer, "self")
+    return str(self_links[0].get("href", "")) if self_links else ""
 
 
 def expand(template: str, params: Mapping[str, str]) -> str:
