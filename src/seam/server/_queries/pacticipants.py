@@ -56,9 +56,10 @@ def list_pacticipants(conn: Connection) -> list[PacticipantRow]:
 
 
 def insert_pacticipant(conn: Connection, name: str, now: str) -> None:
-    """Create a pacticipant."""
+    """Create a pacticipant unless one has the name (another writer may create it at once)."""
     conn.execute(
-        "INSERT INTO pacticipants (name, created_at, updated_at) VALUES (?, ?, ?)",
+        "INSERT INTO pacticipants (name, created_at, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         (name, now, now),
     )
 

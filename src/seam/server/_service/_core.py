@@ -47,10 +47,17 @@ class ServiceCore:
         found = pacticipants_q.pacticipant(conn, name)
         if found is not None:
             return found
+        # ON CONFLICT: a writer holding another key may be creating it (seam.server._locks);
+        # this statement then waits for it, and the next one sees its row.
         pacticipants_q.insert_pacticipant(conn, name, utcnow())
         created = pacticipants_q.pacticipant(conn, name)
         assert created is not None
         return created
+
+    @classmethod
+    def _ensure_pacticipants(cls, conn: Connection, *names: str) -> dict[str, PacticipantRow]:
+        """Find or create each named pacticipant, in name order (see seam.server._locks)."""
+        return {name: cls._ensure_pacticipant(conn, name) for name in sorted(set(names))}
 
     def _require_version(
         self, conn: Connection, pacticipant_name: str, number: str

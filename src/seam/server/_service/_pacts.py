@@ -9,6 +9,7 @@ from typing import Any
 
 from seam.errors import PactConflict
 from seam.pactfile import merge_pacts
+from seam.server import _locks as locks
 from seam.server._errors import Conflict, Invalid, NotFound
 from seam.server._pactmerge import pact_sha
 from seam.server._queries import pacts as pacts_q
@@ -109,9 +110,9 @@ class PactsService(ServiceCore):
         check_name("consumer name", consumer_name)
         check_name("version number", number)
         document = self._check_content(content, consumer_name, provider_name)
-        with self.storage.write() as conn:
-            consumer = self._ensure_pacticipant(conn, consumer_name)
-            provider = self._ensure_pacticipant(conn, provider_name)
+        with self.storage.write(keys=[locks.pacticipant(consumer_name)]) as conn:
+            named = self._ensure_pacticipants(conn, consumer_name, provider_name)
+            consumer, provider = named[consumer_name], named[provider_name]
             version, _ = self._ensure_version(conn, consumer, number)
             publication, outcome = self._store_pact(
                 conn, consumer, provider, version, document, merge=merge
@@ -153,8 +154,9 @@ class PactsService(ServiceCore):
         check_name("pacticipantName", name)
         check_name("pacticipantVersionNumber", number)
         decoded = [self._decode_contract(i, c, name) for i, c in enumerate(contracts)]
-        with self.storage.write() as conn:
-            consumer = self._ensure_pacticipant(conn, name)
+        with self.storage.write(keys=[locks.pacticipant(name)]) as conn:
+            named = self._ensure_pacticipants(conn, name, *(p for p, _, _ in decoded))
+            consumer = named[name]
             version, created = self._ensure_version(conn, consumer, number, build_url)
             if branch:
                 self._add_branch(conn, consumer, version, branch)
@@ -163,7 +165,7 @@ class PactsService(ServiceCore):
             publications: list[PublicationRow] = []
             outcomes: list[Outcome] = []
             for provider_name, document, merge in decoded:
-                provider = self._ensure_pacticipant(conn, provider_name)
+                provider = named[provider_name]
                 publication, outcome = self._store_pact(
                     conn, consumer, provider, version, document, merge=merge
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
+from seam.server import _locks as locks
 from seam.server._errors import Invalid, NotFound
 from seam.server._matrix import compute_matrix, parse_matrix_query
 from seam.server._queries import pacticipants as pacticipants_q
@@ -47,7 +48,7 @@ class VerificationsService(ServiceCore):
         check_name("providerApplicationVersion", number)
         branch = body.get("providerVersionBranch") or body.get("branch")
         tags = body.get("providerVersionTags") or []
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(provider_name)]) as conn:
             provider = self._require_pacticipant(conn, provider_name)
             consumer = self._require_pacticipant(conn, consumer_name)
             if sha is None:
