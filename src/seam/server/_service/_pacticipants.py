@@ -119,11 +119,14 @@ class PacticipantsService(ServiceCore):
             version, created = self._ensure_version(conn, pacticipant, number, build_url)
             if branch:
                 self._add_branch(conn, pacticipant, version, branch)
+            names: list[str] = []
             for tag in tags:
                 name = tag.get("name") if isinstance(tag, dict) else tag
                 if not isinstance(name, str):
                     raise Invalid("tags must be names", errors={"tags": ["must be strings"]})
-                self._add_tag(conn, version, name)
+                check_name("tag", name)  # each in turn, as the first bad one is reported
+                names.append(name)
+            self._add_tags(conn, version, names)
             return self._version_details(conn, pacticipant, version), created
 
     def delete_version(self, pacticipant_name: str, number: str) -> None:
@@ -138,7 +141,7 @@ class PacticipantsService(ServiceCore):
         with self.storage.write(keys=[locks.pacticipant(pacticipant_name)]) as conn:
             pacticipant = self._ensure_pacticipant(conn, pacticipant_name)
             version, _ = self._ensure_version(conn, pacticipant, number)
-            return self._add_tag(conn, version, tag)
+            return bool(self._add_tags(conn, version, [tag]))
 
     def get_tag(self, pacticipant_name: str, number: str, tag: str) -> TagDetails:
         """Return a tag of a version, or raise :class:`NotFound`."""

@@ -49,8 +49,7 @@ class VerificationsService(ServiceCore):
         branch = body.get("providerVersionBranch") or body.get("branch")
         tags = body.get("providerVersionTags") or []
         with self.storage.write(keys=[locks.pacticipant(provider_name)]) as conn:
-            provider = self._require_pacticipant(conn, provider_name)
-            consumer = self._require_pacticipant(conn, consumer_name)
+            provider, consumer = self._require_pacticipants(conn, provider_name, consumer_name)
             if sha is None:
                 found = verifications_q.latest_pact_version_id(conn, consumer["id"], provider["id"])
             else:
@@ -61,15 +60,12 @@ class VerificationsService(ServiceCore):
             version, _ = self._ensure_version(conn, provider, number)
             if isinstance(branch, str) and branch:
                 self._add_branch(conn, provider, version, branch)
-            for tag in tags if isinstance(tags, list) else []:
-                if isinstance(tag, str):
-                    self._add_tag(conn, version, tag)
-            count = verifications_q.count_for_pact_version(conn, pact_version_id)
+            if isinstance(tags, list):
+                self._add_tags(conn, version, [tag for tag in tags if isinstance(tag, str)])
             new_id = verifications_q.insert_verification(
                 conn,
                 pact_version_id=pact_version_id,
                 provider_version_id=version["id"],
-                number=count + 1,
                 success=bool(success),
                 build_url=body.get("buildUrl") if isinstance(body.get("buildUrl"), str) else None,
                 test_results=(
