@@ -33,7 +33,6 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psycopg
@@ -43,27 +42,12 @@ from seam.server import BrokerService, Storage
 from seam.verify._provider import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from broker import CONSUMER, _pct, can_i_deploy_latency
+from broker import CONSUMER, _pct, can_i_deploy_latency, pact_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 PIDS: list[int] = []  # the broker processes serve() runs
 WORK = ROOT / "bench" / ".work"
 BIN = Path(sys.executable).parent
-
-
-def _doc(consumer: str, provider: str, version: int) -> dict[str, Any]:
-    return {
-        "consumer": {"name": consumer},
-        "provider": {"name": provider},
-        "interactions": [
-            {
-                "description": f"get thing {version}",
-                "request": {"method": "GET", "path": f"/things/{version}"},
-                "response": {"status": 200, "body": {"id": version}},
-            }
-        ],
-        "metadata": {"pactSpecification": {"version": "3.0.0"}},
-    }
 
 
 def seed(path: Path, versions: int, providers: int, per_pact: int) -> None:
@@ -75,7 +59,8 @@ def seed(path: Path, versions: int, providers: int, per_pact: int) -> None:
     for v in range(versions):
         for i in range(providers):
             provider = f"provider-{i}"
-            row, _ = service.put_pact(provider, CONSUMER, f"1.0.{v}", _doc(CONSUMER, provider, v))
+            doc = pact_doc(CONSUMER, provider, v)
+            row, _ = service.put_pact(provider, CONSUMER, f"1.0.{v}", doc)
             for k in range(per_pact):
                 # Provider version v+k verified consumer version v (1 in 10 fails), as
                 # bench/broker.py seeds it over HTTP.
@@ -223,7 +208,7 @@ def _publish_many(job: tuple[list[str], int, int]) -> tuple[float, float, int]:
     started = time.monotonic()
     for n in range(count):
         provider = f"provider-{n % 10}"
-        content = json.dumps(_doc(consumer, provider, n)).encode()
+        content = json.dumps(pact_doc(consumer, provider, n)).encode()
         body = {
             "pacticipantName": consumer,
             "pacticipantVersionNumber": f"1.0.{n}",
