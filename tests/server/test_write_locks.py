@@ -43,82 +43,78 @@ def pg_storages(broker_postgres: str) -> Iterator[tuple[Storage, Storage]]:
         second.close()
 
 
-def _holding(storage: Storage, keys: list[str]) -> tuple[threading.Event, threading.Event]:
-    """Open a write naming ``keys`` in a thread and keep it open; returns (entered, release)."""
-    entered, release = threading.Event(), threading.Event()
+class Write:
+    """A write transaction run in a thread: ``entered`` once it holds its locks; it commits
+    when ``release`` is set, then sets ``done``."""
 
-    def hold() -> None:
-        with storage.write(keys=keys):
-            entered.set()
-            release.wait(30)
+    def __init__(self, storage: Storage, keys: list[str], *, hold: bool) -> None:
+        self.entered, self.release, self.done = (threading.Event() for _ in range(3))
+        if not hold:
+            self.release.set()
+        self.thread = threading.Thread(target=self._run, args=(storage, keys), daemon=True)
+        self.thread.start()
 
-    threading.Thread(target=hold, daemon=True).start()
-    assert entered.wait(30)
-    return entered, release
-
-
-def _finishes(storage: Storage, keys: list[str], within: float) -> bool:
-    """Whether a write naming ``keys`` commits within ``within`` seconds."""
-    done = threading.Event()
-
-    def write() -> None:
+    def _run(self, storage: Storage, keys: list[str]) -> None:
         with storage.write(keys=keys) as conn:
             conn.execute("SELECT 1")
-        done.set()
+            self.entered.set()
+            self.release.wait(30)
+        self.done.set()
 
-    threading.Thread(target=write, daemon=True).start()
-    return done.wait(within)
+
+@pytest.fixture
+def writes(pg_storages: tuple[Storage, Storage]) -> Iterator[Callable[..., Write]]:
+    """Start writes in threads; all are released and finished before the storages close."""
+    started: list[Write] = []
+
+    def start(storage: Storage, keys: list[str], *, hold: bool = False) -> Write:
+        started.append(Write(storage, keys, hold=hold))
+        return started[-1]
+
+    yield start
+    for write in started:
+        write.release.set()
+    for write in started:
+        write.thread.join(30)
 
 
-def test_writers_with_no_key_in_common_run_at_once(pg_storages: tuple[Storage, Storage]) -> None:
+def test_writers_with_no_key_in_common_run_at_once(
+    pg_storages: tuple[Storage, Storage], writes: Callable[..., Write]
+) -> None:
     """While one instance's write holds key a, another's write naming only b commits."""
     first, second = pg_storages
-    _, release = _holding(first, ["pacticipant:a"])
-    try:
-        assert _finishes(second, ["pacticipant:b"], within=10)
-    finally:
-        release.set()
+    assert writes(first, ["pacticipant:a"], hold=True).entered.wait(30)
+    assert writes(second, ["pacticipant:b"]).done.wait(10)
 
 
-def test_writers_naming_one_key_take_turns(pg_storages: tuple[Storage, Storage]) -> None:
+def test_writers_naming_one_key_take_turns(
+    pg_storages: tuple[Storage, Storage], writes: Callable[..., Write]
+) -> None:
     """A write naming a held key waits until the holder commits, then commits."""
     first, second = pg_storages
-    _, release = _holding(first, ["pacticipant:a", "pacticipant:b"])
-    done = threading.Event()
-
-    def write() -> None:
-        with second.write(keys=["pacticipant:b"]):
-            pass
-        done.set()
-
-    threading.Thread(target=write, daemon=True).start()
-    waited = not done.wait(1)
-    release.set()
-    assert waited and done.wait(10)
+    holder = writes(first, ["pacticipant:a", "pacticipant:b"], hold=True)
+    assert holder.entered.wait(30)
+    waiting = writes(second, ["pacticipant:b"])
+    waited = not waiting.done.wait(1)
+    holder.release.set()
+    assert waited and waiting.done.wait(10)
 
 
-def test_a_write_naming_no_key_runs_alone(pg_storages: tuple[Storage, Storage]) -> None:
+def test_a_write_naming_no_key_runs_alone(
+    pg_storages: tuple[Storage, Storage], writes: Callable[..., Write]
+) -> None:
     """A keyless write waits for a keyed one, and keyed writes wait for it in turn."""
     first, second = pg_storages
-    _, release = _holding(first, ["pacticipant:a"])
-    alone_done = threading.Event()
-    alone_entered, alone_release = threading.Event(), threading.Event()
-
-    def alone() -> None:
-        with second.write():
-            alone_entered.set()
-            alone_release.wait(30)
-        alone_done.set()
-
-    threading.Thread(target=alone, daemon=True).start()
-    blocked_by_keyed = not alone_entered.wait(1)
-    release.set()
-    assert blocked_by_keyed and alone_entered.wait(10)
-    try:
-        assert not _finishes(first, ["pacticipant:b"], within=1)
-    finally:
-        alone_release.set()
-    assert alone_done.wait(10)
+    keyed = writes(first, ["pacticipant:a"], hold=True)
+    assert keyed.entered.wait(30)
+    alone = writes(second, [], hold=True)
+    blocked_by_keyed = not alone.entered.wait(1)
+    keyed.release.set()
+    assert blocked_by_keyed and alone.entered.wait(10)
+    later = writes(first, ["pacticipant:b"])
+    blocked_by_alone = not later.done.wait(1)
+    alone.release.set()
+    assert blocked_by_alone and later.done.wait(10)
 
 
 def _race(jobs: list[Callable[[], Any]]) -> list[Any]:
