@@ -86,8 +86,9 @@ def serve(db: Path) -> Iterator[str]:
         log.close()
 
 
-def _pact(consumer: str, provider: str, version: int) -> PactFile:
-    doc = {
+def pact_doc(consumer: str, provider: str, version: int) -> dict[str, Any]:
+    """The benchmarks' pact: one interaction, its content changing with ``version``."""
+    return {
         "consumer": {"name": consumer},
         "provider": {"name": provider},
         "interactions": [
@@ -99,7 +100,10 @@ def _pact(consumer: str, provider: str, version: int) -> PactFile:
         ],
         "metadata": {"pactSpecification": {"version": "3.0.0"}},
     }
-    content = json.dumps(doc).encode()
+
+
+def _pact(consumer: str, provider: str, version: int) -> PactFile:
+    content = json.dumps(pact_doc(consumer, provider, version)).encode()
     return PactFile(Path(f"{consumer}-{provider}.json"), consumer, provider, content)
 
 

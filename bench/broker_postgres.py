@@ -8,7 +8,15 @@ Issue 12's figures, measured in one run:
   against the floor: the index (``GET /``, no database) on the same server stack;
 - publish throughput on PostgreSQL with 1 and 3 ``contracts broker serve`` instances on
   one database (client processes spread over the instances, one pact per request), and
-  SQLite's single instance for reference.
+  SQLite's single instance for reference, with the CPU each side spent per publish
+  (brokers, the PostgreSQL server, the clients).
+
+``--instance-cpu FRACTION`` puts each ``broker serve`` process in a cgroup of its own with
+that CPU quota (0.25: a quarter of one core), as if each instance ran on a machine of its
+own of fixed size; PostgreSQL and the clients stay unconstrained. Without it, every instance
+shares the machine's cores with PostgreSQL and the clients, so the machine, not the broker,
+bounds what more instances can add. It needs a writable cgroup cpu controller (v1
+``/sys/fs/cgroup/cpu``, or v2 with ``cpu`` enabled): root on Linux.
 
 The data is seeded once into ``bench/.work/engines-N×P×V.sqlite`` through the broker's
 service (as ``seam.server`` documents for seeding) and copied row for row into a new
@@ -16,11 +24,13 @@ PostgreSQL database; ``--postgres`` is a server URL whose user may create databa
 
     .venv/bin/python bench/broker_postgres.py --postgres postgresql://postgres@127.0.0.1:5432
     .venv/bin/python bench/broker_postgres.py --postgres URL --versions 100   # a quick run
+    .venv/bin/python bench/broker_postgres.py --postgres URL --publish-only --instance-cpu 0.25
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import signal
@@ -33,7 +43,6 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psycopg
@@ -43,27 +52,12 @@ from seam.server import BrokerService, Storage
 from seam.verify._provider import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from broker import CONSUMER, _pct, can_i_deploy_latency
+from broker import CONSUMER, _pct, can_i_deploy_latency, pact_doc
 
 ROOT = Path(__file__).resolve().parent.parent
 PIDS: list[int] = []  # the broker processes serve() runs
 WORK = ROOT / "bench" / ".work"
 BIN = Path(sys.executable).parent
-
-
-def _doc(consumer: str, provider: str, version: int) -> dict[str, Any]:
-    return {
-        "consumer": {"name": consumer},
-        "provider": {"name": provider},
-        "interactions": [
-            {
-                "description": f"get thing {version}",
-                "request": {"method": "GET", "path": f"/things/{version}"},
-                "response": {"status": 200, "body": {"id": version}},
-            }
-        ],
-        "metadata": {"pactSpecification": {"version": "3.0.0"}},
-    }
 
 
 def seed(path: Path, versions: int, providers: int, per_pact: int) -> None:
@@ -75,7 +69,8 @@ def seed(path: Path, versions: int, providers: int, per_pact: int) -> None:
     for v in range(versions):
         for i in range(providers):
             provider = f"provider-{i}"
-            row, _ = service.put_pact(provider, CONSUMER, f"1.0.{v}", _doc(CONSUMER, provider, v))
+            doc = pact_doc(CONSUMER, provider, v)
+            row, _ = service.put_pact(provider, CONSUMER, f"1.0.{v}", doc)
             for k in range(per_pact):
                 # Provider version v+k verified consumer version v (1 in 10 fails), as
                 # bench/broker.py seeds it over HTTP.
@@ -136,12 +131,24 @@ def copy_rows(sqlite_path: Path, url: str) -> int:
 
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU the processes have used (Linux /proc): load on the machine aside."""
+    return sum(cpu_by_pid(pids).values())
+
+
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """Each live process's user + system CPU seconds (a process gone meanwhile is left out)."""
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    found = {}
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            found[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent busy (not idle or waiting), /proc/stat."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
 
 
 def postgres_pids(server: str) -> list[int]:
@@ -160,12 +167,15 @@ def postgres_pids(server: str) -> list[int]:
 
 
 @contextmanager
-def serve(db: str, count: int = 1) -> Iterator[list[str]]:
+def serve(db: str, count: int = 1, cap: CpuCap | None = None) -> Iterator[list[str]]:
     """Run ``count`` ``contracts broker serve`` processes on ``db``; yield their URLs.
 
-    ``PIDS`` holds the processes' ids while they run.
+    ``PIDS`` holds the processes' ids while they run; with ``cap``, each runs in a cgroup of
+    its own under its CPU quota.
     """
     with ExitStack() as stack:
+        if cap is not None:
+            stack.callback(cap.close)
         urls, procs = [], []
         for index in range(count):
             port = free_port()
@@ -179,6 +189,8 @@ def serve(db: str, count: int = 1) -> Iterator[list[str]]:
                 )
             )
             urls.append(f"http://127.0.0.1:{port}")
+            if cap is not None:
+                cap.add(procs[-1].pid)
         try:
             for url, proc in zip(urls, procs, strict=True):
                 deadline = time.monotonic() + 60
@@ -200,6 +212,79 @@ def serve(db: str, count: int = 1) -> Iterator[list[str]]:
                 proc.wait(15)
 
 
+class CpuCap:
+    """Cgroups of their own, each with a CPU quota, for processes; removed by :meth:`close`.
+
+    Args:
+        fraction: The CPU each process may use, in cores (0.25: 25 ms in every 100 ms).
+
+    Raises:
+        SystemExit: No writable cgroup cpu controller (one line saying so).
+    """
+
+    PERIOD_US = 100_000
+
+    def __init__(self, fraction: float) -> None:
+        if not 0.01 <= fraction <= (os.cpu_count() or 1):
+            raise SystemExit(
+                f"--instance-cpu {fraction}: give a fraction of one core, from 0.01 "
+                f"to {(os.cpu_count() or 1)} (e.g. 0.25)"
+            )
+        self.quota_us = round(fraction * self.PERIOD_US)
+        self.version, self.parent = _cpu_cgroup()
+        self.made: list[Path] = []
+
+    def add(self, pid: int) -> None:
+        """Move process ``pid`` (all its threads) into a new cgroup with the quota."""
+        group = self.parent / f"seam-bench-{os.getpid()}-{len(self.made)}"
+        group.mkdir()
+        self.made.append(group)
+        if self.version == 1:
+            (group / "cpu.cfs_period_us").write_text(str(self.PERIOD_US))
+            (group / "cpu.cfs_quota_us").write_text(str(self.quota_us))
+        else:
+            (group / "cpu.max").write_text(f"{self.quota_us} {self.PERIOD_US}")
+        (group / "cgroup.procs").write_text(str(pid))
+
+    def close(self) -> None:
+        """Remove the cgroups (anything still in one goes back to the parent first)."""
+        for group in self.made:
+            with contextlib.suppress(OSError):
+                for pid in (group / "cgroup.procs").read_text().split():
+                    (self.parent / "cgroup.procs").write_text(pid)
+            with contextlib.suppress(OSError):
+                group.rmdir()
+        self.made.clear()
+
+
+def _cpu_cgroup() -> tuple[int, Path]:
+    """The cgroup version and the writable folder new cpu cgroups go in (this process's own)."""
+    own = {}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/cgroup").read_text().splitlines():
+            _, controllers, path = line.split(":", 2)
+            for controller in controllers.split(",") if controllers else [""]:
+                own[controller] = path.lstrip("/")
+    v1 = Path("/sys/fs/cgroup/cpu") / own.get("cpu", "")
+    if (v1 / "cpu.cfs_quota_us").is_file() and os.access(v1, os.W_OK):
+        return 1, v1
+    for mount in (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified")):
+        v2 = mount / own.get("", "")
+        controllers = v2 / "cgroup.controllers"
+        if not controllers.is_file() or "cpu" not in controllers.read_text().split():
+            continue
+        with contextlib.suppress(OSError):
+            if "cpu" not in (v2 / "cgroup.subtree_control").read_text().split():
+                (v2 / "cgroup.subtree_control").write_text("+cpu")
+            if os.access(v2, os.W_OK):
+                return 2, v2
+    raise SystemExit(
+        "--instance-cpu needs a writable cgroup cpu controller (v1 /sys/fs/cgroup/cpu or v2 "
+        "with cpu enabled), which this machine does not offer; run as root on Linux or "
+        "leave the option out"
+    )
+
+
 def floor_latency(url: str, queries: int) -> list[float]:
     """Seconds per ``GET /`` (the index: routing, HAL and HTTP, no database)."""
     timings = []
@@ -211,8 +296,11 @@ def floor_latency(url: str, queries: int) -> list[float]:
     return timings
 
 
-def _publish_many(job: tuple[list[str], int, int]) -> tuple[float, float, int]:
-    """One client process: ``count`` publishes of one pact, round robin over ``urls``."""
+def _publish_many(job: tuple[list[str], int, int]) -> tuple[float, float, int, float]:
+    """One client process: ``count`` publishes of one pact, round robin over ``urls``.
+
+    Returns when it started and ended, how many succeeded and the CPU it spent.
+    """
     urls, client_index, count = job
     import base64
     import json
@@ -220,10 +308,10 @@ def _publish_many(job: tuple[list[str], int, int]) -> tuple[float, float, int]:
     clients = [httpx.Client(base_url=u, timeout=60) for u in urls]
     consumer = f"publisher-{client_index}"
     ok = 0
-    started = time.monotonic()
+    started, cpu = time.monotonic(), time.process_time()
     for n in range(count):
         provider = f"provider-{n % 10}"
-        content = json.dumps(_doc(consumer, provider, n)).encode()
+        content = json.dumps(pact_doc(consumer, provider, n)).encode()
         body = {
             "pacticipantName": consumer,
             "pacticipantVersionNumber": f"1.0.{n}",
@@ -240,38 +328,52 @@ def _publish_many(job: tuple[list[str], int, int]) -> tuple[float, float, int]:
         }
         response = clients[(n + client_index) % len(clients)].post("/contracts/publish", json=body)
         ok += response.status_code == 200
-    ended = time.monotonic()
+    ended, cpu = time.monotonic(), time.process_time() - cpu
     for client in clients:
         client.close()
-    return started, ended, ok
+    return started, ended, ok, cpu
 
 
-def publish_rate(urls: list[str], clients: int, per_client: int) -> tuple[float, int]:
-    """Pacts per second for ``clients`` processes publishing at once; and how many succeeded."""
+# The CPU a publish round spent, by side: what says which side was the bottleneck.
+SIDES = ("brokers", "database", "clients", "machine")
+
+
+def publish_rate(
+    urls: list[str], clients: int, per_client: int, server: str
+) -> tuple[float, int, dict[str, float]]:
+    """Pacts per second for ``clients`` processes publishing at once.
+
+    Returns:
+        The rate, how many publishes succeeded, and the cores each side kept busy meanwhile
+        (CPU seconds / wall seconds; ``machine``: every process, other users' too).
+    """
     with ProcessPoolExecutor(clients) as pool:
         # Start the workers first, so process start-up is not counted.
         list(pool.map(abs, range(clients)))
+        brokers, database = cpu_by_pid(PIDS), cpu_by_pid(postgres_pids(server))
+        machine, wall = machine_busy_seconds(), time.monotonic()
         results = list(pool.map(_publish_many, [(urls, i, per_client) for i in range(clients)]))
+        wall, machine = time.monotonic() - wall, machine_busy_seconds() - machine
+        after = cpu_by_pid(PIDS), cpu_by_pid(postgres_pids(server))
     first = min(r[0] for r in results)
     last = max(r[1] for r in results)
     ok = sum(r[2] for r in results)
-    return ok / (last - first), ok
+    # A backend the pool opened during the run counts from zero.
+    spent = [
+        sum(now - before.get(pid, 0.0) for pid, now in later.items())
+        for before, later in ((brokers, after[0]), (database, after[1]))
+    ]
+    cores = {
+        "brokers": spent[0] / wall,
+        "database": spent[1] / wall,
+        "clients": sum(r[3] for r in results) / wall,
+        "machine": machine / wall,
+    }
+    return ok / (last - first), ok, cores
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--postgres", required=True, help="server URL (no database name)")
-    parser.add_argument("--versions", type=int, default=1000, help="consumer versions")
-    parser.add_argument("--providers", type=int, default=10)
-    parser.add_argument("--per-pact", type=int, default=10, help="verification results per pact")
-    parser.add_argument("--queries", type=int, default=300, help="can-i-deploy calls to time")
-    parser.add_argument("--clients", type=int, default=6, help="publishing client processes")
-    parser.add_argument("--publishes", type=int, default=60, help="publishes per client")
-    parser.add_argument("--rounds", type=int, default=2, help="1- and 3-instance rounds")
-    args = parser.parse_args()
-    server = args.postgres.rstrip("/")
-
-    WORK.mkdir(parents=True, exist_ok=True)
+def measure_latency(args: argparse.Namespace, server: str) -> None:
+    """can-i-deploy p50/p99 on SQLite and PostgreSQL holding the same rows; prints the table."""
     key = f"{args.versions}x{args.providers}x{args.per_pact}"
     seeded = WORK / f"engines-{key}.sqlite"
     if not seeded.exists():
@@ -298,19 +400,6 @@ def main() -> int:
                 cpu[engine] = [(a - b) * 1000 / args.queries for a, b in spent]
                 latency[engine] = {"can-i-deploy": seam, "floor": floor_latency(broker, 300)}
 
-    rates: dict[str, list[float]] = {"SQLite, 1 instance": [], "1 instance": [], "3 instances": []}
-    for _ in range(args.rounds):
-        sqlite_db = WORK / f"publish-{uuid.uuid4().hex[:8]}.sqlite"
-        with serve(str(sqlite_db)) as urls:
-            rates["SQLite, 1 instance"].append(publish_rate(urls, args.clients, args.publishes)[0])
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{sqlite_db}{suffix}").unlink(missing_ok=True)
-        for count, label in ((1, "1 instance"), (3, "3 instances")):
-            with new_database(server) as url, serve(url, count) as urls:
-                rate, ok = publish_rate(urls, args.clients, args.publishes)
-                assert ok == args.clients * args.publishes, f"{ok} publishes succeeded"
-                rates[label].append(rate)
-
     results = args.versions * args.providers * args.per_pact
     print(
         f"Embedded broker, {args.versions} consumer versions × {args.providers} providers, "
@@ -331,23 +420,81 @@ def main() -> int:
         )
     pg, lite = latency["PostgreSQL"]["can-i-deploy"], latency["SQLite"]["can-i-deploy"]
     print(f"\nPostgreSQL p50 / SQLite p50: {_pct(pg, 0.5) / _pct(lite, 0.5):.2f}\n")
+
+
+def measure_publish(args: argparse.Namespace, server: str, cap: CpuCap | None) -> None:
+    """Publish throughput, 1 and 3 PostgreSQL instances in each round; prints the table."""
+    labels = ("SQLite, 1 instance", "PostgreSQL, 1 instance", "PostgreSQL, 3 instances")
+    rates: dict[str, list[float]] = {label: [] for label in labels}
+    cores: dict[str, list[dict[str, float]]] = {label: [] for label in labels}
+    for _ in range(args.rounds):
+        sqlite_db = WORK / f"publish-{uuid.uuid4().hex[:8]}.sqlite"
+        with serve(str(sqlite_db), cap=cap) as urls:
+            rate, _, busy = publish_rate(urls, args.clients, args.publishes, server)
+            rates[labels[0]].append(rate)
+            cores[labels[0]].append(busy)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{sqlite_db}{suffix}").unlink(missing_ok=True)
+        for count, label in ((1, labels[1]), (3, labels[2])):
+            with new_database(server) as url, serve(url, count, cap) as urls:
+                rate, ok, busy = publish_rate(urls, args.clients, args.publishes, server)
+                assert ok == args.clients * args.publishes, f"{ok} publishes succeeded"
+                rates[label].append(rate)
+                cores[label].append(busy)
+
+    capped = f", each instance capped at {args.instance_cpu} core" if cap else ""
     print(
-        f"| publish ({args.clients} client processes × {args.publishes}, 1 pact each) "
-        "| pacts/s per round | best |"
+        f"| publish ({args.clients} client processes × {args.publishes}, 1 pact each{capped}) "
+        "| pacts/s per round | best | cores busy: brokers | PostgreSQL | clients "
+        "| whole machine |"
     )
-    print("|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for label, values in rates.items():
         shown = ", ".join(f"{v:.0f}" for v in values)
-        engine = label if label.startswith("SQLite") else f"PostgreSQL, {label}"
-        print(f"| {engine} | {shown} | {max(values):.0f} |")
-    ratios = [
-        three / one for one, three in zip(rates["1 instance"], rates["3 instances"], strict=True)
-    ]
+        # The mean over the rounds: how much of the machine each side took.
+        busy = {side: sum(c[side] for c in cores[label]) / len(values) for side in SIDES}
+        print(
+            f"| {label} | {shown} | {max(values):.0f} | "
+            + " | ".join(f"{busy[side]:.2f}" for side in SIDES)
+            + " |"
+        )
+    one, three = rates[labels[1]], rates[labels[2]]
+    ratios = [b / a for a, b in zip(one, three, strict=True)]
     print(
         "\n3 instances / 1 instance (same round): "
         + ", ".join(f"{r:.2f}" for r in ratios)
-        + f"; best / best {max(rates['3 instances']) / max(rates['1 instance']):.2f}"
+        + f"; best / best {max(three) / max(one):.2f}"
     )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postgres", required=True, help="server URL (no database name)")
+    parser.add_argument("--versions", type=int, default=1000, help="consumer versions")
+    parser.add_argument("--providers", type=int, default=10)
+    parser.add_argument("--per-pact", type=int, default=10, help="verification results per pact")
+    parser.add_argument("--queries", type=int, default=300, help="can-i-deploy calls to time")
+    parser.add_argument("--clients", type=int, default=6, help="publishing client processes")
+    parser.add_argument("--publishes", type=int, default=60, help="publishes per client")
+    parser.add_argument("--rounds", type=int, default=2, help="1- and 3-instance rounds")
+    parser.add_argument(
+        "--instance-cpu",
+        type=float,
+        metavar="FRACTION",
+        help="cap each broker process at this much of one core (its own cgroup), e.g. 0.25",
+    )
+    parser.add_argument(
+        "--publish-only", action="store_true", help="skip can-i-deploy (and its seeding)"
+    )
+    args = parser.parse_args()
+    server = args.postgres.rstrip("/")
+    # Checked first: a machine without cgroups is told before any seeding.
+    cap = CpuCap(args.instance_cpu) if args.instance_cpu is not None else None
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    if not args.publish_only:
+        measure_latency(args, server)
+    measure_publish(args, server, cap)
     return 0
 
 

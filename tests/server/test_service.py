@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import json
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,8 +14,9 @@ from seam.errors import PactConflict
 from seam.pactfile import merge_pacts
 from seam.server import BrokerService, Invalid, pact_sha
 from seam.server._requests import check_name
+from seam.server._storage import SqliteStorage
 
-from .conftest import pact_doc
+from .conftest import pact_doc, publish_body
 
 
 @pytest.mark.parametrize(
@@ -82,3 +87,57 @@ def test_main_branch_auto_detected(service: BrokerService) -> None:
     """A first version on 'main' makes main the pacticipant's main branch."""
     service.save_version("web", "1", {"branch": "main"})
     assert service.get_pacticipant("web")["main_branch"] == "main"
+
+
+def _contract(consumer: str, provider: str, doc: dict[str, Any], **extra: str) -> dict[str, Any]:
+    content = base64.b64encode(json.dumps(doc).encode()).decode()
+    return {"consumerName": consumer, "providerName": provider, "content": content, **extra}
+
+
+def test_new_version_publish_answers_what_it_stored(
+    service: BrokerService, unique: Callable[[str], str]
+) -> None:
+    """A new version's publish answer (details, publications) is what reading it back gives."""
+    consumer, zed, api = unique("web"), unique("Zed"), unique("api")
+    body = publish_body(consumer, "1.0.0", [zed, api], branch="main", tags=["prod", "beta", "prod"])
+    merged = _contract(consumer, zed, pact_doc(consumer, zed, "other"), onConflict="merge")
+    body["contracts"].append(merged)
+    result = service.publish_contracts(body)
+    assert result["version"] == service.get_version(consumer, "1.0.0")
+    assert [t["name"] for t in result["version"]["tags"]] == ["prod", "beta"]
+    assert result["contracts"][1] == service.get_pact(api, consumer, number="1.0.0")
+    assert result["contracts"][2] == service.get_pact(zed, consumer, number="1.0.0")
+
+
+def test_publish_of_content_stored_before_answers_the_stored_text(
+    service: BrokerService, unique: Callable[[str], str]
+) -> None:
+    """Content with a known sha but its keys in another order: the answer shows the stored text."""
+    consumer, provider = unique("web"), unique("api")
+    doc = pact_doc(consumer, provider)
+    service.publish_contracts(publish_body(consumer, "1", [provider]))
+    reordered = dict(reversed(list(doc.items())))
+    body = publish_body(consumer, "2", [provider])
+    body["contracts"] = [_contract(consumer, provider, reordered)]
+    result = service.publish_contracts(body)
+    stored = service.get_pact(provider, consumer, number="2")
+    assert result["contracts"] == [stored]
+    assert stored["content"] == service.get_pact(provider, consumer, number="1")["content"]
+
+
+def test_publish_of_a_new_version_takes_few_statements(
+    db_path: Path, unique: Callable[[str], str]
+) -> None:
+    """One publish of a new version on a known branch runs 11 statements, BEGIN and COMMIT too."""
+    storage = SqliteStorage(db_path)
+    try:
+        service = BrokerService(storage)
+        consumer, provider = unique("web"), unique("api")
+        service.publish_contracts(publish_body(consumer, "1", [provider], branch="main"))
+        statements: list[str] = []
+        storage.connection().set_trace_callback(statements.append)
+        body = publish_body(consumer, "2", [provider], branch="main", description="new content")
+        service.publish_contracts(body)
+        assert len(statements) == 11, statements
+    finally:
+        storage.close()

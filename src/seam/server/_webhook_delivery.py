@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from seam.server._errors import Invalid, NotFound
+from seam.server._locks import OUTBOX
 from seam.server._storage import Storage, utcnow
 
 __all__ = [
@@ -213,7 +214,7 @@ class Dispatcher:
             ).fetchone()
         if due is None:
             return []
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[OUTBOX]) as conn:
             rows = conn.execute(
                 "UPDATE webhook_deliveries SET claimed_by = ?, claimed_until = ?, updated_at = ? "
                 f"WHERE id IN (SELECT id FROM webhook_deliveries WHERE {free} "
@@ -249,7 +250,7 @@ class Dispatcher:
 
     def _release(self, deliveries: list[Row]) -> None:
         """Give back claims this worker will not use, so another instance takes them now."""
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[OUTBOX]) as conn:
             for delivery in deliveries:
                 conn.execute(
                     "UPDATE webhook_deliveries SET claimed_by = NULL, claimed_until = NULL "
@@ -265,7 +266,7 @@ class Dispatcher:
             status, next_at = "retrying", _at(self.settings.retry_schedule[attempt - 1])
         else:
             status, next_at = "failure", utcnow()
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[OUTBOX]) as conn:
             conn.execute(
                 "INSERT INTO webhook_attempts (delivery_id, number, instance, started_at, "
                 "duration_ms, response_status, response_body, error) "

@@ -136,6 +136,19 @@ def render_request(request: Row, params: dict[str, str]) -> Row:
     }
 
 
+def _listened(conn: Conn, events: tuple[str, ...]) -> bool:
+    """Whether any enabled webhook listens for one of ``events``, whatever its scope.
+
+    One query, so a change no webhook listens for costs no more (every publication on a
+    broker without webhooks).
+    """
+    for row in conn.execute("SELECT events FROM webhooks WHERE enabled = 1").fetchall():
+        names = {e.get("name") for e in json.loads(row["events"]) if isinstance(e, dict)}
+        if names.intersection(events):
+            return True
+    return False
+
+
 def _matching_webhooks(conn: Conn, consumer: str, provider: str, event: str) -> list[Row]:
     rows = conn.execute(
         "SELECT uuid, request, events FROM webhooks WHERE enabled = 1 "
@@ -323,6 +336,8 @@ def pact_published(conn: Conn, publication: Mapping[str, Any], outcome: str) -> 
         publication: The publication row (``_PUBLICATION_SELECT``'s columns).
         outcome: ``created``, ``updated`` or ``unchanged``, as the store reported it.
     """
+    if not _listened(conn, (CONTRACT_PUBLISHED, CONTRACT_CONTENT_CHANGED, REQUIRING_VERIFICATION)):
+        return
     params = _pact_params(conn, publication)
     enqueue(conn, CONTRACT_PUBLISHED, params)
     if _content_changed(conn, publication, outcome):
@@ -337,6 +352,8 @@ def pact_published(conn: Conn, publication: Mapping[str, Any], outcome: str) -> 
 
 def verification_published(conn: Conn, verification_id: int) -> None:
     """Enqueue the deliveries a verification result triggers (in its transaction)."""
+    if not _listened(conn, (VERIFICATION_PUBLISHED, VERIFICATION_SUCCEEDED, VERIFICATION_FAILED)):
+        return
     row = conn.execute(
         "SELECT vr.id, vr.number, vr.success, vr.build_url, vr.pact_version_id, "
         "vr.provider_version_id, pv.sha, c.name AS consumer, p.name AS provider, "

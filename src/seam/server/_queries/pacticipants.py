@@ -14,16 +14,15 @@ from seam.server._queries.rows import (
 )
 
 __all__ = [
-    "add_branch_version",
+    "add_to_branch",
     "branch",
-    "branch_id",
     "delete_branch",
     "delete_pacticipant",
     "delete_tag",
     "delete_version",
     "insert_branch",
     "insert_pacticipant",
-    "insert_tag",
+    "insert_tags",
     "insert_version",
     "latest_version",
     "latest_version_on_branch",
@@ -32,6 +31,7 @@ __all__ = [
     "list_pacticipants",
     "list_versions",
     "pacticipant",
+    "pacticipants_named",
     "set_build_url",
     "set_main_branch",
     "tag",
@@ -49,6 +49,13 @@ def pacticipant(conn: Connection, name: str) -> PacticipantRow | None:
     return cast(PacticipantRow, dict(row)) if row is not None else None
 
 
+def pacticipants_named(conn: Connection, names: list[str]) -> dict[str, PacticipantRow]:
+    """Return the pacticipants called any of ``names``, by name (one query for all)."""
+    marks = ", ".join("?" * len(names))
+    rows = conn.execute(f"SELECT * FROM pacticipants WHERE name IN ({marks})", names)
+    return {row["name"]: cast(PacticipantRow, dict(row)) for row in rows}
+
+
 def list_pacticipants(conn: Connection) -> list[PacticipantRow]:
     """Return every pacticipant, sorted by name."""
     rows = conn.execute("SELECT * FROM pacticipants ORDER BY name")
@@ -56,9 +63,10 @@ def list_pacticipants(conn: Connection) -> list[PacticipantRow]:
 
 
 def insert_pacticipant(conn: Connection, name: str, now: str) -> None:
-    """Create a pacticipant."""
+    """Create a pacticipant unless one has the name (another writer may create it at once)."""
     conn.execute(
-        "INSERT INTO pacticipants (name, created_at, updated_at) VALUES (?, ?, ?)",
+        "INSERT INTO pacticipants (name, created_at, updated_at) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
         (name, now, now),
     )
 
@@ -143,12 +151,14 @@ def list_versions(conn: Connection, pacticipant_id: int) -> list[VersionRow]:
 
 def insert_version(
     conn: Connection, pacticipant_id: int, number: str, build_url: str | None, now: str
-) -> None:
-    """Create a version."""
-    conn.execute(
-        "INSERT INTO versions (pacticipant_id, number, build_url, created_at) VALUES (?, ?, ?, ?)",
+) -> VersionRow:
+    """Create a version; returns it."""
+    row = conn.execute(
+        "INSERT INTO versions (pacticipant_id, number, build_url, created_at) VALUES (?, ?, ?, ?) "
+        "RETURNING *",
         (pacticipant_id, number, build_url, now),
-    )
+    ).fetchone()
+    return cast(VersionRow, dict(row))
 
 
 def set_build_url(conn: Connection, version_id: int, build_url: str) -> None:
@@ -162,13 +172,16 @@ def delete_version(conn: Connection, version_id: int) -> None:
 
 
 # ---------------------------------------------------------------------- tags
-def insert_tag(conn: Connection, version_id: int, tag_name: str, now: str) -> bool:
-    """Tag a version; True when the tag is new."""
-    cursor = conn.execute(
-        "INSERT INTO tags (version_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        (version_id, tag_name, now),
+def insert_tags(conn: Connection, version_id: int, tags: list[NamedAt]) -> list[NamedAt]:
+    """Tag a version with each of ``tags`` (in one statement); returns those it had not."""
+    values = ", ".join("(?, ?, ?)" for _ in tags)
+    params = [value for tag in tags for value in (version_id, tag["name"], tag["created_at"])]
+    rows = conn.execute(
+        f"INSERT INTO tags (version_id, name, created_at) VALUES {values} "
+        "ON CONFLICT DO NOTHING RETURNING name, created_at",
+        params,
     )
-    return cursor.rowcount > 0
+    return [cast(NamedAt, dict(r)) for r in rows]
 
 
 def tag(conn: Connection, version_id: int, tag_name: str) -> TagRow | None:
@@ -197,30 +210,29 @@ def version_tags(conn: Connection, version_id: int) -> list[NamedAt]:
 
 
 # ---------------------------------------------------------------------- branches
-def insert_branch(conn: Connection, pacticipant_id: int, branch_name: str, now: str) -> None:
-    """Create a branch unless the pacticipant has it."""
-    conn.execute(
+def insert_branch(conn: Connection, pacticipant_id: int, branch_name: str, now: str) -> bool:
+    """Create a branch unless the pacticipant has it; True when it is new."""
+    cursor = conn.execute(
         "INSERT INTO branches (pacticipant_id, name, created_at) VALUES (?, ?, ?) "
         "ON CONFLICT DO NOTHING",
         (pacticipant_id, branch_name, now),
     )
+    return cursor.rowcount > 0
 
 
-def branch_id(conn: Connection, pacticipant_id: int, branch_name: str) -> int | None:
-    """Return the id of a pacticipant's branch, or None."""
-    row = conn.execute(
-        "SELECT id FROM branches WHERE pacticipant_id = ? AND name = ?",
-        (pacticipant_id, branch_name),
-    ).fetchone()
-    return int(row["id"]) if row is not None else None
+def add_to_branch(
+    conn: Connection, pacticipant_id: int, branch_name: str, version_id: int, now: str
+) -> bool:
+    """Put a version on a branch by the branch's name; True when it was added.
 
-
-def add_branch_version(conn: Connection, branch: int, version_id: int, now: str) -> bool:
-    """Put a version on a branch (by the branch's id); True when it was not on it."""
+    False when it was on the branch already, or the pacticipant has no such branch.
+    """
+    # The WHERE clause also keeps SQLite from reading ON CONFLICT as a join's ON.
     cursor = conn.execute(
         "INSERT INTO branch_versions (branch_id, version_id, created_at) "
-        "VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-        (branch, version_id, now),
+        "SELECT id, ?, ? FROM branches WHERE pacticipant_id = ? AND name = ? "
+        "ON CONFLICT DO NOTHING",
+        (version_id, now, pacticipant_id, branch_name),
     )
     return cursor.rowcount > 0
 

@@ -59,13 +59,17 @@ def publication_of(
 
 def insert_pact_version(
     conn: Connection, sha: str, consumer_id: int, provider_id: int, content: str, now: str
-) -> None:
-    """Store pact content unless the pair already has content with this sha."""
-    conn.execute(
+) -> int | None:
+    """Store pact content unless the pair already has content with this sha; returns its id.
+
+    None when the pair had that content already.
+    """
+    row = conn.execute(
         "INSERT INTO pact_versions (sha, consumer_id, provider_id, content, created_at) "
-        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
         (sha, consumer_id, provider_id, content, now),
-    )
+    ).fetchone()
+    return int(row["id"]) if row is not None else None
 
 
 def insert_integration(conn: Connection, consumer_id: int, provider_id: int, now: str) -> None:

@@ -8,7 +8,6 @@ from seam.server._queries.rows import Connection, VerificationRow
 
 __all__ = [
     "VERIFICATION_SELECT",
-    "count_for_pact_version",
     "find_verification",
     "insert_verification",
     "latest_for_pact_version",
@@ -49,41 +48,36 @@ def latest_pact_version_id(conn: Connection, consumer_id: int, provider_id: int)
     return int(row["id"]) if row is not None else None
 
 
-def count_for_pact_version(conn: Connection, pact_version_id: int) -> int:
-    """Return how many verification results a pact version has."""
-    row = conn.execute(
-        "SELECT COUNT(*) AS count FROM verifications WHERE pact_version_id = ?",
-        (pact_version_id,),
-    ).fetchone()
-    return int(row["count"])
-
-
 def insert_verification(
     conn: Connection,
     *,
     pact_version_id: int,
     provider_version_id: int,
-    number: int,
     success: bool,
     build_url: str | None,
     test_results: str | None,
     verified_by: str | None,
     now: str,
 ) -> int:
-    """Store a verification result; returns its id."""
+    """Store a verification result, numbered after the pact version's others; returns its id.
+
+    The caller holds the provider's write key (seam.server._locks), so no other result of
+    the pact version is being numbered at once.
+    """
     row = conn.execute(
         "INSERT INTO verifications (pact_version_id, provider_version_id, number, success, "
-        "build_url, test_results, verified_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+        "build_url, test_results, verified_by, created_at) "
+        "SELECT ?, ?, COUNT(*) + 1, ?, ?, ?, ?, ? FROM verifications WHERE pact_version_id = ? "
         "RETURNING id",
         (
             pact_version_id,
             provider_version_id,
-            number,
             int(success),
             build_url,
             test_results,
             verified_by,
             now,
+            pact_version_id,
         ),
     ).fetchone()
     return int(row["id"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid as uuidlib
 from typing import Any, TypeVar
 
+from seam.server import _locks as locks
 from seam.server._errors import Conflict, Invalid, NotFound
 from seam.server._queries import deployments as deployments_q
 from seam.server._queries.deployments import DEPLOYED, RELEASED, Records
@@ -54,6 +55,7 @@ class DeploymentsService(ServiceCore):
             raise Invalid("contacts must be a list", errors={"contacts": ["must be a list"]})
         display = body.get("displayName")
         now = utcnow()
+        # No key: environment names are unique and a write that names none runs alone.
         with self.storage.write() as conn:
             clash = deployments_q.environment_uuid_named(conn, name)
             existing = deployments_q.environment(conn, uuid) if uuid else None
@@ -73,6 +75,7 @@ class DeploymentsService(ServiceCore):
 
     def delete_environment(self, uuid: str) -> None:
         """Delete an environment and its deployment records."""
+        # No key: it runs alone (the cascade reaches every pacticipant's records).
         with self.storage.write() as conn:
             self._require_environment(conn, uuid)
             deployments_q.delete_environment(conn, uuid)
@@ -89,7 +92,7 @@ class DeploymentsService(ServiceCore):
                 "applicationInstance must be a string",
                 errors={"applicationInstance": ["must be a string"]},
             )
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(pacticipant_name)]) as conn:
             pacticipant, version = self._require_version(conn, pacticipant_name, number)
             environment = self._require_environment(conn, environment_uuid)
             now = utcnow()
@@ -127,7 +130,7 @@ class DeploymentsService(ServiceCore):
         self, pacticipant_name: str, number: str, environment_uuid: str
     ) -> tuple[ReleasedRow, bool]:
         """Record that a version is released to an environment; returns (record, created)."""
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(pacticipant_name)]) as conn:
             pacticipant, version = self._require_version(conn, pacticipant_name, number)
             environment = self._require_environment(conn, environment_uuid)
             existing = deployments_q.release_uuid(conn, version["id"], environment["id"])
@@ -162,7 +165,7 @@ class DeploymentsService(ServiceCore):
                 f'only {{"{kind.field}": false}} can be set',
                 errors={kind.field: ["can only be set to false"]},
             )
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.record(uuid)]) as conn:
             _require_record(kind, conn, uuid)
             kind.end(conn, uuid, utcnow())
             return _require_record(kind, conn, uuid)

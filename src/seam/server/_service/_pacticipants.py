@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from seam.server import _locks as locks
 from seam.server._errors import Conflict, Invalid, NotFound
 from seam.server._queries import pacticipants as pacticipants_q
 from seam.server._queries.rows import BranchRow, PacticipantRow
@@ -57,7 +58,7 @@ class PacticipantsService(ServiceCore):
         for key, value in updates.items():
             if value is not None and not isinstance(value, str):
                 raise Invalid(f"{key} must be a string", errors={key: ["must be a string"]})
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(name)]) as conn:
             existing = pacticipants_q.pacticipant(conn, name)
             if existing is not None and must_be_new:
                 raise Conflict(f"pacticipant {name!r} already exists")
@@ -72,6 +73,7 @@ class PacticipantsService(ServiceCore):
 
     def delete_pacticipant(self, name: str) -> None:
         """Delete a pacticipant and everything that belongs to it."""
+        # No key: it runs alone, its cascade reaches other pacticipants' pacts and results.
         with self.storage.write() as conn:
             row = self._require_pacticipant(conn, name)
             pacticipants_q.delete_pacticipant(conn, row["id"])
@@ -112,31 +114,34 @@ class PacticipantsService(ServiceCore):
             raise Invalid("buildUrl must be a string", errors={"buildUrl": ["must be a string"]})
         if not isinstance(tags, list):
             raise Invalid("tags must be a list", errors={"tags": ["must be a list"]})
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(pacticipant_name)]) as conn:
             pacticipant = self._ensure_pacticipant(conn, pacticipant_name)
             version, created = self._ensure_version(conn, pacticipant, number, build_url)
             if branch:
                 self._add_branch(conn, pacticipant, version, branch)
+            names: list[str] = []
             for tag in tags:
                 name = tag.get("name") if isinstance(tag, dict) else tag
                 if not isinstance(name, str):
                     raise Invalid("tags must be names", errors={"tags": ["must be strings"]})
-                self._add_tag(conn, version, name)
+                check_name("tag", name)  # each in turn, as the first bad one is reported
+                names.append(name)
+            self._add_tags(conn, version, names)
             return self._version_details(conn, pacticipant, version), created
 
     def delete_version(self, pacticipant_name: str, number: str) -> None:
         """Delete a version, its tags, pacts and verifications."""
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(pacticipant_name)]) as conn:
             _, version = self._require_version(conn, pacticipant_name, number)
             pacticipants_q.delete_version(conn, version["id"])
 
     # ------------------------------------------------------------------ tags, branches
     def add_tag(self, pacticipant_name: str, number: str, tag: str) -> bool:
         """Tag a version, creating pacticipant and version when missing; True when new."""
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(pacticipant_name)]) as conn:
             pacticipant = self._ensure_pacticipant(conn, pacticipant_name)
             version, _ = self._ensure_version(conn, pacticipant, number)
-            return self._add_tag(conn, version, tag)
+            return bool(self._add_tags(conn, version, [tag]))
 
     def get_tag(self, pacticipant_name: str, number: str, tag: str) -> TagDetails:
         """Return a tag of a version, or raise :class:`NotFound`."""
@@ -152,7 +157,7 @@ class PacticipantsService(ServiceCore):
 
     def delete_tag(self, pacticipant_name: str, number: str, tag: str) -> None:
         """Remove a tag from a version."""
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(pacticipant_name)]) as conn:
             pacticipant = self._require_pacticipant(conn, pacticipant_name)
             version = pacticipants_q.version(conn, pacticipant["id"], number)
             deleted = version is not None and pacticipants_q.delete_tag(conn, version["id"], tag)
@@ -161,7 +166,7 @@ class PacticipantsService(ServiceCore):
 
     def add_branch_version(self, pacticipant_name: str, branch: str, number: str) -> VersionDetails:
         """Put a version on a branch (creating what is missing) and return the version."""
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(pacticipant_name)]) as conn:
             pacticipant = self._ensure_pacticipant(conn, pacticipant_name)
             version, _ = self._ensure_version(conn, pacticipant, number)
             self._add_branch(conn, pacticipant, version, branch)
@@ -189,7 +194,7 @@ class PacticipantsService(ServiceCore):
 
     def delete_branch(self, pacticipant_name: str, branch: str) -> None:
         """Delete a branch (its versions, pacts and verifications stay)."""
-        with self.storage.write() as conn:
+        with self.storage.write(keys=[locks.pacticipant(pacticipant_name)]) as conn:
             pacticipant = self._require_pacticipant(conn, pacticipant_name)
             if not pacticipants_q.delete_branch(conn, pacticipant["id"], branch):
                 raise NotFound(f"branch {branch!r} of {pacticipant_name!r} not found")

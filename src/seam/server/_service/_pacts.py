@@ -9,6 +9,7 @@ from typing import Any
 
 from seam.errors import PactConflict
 from seam.pactfile import merge_pacts
+from seam.server import _locks as locks
 from seam.server._errors import Conflict, Invalid, NotFound
 from seam.server._pactmerge import pact_sha
 from seam.server._queries import pacts as pacts_q
@@ -17,6 +18,7 @@ from seam.server._queries.rows import (
     Connection,
     PacticipantRow,
     PublicationRow,
+    VersionPactRow,
     VersionRow,
 )
 from seam.server._requests import check_name, json_object, parse_json
@@ -41,9 +43,16 @@ class PactsService(ServiceCore):
         content: dict[str, Any],
         *,
         merge: bool,
+        new_version: bool = False,
     ) -> tuple[PublicationRow, Outcome]:
-        """Store a consumer version's pact; returns (publication, what the store did)."""
-        existing = pacts_q.publication_of(conn, version["id"], provider["id"])
+        """Store a consumer version's pact; returns (publication, what the store did).
+
+        ``new_version``: the version was created in this transaction, so it has published
+        nothing yet (no need to look).
+        """
+        existing = (
+            None if new_version else pacts_q.publication_of(conn, version["id"], provider["id"])
+        )
         if existing is not None and merge:
             try:
                 content = merge_pacts(json.loads(existing["content"]), content)
@@ -60,15 +69,37 @@ class PactsService(ServiceCore):
             )
         now = utcnow()
         text = json.dumps(content, ensure_ascii=False)
-        pacts_q.insert_pact_version(conn, sha, consumer["id"], provider["id"], text, now)
+        content_id = pacts_q.insert_pact_version(
+            conn, sha, consumer["id"], provider["id"], text, now
+        )
+        stored = content_id is not None
+        if content_id is None:
+            content_id = pacts_q.pact_version_id(conn, consumer["id"], provider["id"], sha)
+            assert content_id is not None
         pacts_q.insert_integration(conn, consumer["id"], provider["id"], now)
-        content_id = pacts_q.pact_version_id(conn, consumer["id"], provider["id"], sha)
-        assert content_id is not None
         if existing is None:
             new_id = pacts_q.insert_publication(
                 conn, version["id"], provider["id"], content_id, now
             )
-            return pacts_q.publication(conn, new_id), Outcome.CREATED
+            if not stored:
+                # Content stored before: its text is what was stored then.
+                return pacts_q.publication(conn, new_id), Outcome.CREATED
+            # Every column is known: PUBLICATION_SELECT would read back what was just written.
+            created: PublicationRow = {
+                "id": new_id,
+                "revision": 1,
+                "created_at": now,
+                "pact_version_id": content_id,
+                "consumer_version_id": version["id"],
+                "sha": sha,
+                "content": text,
+                "consumer_id": consumer["id"],
+                "provider_id": provider["id"],
+                "consumer": consumer["name"],
+                "provider": provider["name"],
+                "consumer_version": version["number"],
+            }
+            return created, Outcome.CREATED
         pacts_q.update_publication(conn, existing["id"], content_id, now)
         return pacts_q.publication(conn, existing["id"]), Outcome.UPDATED
 
@@ -109,12 +140,12 @@ class PactsService(ServiceCore):
         check_name("consumer name", consumer_name)
         check_name("version number", number)
         document = self._check_content(content, consumer_name, provider_name)
-        with self.storage.write() as conn:
-            consumer = self._ensure_pacticipant(conn, consumer_name)
-            provider = self._ensure_pacticipant(conn, provider_name)
-            version, _ = self._ensure_version(conn, consumer, number)
+        with self.storage.write(keys=[locks.pacticipant(consumer_name)]) as conn:
+            named = self._ensure_pacticipants(conn, consumer_name, provider_name)
+            consumer, provider = named[consumer_name], named[provider_name]
+            version, created = self._ensure_version(conn, consumer, number)
             publication, outcome = self._store_pact(
-                conn, consumer, provider, version, document, merge=merge
+                conn, consumer, provider, version, document, merge=merge, new_version=created
             )
             pact_published(conn, publication, outcome.value)
             return publication, outcome is Outcome.CREATED
@@ -153,26 +184,43 @@ class PactsService(ServiceCore):
         check_name("pacticipantName", name)
         check_name("pacticipantVersionNumber", number)
         decoded = [self._decode_contract(i, c, name) for i, c in enumerate(contracts)]
-        with self.storage.write() as conn:
-            consumer = self._ensure_pacticipant(conn, name)
+        with self.storage.write(keys=[locks.pacticipant(name)]) as conn:
+            named = self._ensure_pacticipants(conn, name, *(p for p, _, _ in decoded))
+            consumer = named[name]
             version, created = self._ensure_version(conn, consumer, number, build_url)
-            if branch:
-                self._add_branch(conn, consumer, version, branch)
-            for tag in tags:
-                self._add_tag(conn, version, tag)
+            on_branch = self._add_branch(conn, consumer, version, branch) if branch else None
+            tagged = self._add_tags(conn, version, tags)
             publications: list[PublicationRow] = []
             outcomes: list[Outcome] = []
-            for provider_name, document, merge in decoded:
-                provider = self._ensure_pacticipant(conn, provider_name)
+            for index, (provider_name, document, merge) in enumerate(decoded):
+                provider = named[provider_name]
+                # A provider named twice: its second contract finds the first's publication.
+                first = created and all(p != provider_name for p, _, _ in decoded[:index])
                 publication, outcome = self._store_pact(
-                    conn, consumer, provider, version, document, merge=merge
+                    conn, consumer, provider, version, document, merge=merge, new_version=first
                 )
                 pact_published(conn, publication, outcome.value)
                 publications.append(publication)
                 outcomes.append(outcome)
+            if created:
+                # Its tags, branch and pacts are the ones just written; nothing else has it yet.
+                pacts: dict[str, VersionPactRow] = {
+                    p["provider"]: {"provider": p["provider"], "sha": p["sha"]}
+                    for p in publications
+                }
+                details = self._new_version_details(
+                    conn,
+                    consumer,
+                    version,
+                    tags=tagged,
+                    branches=[on_branch] if on_branch else [],
+                    pacts=list(pacts.values()),
+                )
+            else:
+                details = self._version_details(conn, consumer, version)
             return {
                 "pacticipant": consumer,
-                "version": self._version_details(conn, consumer, version),
+                "version": details,
                 "version_created": created,
                 "branch": branch,
                 "contracts": publications,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, cast
 
+from seam.server import _locks as locks
 from seam.server._errors import Invalid, NotFound
 from seam.server._matrix import compute_matrix, parse_matrix_query
 from seam.server._queries import pacticipants as pacticipants_q
@@ -47,9 +48,8 @@ class VerificationsService(ServiceCore):
         check_name("providerApplicationVersion", number)
         branch = body.get("providerVersionBranch") or body.get("branch")
         tags = body.get("providerVersionTags") or []
-        with self.storage.write() as conn:
-            provider = self._require_pacticipant(conn, provider_name)
-            consumer = self._require_pacticipant(conn, consumer_name)
+        with self.storage.write(keys=[locks.pacticipant(provider_name)]) as conn:
+            provider, consumer = self._require_pacticipants(conn, provider_name, consumer_name)
             if sha is None:
                 found = verifications_q.latest_pact_version_id(conn, consumer["id"], provider["id"])
             else:
@@ -60,15 +60,12 @@ class VerificationsService(ServiceCore):
             version, _ = self._ensure_version(conn, provider, number)
             if isinstance(branch, str) and branch:
                 self._add_branch(conn, provider, version, branch)
-            for tag in tags if isinstance(tags, list) else []:
-                if isinstance(tag, str):
-                    self._add_tag(conn, version, tag)
-            count = verifications_q.count_for_pact_version(conn, pact_version_id)
+            if isinstance(tags, list):
+                self._add_tags(conn, version, [tag for tag in tags if isinstance(tag, str)])
             new_id = verifications_q.insert_verification(
                 conn,
                 pact_version_id=pact_version_id,
                 provider_version_id=version["id"],
-                number=count + 1,
                 success=bool(success),
                 build_url=body.get("buildUrl") if isinstance(body.get("buildUrl"), str) else None,
                 test_results=(

@@ -4,9 +4,10 @@
 :class:`PostgresStorage`, anything else is a SQLite file (:class:`SqliteStorage`). Both offer
 the same surface, so the service and its queries are written once:
 
-- ``read()`` / ``write()``: context managers around one transaction (a consistent snapshot;
-  one writer at a time), yielding a connection whose ``execute(sql, params)`` takes ``?``
-  placeholders and returns rows readable by index and by column name (``dict(row)`` works);
+- ``read()`` / ``write(keys)``: context managers around one transaction (a consistent
+  snapshot; a writer alone with whatever else names one of its ``keys``), yielding a
+  connection whose ``execute(sql, params)`` takes ``?`` placeholders and returns rows readable
+  by index and by column name (``dict(row)`` works);
 - ``migrate()`` / ``schema_version()``: the engine's own numbered migrations
   (``_migrations_sqlite`` / ``_migrations_postgresql``, the same numbers in both), applied
   once even when several instances start together;
@@ -20,7 +21,7 @@ NOTHING``, ``RETURNING id``, flags as 0/1 integers, timestamps as ISO 8601 text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,8 +109,15 @@ class Storage:
         """Run the block in one read transaction that sees a single consistent snapshot."""
         raise NotImplementedError
 
-    def write(self) -> AbstractContextManager[Connection]:
-        """Run the block in one write transaction (one writer at a time), rolled back on error."""
+    def write(self, keys: Iterable[str] = ()) -> AbstractContextManager[Connection]:
+        """Run the block in one write transaction, rolled back on error.
+
+        Args:
+            keys: What the transaction reads, then writes on what it read (the lock names of
+                :mod:`seam.server._locks`): writers naming a common key take turns,
+                others may run at once. No keys: the write runs alone, as every write did
+                before keys. SQLite runs one writer at a time whatever the keys.
+        """
         raise NotImplementedError
 
     def schema_version(self) -> int:

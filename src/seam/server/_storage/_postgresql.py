@@ -7,14 +7,21 @@ readable by index and by column name, as ``sqlite3.Row`` does.
 
 Isolation, chosen so that writers on *different instances* never lose or duplicate a row:
 
-- every write transaction first takes one transaction-scoped advisory lock
-  (``pg_advisory_xact_lock``), so writes are serialised across all instances exactly as
-  SQLite's ``BEGIN IMMEDIATE`` serialises them in one file, and each statement (READ
-  COMMITTED) sees every earlier commit. Read-modify-write sequences of the service (pact
-  revisions, verification numbers, the current deployment) therefore need no retry loop, and
-  the unique constraints plus ``ON CONFLICT DO NOTHING`` stay a second line of defence.
-  Only the database part of a request holds the lock; parsing, hashing and rendering run
-  in parallel on every instance;
+- every write transaction first takes transaction-scoped advisory locks
+  (``pg_advisory_xact_lock``): the write key in shared mode, then, exclusively and in one
+  sorted order (so two writers never wait on each other in a cycle), one lock per key the
+  caller names (``write(keys=...)``: what it reads, then writes on what it read, such as
+  ``pacticipant:NAME``; :mod:`seam.server._locks` says which write names which key
+  and why that is enough). Writers naming a common key take turns, as SQLite's ``BEGIN
+  IMMEDIATE`` serialises every writer of one file, and each statement (READ COMMITTED) sees
+  every earlier commit, so read-modify-write sequences (pact revisions, verification
+  numbers, the current deployment) need no retry loop; writers with no key in common run at
+  once on every instance. A write naming no key takes the write key exclusively: it runs
+  alone (clean, environments, webhook definitions, deleting a pacticipant). Rows several
+  writers may create at once (a provider named by two consumers' publications) are inserted
+  with ``ON CONFLICT DO NOTHING`` against their unique constraints, then read back. Only
+  the database part of a request holds the locks; parsing, hashing and rendering run in
+  parallel on every instance;
 - reads run in ``REPEATABLE READ READ ONLY`` transactions: one consistent snapshot per
   request, never blocked by a writer, never a serialization failure;
 - migrations run under a session advisory lock, so when several instances start together
@@ -24,7 +31,8 @@ Isolation, chosen so that writers on *different instances* never lose or duplica
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -38,13 +46,15 @@ if TYPE_CHECKING:
     import psycopg
     from psycopg_pool import ConnectionPool
 
-__all__ = ["PostgresStorage", "display_url"]
+__all__ = ["PostgresStorage", "display_url", "lock_id"]
 
-# pg_advisory_lock keys (two int4): one namespace for Seam, one key per purpose.
+# pg_advisory_lock keys (two int4): one namespace for Seam, one key per purpose; the keys
+# writers name (write(keys=...)) are hashed into a namespace of their own.
 _URL_FORM = "write it as postgresql://host:port/database with the user and password before the host"
 _LOCK_SPACE = 0x5EA3
 _MIGRATION_LOCK = 1
 _WRITE_LOCK = 2
+_KEY_SPACE = 0x5EA4
 
 
 def display_url(url: str) -> str:
@@ -194,10 +204,16 @@ class PostgresStorage(Storage):
             raise _connect_error(self.path, exc) from None
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """Run the block in one write transaction; writers on every instance take turns."""
+    def write(self, keys: Iterable[str] = ()) -> Iterator[Connection]:
+        """Run the block in one write transaction; writers naming a common key take turns.
+
+        Args:
+            keys: The lock names this write needs alone (see the module docstring); none:
+                the write runs alone on every instance.
+        """
+        script = _lock_script(keys)
         with self._pool.connection() as conn:
-            conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({_LOCK_SPACE}, {_WRITE_LOCK})")
+            conn.execute(script)
             try:
                 yield _PgConnection(conn)
                 conn.execute("COMMIT")
@@ -283,6 +299,22 @@ class PostgresStorage(Storage):
     def close(self) -> None:
         """Close the pool and its connections."""
         self._pool.close()
+
+
+def lock_id(key: str) -> int:
+    """The int4 a write key is locked by: a stable hash (a collision only costs a wait)."""
+    digest = hashlib.blake2b(key.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _lock_script(keys: Iterable[str]) -> str:
+    """BEGIN and the advisory locks of a write, sent as one round trip."""
+    ids = sorted({lock_id(key) for key in keys})
+    if not ids:
+        return f"BEGIN; SELECT pg_advisory_xact_lock({_LOCK_SPACE}, {_WRITE_LOCK})"
+    # One statement per lock: statements run in order, a SELECT list need not.
+    locks = "; ".join(f"SELECT pg_advisory_xact_lock({_KEY_SPACE}, {i})" for i in ids)
+    return f"BEGIN; SELECT pg_advisory_xact_lock_shared({_LOCK_SPACE}, {_WRITE_LOCK}); {locks}"
 
 
 def _schema_version(conn: psycopg.Connection[Any]) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -90,8 +90,11 @@ class SqliteStorage(Storage):
         return conn
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """Run the block in one write transaction (``BEGIN IMMEDIATE``), rolled back on error."""
+    def write(self, keys: Iterable[str] = ()) -> Iterator[sqlite3.Connection]:
+        """Run the block in one write transaction (``BEGIN IMMEDIATE``), rolled back on error.
+
+        ``keys`` are not needed here: ``BEGIN IMMEDIATE`` already runs one writer at a time.
+        """
         conn = self.connection()
         conn.execute("BEGIN IMMEDIATE")
         try:
