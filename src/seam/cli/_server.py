@@ -153,6 +153,25 @@ def _schedule(text: str) -> tuple[float, ...]:
     type=click.IntRange(1024),
     help="Refuse request bodies larger than this (413).",
 )
+# The two defaults are seam.server._storage's DEFAULT_POOL_*, written out so that --help needs
+# no server import (a test holds them equal).
+@click.option(
+    "--db-pool-size",
+    default=10,
+    show_default=True,
+    envvar="SEAM_BROKER_DB_POOL_SIZE",
+    type=click.IntRange(1),
+    help="PostgreSQL: the most database connections this instance opens.",
+)
+@click.option(
+    "--db-pool-timeout",
+    default=5.0,
+    show_default=True,
+    envvar="SEAM_BROKER_DB_POOL_TIMEOUT",
+    type=click.FloatRange(0.1),
+    help="PostgreSQL: seconds a request waits for a free connection before it is answered "
+    "503 with Retry-After.",
+)
 @click.option(
     "--webhooks/--no-webhooks",
     default=True,
@@ -195,6 +214,8 @@ def serve(
     drain_seconds: int,
     base_url: str | None,
     max_body_bytes: int,
+    db_pool_size: int,
+    db_pool_timeout: float,
     webhooks: bool,
     webhook_lease: float,
     webhook_poll: float,
@@ -239,6 +260,8 @@ def serve(
         max_body_bytes=max_body_bytes,
         access_log=access_log,
         webhooks=settings,
+        db_pool_size=db_pool_size,
+        db_pool_timeout=db_pool_timeout,
     )
     # Open (and migrate) now, so an unusable --db is exit 2 before the port is taken; the
     # app's lifespan closes it at shutdown.
