@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import request_response
@@ -352,7 +353,13 @@ def create_app(
             # Handlers run on the event loop thread: each is one short SQLite transaction
             # (about a millisecond), and a hand-off to a worker thread costs several times
             # that on a busy machine. It also serialises writers without lock contention.
-            reply: Reply = handler(call)
+            # A handler that waits on the network (webhook execute, up to its timeout)
+            # runs in a worker thread instead, so other requests are answered meanwhile.
+            reply: Reply
+            if method in route.offload:
+                reply = await run_in_threadpool(handler, call)
+            else:
+                reply = handler(call)
         except Denied as exc:
             response = _error(exc.status, [exc.message], accept)
             if exc.status == 401:

@@ -81,6 +81,9 @@ class Route:
     queries: frozenset[str] = frozenset()
     #: Answered without credentials (the health probes, as on the Pact Broker).
     public: bool = False
+    #: Methods whose handler waits on something slow outside the broker (a webhook
+    #: receiver): run in a worker thread, so the event loop keeps answering meanwhile.
+    offload: frozenset[str] = frozenset()
 
     def writes(self, method: str) -> bool:
         """True when ``method`` on this route may change the broker."""
