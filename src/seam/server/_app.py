@@ -25,6 +25,7 @@ from seam.server._auth import Auth, Denied
 from seam.server._badges import BADGE_ROUTES
 from seam.server._documents import Urls
 from seam.server._errors import Invalid, ServiceError
+from seam.server._label_routes import LABEL_ROUTES
 from seam.server._ops import ACCESS_LOG, UNMATCHED, Metrics, ops_routes
 from seam.server._requests import check_name
 from seam.server._routes import ROUTES, Call, Reply, Route
@@ -91,6 +92,7 @@ _PARAM_KINDS = {
     "kind": "resource kind",
     "to": "environment tag",
     "env": "environment name",
+    "label": "label",
 }
 
 
@@ -283,7 +285,7 @@ def create_app(
     metrics = Metrics()
     # The operations routes first: a badge path such as .../latest/badge would otherwise
     # be read as the tag "badge".
-    router = _Router(ops_routes(metrics) + BADGE_ROUTES + ROUTES + WEBHOOK_ROUTES)
+    router = _Router(ops_routes(metrics) + BADGE_ROUTES + ROUTES + WEBHOOK_ROUTES + LABEL_ROUTES)
 
     async def endpoint(request: Request) -> Response:
         started = time.perf_counter()

@@ -112,7 +112,9 @@ def create_pacticipant(call: Call) -> Reply:
 
 
 def get_pacticipant(call: Call) -> Reply:
-    return Reply(doc=call.urls.pacticipant_doc(call.service.get_pacticipant(call.params["p"])))
+    name = call.params["p"]
+    row = call.service.get_pacticipant(name)
+    return Reply(doc=call.urls.pacticipant_doc(row, call.service.labels_of(name)))
 
 
 def save_pacticipant(call: Call) -> Reply:

@@ -177,7 +177,13 @@ def execute_webhook(call: Call) -> Reply:
     # so the event loop answers other requests meanwhile.
     webhook = call.service.get_webhook(call.params["uuid"])
     BASE_URL.set(call.urls.base)
-    params = sample_params(call.service.storage, webhook.get("consumer"), webhook.get("provider"))
+    params = sample_params(
+        call.service.storage,
+        webhook.get("consumer"),
+        webhook.get("provider"),
+        webhook.get("consumer_label"),
+        webhook.get("provider_label"),
+    )
     request = render_request(webhook["request"], params)
     result = send_request(request, timeout=DeliverySettings().timeout_seconds)
     doc = {
