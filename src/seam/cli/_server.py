@@ -310,8 +310,10 @@ def serve(
     "--db",
     "db",
     required=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="The broker's SQLite database file.",
+    envvar="SEAM_BROKER_DATABASE_URL",
+    metavar="FILE|URL",
+    help="The broker's SQLite database file, or its postgresql://user:password@host:port/"
+    "database URL (as broker serve takes).",
 )
 @click.option(
     "--keep",
@@ -330,18 +332,25 @@ def serve(
     show_default=True,
     help="Output format.",
 )
-def clean_command(db: Path, keep: tuple[str, ...], dry_run: bool, fmt: str) -> None:
+def clean_command(db: str, keep: tuple[str, ...], dry_run: bool, fmt: str) -> None:
     """Remove old versions, pacts and verifications that no keep selector keeps.
 
     Never removes a version an environment still uses (currently deployed or supported)
     nor the newest version of a pacticipant. Safe while brokers serve the database: each
     version goes in its own short transaction.
 
-    Exit codes: 0 done, 2 bad selectors or an unusable --db.
+    Exit codes: 0 done, 2 bad selectors or an unusable --db, 3 the PostgreSQL server does
+    not answer.
     """
     import json
 
-    from seam.server import Storage, clean, parse_keep_selectors
+    from seam.server import Storage, clean, is_database_url, parse_keep_selectors
+
+    if not is_database_url(db) and not Path(db).is_file():
+        # Opening a missing SQLite file would create an empty broker and clean nothing.
+        raise UsageError(
+            f"--db {db} is not a broker database file; give the file broker serve uses"
+        )
 
     docs = []
     for text in keep:
