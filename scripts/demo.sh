@@ -292,7 +292,8 @@ stop_broker() {
 }
 trap stop_broker EXIT
 wait_http .demo/broker.log "$PACT_BROKER_BASE_URL"
-echo "   a webhook: tell a CI receiver which pacts tasks-api must verify, and each result"
+echo "   webhooks: tell a CI receiver which pacts tasks-api must verify and each result;"
+echo "   and, scoped by the label team-notify, when its consumers' pacts change"
 python - "$PACT_BROKER_BASE_URL" "$HOOK_PORT" <<'PY'
 import sys, httpx
 hook = {
@@ -304,6 +305,7 @@ hook = {
         "url": f"http://127.0.0.1:{sys.argv[2]}/ci",
         "headers": {"Content-Type": "application/json"},
         "body": {
+            "scope": "provider tasks-api",
             "event": "${pactbroker.eventName}",
             "consumer": "${pactbroker.consumerName}",
             "pact": "${pactbroker.pactUrl}",
@@ -313,6 +315,14 @@ hook = {
 }
 # A webhook scoped to a provider needs the provider to exist (as on the Pact Broker).
 httpx.post(sys.argv[1] + "/pacticipants", json={"name": "tasks-api"}, timeout=10).raise_for_status()
+httpx.post(sys.argv[1] + "/webhooks", json=hook, timeout=10).raise_for_status()
+# A second one scoped by label: only consumers labelled team-notify (the notifier) trigger it.
+httpx.put(sys.argv[1] + "/pacticipants/notifier/labels/team-notify", timeout=10).raise_for_status()
+hook["description"] = "team-notify's consumers"
+hook.pop("provider")
+hook["consumer"] = {"label": "team-notify"}
+hook["events"] = [{"name": "contract_content_changed"}]
+hook["request"]["body"]["scope"] = "consumer label ${pactbroker.consumerLabels}"
 httpx.post(sys.argv[1] + "/webhooks", json=hook, timeout=10).raise_for_status()
 PY
 V=$(git rev-parse --short HEAD)
@@ -373,7 +383,7 @@ else:
     sys.exit("webhook deliveries did not all succeed: see " + sys.argv[1] + "/triggered-webhooks")
 for line in pathlib.Path(sys.argv[2]).read_text().splitlines():
     got = json.loads(line)
-    print(f"   | {got['event']}: {got['consumer']} ({got['status']})")
+    print(f"   | {got['scope']}: {got['event']}: {got['consumer']} ({got['status']})")
 print(f"   {len(rows)} deliveries, all {rows[0]['status']} (open {sys.argv[1]}/triggered-webhooks)")
 PY
 echo "   clean-up by keep-selectors; what environments use is always kept (a dry run lists only):"

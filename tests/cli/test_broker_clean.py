@@ -13,7 +13,7 @@ from seam.server import create_app
 from ..server.conftest import publish_body
 
 
-def _seed(db: Path, consumer: str, count: int) -> None:
+def _seed(db: Path | str, consumer: str, count: int) -> None:
     app = create_app(db)
     service = app.state.service
     for n in range(count):
@@ -23,9 +23,9 @@ def _seed(db: Path, consumer: str, count: int) -> None:
     service.storage.close()
 
 
-def test_dry_run_lists_versions_and_keeps_them(tmp_path: Path) -> None:
-    """--dry-run prints each version it would remove and removes none; a real run removes them."""
-    db = tmp_path / "b.db"
+def test_dry_run_lists_versions_and_keeps_them(broker_database: Path | str) -> None:
+    """--dry-run lists and removes nothing, a real run removes, on SQLite and PostgreSQL."""
+    db = broker_database
     _seed(db, "web", 3)
     args = ["broker", "clean", "--db", str(db), "--keep", '{"mainBranch": true, "latest": true}']
     result = CliRunner().invoke(main, [*args, "--dry-run"])
@@ -63,3 +63,11 @@ def test_unknown_selector_key_exits_2(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "unknown key(s) newest" in result.output and "mainBranch" in result.output
+
+
+def test_missing_database_file_exits_2_and_creates_nothing(tmp_path: Path) -> None:
+    """--db naming no file exits 2 in one line instead of cleaning a new, empty broker."""
+    db = tmp_path / "typo.sqlite"
+    result = CliRunner().invoke(main, ["broker", "clean", "--db", str(db), "--dry-run"])
+    assert result.exit_code == 2
+    assert "is not a broker database file" in result.output and not db.exists()

@@ -107,6 +107,26 @@ def test_names_with_slash_dots_or_control_characters_refused(
     assert said in str(response.json()["errors"])
 
 
+def test_branches_and_tags_may_hold_a_slash(
+    client: Client, unique: Callable[[str], str]
+) -> None:
+    """A git branch such as feat/login (and a tag release/1.2) is stored and linked as %2F."""
+    web = unique("web")
+    body = publish_body(web, "1.0.0", ["api"], branch="feat/login", tags=["release/1.2"])
+    assert client.post("/contracts/publish", json=body).status_code == 200
+    version = client.get(f"/pacticipants/{web}/versions/1.0.0").json()
+    (branch,) = version["_embedded"]["branchVersions"]
+    assert branch["name"] == "feat/login"
+    assert "/branches/feat%2Flogin/versions/1.0.0" in branch["_links"]["self"]["href"]
+    assert client.get(f"/pacticipants/{web}/branches/feat%2Flogin").json()["name"] == (
+        "feat/login"
+    )
+    tag = client.put(f"/pacticipants/{web}/versions/1.0.0/tags/hotfix%2Fx", json={})
+    assert tag.status_code == 201
+    refused = client.put(f"/pacticipants/{web}/versions/1.0.0/tags/feat%2F..%2Fx", json={})
+    assert refused.status_code == 400
+
+
 def test_publish_refuses_bad_name_in_body(client: Client) -> None:
     """Names inside a publish body are checked as strictly as names in the path."""
     response = client.post("/contracts/publish", json=publish_body("web/../x", "1", ["api"]))

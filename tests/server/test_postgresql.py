@@ -163,7 +163,7 @@ def test_ping_and_pool_stats(broker_database: str) -> None:
     try:
         storage.ping()
         stats = storage.pool_stats()
-        assert set(stats) == {"size", "available", "waiting"} and stats["size"] >= 1
+        assert set(stats) >= {"size", "available", "waiting"} and stats["size"] >= 1
     finally:
         storage.close()
 

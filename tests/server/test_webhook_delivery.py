@@ -250,12 +250,23 @@ def test_webhook_stored_before_the_upgrade_fires_after_it(
     """A schema-2 database's webhooks fire once migration 3 has added the outbox."""
     monkeypatch.setattr("seam.server._storage._migrations_sqlite.MIGRATIONS", MIGRATIONS[:2])
     old = create_app(db_path)
-    _hook(old.state.service, receiver.url + "/upgraded")
+    request = {
+        "method": "POST",
+        "url": receiver.url + "/upgraded",
+        "body": {"version": "${pactbroker.consumerVersionNumber}"},
+    }
+    # Written as schema 2 stored webhooks (today's code writes columns added later).
+    with old.state.service.storage.write() as conn:
+        conn.execute(
+            "INSERT INTO webhooks (uuid, events, request, enabled, created_at, updated_at) "
+            "VALUES (?, ?, ?, 1, '', '')",
+            (unique("hook"), json.dumps([{"name": "contract_published"}]), json.dumps(request)),
+        )
     assert old.state.service.storage.schema_version() == 2
     old.state.service.storage.close()
     monkeypatch.undo()
     client = run_app(create_app(db_path, webhooks=_settings()))
-    assert client.app.state.service.storage.schema_version() == 3
+    assert client.app.state.service.storage.schema_version() == MIGRATIONS[-1][0]
     _publish(client.app.state.service, unique("web"), unique("api"), "1.0.0")
     (got,) = receiver.wait_for(1, "/upgraded")
     assert json.loads(got["body"]) == {"version": "1.0.0"}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -81,6 +84,24 @@ def test_execute_sends_now_and_stores_nothing(
     with service.storage.read() as conn:
         # The pact was published before the webhook existed; execute queues nothing.
         assert conn.execute("SELECT COUNT(*) FROM webhook_deliveries").fetchone()[0] == 0
+
+
+def test_execute_leaves_the_event_loop_free(client: Client, receiver: Receiver) -> None:
+    """While execute waits 3 s on a slow receiver, a heartbeat is answered in under 0.5 s."""
+    uuid = _create(client, receiver.url + "/slow")
+    receiver.hold.add("/slow")
+    slow = threading.Timer(3, receiver.release.set)  # the receiver takes 3 s, then hangs up
+    with ThreadPoolExecutor(1) as pool:
+        executed = pool.submit(client.post, f"/webhooks/{uuid}/execute")
+        receiver.wait_for(1, "/slow")
+        slow.start()
+        started = time.monotonic()
+        heartbeat = client.get("/diagnostic/status/heartbeat")
+        answered_in = time.monotonic() - started
+        assert not executed.done()  # the receiver still holds it
+        result = executed.result(30)
+    assert heartbeat.status_code == 200 and answered_in < 0.5
+    assert result.status_code == 200 and result.json()["success"] is False
 
 
 def test_unknown_triggered_webhook_is_404(client: Client) -> None:

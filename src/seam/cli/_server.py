@@ -153,6 +153,25 @@ def _schedule(text: str) -> tuple[float, ...]:
     type=click.IntRange(1024),
     help="Refuse request bodies larger than this (413).",
 )
+# The two defaults are seam.server._storage's DEFAULT_POOL_*, written out so that --help needs
+# no server import (a test holds them equal).
+@click.option(
+    "--db-pool-size",
+    default=10,
+    show_default=True,
+    envvar="SEAM_BROKER_DB_POOL_SIZE",
+    type=click.IntRange(1),
+    help="PostgreSQL: the most database connections this instance opens.",
+)
+@click.option(
+    "--db-pool-timeout",
+    default=5.0,
+    show_default=True,
+    envvar="SEAM_BROKER_DB_POOL_TIMEOUT",
+    type=click.FloatRange(0.1),
+    help="PostgreSQL: seconds a request waits for a free connection before it is answered "
+    "503 with Retry-After.",
+)
 @click.option(
     "--webhooks/--no-webhooks",
     default=True,
@@ -195,6 +214,8 @@ def serve(
     drain_seconds: int,
     base_url: str | None,
     max_body_bytes: int,
+    db_pool_size: int,
+    db_pool_timeout: float,
     webhooks: bool,
     webhook_lease: float,
     webhook_poll: float,
@@ -239,6 +260,8 @@ def serve(
         max_body_bytes=max_body_bytes,
         access_log=access_log,
         webhooks=settings,
+        db_pool_size=db_pool_size,
+        db_pool_timeout=db_pool_timeout,
     )
     # Open (and migrate) now, so an unusable --db is exit 2 before the port is taken; the
     # app's lifespan closes it at shutdown.
@@ -287,8 +310,10 @@ def serve(
     "--db",
     "db",
     required=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="The broker's SQLite database file.",
+    envvar="SEAM_BROKER_DATABASE_URL",
+    metavar="FILE|URL",
+    help="The broker's SQLite database file, or its postgresql://user:password@host:port/"
+    "database URL (as broker serve takes).",
 )
 @click.option(
     "--keep",
@@ -307,18 +332,25 @@ def serve(
     show_default=True,
     help="Output format.",
 )
-def clean_command(db: Path, keep: tuple[str, ...], dry_run: bool, fmt: str) -> None:
+def clean_command(db: str, keep: tuple[str, ...], dry_run: bool, fmt: str) -> None:
     """Remove old versions, pacts and verifications that no keep selector keeps.
 
     Never removes a version an environment still uses (currently deployed or supported)
     nor the newest version of a pacticipant. Safe while brokers serve the database: each
     version goes in its own short transaction.
 
-    Exit codes: 0 done, 2 bad selectors or an unusable --db.
+    Exit codes: 0 done, 2 bad selectors or an unusable --db, 3 the PostgreSQL server does
+    not answer.
     """
     import json
 
-    from seam.server import Storage, clean, parse_keep_selectors
+    from seam.server import Storage, clean, is_database_url, parse_keep_selectors
+
+    if not is_database_url(db) and not Path(db).is_file():
+        # Opening a missing SQLite file would create an empty broker and clean nothing.
+        raise UsageError(
+            f"--db {db} is not a broker database file; give the file broker serve uses"
+        )
 
     docs = []
     for text in keep:

@@ -15,19 +15,28 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import request_response
 
+from seam.errors import DatabaseUnreachable
 from seam.server._auth import Auth, Denied
 from seam.server._badges import BADGE_ROUTES
 from seam.server._documents import Urls
 from seam.server._errors import Invalid, ServiceError
+from seam.server._label_routes import LABEL_ROUTES
 from seam.server._ops import ACCESS_LOG, UNMATCHED, Metrics, ops_routes
 from seam.server._requests import check_name
 from seam.server._routes import ROUTES, Call, Reply, Route
 from seam.server._service import BrokerService
-from seam.server._storage import Storage
+from seam.server._storage import (
+    DEFAULT_POOL_SIZE,
+    DEFAULT_POOL_TIMEOUT,
+    Outage,
+    Storage,
+    is_database_url,
+)
 from seam.server._webhook_delivery import DeliverySettings, Dispatcher
 from seam.server._webhook_events import BASE_URL
 from seam.server._webhook_routes import WEBHOOK_ROUTES
@@ -83,6 +92,7 @@ _PARAM_KINDS = {
     "kind": "resource kind",
     "to": "environment tag",
     "env": "environment name",
+    "label": "label",
 }
 
 
@@ -123,6 +133,14 @@ def _out_of_space(exc: BaseException) -> bool:
     # The primary result code; extended codes keep it in the low byte.
     code = getattr(exc, "sqlite_errorcode", 0) if isinstance(exc, sqlite3.Error) else 0
     return (code & 0xFF) == sqlite3.SQLITE_FULL
+
+
+def _outage(storage: Storage, exc: BaseException) -> Outage | None:
+    """The 503 for an error that means the database is down or saturated, else None."""
+    if isinstance(exc, DatabaseUnreachable):
+        # A lazy storage opening on first use, with no server to answer.
+        return Outage("the broker database is unavailable; retry shortly", retry_after=5)
+    return storage.outage(exc)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -207,12 +225,15 @@ def create_app(
     allow_contract_modification: bool = False,
     access_log: bool = False,
     webhooks: DeliverySettings | None = None,
+    db_pool_size: int = DEFAULT_POOL_SIZE,
+    db_pool_timeout: float = DEFAULT_POOL_TIMEOUT,
 ) -> BrokerApp:
     """Return the embedded broker as an ASGI app over the database ``db_path``.
 
-    Nothing is opened here: the database is opened (created and migrated when needed) by
-    the app's lifespan or its first request, and closed by the lifespan's end or
-    :meth:`BrokerApp.close`.
+    Nothing is opened here, on either engine: the database is opened (created and migrated
+    when needed; for PostgreSQL, its pool) by :meth:`BrokerApp.open`, the app's lifespan or
+    its first request, and closed by the lifespan's end or :meth:`BrokerApp.close`. Only the
+    form of a ``postgresql://`` URL is checked now.
 
     Args:
         db_path: The SQLite file, or a ``postgresql://`` URL (created or migrated when
@@ -232,14 +253,17 @@ def create_app(
         webhooks: Run a webhook delivery worker with these settings while the app's
             lifespan runs (``broker serve`` does); None: deliveries wait in the outbox
             for an instance that runs one.
+        db_pool_size: PostgreSQL: the most connections this instance opens (SQLite has one
+            per thread and ignores it).
+        db_pool_timeout: PostgreSQL: seconds a request waits for a pooled connection before
+            it is answered 503 with ``Retry-After``.
 
     Returns:
         A :class:`BrokerApp`; ``app.state.service`` is its :class:`BrokerService`.
 
     Raises:
         UsageError: The credential options contradict each other.
-        InputError: The database cannot be opened.
-        DatabaseUnreachable: The PostgreSQL server does not answer.
+        InputError: ``db_path`` is a malformed or non-PostgreSQL URL, or psycopg is missing.
     """
     auth = Auth(
         token=token,
@@ -251,12 +275,17 @@ def create_app(
         read_only_password=read_only_password,
         allow_public_read=allow_public_read,
     )
-    storage = Storage(db_path, lazy=True)
+    pool = (
+        {"pool_size": db_pool_size, "pool_timeout": db_pool_timeout}
+        if is_database_url(db_path)
+        else {}
+    )
+    storage = Storage(db_path, lazy=True, **pool)
     service = BrokerService(storage, allow_contract_modification=allow_contract_modification)
     metrics = Metrics()
     # The operations routes first: a badge path such as .../latest/badge would otherwise
     # be read as the tag "badge".
-    router = _Router(ops_routes(metrics) + BADGE_ROUTES + ROUTES + WEBHOOK_ROUTES)
+    router = _Router(ops_routes(metrics) + BADGE_ROUTES + ROUTES + WEBHOOK_ROUTES + LABEL_ROUTES)
 
     async def endpoint(request: Request) -> Response:
         started = time.perf_counter()
@@ -326,7 +355,13 @@ def create_app(
             # Handlers run on the event loop thread: each is one short SQLite transaction
             # (about a millisecond), and a hand-off to a worker thread costs several times
             # that on a busy machine. It also serialises writers without lock contention.
-            reply: Reply = handler(call)
+            # A handler that waits on the network (webhook execute, up to its timeout)
+            # runs in a worker thread instead, so other requests are answered meanwhile.
+            reply: Reply
+            if method in route.offload:
+                reply = await run_in_threadpool(handler, call)
+            else:
+                reply = handler(call)
         except Denied as exc:
             response = _error(exc.status, [exc.message], accept)
             if exc.status == 401:
@@ -336,6 +371,19 @@ def create_app(
         except ServiceError as exc:
             return _error(exc.status, exc.errors, accept), template
         except Exception as exc:
+            outage = _outage(storage, exc)
+            if outage is not None:
+                # Not the request's fault, and no traceback helps: one line in the log, a
+                # 503 a load balancer or client retries (RFC 9110 section 15.6.4).
+                log.warning(
+                    "database unavailable on %s %s: %s",
+                    request.method,
+                    request.url.path,
+                    " ".join(str(exc).split()) or type(exc).__name__,
+                )
+                response = _error(503, [outage.message], accept)
+                response.headers["retry-after"] = str(outage.retry_after)
+                return response, template
             if _out_of_space(exc):
                 # Every request fails the same way until someone frees space: one line each,
                 # no traceback, and a status that says so (RFC 4918 section 11.5).

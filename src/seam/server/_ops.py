@@ -69,8 +69,8 @@ class Metrics:
             self._sums[route] += seconds
             self._counts[route] += 1
 
-    def render(self, pool: dict[str, int]) -> str:
-        """Return every metric in the Prometheus text format, ``pool`` as gauges."""
+    def render(self, pool: dict[str, int | float]) -> str:
+        """Return every metric in the Prometheus text format; ``pool`` as gauges, or counters."""
         lines = [
             "# HELP seam_broker_requests_total HTTP requests answered, by route and status.",
             "# TYPE seam_broker_requests_total counter",
@@ -112,9 +112,11 @@ class Metrics:
         ]
         for key, value in sorted(pool.items()):
             name = f"seam_broker_db_pool_{key}"
+            # A count that only grows is a counter; its name says so (``_total``).
+            kind = "counter" if key.endswith("_total") else "gauge"
             lines += [
-                f"# HELP {name} Database pool: {key.replace('_', ' ')}.",
-                f"# TYPE {name} gauge",
+                f"# HELP {name} Database pool: {key.removesuffix('_total').replace('_', ' ')}.",
+                f"# TYPE {name} {kind}",
                 f"{name} {_number(value)}",
             ]
         return "\n".join(lines) + "\n"

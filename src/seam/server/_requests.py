@@ -20,20 +20,28 @@ __all__ = ["check_name", "json_object", "parse_json"]
 _MAX_NAME = 255
 
 
+# Kinds of name that may hold '/': git branches (feat/login) and tags named after them.
+_MAY_HOLD_SLASH = frozenset({"branch", "tag", "environment tag"})
+
+
 def check_name(kind: str, value: object) -> str:
     """Return ``value`` when it is a usable name, else raise :class:`Invalid`.
 
     Names become URL path segments and file-like keys: ``/`` and ``..`` are refused so no
-    name can escape its segment. Characters a reader cannot see are refused too (issue 16):
-    control characters would confuse a log line, bidi overrides make one name display as
-    another, zero-width characters make two names that look the same, and U+FFFD is what
-    text that was not UTF-8 became somewhere upstream. The message says which and where.
+    name can escape its segment. Branches and tags (``_MAY_HOLD_SLASH``) may hold ``/``, as git
+    branches do (``feat/login``, which CI passes as ``--branch``): their links quote it as
+    ``%2F`` and the router matches before decoding, so it stays inside its segment; ``..``
+    is refused there too (git refuses it in a branch name as well). Characters a reader
+    cannot see are refused too (issue 16): control characters would confuse a log line,
+    bidi overrides make one name display as another, zero-width characters make two names
+    that look the same, and U+FFFD is what text that was not UTF-8 became somewhere
+    upstream. The message says which and where.
     """
     if not isinstance(value, str) or not value.strip():
         raise Invalid(f"{kind} must be a non-empty string", errors={kind: ["cannot be blank"]})
     if len(value) > _MAX_NAME:
         raise Invalid(f"{kind} is longer than {_MAX_NAME} characters", errors={kind: ["too long"]})
-    if "/" in value or ".." in value:
+    if ".." in value or ("/" in value and kind not in _MAY_HOLD_SLASH):
         message = f"{kind} {value!r} contains '/' or '..'; choose another"
         raise Invalid(message, errors={kind: [message]})
     for position, char in enumerate(value, start=1):

@@ -81,6 +81,9 @@ class Route:
     queries: frozenset[str] = frozenset()
     #: Answered without credentials (the health probes, as on the Pact Broker).
     public: bool = False
+    #: Methods whose handler waits on something slow outside the broker (a webhook
+    #: receiver): run in a worker thread, so the event loop keeps answering meanwhile.
+    offload: frozenset[str] = frozenset()
 
     def writes(self, method: str) -> bool:
         """True when ``method`` on this route may change the broker."""
@@ -109,7 +112,9 @@ def create_pacticipant(call: Call) -> Reply:
 
 
 def get_pacticipant(call: Call) -> Reply:
-    return Reply(doc=call.urls.pacticipant_doc(call.service.get_pacticipant(call.params["p"])))
+    name = call.params["p"]
+    row = call.service.get_pacticipant(name)
+    return Reply(doc=call.urls.pacticipant_doc(row, call.service.labels_of(name)))
 
 
 def save_pacticipant(call: Call) -> Reply:

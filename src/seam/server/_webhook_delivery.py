@@ -191,10 +191,19 @@ class Dispatcher:
         while not self._stop.is_set():
             try:
                 busy = self.run_once()
-            except Exception:  # the worker must outlive a bad moment of the database
-                log.exception(
-                    "webhook delivery failed; retrying in %ss", self.settings.poll_seconds
-                )
+            except Exception as exc:  # the worker must outlive a bad moment of the database
+                if self.storage.outage(exc) is not None:
+                    # An outage is expected news, one line per poll; not a traceback each.
+                    log.warning(
+                        "webhook delivery paused, the database is unavailable (%s); "
+                        "retrying in %ss",
+                        " ".join(str(exc).split()),
+                        self.settings.poll_seconds,
+                    )
+                else:
+                    log.exception(
+                        "webhook delivery failed; retrying in %ss", self.settings.poll_seconds
+                    )
                 busy = 0
             if not busy:
                 self._stop.wait(self.settings.poll_seconds)

@@ -68,6 +68,11 @@ BASE_URL: ContextVar[str] = ContextVar("seam_broker_base_url", default="http://l
 
 _PLACEHOLDER = re.compile(r"\$\{pactbroker\.(\w+)\}")
 
+# The labels a pacticipant (named by the parameter) carries now.
+_LABELS_OF = (
+    "SELECT l.name FROM labels l JOIN pacticipants p ON p.id = l.pacticipant_id WHERE p.name = ?"
+)
+
 # Commit-status words each CI system expects (the Pact Broker's names for them).
 _STATUS_WORDS = {
     "githubVerificationStatus": ("success", "failure", "pending"),
@@ -150,11 +155,14 @@ def _listened(conn: Conn, events: tuple[str, ...]) -> bool:
 
 
 def _matching_webhooks(conn: Conn, consumer: str, provider: str, event: str) -> list[Row]:
+    # A webhook scoped by label matches the pacticipants carrying it when the event happens.
     rows = conn.execute(
         "SELECT uuid, request, events FROM webhooks WHERE enabled = 1 "
         "AND (consumer IS NULL OR consumer = ?) AND (provider IS NULL OR provider = ?) "
+        f"AND (consumer_label IS NULL OR consumer_label IN ({_LABELS_OF})) "
+        f"AND (provider_label IS NULL OR provider_label IN ({_LABELS_OF})) "
         "ORDER BY id",
-        (consumer, provider),
+        (consumer, provider, consumer, provider),
     ).fetchall()
     found = []
     for row in rows:
@@ -214,6 +222,10 @@ def _branches(conn: Conn, version_id: int) -> list[str]:
     )
 
 
+def _labels(conn: Conn, pacticipant: str) -> list[str]:
+    return [row[0] for row in conn.execute(f"{_LABELS_OF} ORDER BY l.name", (pacticipant,))]
+
+
 def _statuses(success: bool | None) -> dict[str, str]:
     index = 2 if success is None else (0 if success else 1)
     return {name: words[index] for name, words in _STATUS_WORDS.items()}
@@ -240,8 +252,8 @@ def _pact_params(conn: Conn, publication: Mapping[str, Any]) -> dict[str, str]:
         "consumerVersionNumber": version["number"] if version is not None else "",
         "consumerVersionTags": ", ".join(tags),
         "consumerVersionBranch": branches[0] if branches else "",
-        "consumerLabels": "",
-        "providerLabels": "",
+        "consumerLabels": ", ".join(_labels(conn, consumer)),
+        "providerLabels": ", ".join(_labels(conn, provider)),
         "providerVersionNumber": "",
         "providerVersionTags": "",
         "providerVersionBranch": "",
@@ -404,16 +416,30 @@ def verification_published(conn: Conn, verification_id: int) -> None:
     enqueue(conn, VERIFICATION_SUCCEEDED if success else VERIFICATION_FAILED, params)
 
 
-def sample_params(storage: Storage, consumer: str | None, provider: str | None) -> dict[str, str]:
+def sample_params(
+    storage: Storage,
+    consumer: str | None,
+    provider: str | None,
+    consumer_label: str | None = None,
+    provider_label: str | None = None,
+) -> dict[str, str]:
     """Template parameters from the latest pact in a webhook's scope, for a test execution.
 
-    With no such pact, only the names the webhook is scoped to are known.
+    The scope is a name or a label per side. With no such pact, only the names the webhook
+    is scoped to are known.
     """
     where, params = [], []
     for column, name in (("c.name", consumer), ("p.name", provider)):
         if name is not None:
             where.append(f"{column} = ?")
             params.append(name)
+    for column, label in (("c.name", consumer_label), ("p.name", provider_label)):
+        if label is not None:
+            where.append(
+                f"EXISTS (SELECT 1 FROM labels l WHERE l.pacticipant_id = {column[0]}.id "
+                "AND l.name = ?)"
+            )
+            params.append(label)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     with storage.read() as conn:
         row = conn.execute(

@@ -172,11 +172,18 @@ def delivery_logs(call: Call) -> Reply:
 
 
 def execute_webhook(call: Call) -> Reply:
-    # Blocks this request (never longer than the timeout) to answer with what happened,
-    # as the Pact Broker's execute resource does.
+    # Waits for the receiver (never longer than the timeout) to answer with what happened,
+    # as the Pact Broker's execute resource does; in a worker thread (the route's offload),
+    # so the event loop answers other requests meanwhile.
     webhook = call.service.get_webhook(call.params["uuid"])
     BASE_URL.set(call.urls.base)
-    params = sample_params(call.service.storage, webhook.get("consumer"), webhook.get("provider"))
+    params = sample_params(
+        call.service.storage,
+        webhook.get("consumer"),
+        webhook.get("provider"),
+        webhook.get("consumer_label"),
+        webhook.get("provider_label"),
+    )
     request = render_request(webhook["request"], params)
     result = send_request(request, timeout=DeliverySettings().timeout_seconds)
     doc = {
@@ -194,5 +201,5 @@ WEBHOOK_ROUTES = [
     Route("/triggered-webhooks/{uuid}", {"GET": one_delivery}),
     Route("/triggered-webhooks/{uuid}/logs", {"GET": delivery_logs}),
     Route("/webhooks/{uuid}/triggered-webhooks", {"GET": webhook_deliveries}),
-    Route("/webhooks/{uuid}/execute", {"POST": execute_webhook}),
+    Route("/webhooks/{uuid}/execute", {"POST": execute_webhook}, offload=frozenset({"POST"})),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from seam.server._documents._deployments import DeploymentDocs
 from seam.server._documents._urls import Doc, record_links, segment
-from seam.server._queries.rows import BranchRow, PacticipantRow
+from seam.server._queries.rows import BranchRow, LabelRow, PacticipantRow
 from seam.server._service._results import BranchDetails, PacticipantDetails, VersionDetails
 
 __all__ = ["PacticipantDocs"]
@@ -130,7 +130,28 @@ class PacticipantDocs(DeploymentDocs):
         ]
         return {"_links": links}
 
-    def pacticipant_doc(self, row: PacticipantDetails) -> Doc:
+    def label_doc(self, pacticipant: str, row: LabelRow) -> Doc:
+        """A label of a pacticipant (the Pact Broker's label resource)."""
+        return {
+            "name": row["name"],
+            "createdAt": row["created_at"],
+            "updatedAt": row["updated_at"],
+            "_links": {
+                "self": {
+                    "title": "Label",
+                    "name": row["name"],
+                    "href": self("pacticipants", pacticipant, "labels", row["name"]),
+                },
+                "pacticipant": {
+                    "title": "Pacticipant",
+                    "name": pacticipant,
+                    "href": self.pacticipant(pacticipant),
+                },
+            },
+        }
+
+    def pacticipant_doc(self, row: PacticipantDetails, labels: list[LabelRow] | None = None) -> Doc:
+        """A pacticipant; with ``labels``, they are embedded as on the Pact Broker."""
         name = row["name"]
         url = self.pacticipant(name)
         doc: Doc = {
@@ -155,6 +176,11 @@ class PacticipantDocs(DeploymentDocs):
                     "templated": True,
                 },
                 "pb:latest-version": {"href": url + "/latest-version"},
+                "pb:label": {
+                    "title": f"Get, create or delete a label for {name}",
+                    "href": url + "/labels/{label}",
+                    "templated": True,
+                },
                 "pb:can-i-deploy-badge": {
                     "href": url + "/latest-version/{tag}/can-i-deploy/to/{environment}/badge",
                     "templated": True,
@@ -175,6 +201,9 @@ class PacticipantDocs(DeploymentDocs):
                     "_links": {"self": {"href": self.version(name, latest["number"])}},
                 }
             }
+        if labels:
+            embedded = doc.setdefault("_embedded", {})
+            embedded["labels"] = [self.label_doc(name, label) for label in labels]
         return doc
 
     def version_doc(self, row: VersionDetails) -> Doc:

@@ -43,9 +43,15 @@ class WebhookDocs(UrlBase):
                 },
             },
         }
-        for role in ("consumer", "provider"):
-            if row.get(role):
-                doc[role] = {"name": row[role]}
+        scopes = (
+            ("consumer", row.get("consumer"), row.get("consumer_label")),
+            ("provider", row.get("provider"), row.get("provider_label")),
+        )
+        for role, name, label in scopes:
+            if name:
+                doc[role] = {"name": name}
+            elif label:
+                doc[role] = {"label": label}
         return doc
 
     def webhooks_doc(self, rows: list[WebhookRow]) -> Doc:

@@ -17,6 +17,7 @@ __all__ = [
     "Connection",
     "DeployedRow",
     "EnvironmentRow",
+    "LabelRow",
     "NamedAt",
     "PacticipantRow",
     "PublicationRow",
@@ -39,6 +40,14 @@ class PacticipantRow(TypedDict):
     display_name: str | None
     repository_url: str | None
     main_branch: str | None
+    created_at: str
+    updated_at: str
+
+
+class LabelRow(TypedDict):
+    """A label of a pacticipant (``labels`` without its ids)."""
+
+    name: str
     created_at: str
     updated_at: str
 
@@ -197,6 +206,8 @@ class WebhookRow(TypedDict):
     description: str | None
     consumer: str | None
     provider: str | None
+    consumer_label: str | None
+    provider_label: str | None
     events: Any
     request: Any
     enabled: int

@@ -18,8 +18,10 @@ __all__ = [
 ]
 
 # The values a save sets, in this order: description, consumer, provider, events (JSON),
-# request (JSON), enabled (0/1), updated_at.
-WebhookValues = tuple[str | None, str | None, str | None, str, str, int, str]
+# request (JSON), enabled (0/1), updated_at, consumer_label, provider_label.
+WebhookValues = tuple[
+    str | None, str | None, str | None, str, str, int, str, str | None, str | None
+]
 
 
 def webhook(conn: Connection, uuid: str) -> WebhookRow | None:
@@ -47,7 +49,8 @@ def insert_webhook(conn: Connection, uuid: str, values: WebhookValues, now: str)
     """Create a webhook definition."""
     conn.execute(
         "INSERT INTO webhooks (description, consumer, provider, events, request, "
-        "enabled, updated_at, uuid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "enabled, updated_at, consumer_label, provider_label, uuid, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (*values, uuid, now),
     )
 
@@ -56,7 +59,8 @@ def update_webhook(conn: Connection, uuid: str, values: WebhookValues) -> None:
     """Replace a webhook definition."""
     conn.execute(
         "UPDATE webhooks SET description = ?, consumer = ?, provider = ?, events = ?, "
-        "request = ?, enabled = ?, updated_at = ? WHERE uuid = ?",
+        "request = ?, enabled = ?, updated_at = ?, consumer_label = ?, provider_label = ? "
+        "WHERE uuid = ?",
         (*values, uuid),
     )
 

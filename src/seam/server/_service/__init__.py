@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from seam.server._service._core import AUTO_MAIN_BRANCHES, Outcome
 from seam.server._service._deployments import DeploymentsService
+from seam.server._service._labels import LabelsService
 from seam.server._service._pacticipants import PacticipantsService
 from seam.server._service._pacts import PactsService
 from seam.server._service._verifications import VerificationsService
@@ -22,7 +23,12 @@ __all__ = ["AUTO_MAIN_BRANCHES", "BrokerService", "Outcome"]
 
 
 class BrokerService(
-    PacticipantsService, PactsService, VerificationsService, DeploymentsService, WebhooksService
+    PacticipantsService,
+    LabelsService,
+    PactsService,
+    VerificationsService,
+    DeploymentsService,
+    WebhooksService,
 ):
     """The embedded broker's operations. Thread-safe: each call is one SQLite transaction.
 

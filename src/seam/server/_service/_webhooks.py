@@ -54,14 +54,23 @@ class WebhooksService(ServiceCore):
                     if name is not None:
                         self._require_pacticipant(conn, name)
             scope = {"consumer": consumer, "provider": provider}
+            labels: dict[str, str | None] = {"consumer": None, "provider": None}
             for role in ("consumer", "provider"):
                 given = body.get(role)
-                if isinstance(given, dict) and isinstance(given.get("name"), str):
-                    if pacticipants_q.pacticipant(conn, given["name"]) is None:
-                        errors[f"{role}.name"] = [f"no pacticipant named {given['name']!r}"]
-                    scope[role] = given["name"]
-                elif isinstance(given, dict) and isinstance(given.get("label"), str):
-                    scope[role] = None
+                if not isinstance(given, dict):
+                    continue
+                name, label = given.get("name"), given.get("label")
+                if isinstance(name, str) and isinstance(label, str):
+                    errors[role] = ["give a name or a label, not both"]
+                elif isinstance(name, str):
+                    if pacticipants_q.pacticipant(conn, name) is None:
+                        errors[f"{role}.name"] = [f"no pacticipant named {name!r}"]
+                    scope[role] = name
+                elif isinstance(label, str):
+                    # Any pacticipant carrying the label when an event happens, including
+                    # ones labelled later (the Pact Broker's rule): it need not exist now.
+                    check_name(f"{role}.label", label)
+                    scope[role], labels[role] = None, label
             if errors:
                 raise Invalid("invalid webhook", errors=errors)
             now = utcnow()
@@ -77,6 +86,8 @@ class WebhooksService(ServiceCore):
                 json.dumps(safe_request),
                 int(body.get("enabled", True) is not False),
                 now,
+                labels["consumer"],
+                labels["provider"],
             )
             if not existing:
                 new_uuid = uuid or str(uuidlib.uuid4())

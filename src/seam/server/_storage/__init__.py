@@ -11,8 +11,9 @@ the same surface, so the service and its queries are written once:
 - ``migrate()`` / ``schema_version()``: the engine's own numbered migrations
   (``_migrations_sqlite`` / ``_migrations_postgresql``, the same numbers in both), applied
   once even when several instances start together;
-- ``ping()`` (``SELECT 1``; raises :class:`DatabaseUnreachable`), ``pool_stats()`` and
-  ``close()``.
+- ``ping()`` (``SELECT 1``; raises :class:`DatabaseUnreachable`), ``pool_stats()``,
+  ``outage(exc)`` (whether an error means the database is down or saturated: the app answers
+  503) and ``open()``/``close()``.
 
 Queries stay portable by habit: ``?`` placeholders, columns by name, ``ON CONFLICT DO
 NOTHING``, ``RETURNING id``, flags as 0/1 integers, timestamps as ISO 8601 text.
@@ -25,20 +26,29 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from seam.errors import DatabaseUnreachable, InputError
 
 __all__ = [
+    "DEFAULT_POOL_SIZE",
+    "DEFAULT_POOL_TIMEOUT",
     "Connection",
     "Cursor",
     "DatabaseUnreachable",
+    "Outage",
     "PostgresStorage",
     "SqliteStorage",
     "Storage",
     "is_database_url",
     "utcnow",
 ]
+
+#: Connections one PostgreSQL broker instance opens at most.
+DEFAULT_POOL_SIZE = 10
+#: Seconds a request waits for a pooled connection before the broker answers 503. Short, so a
+#: load balancer's retry reaches another instance instead of the client timing out here.
+DEFAULT_POOL_TIMEOUT = 5.0
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -84,6 +94,13 @@ def is_database_url(target: str | Path) -> bool:
             "or a postgresql://host:port/database URL"
         )
     return True
+
+
+class Outage(NamedTuple):
+    """Why the database cannot answer now, for a 503: the message and a ``Retry-After``."""
+
+    message: str
+    retry_after: int
 
 
 class Storage:
@@ -136,9 +153,20 @@ class Storage:
         """
         raise NotImplementedError
 
-    def pool_stats(self) -> dict[str, int]:
-        """Return ``size`` (open connections), ``available`` (idle) and ``waiting`` (requests)."""
+    def pool_stats(self) -> dict[str, int | float]:
+        """Return ``size`` (open connections), ``available`` (idle) and ``waiting`` (requests).
+
+        An engine may add more (PostgreSQL: ``max``, ``timeout_seconds``, ``timeouts_total``).
+        """
         raise NotImplementedError
+
+    def outage(self, exc: BaseException) -> Outage | None:
+        """Say why the database cannot answer when ``exc`` means it is down or saturated.
+
+        Returns:
+            The message and ``Retry-After`` of a 503, or None for any other error.
+        """
+        return None
 
     def close(self) -> None:
         """Close every connection this storage opened."""

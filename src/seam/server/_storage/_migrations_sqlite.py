@@ -198,4 +198,22 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX webhook_attempts_delivery ON webhook_attempts(delivery_id, number);
         """,
     ),
+    (
+        4,
+        # Pacticipant labels (the Pact Broker's PUT /pacticipants/{name}/labels/{label}), and
+        # webhooks scoped by a consumer or provider label instead of a name.
+        """
+        CREATE TABLE labels (
+            id INTEGER PRIMARY KEY,
+            pacticipant_id INTEGER NOT NULL REFERENCES pacticipants(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (pacticipant_id, name)
+        );
+        CREATE INDEX labels_name ON labels(name);
+        ALTER TABLE webhooks ADD COLUMN consumer_label TEXT;
+        ALTER TABLE webhooks ADD COLUMN provider_label TEXT
+        """,
+    ),
 ]

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
@@ -39,7 +40,16 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from seam.errors import DatabaseUnreachable, InputError, redact
 from seam.server._errors import Invalid
-from seam.server._storage import Connection, Cursor, Storage, newer_schema, utcnow
+from seam.server._storage import (
+    DEFAULT_POOL_SIZE,
+    DEFAULT_POOL_TIMEOUT,
+    Connection,
+    Cursor,
+    Outage,
+    Storage,
+    newer_schema,
+    utcnow,
+)
 from seam.server._storage import _migrations_postgresql as migrations
 
 if TYPE_CHECKING:
@@ -145,7 +155,12 @@ class PostgresStorage(Storage):
         url: ``postgresql://user:password@host:port/database`` (libpq's URL; its query
             parameters such as ``sslmode`` pass through).
         pool_size: The most connections this instance opens.
+        pool_timeout: Seconds a request waits for a free pooled connection before it is
+            refused (the app answers 503 with ``Retry-After``).
         connect_timeout: Seconds to wait for the server before giving up.
+        lazy: Migrate and open the pool on first use (or :meth:`open`) instead of now; only
+            the URL's form is checked here. ``create_app`` passes it, so an app that is built
+            and never served holds no connection; ``broker serve`` opens before it listens.
 
     Raises:
         InputError: psycopg is missing, the URL is malformed, or the server refused it
@@ -154,37 +169,81 @@ class PostgresStorage(Storage):
     """
 
     def __init__(
-        self, url: str, *, pool_size: int = 10, connect_timeout: float = 10, lazy: bool = False
+        self,
+        url: str,
+        *,
+        pool_size: int = DEFAULT_POOL_SIZE,
+        pool_timeout: float = DEFAULT_POOL_TIMEOUT,
+        connect_timeout: float = 10,
+        lazy: bool = False,
     ) -> None:
-        # ``lazy`` is accepted for symmetry with SQLite; the pool connects now, so a wrong URL
-        # or an unreachable server is told at start-up, and close() ends it.
         self.url = str(url)
         self.path = display_url(self.url)
+        self.pool_size = max(1, pool_size)
+        self.pool_timeout = pool_timeout
         self._connect_timeout = connect_timeout
+        self._opened: ConnectionPool[Any] | None = None
+        self._open_lock = threading.Lock()
         try:
             urlsplit(self.url).port  # noqa: B018 - urlsplit checks the port only when asked
         except ValueError as exc:
             raise InputError(f"--db {self.path}: {exc}; {_URL_FORM}") from None
         try:
-            from psycopg_pool import ConnectionPool
+            import psycopg_pool  # noqa: F401 - only checks that the extra is installed
         except ImportError:
             raise InputError(
                 "a postgresql:// --db needs psycopg and psycopg_pool; "
                 "pip install 'seam[postgresql]'"
             ) from None
-        self.migrate()
-        self._pool: ConnectionPool[Any] = ConnectionPool(
-            self.url,
-            min_size=1,
-            max_size=max(1, pool_size),
-            kwargs={"autocommit": True, "row_factory": _row_factory},
-            open=False,
-            name="seam-broker",
-            timeout=connect_timeout,
-        )
-        # Wait for the first connection here, so the pool's workers are idle once the
-        # broker serves (and an unreachable server fails now, not on the first request).
-        self._pool.open(wait=True, timeout=connect_timeout)
+        if not lazy:
+            self.open()
+
+    def open(self) -> None:
+        """Migrate the database and open the pool, waiting for its first connection.
+
+        Called again after :meth:`close`, it opens a new pool.
+
+        Raises:
+            InputError: The server refused the URL (user, password, database), or its
+                schema is newer than this Seam.
+            DatabaseUnreachable: No server answered within the connect timeout.
+        """
+        with self._open_lock:
+            if self._opened is not None:
+                return
+            from psycopg_pool import ConnectionPool, PoolTimeout
+
+            self.migrate()
+            pool: ConnectionPool[Any] = ConnectionPool(
+                self.url,
+                min_size=1,
+                max_size=self.pool_size,
+                kwargs={"autocommit": True, "row_factory": _row_factory},
+                open=False,
+                name="seam-broker",
+                timeout=self.pool_timeout,
+            )
+            # Wait for the first connection here, so the pool's workers are idle once the
+            # broker serves (and an unreachable server fails now, not on the first request).
+            try:
+                pool.open(wait=True, timeout=self._connect_timeout)
+            except PoolTimeout as exc:
+                pool.close()
+                raise DatabaseUnreachable(
+                    f"cannot reach PostgreSQL at {self.path}: {_one_line(exc)}; "
+                    "check that the server runs and the --db host and port"
+                ) from None
+            self._opened = pool
+
+    @property
+    def _pool(self) -> ConnectionPool[Any]:
+        """The open pool; the first use of a lazy storage opens it (and migrates)."""
+        pool = self._opened
+        if pool is None:
+            self.open()
+            pool = self._opened
+            assert pool is not None
+        return pool
 
     def _connect(self) -> psycopg.Connection[Any]:
         import psycopg
@@ -284,21 +343,48 @@ class PostgresStorage(Storage):
                 f"the broker database {self.path} does not answer: {_one_line(exc)}"
             ) from None
 
-    def open(self) -> None:
-        """The pool opened (and migrated) in the constructor; nothing is left to open."""
+    def pool_stats(self) -> dict[str, int | float]:
+        """Return the pool's connections (open, idle, most), waiting requests, timeouts.
 
-    def pool_stats(self) -> dict[str, int]:
-        """Return the pool's open connections, idle ones and requests waiting for one."""
-        stats = self._pool.get_stats()
+        ``timeouts_total`` counts requests refused because no connection came free within
+        ``timeout_seconds``. A storage not yet opened reports an empty pool.
+        """
+        stats = self._opened.get_stats() if self._opened is not None else {}
         return {
             "size": stats.get("pool_size", 0),
             "available": stats.get("pool_available", 0),
             "waiting": stats.get("requests_waiting", 0),
+            "max": self.pool_size,
+            "timeout_seconds": self.pool_timeout,
+            "timeouts_total": stats.get("requests_errors", 0),
         }
 
+    def outage(self, exc: BaseException) -> Outage | None:
+        """Whether ``exc`` means the server is down or every pooled connection is busy.
+
+        A connection lost mid-request (server stopped or restarted, backend terminated,
+        network gone) and a wait for a pooled connection that ran out are not the request's
+        fault: the app answers 503 and the pool reconnects in the background.
+        """
+        import psycopg
+        from psycopg_pool import PoolTimeout
+
+        if isinstance(exc, PoolTimeout):
+            return Outage(
+                f"no database connection came free within {self.pool_timeout:g} s "
+                f"(all {self.pool_size} in use, or the database is down); retry shortly",
+                retry_after=1,
+            )
+        if isinstance(exc, psycopg.OperationalError):
+            return Outage("the broker database is unavailable; retry shortly", retry_after=5)
+        return None
+
     def close(self) -> None:
-        """Close the pool and its connections."""
-        self._pool.close()
+        """Close the pool and its connections (the next use opens a new one)."""
+        with self._open_lock:
+            pool, self._opened = self._opened, None
+        if pool is not None:
+            pool.close()
 
 
 def lock_id(key: str) -> int:

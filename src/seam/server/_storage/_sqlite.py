@@ -170,7 +170,7 @@ class SqliteStorage(Storage):
         finally:
             conn.close()
 
-    def pool_stats(self) -> dict[str, int]:
+    def pool_stats(self) -> dict[str, int | float]:
         """Return the open connections (one per thread that used the database, never waiting)."""
         with self._all_lock:
             size = len(self._all)

@@ -1,0 +1,211 @@
+"""PostgreSQL outages while the broker serves: 503 with Retry-After, then recovery by itself.
+
+The stop/start test runs a PostgreSQL cluster of its own (initdb/pg_ctl), never the session's
+shared one: stopping that would fail every other test running at the same time.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+
+from seam.server import BrokerApp, create_app
+from seam.verify._provider import free_port
+
+from .conftest import BrokerProcess, ServedBroker
+
+_QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 120}
+
+
+class Cluster:
+    """A throwaway PostgreSQL cluster that a test may stop and start again on its port."""
+
+    def __init__(self, directory: Path) -> None:
+        initdb, self._pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
+        if not initdb or not self._pg_ctl:
+            pytest.skip("no initdb/pg_ctl on PATH (make system-deps installs PostgreSQL)")
+        # PostgreSQL refuses to run as root; as root, it runs as the postgres system user.
+        self._as_user: list[str] = []
+        if os.geteuid() == 0:
+            account = pwd.getpwnam("postgres")
+            os.chown(directory, account.pw_uid, account.pw_gid)
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+        self.directory, self.data, self.port = directory, directory / "data", free_port()
+        subprocess.run(
+            [
+                *self._as_user,
+                initdb,
+                "-D",
+                str(self.data),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ],
+            check=True,
+            **_QUIET,  # type: ignore[arg-type]
+        )
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _ctl(self, *args: str) -> None:
+        subprocess.run(
+            [*self._as_user, str(self._pg_ctl), "-D", str(self.data), *args],
+            check=True,
+            **_QUIET,  # type: ignore[arg-type]
+        )
+
+    def start(self) -> None:
+        options = f"-k {self.directory} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._ctl("-o", options, "-l", str(self.directory / "log"), "-w", "start")
+
+    def stop(self) -> None:
+        # fast: the server ends every session at once, as a crash or failover would.
+        self._ctl("-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._ctl("-m", "immediate", "stop")
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[Cluster]:
+    """A started PostgreSQL cluster of this test's own; removed afterwards."""
+    cluster = Cluster(Path(tempfile.mkdtemp(prefix="seam-outage-")))
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
+
+
+def _get(url: str) -> httpx.Response:
+    return httpx.get(url, headers={"Accept": "application/hal+json"}, timeout=30)
+
+
+def _wait_for(check: object, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+def test_stopped_database_answers_503_and_recovers(own_cluster: Cluster, tmp_path: Path) -> None:
+    """The database stops under a serving broker: 503 + Retry-After, then answers again."""
+    broker = BrokerProcess(own_cluster.url, tmp_path / "broker.log", ("--db-pool-timeout", "1"))
+    broker.start()
+    try:
+        name = f"outage-{uuid.uuid4().hex[:8]}"
+        assert httpx.put(f"{broker.url}/pacticipants/{name}", json={}).status_code in (200, 201)
+        own_cluster.stop()
+        down = _get(f"{broker.url}/pacticipants/{name}")
+        assert down.status_code == 503, down.text
+        assert down.headers["retry-after"].isdigit()
+        assert down.headers["content-type"].startswith("application/hal+json")
+        assert "database is unavailable" in down.json()["errors"][0] or (
+            "no database connection came free" in down.json()["errors"][0]
+        )
+        # A second request, the pool now empty: still 503, after at most the pool timeout.
+        started = time.monotonic()
+        assert _get(f"{broker.url}/pacticipants/{name}").status_code == 503
+        assert time.monotonic() - started < 5
+        assert _get(f"{broker.url}/diagnostic/status/heartbeat").status_code == 200
+        assert _get(f"{broker.url}/diagnostic/status/dependencies").status_code == 503
+        own_cluster.start()
+        _wait_for(
+            lambda: _get(f"{broker.url}/pacticipants/{name}").status_code == 200,
+            "the broker to answer from the restarted database",
+        )
+        assert _get(f"{broker.url}/diagnostic/status/dependencies").status_code == 200
+        assert broker.proc is not None and broker.proc.poll() is None  # never restarted
+        assert "Traceback" not in broker.log.read_text()
+    finally:
+        broker.kill()
+
+
+@pytest.fixture
+def served() -> Iterator[Callable[..., tuple[str, BrokerApp]]]:
+    """Serve create_app(...) apps on loopback sockets; stopped and closed after the test."""
+    running: list[tuple[ServedBroker, BrokerApp]] = []
+
+    def serve(db: str, **options: Any) -> tuple[str, BrokerApp]:
+        app = create_app(db, **options)
+        broker = ServedBroker(app)
+        broker.start()
+        running.append((broker, app))
+        return broker.url, app
+
+    yield serve
+    for broker, app in running:
+        broker.stop()
+        app.close()
+
+
+def test_terminated_backends_answer_503_not_500(
+    broker_postgres: str, served: Callable[..., tuple[str, BrokerApp]]
+) -> None:
+    """pg_terminate_backend on the broker's connections: the next request is 503, then 200."""
+    tag = f"seam-outage-{uuid.uuid4().hex[:8]}"
+    url, _ = served(f"{broker_postgres}?application_name={tag}")
+    name = f"terminated-{uuid.uuid4().hex[:8]}"
+    assert httpx.put(f"{url}/pacticipants/{name}", json={}).status_code in (200, 201)
+    with psycopg.connect(broker_postgres, autocommit=True) as admin:
+        killed = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            (tag,),
+        ).fetchall()
+    assert killed
+    down = _get(f"{url}/pacticipants/{name}")
+    assert down.status_code == 503
+    assert down.json() == {"errors": ["the broker database is unavailable; retry shortly"]}
+    assert down.headers["retry-after"] == "5"
+    _wait_for(lambda: _get(f"{url}/pacticipants/{name}").status_code == 200, "recovery")
+
+
+def test_pool_wait_is_bounded_and_answered_503(
+    broker_postgres: str, served: Callable[..., tuple[str, BrokerApp]]
+) -> None:
+    """Every pooled connection busy past --db-pool-timeout: 503 with Retry-After, counted."""
+    url, app = served(broker_postgres, db_pool_size=1, db_pool_timeout=0.3)
+    assert _get(f"{url}/pacticipants").status_code == 200  # opens the pool
+    with app.service.storage.read():  # holds the pool's only connection
+        started = time.monotonic()
+        busy = _get(f"{url}/pacticipants")
+        waited = time.monotonic() - started
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
+    assert "no database connection came free within 0.3 s" in busy.json()["errors"][0]
+    assert 0.3 <= waited < 3
+    assert _get(f"{url}/pacticipants").status_code == 200
+    metrics = _get(f"{url}/metrics").text
+    assert "seam_broker_db_pool_timeouts_total 1" in metrics
+    assert "# TYPE seam_broker_db_pool_timeouts_total counter" in metrics
+    assert "seam_broker_db_pool_max 1" in metrics
+    assert "seam_broker_db_pool_timeout_seconds 0.3" in metrics
+
+
+def test_serve_pool_defaults_are_the_librarys() -> None:
+    """broker serve's --db-pool-size/--db-pool-timeout defaults are the storage's own."""
+    from seam.cli._server import serve
+    from seam.server._storage import DEFAULT_POOL_SIZE, DEFAULT_POOL_TIMEOUT
+
+    defaults = {p.name: p.default for p in serve.params}
+    assert (defaults["db_pool_size"], defaults["db_pool_timeout"]) == (
+        DEFAULT_POOL_SIZE,
+        DEFAULT_POOL_TIMEOUT,
+    )
