@@ -42,70 +42,102 @@ def _pg_program(name: str) -> str | None:
     return found if isinstance(found, str) else (found[-1] if found else None)
 
 
-def _throwaway_cluster() -> Iterator[str]:
-    initdb, pg_ctl = _pg_program("initdb"), _pg_program("pg_ctl")
-    if not initdb or not pg_ctl:
-        pytest.skip("no PostgreSQL server: set SEAM_TEST_POSTGRES_URL or run make system-deps")
-    # PostgreSQL refuses to run as root; as root, run it as the postgres system user.
-    as_user: list[str] = []
-    directory = Path(tempfile.mkdtemp(prefix="seam-pg-"))
-    if os.geteuid() == 0:
+_QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 120}
+
+
+class PostgresCluster:
+    """A throwaway PostgreSQL cluster (initdb) on a loopback port; it may stop and start again.
+
+    Skips the test when the machine has no initdb/pg_ctl, or runs as root with no postgres
+    user to run the server as (PostgreSQL refuses to run as root).
+    """
+
+    def __init__(self, prefix: str = "seam-pg-") -> None:
+        initdb, self._pg_ctl = _pg_program("initdb"), _pg_program("pg_ctl")
+        if not initdb or not self._pg_ctl:
+            pytest.skip("no PostgreSQL server: set SEAM_TEST_POSTGRES_URL or run make system-deps")
+        self._as_user: list[str] = []
+        directory = Path(tempfile.mkdtemp(prefix=prefix))
+        if os.geteuid() == 0:
+            try:
+                account = pwd.getpwnam("postgres")
+            except KeyError:
+                shutil.rmtree(directory)
+                pytest.skip("running as root and there is no postgres user to run PostgreSQL as")
+            os.chown(directory, account.pw_uid, account.pw_gid)
+            self._as_user = ["runuser", "-u", "postgres", "--"]
+        self.directory, self.data, self.port = directory, directory / "data", _free_port()
+        self.server = f"postgresql://postgres@127.0.0.1:{self.port}"
+        self.url = f"{self.server}/postgres"
         try:
-            account = pwd.getpwnam("postgres")
-        except KeyError:
-            shutil.rmtree(directory)
-            pytest.skip("running as root and there is no postgres user to run PostgreSQL as")
-        os.chown(directory, account.pw_uid, account.pw_gid)
-        as_user = ["runuser", "-u", "postgres", "--"]
-    data, port = directory / "data", _free_port()
-    options = (
-        f"-k {directory} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off "
-        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-    )
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 120}
-    try:
-        subprocess.run(
-            [
-                *as_user,
-                initdb,
-                "-D",
-                str(data),
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-                "--no-sync",
-            ],
-            check=True,
-            **quiet,  # type: ignore[arg-type]
-        )
-        subprocess.run(
-            [
-                *as_user,
-                pg_ctl,
-                "-D",
-                str(data),
-                "-o",
-                options,
-                "-l",
-                str(directory / "log"),
-                "-w",
-                "start",
-            ],
-            check=True,
-            **quiet,  # type: ignore[arg-type]
-        )
-        yield f"postgresql://postgres@127.0.0.1:{port}"
-    finally:
-        if (data / "postmaster.pid").exists():
             subprocess.run(
-                [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
-                check=False,
-                **quiet,  # type: ignore[arg-type]
+                [
+                    *self._as_user,
+                    initdb,
+                    "-D",
+                    str(self.data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ],
+                check=True,
+                **_QUIET,  # type: ignore[arg-type]
             )
-        shutil.rmtree(directory, ignore_errors=True)
+        except BaseException:
+            self.remove()
+            raise
+
+    def _ctl(self, *args: str, check: bool = True) -> None:
+        subprocess.run(
+            [*self._as_user, str(self._pg_ctl), "-D", str(self.data), *args],
+            check=check,
+            **_QUIET,  # type: ignore[arg-type]
+        )
+
+    def start(self, options: str = "") -> None:
+        """Start the server (again) on its port; ``options`` are more ``-c name=value``."""
+        base = f"-k {self.directory} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._ctl(
+            "-o", f"{base} {options}".strip(), "-l", str(self.directory / "log"), "-w", "start"
+        )
+
+    def stop(self) -> None:
+        """Stop fast: the server ends every session at once, as a crash or failover would."""
+        self._ctl("-m", "fast", "-w", "stop")
+
+    def remove(self) -> None:
+        """Stop the server if it runs and delete the cluster."""
+        if (self.data / "postmaster.pid").exists():
+            self._ctl("-m", "immediate", "stop", check=False)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _throwaway_cluster() -> Iterator[str]:
+    cluster = PostgresCluster()
+    try:
+        cluster.start("-c synchronous_commit=off -c full_page_writes=off -c max_connections=300")
+        yield cluster.server
+    finally:
+        cluster.remove()
+
+
+@pytest.fixture
+def own_postgres_cluster() -> Iterator[PostgresCluster]:
+    """A started PostgreSQL cluster of this test's own, which it may stop and start; removed after.
+
+    For tests that take the server away: stopping the session's shared one would fail every
+    other test running at the same time.
+    """
+    cluster = PostgresCluster(prefix="seam-own-pg-")
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.remove()
 
 
 def _free_port() -> int:

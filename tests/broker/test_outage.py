@@ -1,16 +1,11 @@
 """PostgreSQL outages while the broker serves: 503 with Retry-After, then recovery by itself.
 
-The stop/start test runs a PostgreSQL cluster of its own (initdb/pg_ctl), never the session's
-shared one: stopping that would fail every other test running at the same time.
+The stop/start test runs a PostgreSQL cluster of its own (``own_postgres_cluster``, root
+conftest), never the session's shared one: stopping that would fail every other test.
 """
 
 from __future__ import annotations
 
-import os
-import pwd
-import shutil
-import subprocess
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,76 +17,8 @@ import psycopg
 import pytest
 
 from seam.server import BrokerApp, create_app
-from seam.verify._provider import free_port
 
 from .conftest import BrokerProcess, ServedBroker
-
-_QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "timeout": 120}
-
-
-class Cluster:
-    """A throwaway PostgreSQL cluster that a test may stop and start again on its port."""
-
-    def __init__(self, directory: Path) -> None:
-        initdb, self._pg_ctl = shutil.which("initdb"), shutil.which("pg_ctl")
-        if not initdb or not self._pg_ctl:
-            pytest.skip("no initdb/pg_ctl on PATH (make system-deps installs PostgreSQL)")
-        # PostgreSQL refuses to run as root; as root, it runs as the postgres system user.
-        self._as_user: list[str] = []
-        if os.geteuid() == 0:
-            account = pwd.getpwnam("postgres")
-            os.chown(directory, account.pw_uid, account.pw_gid)
-            self._as_user = ["runuser", "-u", "postgres", "--"]
-        self.directory, self.data, self.port = directory, directory / "data", free_port()
-        subprocess.run(
-            [
-                *self._as_user,
-                initdb,
-                "-D",
-                str(self.data),
-                "-A",
-                "trust",
-                "-U",
-                "postgres",
-                "-E",
-                "UTF8",
-                "--no-sync",
-            ],
-            check=True,
-            **_QUIET,  # type: ignore[arg-type]
-        )
-        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def _ctl(self, *args: str) -> None:
-        subprocess.run(
-            [*self._as_user, str(self._pg_ctl), "-D", str(self.data), *args],
-            check=True,
-            **_QUIET,  # type: ignore[arg-type]
-        )
-
-    def start(self) -> None:
-        options = f"-k {self.directory} -p {self.port} -c listen_addresses=127.0.0.1 -c fsync=off"
-        self._ctl("-o", options, "-l", str(self.directory / "log"), "-w", "start")
-
-    def stop(self) -> None:
-        # fast: the server ends every session at once, as a crash or failover would.
-        self._ctl("-m", "fast", "-w", "stop")
-
-    def remove(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self._ctl("-m", "immediate", "stop")
-        shutil.rmtree(self.directory, ignore_errors=True)
-
-
-@pytest.fixture
-def own_cluster() -> Iterator[Cluster]:
-    """A started PostgreSQL cluster of this test's own; removed afterwards."""
-    cluster = Cluster(Path(tempfile.mkdtemp(prefix="seam-outage-")))
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.remove()
 
 
 def _get(url: str) -> httpx.Response:
@@ -106,14 +33,18 @@ def _wait_for(check: object, what: str, seconds: float = 60) -> None:
         time.sleep(0.2)
 
 
-def test_stopped_database_answers_503_and_recovers(own_cluster: Cluster, tmp_path: Path) -> None:
+def test_stopped_database_answers_503_and_recovers(
+    own_postgres_cluster: Any, tmp_path: Path
+) -> None:
     """The database stops under a serving broker: 503 + Retry-After, then answers again."""
-    broker = BrokerProcess(own_cluster.url, tmp_path / "broker.log", ("--db-pool-timeout", "1"))
+    broker = BrokerProcess(
+        own_postgres_cluster.url, tmp_path / "broker.log", ("--db-pool-timeout", "1")
+    )
     broker.start()
     try:
         name = f"outage-{uuid.uuid4().hex[:8]}"
         assert httpx.put(f"{broker.url}/pacticipants/{name}", json={}).status_code in (200, 201)
-        own_cluster.stop()
+        own_postgres_cluster.stop()
         down = _get(f"{broker.url}/pacticipants/{name}")
         assert down.status_code == 503, down.text
         assert down.headers["retry-after"].isdigit()
@@ -127,7 +58,7 @@ def test_stopped_database_answers_503_and_recovers(own_cluster: Cluster, tmp_pat
         assert time.monotonic() - started < 5
         assert _get(f"{broker.url}/diagnostic/status/heartbeat").status_code == 200
         assert _get(f"{broker.url}/diagnostic/status/dependencies").status_code == 503
-        own_cluster.start()
+        own_postgres_cluster.start()
         _wait_for(
             lambda: _get(f"{broker.url}/pacticipants/{name}").status_code == 200,
             "the broker to answer from the restarted database",
