@@ -24,6 +24,13 @@ TOKEN = "broker-token"
 CONTRACTS = str(Path(sys.executable).parent / "contracts")
 
 
+def publish_pacts(broker: str, path: Path, version: str, branch: str) -> None:
+    """``contracts publish PATH -a VERSION --branch BRANCH`` to ``broker``; it must succeed."""
+    args = ["publish", str(path), "-a", version, "--branch", branch, "-b", broker, "-k", TOKEN]
+    published = subprocess.run([CONTRACTS, *args], capture_output=True, text=True, check=False)
+    assert published.returncode == 0, published.stdout + published.stderr
+
+
 @dataclass
 class TasksProvider:
     """How to run the Tasks app (optionally mutated) under ``contracts verify``."""
@@ -73,25 +80,7 @@ def broker_process(tmp_path: Path) -> Iterator[tuple[str, ProviderProcess]]:
         f"{CONTRACTS} broker serve --db {tmp_path / 'broker.db'} --port {port} --token {TOKEN}"
     )
     with ProviderProcess(command, url, ready_timeout=20) as process:
-        published = subprocess.run(
-            [
-                CONTRACTS,
-                "publish",
-                str(PACTS),
-                "-a",
-                "1.0.0",
-                "--branch",
-                "main",
-                "-b",
-                url,
-                "-k",
-                TOKEN,
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert published.returncode == 0, published.stdout + published.stderr
+        publish_pacts(url, PACTS, "1.0.0", "main")
         yield url, process
 
 

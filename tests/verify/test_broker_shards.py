@@ -33,7 +33,7 @@ from seam.reporters import render
 from seam.verify import BrokerSource, PublishOptions, ShardSpec, merge_reports
 from seam.verify._results import case_name
 
-from .conftest import CONTRACTS, HERE, PACTS, TOKEN
+from .conftest import HERE, PACTS, TOKEN, publish_pacts
 
 PACT = str(Path(sys.executable).parent / "pact")  # the Rust Pact CLI (pact-python-cli)
 ALL_CASES = sorted(
@@ -248,9 +248,7 @@ def _publish_file(
     path = folder / version / "web-tasks-api.json"
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(doc), encoding="utf-8")
-    args = ["publish", str(path), "-a", version, "--branch", branch, "-b", broker, "-k", TOKEN]
-    published = subprocess.run([CONTRACTS, *args], capture_output=True, text=True, check=False)
-    assert published.returncode == 0, published.stdout + published.stderr
+    publish_pacts(broker, path, version, branch)
 
 
 @pytest.mark.parametrize("broken_first", [True, False], ids=["broken-first", "broken-last"])

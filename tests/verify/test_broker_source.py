@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from seam.verify import (
 )
 from seam.verify._provider import ProviderProcess
 
-from .conftest import CONTRACTS, PACTS, TOKEN
+from .conftest import PACTS, TOKEN, publish_pacts
 
 
 def test_broker_pacts_verify_and_results_are_published(tasks: Any, broker: str) -> None:
@@ -100,25 +99,7 @@ def test_wip_pacts_are_verified_as_pending(tasks: Any, broker: str, tmp_path: Pa
     doc["interactions"] = [gone]
     feature = tmp_path / "web-tasks-api.json"
     feature.write_text(json.dumps(doc), encoding="utf-8")
-    published = subprocess.run(
-        [
-            CONTRACTS,
-            "publish",
-            str(feature),
-            "-a",
-            "1.1.0",
-            "--branch",
-            "feat",
-            "-b",
-            broker,
-            "-k",
-            TOKEN,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert published.returncode == 0, published.stdout + published.stderr
+    publish_pacts(broker, feature, "1.1.0", "feat")
     source = BrokerSource(
         url=broker,
         token=TOKEN,
