@@ -123,39 +123,28 @@ def check_options(
             "--workers > 1 needs the messages as 'module:object' so worker processes can "
             "import them"
         )
-    if not base_url:
-        # Messages only: no provider process is involved; the remaining checks are about it.
-        if state_url:
-            http_address(state_url, "--state-url")
-        if states is not None and state_url:
-            raise UsageError("--states and --state-url cannot be used together: pick one")
-        if workers < 1:
-            raise UsageError(f"--workers {workers}: expected 1 or more")
-        if publish is not None and broker is None:
-            raise UsageError("--publish needs --broker-base-url: results are published to a broker")
-        if broker is not None:
-            check_broker_options(broker)
-        return
-    # Checked before anything starts; {port} is filled in later, any number will do here.
-    http_address(base_url.replace("{port}", "1"), "--base-url")
     if state_url:
         http_address(state_url, "--state-url")
-    check_seconds("--ready-timeout", ready_timeout)
-    check_seconds("--request-timeout", request_timeout)
     if states is not None and state_url:
         raise UsageError("--states and --state-url cannot be used together: pick one")
     if workers < 1:
         raise UsageError(f"--workers {workers}: expected 1 or more")
     if publish is not None and broker is None:
         raise UsageError("--publish needs --broker-base-url: results are published to a broker")
+    if broker is not None:
+        check_broker_options(broker)
+    if not base_url:
+        return  # Messages only: no provider process is involved; the checks below are about it.
+    # Checked before anything starts; {port} is filled in later, any number will do here.
+    http_address(base_url.replace("{port}", "1"), "--base-url")
+    check_seconds("--ready-timeout", ready_timeout)
+    check_seconds("--request-timeout", request_timeout)
     if "{port}" in base_url and not (start and "{port}" in start):
         raise UsageError("{port} in --base-url needs {port} in --start too (Seam picks the port)")
     if start and "{port}" in start and "{port}" not in base_url:
         raise UsageError(
             "{port} in --start needs {port} in --base-url too, e.g. http://127.0.0.1:{port}"
         )
-    if broker is not None:
-        check_broker_options(broker)
     if workers > 1 and isinstance(states, ProviderStates):
         raise UsageError(
             "--workers > 1 needs the states as 'module:object' so worker processes can import them"
